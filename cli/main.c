@@ -1,0 +1,48 @@
+/* The newsdex command: dispatches to one subcommand per file. */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} command;
+
+static const command commands[] = {
+    {"index", cmd_index, "add or replace articles in an index"},
+    {"search", cmd_search, "search an index"},
+};
+
+static void usage(FILE *out)
+{
+    fputs("usage: newsdex COMMAND [OPTIONS] ...\n\ncommands:\n", out);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fputs("  help     show this help\n\n"
+          "Run `newsdex COMMAND --help` for a command's options.\n"
+          "The index directory comes from --db DIR or the NEWSDEX_DB environment variable.\n\n"
+          "exit status: 0 ok, 1 some records rejected, 2 usage or query error,\n"
+          "             3 input unreadable, 4 index locked, 5 index error\n",
+          out);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return NX_EXIT_USAGE;
+    }
+    const char *name = argv[1];
+    if (!strcmp(name, "help") || !strcmp(name, "--help") || !strcmp(name, "-h")) {
+        usage(stdout);
+        return NX_EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(name, commands[i].name))
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "newsdex: unknown command \"%s\"\n\n", name);
+    usage(stderr);
+    return NX_EXIT_USAGE;
+}

@@ -1,0 +1,33 @@
+/* Error reporting shared by every internal module: a status plus a message.
+ * Library code fills an nx_error and returns its status; only main() prints. */
+#ifndef NX_ERROR_H
+#define NX_ERROR_H
+
+#include "newsdex.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define NX_ERROR_MAX 512
+
+typedef struct nx_error {
+    newsdex_status status;
+    char message[NX_ERROR_MAX];
+} nx_error;
+
+/* Record @p status with a printf-style message; returns @p status so callers
+ * can write `return nx_error_set(err, NEWSDEX_ERR_IO, "...")`. err may be NULL. */
+newsdex_status nx_error_set(nx_error *err, newsdex_status status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Reset to NEWSDEX_OK and an empty message. */
+void nx_error_clear(nx_error *err);
+
+/* malloc'd copy of the message (for the public char **error_message). */
+char *nx_error_strdup(const nx_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,22 @@
+/* What the index stores per article so a search can show it without the
+ * original archive: a zlib-compressed JSON object. */
+#ifndef NX_STORED_DOC_H
+#define NX_STORED_DOC_H
+
+#include <stddef.h>
+#include "newsdex.h"
+#include "error.h"
+
+typedef struct nx_stored_doc {
+    const char *id, *title, *body, *date, *source, *url; /* never NULL ("" if absent) */
+    void *json_root;                                     /* owner of the strings */
+} nx_stored_doc;
+
+/* date_iso: normalised "YYYY-MM-DDTHH:MM:SSZ" or NULL. *out is malloc'd. */
+newsdex_status nx_stored_encode(const newsdex_article *article, const char *date_iso,
+                                char **out, size_t *out_len, nx_error *err);
+
+newsdex_status nx_stored_decode(const char *data, size_t len, nx_stored_doc *doc, nx_error *err);
+void nx_stored_doc_free(nx_stored_doc *doc);
+
+#endif

@@ -1,0 +1,29 @@
+/* How articles map to Xapian terms and values: the one place both the
+ * indexer and the searcher read it from. Prefixes follow Xapian conventions. */
+#ifndef NX_TERMS_H
+#define NX_TERMS_H
+
+/* Free-text terms (title and body, with positions) have no prefix. */
+#define NX_PREFIX_STEM       "Z"    /* stemmed word, any field: layoffs -> Zlayoff */
+#define NX_PREFIX_TITLE      "S"    /* title word, with positions */
+#define NX_PREFIX_TITLE_STEM "ZS"   /* stemmed title word */
+#define NX_PREFIX_ID         "Q"    /* unique article id */
+#define NX_PREFIX_YEAR       "Y"    /* YYYY of the article's date (weighted) */
+#define NX_PREFIX_MONTH      "M"    /* YYYYMM (filter) */
+#define NX_PREFIX_DAY        "D"    /* YYYYMMDD (filter) */
+#define NX_PREFIX_FIELD      "X"    /* X<FIELD>:<folded value> (filter), e.g. XTOPICS:energy */
+#define NX_FIELD_SOURCE      "SOURCE"
+
+/* Value slots. */
+#define NX_SLOT_DATE 0   /* "YYYYMMDDhhmmss" UTC, sorts as time */
+
+/* Title words stand above body words: their wdf counts this many times. */
+#define NX_TITLE_WDF 3
+/* Position gap between title and body so phrases never span the two. */
+#define NX_TITLE_BODY_GAP 100
+
+/* Xapian rejects terms over 245 bytes; ids leave room for the prefix. */
+#define NX_ID_MAX_BYTES 200
+#define NX_TERM_MAX_BYTES 240
+
+#endif

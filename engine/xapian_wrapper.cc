@@ -1,0 +1,354 @@
+// The only C++ in newsdex: Xapian behind the C interface of xapian_wrapper.h.
+// Every entry point runs its body inside guard(), which turns any exception
+// into a status and a message, so nothing C++ ever crosses into C.
+
+#include "xapian_wrapper.h"
+
+#include <xapian.h>
+
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <string>
+#include <vector>
+
+struct nx_xdb {
+    Xapian::WritableDatabase wdb;  // valid when writable
+    Xapian::Database rdb;          // valid when read-only
+    bool writable = false;
+    Xapian::Database &db() { return writable ? static_cast<Xapian::Database &>(wdb) : rdb; }
+};
+
+struct nx_xdoc {
+    Xapian::Document doc;
+};
+
+struct nx_xquery {
+    Xapian::Query query;
+};
+
+struct nx_xmatches {
+    uint64_t estimate = 0;
+    std::vector<double> weights;
+    std::vector<std::string> data;
+};
+
+namespace {
+
+newsdex_status fail(nx_error *err, newsdex_status status, const std::string &what)
+{
+    return nx_error_set(err, status, "%s", what.c_str());
+}
+
+// Maps the exception being handled to a status. Most derived classes first.
+newsdex_status map_exception(nx_error *err)
+{
+    try {
+        throw;
+    } catch (const Xapian::DatabaseLockError &e) {
+        return fail(err, NEWSDEX_ERR_LOCKED, e.get_msg());
+    } catch (const Xapian::DatabaseNotFoundError &e) {
+        return fail(err, NEWSDEX_ERR_NOT_FOUND, e.get_msg());
+    } catch (const Xapian::DatabaseVersionError &e) {
+        return fail(err, NEWSDEX_ERR_VERSION, e.get_msg());
+    } catch (const Xapian::DatabaseCorruptError &e) {
+        return fail(err, NEWSDEX_ERR_CORRUPT, e.get_msg());
+    } catch (const Xapian::DatabaseModifiedError &e) {
+        return fail(err, NEWSDEX_ERR_MODIFIED, e.get_msg());
+    } catch (const Xapian::DatabaseOpeningError &e) {
+        return fail(err, NEWSDEX_ERR_IO, e.get_msg());
+    } catch (const Xapian::DatabaseError &e) {
+        // Includes write failures such as a full disk.
+        return fail(err, NEWSDEX_ERR_IO, e.get_msg() + (e.get_error_string() ? std::string(" (") + e.get_error_string() + ")" : std::string()));
+    } catch (const Xapian::NetworkError &e) {
+        return fail(err, NEWSDEX_ERR_NETWORK, e.get_msg());
+    } catch (const Xapian::QueryParserError &e) {
+        return fail(err, NEWSDEX_ERR_QUERY, e.get_msg());
+    } catch (const Xapian::InvalidArgumentError &e) {
+        return fail(err, NEWSDEX_ERR_INVALID, e.get_msg());
+    } catch (const Xapian::RangeError &e) {
+        return fail(err, NEWSDEX_ERR_INVALID, e.get_msg());
+    } catch (const Xapian::Error &e) {
+        return fail(err, NEWSDEX_ERR_INTERNAL, e.get_type() + std::string(": ") + e.get_msg());
+    } catch (const std::bad_alloc &) {
+        return fail(err, NEWSDEX_ERR_NOMEM, "out of memory");
+    } catch (const std::exception &e) {
+        return fail(err, NEWSDEX_ERR_INTERNAL, e.what());
+    } catch (...) {
+        return fail(err, NEWSDEX_ERR_UNKNOWN, "unknown exception");
+    }
+}
+
+template <typename Body>
+newsdex_status guard(nx_error *err, Body body)
+{
+    try {
+        body();
+        return NEWSDEX_OK;
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
+Xapian::Query::op to_xapian_op(nx_xquery_op op)
+{
+    switch (op) {
+    case NX_XQ_AND: return Xapian::Query::OP_AND;
+    case NX_XQ_OR: return Xapian::Query::OP_OR;
+    case NX_XQ_AND_NOT: return Xapian::Query::OP_AND_NOT;
+    case NX_XQ_AND_MAYBE: return Xapian::Query::OP_AND_MAYBE;
+    case NX_XQ_FILTER: return Xapian::Query::OP_FILTER;
+    case NX_XQ_PHRASE: return Xapian::Query::OP_PHRASE;
+    case NX_XQ_NEAR: return Xapian::Query::OP_NEAR;
+    }
+    throw Xapian::InvalidArgumentError("unknown query operator");
+}
+
+}  // namespace
+
+/* ---- Databases ---- */
+
+extern "C" newsdex_status nx_xdb_open_writable(const char *path, nx_xdb **out, nx_error *err)
+{
+    *out = nullptr;
+    return guard(err, [&] {
+        nx_xdb *h = new nx_xdb;
+        try {
+            h->wdb = Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS);
+        } catch (...) {
+            delete h;
+            throw;
+        }
+        h->writable = true;
+        *out = h;
+    });
+}
+
+extern "C" newsdex_status nx_xdb_open_readonly(const char *path, nx_xdb **out, nx_error *err)
+{
+    *out = nullptr;
+    return guard(err, [&] {
+        nx_xdb *h = new nx_xdb;
+        try {
+            h->rdb = Xapian::Database(path);
+        } catch (...) {
+            delete h;
+            throw;
+        }
+        *out = h;
+    });
+}
+
+extern "C" newsdex_status nx_xdb_close(nx_xdb *db, nx_error *err)
+{
+    if (!db)
+        return NEWSDEX_OK;
+    newsdex_status st = guard(err, [&] { db->db().close(); });
+    try {
+        delete db;
+    } catch (...) {
+        // Destructors of Xapian handles do not throw; nothing else to do.
+    }
+    return st;
+}
+
+extern "C" newsdex_status nx_xdb_commit(nx_xdb *db, nx_error *err)
+{
+    return guard(err, [&] {
+        if (!db->writable)
+            throw Xapian::InvalidOperationError("index is open read-only");
+        db->wdb.commit();
+    });
+}
+
+extern "C" newsdex_status nx_xdb_doccount(nx_xdb *db, uint64_t *count, nx_error *err)
+{
+    return guard(err, [&] { *count = db->db().get_doccount(); });
+}
+
+extern "C" newsdex_status nx_xdb_term_exists(nx_xdb *db, const char *term, int *exists,
+                                             nx_error *err)
+{
+    return guard(err, [&] { *exists = db->db().term_exists(term) ? 1 : 0; });
+}
+
+extern "C" newsdex_status nx_xdb_termfreq(nx_xdb *db, const char *term, uint64_t *freq,
+                                          nx_error *err)
+{
+    return guard(err, [&] { *freq = db->db().get_termfreq(term); });
+}
+
+extern "C" newsdex_status nx_xdb_replace(nx_xdb *db, const char *unique_term, const nx_xdoc *doc,
+                                         nx_error *err)
+{
+    return guard(err, [&] {
+        if (!db->writable)
+            throw Xapian::InvalidOperationError("index is open read-only");
+        db->wdb.replace_document(unique_term, doc->doc);
+    });
+}
+
+/* ---- Documents ---- */
+
+extern "C" newsdex_status nx_xdoc_new(nx_xdoc **out, nx_error *err)
+{
+    *out = nullptr;
+    return guard(err, [&] { *out = new nx_xdoc; });
+}
+
+extern "C" void nx_xdoc_free(nx_xdoc *doc)
+{
+    delete doc;
+}
+
+extern "C" newsdex_status nx_xdoc_add_posting(nx_xdoc *doc, const char *term, uint32_t position,
+                                              uint32_t wdf_inc, nx_error *err)
+{
+    return guard(err, [&] { doc->doc.add_posting(term, position, wdf_inc); });
+}
+
+extern "C" newsdex_status nx_xdoc_add_term(nx_xdoc *doc, const char *term, uint32_t wdf_inc,
+                                           nx_error *err)
+{
+    return guard(err, [&] { doc->doc.add_term(term, wdf_inc); });
+}
+
+extern "C" newsdex_status nx_xdoc_add_boolean_term(nx_xdoc *doc, const char *term, nx_error *err)
+{
+    return guard(err, [&] { doc->doc.add_boolean_term(term); });
+}
+
+extern "C" newsdex_status nx_xdoc_set_value(nx_xdoc *doc, unsigned slot, const char *bytes,
+                                            size_t len, nx_error *err)
+{
+    return guard(err, [&] { doc->doc.add_value(slot, std::string(bytes, len)); });
+}
+
+extern "C" newsdex_status nx_xdoc_set_data(nx_xdoc *doc, const char *bytes, size_t len,
+                                           nx_error *err)
+{
+    return guard(err, [&] { doc->doc.set_data(std::string(bytes, len)); });
+}
+
+/* ---- Queries ---- */
+
+extern "C" newsdex_status nx_xquery_term(const char *term, uint32_t wqf, uint32_t position,
+                                         nx_xquery **out, nx_error *err)
+{
+    *out = nullptr;
+    return guard(err, [&] { *out = new nx_xquery{Xapian::Query(term, wqf ? wqf : 1, position)}; });
+}
+
+extern "C" newsdex_status nx_xquery_combine(nx_xquery_op op, nx_xquery *const *subs, size_t n,
+                                            uint32_t window, nx_xquery **out, nx_error *err)
+{
+    *out = nullptr;
+    return guard(err, [&] {
+        std::vector<Xapian::Query> parts;
+        parts.reserve(n);
+        for (size_t i = 0; i < n; i++)
+            parts.push_back(subs[i]->query);
+        *out = new nx_xquery{Xapian::Query(to_xapian_op(op), parts.begin(), parts.end(), window)};
+    });
+}
+
+extern "C" newsdex_status nx_xquery_match_all(nx_xquery **out, nx_error *err)
+{
+    *out = nullptr;
+    return guard(err, [&] { *out = new nx_xquery{Xapian::Query::MatchAll}; });
+}
+
+extern "C" newsdex_status nx_xquery_match_nothing(nx_xquery **out, nx_error *err)
+{
+    *out = nullptr;
+    return guard(err, [&] { *out = new nx_xquery{Xapian::Query::MatchNothing}; });
+}
+
+extern "C" newsdex_status nx_xquery_scale(const nx_xquery *q, double factor, nx_xquery **out,
+                                          nx_error *err)
+{
+    *out = nullptr;
+    return guard(err, [&] {
+        *out = new nx_xquery{Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->query, factor)};
+    });
+}
+
+extern "C" newsdex_status nx_xquery_describe(const nx_xquery *q, char **out, nx_error *err)
+{
+    *out = nullptr;
+    return guard(err, [&] {
+        std::string text = q->query.get_description();
+        char *copy = static_cast<char *>(std::malloc(text.size() + 1));
+        if (!copy)
+            throw std::bad_alloc();
+        std::memcpy(copy, text.c_str(), text.size() + 1);
+        *out = copy;
+    });
+}
+
+extern "C" void nx_xquery_free(nx_xquery *q)
+{
+    delete q;
+}
+
+/* ---- Searching ---- */
+
+extern "C" newsdex_status nx_xdb_search(nx_xdb *db, const nx_xquery *q, uint32_t offset,
+                                        uint32_t limit, nx_xmatches **out, nx_error *err)
+{
+    *out = nullptr;
+    return guard(err, [&] {
+        // A writer committing while we read invalidates old revisions: reopen
+        // and try again so a search during indexing sees a consistent state.
+        for (int attempt = 0;; attempt++) {
+            try {
+                Xapian::Enquire enquire(db->db());
+                enquire.set_query(q->query);
+                enquire.set_weighting_scheme(Xapian::BM25Weight());
+                Xapian::MSet mset = enquire.get_mset(offset, limit);
+                nx_xmatches *m = new nx_xmatches;
+                try {
+                    m->estimate = mset.get_matches_estimated();
+                    for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
+                        m->weights.push_back(it.get_weight());
+                        m->data.push_back(it.get_document().get_data());
+                    }
+                } catch (...) {
+                    delete m;
+                    throw;
+                }
+                *out = m;
+                return;
+            } catch (const Xapian::DatabaseModifiedError &) {
+                if (attempt >= 5)
+                    throw;
+                db->db().reopen();
+            }
+        }
+    });
+}
+
+extern "C" size_t nx_xmatches_count(const nx_xmatches *m)
+{
+    return m->weights.size();
+}
+
+extern "C" uint64_t nx_xmatches_estimate(const nx_xmatches *m)
+{
+    return m->estimate;
+}
+
+extern "C" void nx_xmatches_get(const nx_xmatches *m, size_t i, double *weight, const char **data,
+                                size_t *len)
+{
+    *weight = m->weights[i];
+    *data = m->data[i].data();
+    *len = m->data[i].size();
+}
+
+extern "C" void nx_xmatches_free(nx_xmatches *m)
+{
+    delete m;
+}

@@ -1,0 +1,42 @@
+/* Line-by-line input through zlib, so plain and gzip files (and stdin) read
+ * the same way. The base of every line-oriented article format. */
+#ifndef NX_LINE_READER_H
+#define NX_LINE_READER_H
+
+#include <stddef.h>
+#include "../engine/error.h"
+
+/* Longest line kept, in bytes without its "\n" / "\r\n". */
+#define NX_LINE_MAX ((size_t)16 * 1024 * 1024)
+
+typedef enum nx_line_result {
+    NX_LINE_OK,        /* *line holds the next line */
+    NX_LINE_TOO_LONG,  /* a line over NX_LINE_MAX was skipped; err says so (INVALID) */
+    NX_LINE_END,       /* no more input */
+    NX_LINE_FAILED     /* input cannot be read further; err says why */
+} nx_line_result;
+
+typedef struct nx_line_reader nx_line_reader;
+
+/* Open @p path ("-" = standard input). Fails with NEWSDEX_ERR_IO
+ * (`cannot open "x": No such file or directory`) or NEWSDEX_ERR_NOMEM. */
+newsdex_status nx_line_reader_open(const char *path, nx_line_reader **out, nx_error *err);
+
+/* Next line, without "\n" and one trailing "\r". *line is NUL-terminated but
+ * may hold NUL bytes; *len is its length. Valid until the next call or close.
+ * A final line without "\n" is a line, except when the input fails there.
+ * After NX_LINE_FAILED every further call fails the same way. */
+nx_line_result nx_line_reader_next(nx_line_reader *reader, const char **line, size_t *len,
+                                   nx_error *err);
+
+/* 1-based number of the line last returned or skipped (0 before the first);
+ * after NX_LINE_FAILED, the line on which reading failed. */
+unsigned long nx_line_reader_line(const nx_line_reader *reader);
+
+/* Input consumed so far: compressed bytes for gzip files, otherwise bytes of
+ * the lines returned (also for gzip on a pipe, where the offset is unknown). */
+unsigned long long nx_line_reader_bytes(const nx_line_reader *reader);
+
+void nx_line_reader_close(nx_line_reader *reader);
+
+#endif
