@@ -54,23 +54,20 @@ newsdex_status nx_analyzer_new(const char *language, nx_analyzer **out, nx_error
     *out = NULL;
     if (!language)
         language = "english";
-    nx_analyzer *an = calloc(1, sizeof *an);
-    if (!an)
-        return nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory creating analyzer");
-    an->cache = calloc(STEM_CACHE_SLOTS, sizeof *an->cache);
-    an->stemmer = an->cache ? sb_stemmer_new(language, "UTF_8") : NULL;
-    if (!an->stemmer) {
-        int nomem = !an->cache;
-        free(an->cache);
-        free(an);
-        if (nomem)
-            return nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory creating analyzer");
-        /* libstemmer returns NULL for both; its list tells them apart. */
-        if (known_language(language))
-            return nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory creating stemmer");
+    struct sb_stemmer *stemmer = sb_stemmer_new(language, "UTF_8");
+    /* libstemmer returns NULL for both; its list tells them apart. */
+    if (!stemmer && !known_language(language))
         return nx_error_set(err, NEWSDEX_ERR_INVALID, "unknown stemming language \"%.100s\"",
                             language);
+    nx_analyzer *an = stemmer ? calloc(1, sizeof *an) : NULL;
+    if (an)
+        an->cache = calloc(STEM_CACHE_SLOTS, sizeof *an->cache);
+    if (!an || !an->cache) {
+        sb_stemmer_delete(stemmer);
+        free(an);
+        return nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory creating analyzer");
     }
+    an->stemmer = stemmer;
     *out = an;
     return NEWSDEX_OK;
 }
@@ -191,8 +188,34 @@ static stem_slot *cache_slot(nx_analyzer *an, const char *text, size_t len)
     return &an->cache[h & (STEM_CACHE_SLOTS - 1)];
 }
 
-/* Stems tok->text (at most NX_TOKEN_MAX_BYTES) into the cache, or into
- * an->stem in the rare case the stem is longer than a slot holds. */
+/* Runs libstemmer and remembers the result in slot, unless the stem is
+ * longer than a slot holds (then it goes to an->stem). */
+static newsdex_status stem_uncached(nx_analyzer *an, stem_slot *slot, nx_token *tok,
+                                    nx_error *err)
+{
+    const sb_symbol *s = sb_stemmer_stem(an->stemmer, (const sb_symbol *)tok->text,
+                                         (int)tok->text_len);
+    if (!s)
+        return nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory stemming a token");
+    size_t n = (size_t)sb_stemmer_length(an->stemmer);
+    char *dst = slot->stem;
+    slot->text_len = 0;
+    if (n > NX_TOKEN_MAX_BYTES) {
+        if (!grow((void **)&an->stem, &an->stem_cap, n + 1, 1))
+            return nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory stemming a token");
+        dst = an->stem;
+    } else {
+        memcpy(slot->text, tok->text, tok->text_len);
+        slot->text_len = (unsigned char)tok->text_len;
+        slot->stem_len = (unsigned char)n;
+    }
+    memcpy(dst, s, n); /* own copy: libstemmer does not promise a NUL */
+    dst[n] = '\0';
+    tok->stem = dst;
+    tok->stem_len = n;
+    return NEWSDEX_OK;
+}
+
 static newsdex_status stem(nx_analyzer *an, nx_token *tok, nx_error *err)
 {
     if (an->raw.digits || an->raw.cjk) {
@@ -201,29 +224,8 @@ static newsdex_status stem(nx_analyzer *an, nx_token *tok, nx_error *err)
         return NEWSDEX_OK;
     }
     stem_slot *slot = cache_slot(an, tok->text, tok->text_len);
-    if (slot->text_len != tok->text_len || memcmp(slot->text, tok->text, tok->text_len) != 0) {
-        const sb_symbol *s = sb_stemmer_stem(an->stemmer, (const sb_symbol *)tok->text,
-                                             (int)tok->text_len);
-        if (!s)
-            return nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory stemming a token");
-        size_t n = (size_t)sb_stemmer_length(an->stemmer);
-        char *dst = slot->stem;
-        slot->text_len = 0;
-        if (n > NX_TOKEN_MAX_BYTES) {
-            if (!grow((void **)&an->stem, &an->stem_cap, n + 1, 1))
-                return nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory stemming a token");
-            dst = an->stem;
-        } else {
-            memcpy(slot->text, tok->text, tok->text_len);
-            slot->text_len = (unsigned char)tok->text_len;
-            slot->stem_len = (unsigned char)n;
-        }
-        memcpy(dst, s, n); /* own copy: libstemmer does not promise a NUL */
-        dst[n] = '\0';
-        tok->stem = dst;
-        tok->stem_len = n;
-        return NEWSDEX_OK;
-    }
+    if (slot->text_len != tok->text_len || memcmp(slot->text, tok->text, tok->text_len) != 0)
+        return stem_uncached(an, slot, tok, err);
     tok->stem = slot->stem;
     tok->stem_len = slot->stem_len;
     return NEWSDEX_OK;

@@ -13,8 +13,8 @@ int nx_format_text(FILE *out, const char *query, const newsdex_search_options *o
                 total > 0 ? " on this page (try a smaller --offset)" : "");
         return 0;
     }
-    fprintf(out, "About %" PRIu64 " results for \"%s\"; showing %u-%u\n\n", total, query,
-            o->offset + 1, o->offset + (unsigned)n);
+    fprintf(out, "About %" PRIu64 " result%s for \"%s\"; showing %u-%u\n\n", total,
+            total == 1 ? "" : "s", query, o->offset + 1, o->offset + (unsigned)n);
     for (size_t i = 0; i < n; i++) {
         newsdex_hit h;
         if (newsdex_results_get(r, i, &h) != NEWSDEX_OK)

@@ -107,6 +107,15 @@ static void copy_window(const char *text, const scan *s, size_t first, size_t fr
     }
 }
 
+/* Start at the beginning of a written word ("Amazon.com", not "com"). */
+static size_t snap_to_space(const char *text, size_t at)
+{
+    size_t i = at;
+    while (i > 0 && at - i < 24 && !is_ws(text[i - 1]))
+        i--;
+    return i > 0 && !is_ws(text[i - 1]) ? at : i;
+}
+
 /* Never show more than limit bytes; cut at a UTF-8 character boundary. */
 static size_t clamp_end(const char *text, size_t from, size_t to, size_t limit)
 {
@@ -133,7 +142,7 @@ newsdex_status nx_snippet_make(nx_analyzer *analyzer, const char *text, char *co
         return st;
     }
     size_t first = best_window(&s, max_bytes);
-    size_t from = first < s.n && first > 0 ? s.v[first].start : 0;
+    size_t from = first < s.n && first > 0 ? snap_to_space(text, s.v[first].start) : 0;
     size_t last = first;
     while (last < s.n && s.v[last].end - from <= max_bytes)
         last++;

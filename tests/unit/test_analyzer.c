@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libstemmer.h>
+
 #include "../../engine/analyzer.h"
 #include "../../engine/utf8.h"
 
@@ -445,6 +447,40 @@ static void test_many_tokens(void **state)
     free(buf);
 }
 
+static int check_stem(const nx_token *t, void *ctx)
+{
+    struct sb_stemmer *direct = ctx;
+    const sb_symbol *s = sb_stemmer_stem(direct, (const sb_symbol *)t->text, (int)t->text_len);
+    assert_non_null(s);
+    assert_int_equal(t->stem_len, sb_stemmer_length(direct));
+    assert_memory_equal(t->stem, s, t->stem_len);
+    assert_int_equal(t->stem[t->stem_len], '\0');
+    return 0;
+}
+
+/* Many distinct words overflow and collide in the stem cache; every stem
+ * must still match libstemmer's, on a cold and on a warm pass. */
+static void test_stem_cache(void **state)
+{
+    static const char *const suffixes[] = {"ing", "ed", "es", "ations", "ers", "ly", "ness", ""};
+    size_t words = 50000;
+    char *buf = malloc(words * 16), *p = buf;
+    assert_non_null(buf);
+    for (size_t i = 0; i < words; i++) {
+        for (size_t v = i + 26; v; v /= 26)
+            *p++ = (char)('a' + v % 26);
+        p += sprintf(p, "%s ", suffixes[i % 8]);
+    }
+    struct sb_stemmer *direct = sb_stemmer_new("english", "UTF_8");
+    assert_non_null(direct);
+    nx_error err = {0};
+    for (int pass = 0; pass < 2; pass++)
+        assert_int_equal(nx_analyze(*state, buf, (size_t)(p - buf), check_stem, direct, &err),
+                         NEWSDEX_OK);
+    sb_stemmer_delete(direct);
+    free(buf);
+}
+
 /* Random bytes, weighted towards UTF-8 lead and continuation bytes and
  * the tokenizer's special characters: collect() checks the invariants. */
 static void test_random_bytes(void **state)
@@ -482,6 +518,7 @@ int main(void)
         cmocka_unit_test(test_megabyte_token),
         cmocka_unit_test(test_megabyte_of_marks),
         cmocka_unit_test(test_many_tokens),
+        cmocka_unit_test(test_stem_cache),
         cmocka_unit_test(test_random_bytes),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
