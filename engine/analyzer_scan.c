@@ -36,8 +36,9 @@ static inline nx_kind ascii_kind(unsigned char b)
     }
 }
 
-/* Scripts written without spaces, or whose words we cannot find, are split
- * into single characters: recall over precision for ideographs and kana. */
+/* Ideographs, kana and Hangul syllables become one token each: without a
+ * dictionary we cannot find Chinese or Japanese word boundaries, and single
+ * characters still let a phrase query match a word. */
 static int is_cjk(int32_t cp)
 {
     return (cp >= 0x3005 && cp <= 0x3007) || (cp >= 0x3021 && cp <= 0x3029) ||

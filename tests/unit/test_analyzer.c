@@ -275,6 +275,8 @@ static const span_case spans[] = {
     /* a dropped 70-byte token still takes position 1 */
     {"alpha xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx beta", 1, 2, 77, 81},
     {"x \x80\x80 y", 1, 1, 5, 6},
+    /* 33 x "ss" is over the limit only once folded; it still takes position 0 */
+    {"ßßßßßßßßßßßßßßßßßßßßßßßßßßßßßßßßß x", 0, 1, 67, 68},
 };
 
 static void test_spans(void **state)
