@@ -1,13 +1,34 @@
-/* nx_reader: picks a format from the file name and forwards to its vtable,
- * so new formats (SGML, plain text) are one new file and one table row. */
+/* nx_reader: picks a format from the file name (or --format) and forwards to
+ * its vtable, so a new format is one new file and one table row. A
+ * directory becomes a sorted list of files read one after another. */
 #include "reader.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+/* Deeper than this is a bind-mount loop or a mistake, not an archive. */
+#define WALK_DEPTH_MAX 64
+
+/* One file of the input; error != 0 marks a directory that could not be
+ * listed, reported when its turn comes. */
+typedef struct walk_entry {
+    char *path;
+    int error;
+} walk_entry;
 
 struct nx_reader {
-    const nx_reader_format *format;
-    void *state;
+    const nx_reader_format *forced;  /* --format, or NULL: by file name */
+    const nx_reader_format *format;  /* the open file's format */
+    void *state;                     /* the open file, or NULL */
+    char *root;                      /* the path as given */
+    walk_entry *files;
+    size_t n_files, files_cap, next_file;
+    int walk;                        /* root is a directory */
+    int failed;                      /* the current file failed */
+    unsigned long long done_bytes;   /* bytes of the files already closed */
 };
 
 typedef struct suffix_format {
@@ -19,7 +40,12 @@ static const suffix_format formats[] = {
     {".jsonl", &nx_jsonl_format},  {".jsonl.gz", &nx_jsonl_format},
     {".ndjson", &nx_jsonl_format}, {".ndjson.gz", &nx_jsonl_format},
     {".json", &nx_jsonl_format},   {".json.gz", &nx_jsonl_format},
+    {".sgm", &nx_sgml_format},     {".sgm.gz", &nx_sgml_format},
+    {".txt", &nx_text_format},     {".txt.gz", &nx_text_format},
 };
+
+static const nx_reader_format *const named_formats[] = {&nx_jsonl_format, &nx_sgml_format,
+                                                        &nx_text_format};
 
 static char lower(char c)
 {
@@ -38,58 +64,325 @@ static int ends_with(const char *s, const char *suffix)
     return 1;
 }
 
-static const nx_reader_format *format_for(const char *path)
+static const nx_reader_format *format_by_suffix(const char *path)
 {
-    if (strcmp(path, "-") == 0)
-        return &nx_jsonl_format;
     for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
         if (ends_with(path, formats[i].suffix))
             return formats[i].format;
     return NULL;
 }
 
-newsdex_status nx_reader_open(const char *path, nx_reader **out, nx_error *err)
+static char *copy_string(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *c = malloc(n);
+    if (c)
+        memcpy(c, s, n);
+    return c;
+}
+
+/* ---- directory walk ------------------------------------------------ */
+
+/* Takes ownership of @p path (freed on failure). */
+static int add_entry(nx_reader *r, char *path, int error)
+{
+    if (r->n_files == r->files_cap) {
+        size_t cap = r->files_cap ? r->files_cap * 2 : 16;
+        walk_entry *grown = realloc(r->files, cap * sizeof *grown);
+        if (!grown) {
+            free(path);
+            return 0;
+        }
+        r->files = grown;
+        r->files_cap = cap;
+    }
+    r->files[r->n_files++] = (walk_entry){path, error};
+    return 1;
+}
+
+static char *join(const char *dir, const char *name)
+{
+    size_t d = strlen(dir), n = strlen(name);
+    int slash = d > 0 && dir[d - 1] != '/';
+    char *p = malloc(d + (size_t)slash + n + 1);
+    if (p) {
+        memcpy(p, dir, d);
+        if (slash)
+            p[d] = '/';
+        memcpy(p + d + slash, name, n + 1);
+    }
+    return p;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void free_names(char **names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
+static int push_name(char ***list, size_t *n, size_t *cap, const char *name)
+{
+    if (*n == *cap) {
+        size_t grown_cap = *cap ? *cap * 2 : 32;
+        char **grown = realloc(*list, grown_cap * sizeof *grown);
+        if (!grown)
+            return 0;
+        *list = grown;
+        *cap = grown_cap;
+    }
+    char *copy = copy_string(name);
+    if (copy)
+        (*list)[(*n)++] = copy;
+    return copy != NULL;
+}
+
+/* The entries of @p dir but dot-files, sorted. Returns 1, or 0 if the
+ * directory cannot be read (errno says why), or -1 when out of memory. */
+static int list_dir(const char *dir, char ***names, size_t *count)
+{
+    *names = NULL;
+    *count = 0;
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    size_t cap = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue; /* ".", "..", and hidden files alike */
+        if (!push_name(names, count, &cap, de->d_name)) {
+            closedir(d);
+            free_names(*names, *count);
+            return -1;
+        }
+    }
+    closedir(d);
+    if (*count)
+        qsort(*names, *count, sizeof **names, by_name);
+    return 1;
+}
+
+static int collect(nx_reader *r, const char *dir, int depth);
+
+/* Add @p path (owned) if it is an input file, or walk it if a directory.
+ * Symlinks to files count; symlinks to directories are not followed, so a
+ * walk cannot loop. Returns 0 when out of memory. */
+static int visit(nx_reader *r, char *path, int depth)
+{
+    struct stat st;
+    int ok = lstat(path, &st) == 0;
+    int linked = ok && S_ISLNK(st.st_mode);
+    if (linked)
+        ok = stat(path, &st) == 0;
+    if (ok && S_ISDIR(st.st_mode) && !linked) {
+        if (depth >= WALK_DEPTH_MAX)
+            return add_entry(r, path, ELOOP);
+        ok = collect(r, path, depth + 1);
+        free(path);
+        return ok;
+    }
+    if (ok && S_ISREG(st.st_mode) && (r->forced || format_by_suffix(path)))
+        return add_entry(r, path, 0);
+    free(path); /* vanished, dangling, or not an input file */
+    return 1;
+}
+
+static int collect(nx_reader *r, const char *dir, int depth)
+{
+    char **names;
+    size_t n;
+    int listed = list_dir(dir, &names, &n);
+    if (listed < 0)
+        return 0;
+    if (listed == 0) {
+        int error = errno ? errno : EIO;
+        char *copy = copy_string(dir);
+        return copy && add_entry(r, copy, error);
+    }
+    int ok = 1;
+    for (size_t i = 0; ok && i < n; i++) {
+        char *path = join(dir, names[i]);
+        ok = path && visit(r, path, depth);
+    }
+    free_names(names, n);
+    return ok;
+}
+
+static newsdex_status open_walk(nx_reader *r, nx_error *err)
+{
+    r->walk = 1;
+    if (!collect(r, r->root, 0))
+        return nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory listing \"%s\"", r->root);
+    if (r->n_files == 1 && r->files[0].error && strcmp(r->files[0].path, r->root) == 0)
+        return nx_error_set(err, NEWSDEX_ERR_IO, "cannot read directory \"%s\": %s", r->root,
+                            strerror(r->files[0].error));
+    if (r->n_files == 0 && r->forced)
+        return nx_error_set(err, NEWSDEX_ERR_IO, "cannot read \"%s\": %s with no files",
+                            r->root, strerror(EISDIR));
+    if (r->n_files == 0)
+        return nx_error_set(err, NEWSDEX_ERR_IO,
+                            "cannot read \"%s\": %s with no input files (.jsonl, .ndjson, "
+                            ".json, .sgm, .txt, or any of them .gz)",
+                            r->root, strerror(EISDIR));
+    return NEWSDEX_OK;
+}
+
+/* ---- opening ------------------------------------------------------- */
+
+static newsdex_status open_file(nx_reader *r, const walk_entry *e, nx_error *err)
+{
+    if (e->error)
+        return nx_error_set(err, NEWSDEX_ERR_IO, "cannot read directory \"%s\": %s", e->path,
+                            strerror(e->error));
+    const nx_reader_format *format = r->forced ? r->forced : format_by_suffix(e->path);
+    if (strcmp(e->path, "-") == 0 && !r->forced)
+        format = &nx_jsonl_format;
+    if (!format)
+        return nx_error_set(err, NEWSDEX_ERR_INVALID,
+                            "cannot read \"%s\": unknown input format (expected .jsonl, .ndjson, "
+                            ".json, .sgm or .txt, optionally .gz, or a directory; or give a "
+                            "format)",
+                            e->path);
+    newsdex_status st = format->open(e->path, &r->state, err);
+    if (st == NEWSDEX_OK)
+        r->format = format;
+    else
+        r->state = NULL;
+    return st;
+}
+
+static newsdex_status format_named(const char *name, const nx_reader_format **out, nx_error *err)
+{
+    *out = NULL;
+    if (!name || !name[0])
+        return NEWSDEX_OK;
+    for (size_t i = 0; i < sizeof named_formats / sizeof named_formats[0]; i++)
+        if (strcmp(name, named_formats[i]->name) == 0) {
+            *out = named_formats[i];
+            return NEWSDEX_OK;
+        }
+    return nx_error_set(err, NEWSDEX_ERR_INVALID,
+                        "unknown format \"%s\" (expected jsonl, sgml or text)", name);
+}
+
+static int is_directory(const char *path)
+{
+    struct stat st;
+    return strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* A single file is opened at once, so "cannot open" is an open error. */
+static newsdex_status open_single(nx_reader *r, nx_error *err)
+{
+    char *copy = copy_string(r->root);
+    if (!copy || !add_entry(r, copy, 0))
+        return nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory opening \"%s\"", r->root);
+    r->next_file = 1;
+    return open_file(r, &r->files[0], err);
+}
+
+newsdex_status nx_reader_open_format(const char *path, const char *format, nx_reader **out,
+                                     nx_error *err)
 {
     *out = NULL;
     if (!path || !path[0])
         return nx_error_set(err, NEWSDEX_ERR_INVALID, "no input file given");
-    const nx_reader_format *format = format_for(path);
-    if (!format)
-        return nx_error_set(err, NEWSDEX_ERR_INVALID,
-                            "cannot read \"%s\": unknown input format (expected .jsonl or .jsonl.gz)",
-                            path);
-    nx_reader *r = malloc(sizeof *r);
-    if (!r)
-        return nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory opening \"%s\"", path);
-    r->format = format;
-    newsdex_status st = format->open(path, &r->state, err);
-    if (st != NEWSDEX_OK) {
+    const nx_reader_format *forced;
+    newsdex_status st = format_named(format, &forced, err);
+    if (st != NEWSDEX_OK)
+        return st;
+    nx_reader *r = calloc(1, sizeof *r);
+    if (!r || !(r->root = copy_string(path))) {
         free(r);
+        return nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory opening \"%s\"", path);
+    }
+    r->forced = forced;
+    st = is_directory(path) ? open_walk(r, err) : open_single(r, err);
+    if (st != NEWSDEX_OK) {
+        nx_reader_close(r);
         return st;
     }
     *out = r;
     return NEWSDEX_OK;
 }
 
+newsdex_status nx_reader_open(const char *path, nx_reader **out, nx_error *err)
+{
+    return nx_reader_open_format(path, NULL, out, err);
+}
+
+/* ---- reading ------------------------------------------------------- */
+
+static void close_current(nx_reader *r)
+{
+    if (!r->state)
+        return;
+    r->done_bytes += r->format->bytes(r->state);
+    r->format->close(r->state);
+    r->state = NULL;
+}
+
 nx_read_result nx_reader_next(nx_reader *r, newsdex_article *article, nx_error *err)
 {
-    return r->format->next(r->state, article, err);
+    for (;;) {
+        if (r->state && !(r->walk && r->failed)) {
+            nx_read_result res = r->format->next(r->state, article, err);
+            r->failed = res == NX_READ_FAILED;
+            if (res != NX_READ_END || !r->walk)
+                return res; /* a single file keeps its own end and failure */
+        }
+        memset(article, 0, sizeof *article);
+        if (!r->walk)
+            return NX_READ_END; /* never opened: not reached after a good open */
+        close_current(r);
+        r->failed = 0;
+        if (r->next_file >= r->n_files)
+            return NX_READ_END;
+        if (open_file(r, &r->files[r->next_file++], err) != NEWSDEX_OK) {
+            r->failed = 1;
+            return NX_READ_FAILED;
+        }
+    }
+}
+
+int nx_reader_can_continue(const nx_reader *r)
+{
+    return r && r->walk && r->next_file < r->n_files;
+}
+
+const char *nx_reader_current_path(const nx_reader *r)
+{
+    if (!r)
+        return "";
+    return r->next_file > 0 ? r->files[r->next_file - 1].path : r->root;
 }
 
 unsigned long nx_reader_line(const nx_reader *r)
 {
-    return r ? r->format->line(r->state) : 0;
+    return r && r->state ? r->format->line(r->state) : 0;
 }
 
 unsigned long long nx_reader_bytes(const nx_reader *r)
 {
-    return r ? r->format->bytes(r->state) : 0;
+    if (!r)
+        return 0;
+    return r->done_bytes + (r->state ? r->format->bytes(r->state) : 0);
 }
 
 void nx_reader_close(nx_reader *r)
 {
     if (!r)
         return;
-    r->format->close(r->state);
+    close_current(r);
+    for (size_t i = 0; i < r->n_files; i++)
+        free(r->files[i].path);
+    free(r->files);
+    free(r->root);
     free(r);
 }

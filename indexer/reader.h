@@ -1,6 +1,10 @@
 /* Article readers: turn an input file into newsdex_article records.
- * The format is chosen from the file name (.jsonl, .jsonl.gz, ...).
- * "-" reads JSON Lines from standard input (gzip detected automatically). */
+ * The format is chosen from the file name (.jsonl, .ndjson, .json: JSON Lines;
+ * .sgm: Reuters-21578 SGML; .txt: plain text; each also gzip'd as .gz), or
+ * given explicitly. "-" reads standard input (gzip detected automatically):
+ * JSON Lines unless a format is given. A directory is read recursively, in
+ * name order: every file with a known extension (every file when a format
+ * is given), skipping dot-files, dot-directories and symlinked directories. */
 #ifndef NX_READER_H
 #define NX_READER_H
 
@@ -16,18 +20,38 @@ typedef enum nx_read_result {
 
 typedef struct nx_reader nx_reader;
 
-/* Open @p path. Fails with NEWSDEX_ERR_IO (unreadable) or
- * NEWSDEX_ERR_INVALID (unknown format). */
+/* Open @p path (a file, a directory or "-"), format chosen by file name.
+ * Fails with NEWSDEX_ERR_IO (unreadable, or a directory holding no input
+ * files) or NEWSDEX_ERR_INVALID (unknown format). */
 newsdex_status nx_reader_open(const char *path, nx_reader **out, nx_error *err);
 
+/* As nx_reader_open(), with @p format "jsonl", "sgml" or "text" overriding
+ * the file name (NULL or "" = by file name). An unknown format name fails
+ * with NEWSDEX_ERR_INVALID. */
+newsdex_status nx_reader_open_format(const char *path, const char *format, nx_reader **out,
+                                     nx_error *err);
+
 /* Next record. The article and every string it points to stay valid until
- * the next call or nx_reader_close(). */
+ * the next call or nx_reader_close(). In a directory walk, NX_READ_FAILED
+ * ends only the current file (or one that could not be opened): calling
+ * again goes on with the next file; see nx_reader_can_continue(). */
 nx_read_result nx_reader_next(nx_reader *reader, newsdex_article *article, nx_error *err);
 
-/* 1-based line where the record last returned (or rejected) starts. */
+/* After NX_READ_FAILED: non-zero if calling nx_reader_next() again reads on
+ * (the next file of a directory); zero if the input is done for good. */
+int nx_reader_can_continue(const nx_reader *reader);
+
+/* The file the last record (or failure) came from: the path as given, or
+ * inside a directory walk DIR/NAME. Report records as CURRENT_PATH:LINE.
+ * Valid until nx_reader_close(). */
+const char *nx_reader_current_path(const nx_reader *reader);
+
+/* 1-based line where the record last returned (or rejected) starts; 0 when
+ * no line applies (a file of a directory walk could not be opened). */
 unsigned long nx_reader_line(const nx_reader *reader);
 
-/* Bytes of input consumed so far (compressed bytes for .gz), for progress. */
+/* Bytes of input consumed so far (compressed bytes for .gz), for progress;
+ * summed over the files of a directory walk. */
 unsigned long long nx_reader_bytes(const nx_reader *reader);
 
 void nx_reader_close(nx_reader *reader);
@@ -45,5 +69,9 @@ typedef struct nx_reader_format {
 
 /* JSON Lines: one object per line (jsonl_reader.c). */
 extern const nx_reader_format nx_jsonl_format;
+/* Reuters-21578 SGML: one article per <REUTERS> record (sgml_reader.c). */
+extern const nx_reader_format nx_sgml_format;
+/* Plain text: one article per file (text_reader.c). */
+extern const nx_reader_format nx_text_format;
 
 #endif

@@ -1,0 +1,231 @@
+/* Plain text: one article per file. The first non-blank line is the title,
+ * the rest the body; the id is the path as given. Lines come through
+ * nx_line_reader, so .txt, .txt.gz and stdin read alike and CRLF is
+ * normalised; invalid UTF-8 becomes U+FFFD and control codes are dropped. */
+#include "reader.h"
+
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../engine/terms.h"
+#include "../engine/utf8.h"
+#include "line_reader.h"
+
+/* A file longer than this is rejected instead of held in memory whole. */
+#define TEXT_FILE_MAX ((size_t)64 * 1024 * 1024)
+
+typedef struct text_state {
+    nx_line_reader *lines;
+    char *path;
+    char id[24];        /* "txt-" + 16 hex digits, for paths unfit as ids */
+    char *text;         /* the file's text, cleaned; title and body point in */
+    size_t len, cap;
+    unsigned long line; /* 1 once the file's one record was read */
+    int done;
+} text_state;
+
+static newsdex_status text_open(const char *path, void **state, nx_error *err)
+{
+    text_state *s = calloc(1, sizeof *s);
+    size_t n = strlen(path) + 1;
+    char *copy = s ? malloc(n) : NULL;
+    if (!copy) {
+        free(s);
+        return nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory opening \"%s\"", path);
+    }
+    memcpy(copy, path, n);
+    newsdex_status st = nx_line_reader_open(path, &s->lines, err);
+    if (st != NEWSDEX_OK) {
+        free(copy);
+        free(s);
+        return st;
+    }
+    s->path = copy;
+    *state = s;
+    return NEWSDEX_OK;
+}
+
+/* 64-bit FNV-1a: a stable, dependency-free fingerprint of a path. */
+static uint64_t fnv1a(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+/* The path itself, unless the index cannot take it as an id (too long, or
+ * a file name that is not UTF-8): then its hash. */
+static const char *article_id(text_state *s)
+{
+    size_t n = strlen(s->path);
+    if (n <= NX_ID_MAX_BYTES && nx_utf8_valid(s->path, n))
+        return s->path;
+    snprintf(s->id, sizeof s->id, "txt-%016" PRIx64, fnv1a(s->path));
+    return s->id;
+}
+
+static int append(text_state *s, const char *p, size_t n)
+{
+    if (s->len + n + 1 > s->cap) {
+        size_t cap = s->cap ? s->cap : 4096;
+        while (cap < s->len + n + 1)
+            cap *= 2;
+        char *grown = realloc(s->text, cap);
+        if (!grown)
+            return 0;
+        s->text = grown;
+        s->cap = cap;
+    }
+    memcpy(s->text + s->len, p, n);
+    s->len += n;
+    s->text[s->len] = '\0';
+    return 1;
+}
+
+/* Read every line into s->text, joined by "\n". */
+static nx_read_result slurp(text_state *s, nx_error *err)
+{
+    for (;;) {
+        const char *line;
+        size_t len;
+        nx_line_result res = nx_line_reader_next(s->lines, &line, &len, err);
+        if (res == NX_LINE_END)
+            return NX_READ_ARTICLE;
+        if (res == NX_LINE_TOO_LONG) {
+            nx_error_set(err, NEWSDEX_ERR_INVALID, "line %lu is longer than %zu bytes",
+                         nx_line_reader_line(s->lines), NX_LINE_MAX);
+            return NX_READ_REJECTED;
+        }
+        if (res != NX_LINE_OK) {
+            s->line = nx_line_reader_line(s->lines); /* where reading failed */
+            return NX_READ_FAILED;
+        }
+        if (s->len + len + 1 > TEXT_FILE_MAX) {
+            nx_error_set(err, NEWSDEX_ERR_INVALID, "file longer than %zu bytes", TEXT_FILE_MAX);
+            return NX_READ_REJECTED;
+        }
+        if ((s->len && !append(s, "\n", 1)) || !append(s, line, len)) {
+            nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory reading \"%s\"", s->path);
+            return NX_READ_FAILED;
+        }
+    }
+}
+
+static int is_control(int32_t cp)
+{
+    return (cp < 0x20 && cp != '\t' && cp != '\n') || (cp >= 0x7F && cp <= 0x9F) ||
+           cp == 0xFEFF; /* a byte-order mark is no text either */
+}
+
+/* Repair UTF-8 (U+FFFD) and drop control codes, in place. */
+static nx_read_result clean(text_state *s, nx_error *err)
+{
+    if (!nx_utf8_valid(s->text, s->len)) {
+        size_t n;
+        char *fixed = nx_utf8_repair(s->text, s->len, &n);
+        if (!fixed) {
+            nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory repairing UTF-8");
+            return NX_READ_FAILED;
+        }
+        free(s->text);
+        s->text = fixed;
+        s->len = n;
+        s->cap = n + 1;
+    }
+    size_t o = 0, i = 0, k;
+    while (i < s->len) { /* valid now: decoding cannot fail */
+        int32_t cp = nx_utf8_decode(s->text + i, s->len - i, &k);
+        if (!is_control(cp)) {
+            memmove(s->text + o, s->text + i, k);
+            o += k;
+        }
+        i += k;
+    }
+    s->len = o;
+    s->text[o] = '\0';
+    return NX_READ_ARTICLE;
+}
+
+static int blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n';
+}
+
+/* Split s->text into title and body (NULL when empty), trimmed. */
+static void split(text_state *s, newsdex_article *a)
+{
+    char *p = s->text, *end = p + s->len;
+    while (p < end && blank(*p))
+        p++;
+    char *nl = memchr(p, '\n', (size_t)(end - p));
+    char *title_end = nl ? nl : end;
+    char *body = nl ? nl + 1 : end;
+    while (title_end > p && blank(title_end[-1]))
+        title_end--;
+    *title_end = '\0';
+    while (body < end && blank(*body))
+        body++;
+    while (end > body && blank(end[-1]))
+        end--;
+    *end = '\0';
+    a->title = p;
+    a->body = body < end ? body : NULL;
+}
+
+static nx_read_result text_next(void *state, newsdex_article *a, nx_error *err)
+{
+    text_state *s = state;
+    memset(a, 0, sizeof *a);
+    if (s->done)
+        return NX_READ_END;
+    s->done = 1;
+    s->line = 1;
+    nx_read_result res = slurp(s, err);
+    if (res == NX_READ_ARTICLE && s->len)
+        res = clean(s, err);
+    if (res != NX_READ_ARTICLE)
+        return res;
+    if (!s->text || !s->text[strspn(s->text, " \t\n")]) {
+        nx_error_set(err, NEWSDEX_ERR_INVALID, "empty file");
+        return NX_READ_REJECTED;
+    }
+    split(s, a);
+    a->id = article_id(s);
+    return NX_READ_ARTICLE;
+}
+
+static unsigned long text_line(const void *state)
+{
+    return ((const text_state *)state)->line;
+}
+
+static unsigned long long text_bytes(const void *state)
+{
+    return nx_line_reader_bytes(((const text_state *)state)->lines);
+}
+
+static void text_close(void *state)
+{
+    text_state *s = state;
+    if (!s)
+        return;
+    nx_line_reader_close(s->lines);
+    free(s->path);
+    free(s->text);
+    free(s);
+}
+
+const nx_reader_format nx_text_format = {
+    .name = "text",
+    .open = text_open,
+    .next = text_next,
+    .line = text_line,
+    .bytes = text_bytes,
+    .close = text_close,
+};

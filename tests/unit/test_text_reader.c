@@ -1,0 +1,568 @@
+/* Unit tests for the plain-text reader (indexer/text_reader.c) and for what
+ * indexer/reader.c adds around every format: directory walks, an explicit
+ * format, standard input, the current file's name. */
+#include <dirent.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <cmocka.h>
+
+#include "../../indexer/reader.h"
+
+static char tmpdir[64];
+
+/* ---- helpers ------------------------------------------------------- */
+
+static void path_of(char *out, size_t size, const char *name)
+{
+    int n = snprintf(out, size, "%s/%s", tmpdir, name);
+    assert_true(n > 0 && (size_t)n < size);
+}
+
+static void write_file(const char *path, const void *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        fail_msg("cannot write %s", path);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+}
+
+static void write_gz(const char *path, const void *data, size_t len)
+{
+    gzFile gz = gzopen(path, "wb");
+    assert_non_null(gz);
+    assert_int_equal(gzwrite(gz, data, (unsigned)len), (int)len);
+    assert_int_equal(gzclose(gz), Z_OK);
+}
+
+/* Write tmpdir/name (creating no directories) and return its full path. */
+static const char *put(const char *name, const char *text)
+{
+    static char path[512];
+    path_of(path, sizeof path, name);
+    write_file(path, text, strlen(text));
+    return path;
+}
+
+static void make_dir(const char *name)
+{
+    char path[512];
+    path_of(path, sizeof path, name);
+    assert_int_equal(mkdir(path, 0700), 0);
+}
+
+static nx_reader *open_format(const char *path, const char *format)
+{
+    nx_reader *r = NULL;
+    nx_error err;
+    nx_error_clear(&err);
+    if (nx_reader_open_format(path, format, &r, &err) != NEWSDEX_OK)
+        fail_msg("open %s: %s", path, err.message);
+    return r;
+}
+
+/* Next record must be an article with this id, from file tmpdir/@p file. */
+static void expect_article(nx_reader *r, newsdex_article *a, const char *id, const char *file,
+                           unsigned long line)
+{
+    nx_error err;
+    nx_error_clear(&err);
+    nx_read_result res = nx_reader_next(r, a, &err);
+    if (res != NX_READ_ARTICLE)
+        fail_msg("%s:%lu: want article \"%s\", got result %d: %s", nx_reader_current_path(r),
+                 nx_reader_line(r), id, (int)res, err.message);
+    assert_string_equal(a->id, id);
+    if (file) {
+        char path[512];
+        path_of(path, sizeof path, file);
+        assert_string_equal(nx_reader_current_path(r), path);
+    }
+    assert_int_equal(nx_reader_line(r), line);
+}
+
+static void expect_result(nx_reader *r, nx_read_result want, const char *fragment)
+{
+    newsdex_article a;
+    nx_error err;
+    nx_error_clear(&err);
+    nx_read_result res = nx_reader_next(r, &a, &err);
+    if (res != want || !strstr(err.message, fragment))
+        fail_msg("%s:%lu: want result %d '%s', got %d '%s'", nx_reader_current_path(r),
+                 nx_reader_line(r), (int)want, fragment, (int)res, err.message);
+    assert_null(a.id);
+}
+
+static void expect_end(nx_reader *r)
+{
+    newsdex_article a;
+    nx_error err;
+    assert_int_equal(nx_reader_next(r, &a, &err), NX_READ_END);
+    assert_int_equal(nx_reader_next(r, &a, &err), NX_READ_END);
+}
+
+static int remove_tree(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return -1;
+    if (S_ISDIR(st.st_mode)) {
+        DIR *d = opendir(path);
+        if (!d)
+            return -1;
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                continue;
+            char child[1024];
+            snprintf(child, sizeof child, "%s/%s", path, e->d_name);
+            remove_tree(child);
+        }
+        closedir(d);
+        return rmdir(path);
+    }
+    return unlink(path);
+}
+
+static int make_tmpdir(void **state)
+{
+    (void)state;
+    strcpy(tmpdir, "/tmp/nx_text_test_XXXXXX");
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int remove_tmpdir(void **state)
+{
+    (void)state;
+    return remove_tree(tmpdir);
+}
+
+/* ---- plain text ---------------------------------------------------- */
+
+static void test_title_and_body(void **state)
+{
+    (void)state;
+    const char *path = put("story.txt", "\n \n  Acme posts record quarter  \n\n"
+                                        "Acme Corp. said on Wednesday ...\n"
+                                        "\tSecond line.\n\n\n");
+    nx_reader *r = open_format(path, NULL);
+    newsdex_article a;
+    expect_article(r, &a, path, "story.txt", 1);
+    assert_string_equal(a.title, "Acme posts record quarter");
+    assert_string_equal(a.body, "Acme Corp. said on Wednesday ...\n\tSecond line.");
+    assert_null(a.date);
+    assert_null(a.source);
+    assert_null(a.url);
+    assert_int_equal(a.n_lists, 0);
+    expect_end(r);
+    nx_reader_close(r);
+
+    path = put("TITLE.TXT", "Only a title, no newline");
+    r = open_format(path, NULL);
+    expect_article(r, &a, path, NULL, 1);
+    assert_string_equal(a.title, "Only a title, no newline");
+    assert_null(a.body);
+    expect_end(r);
+    nx_reader_close(r);
+}
+
+/* A BOM, CRLF, control codes and bytes that are not UTF-8. */
+static void test_dirty_text(void **state)
+{
+    (void)state;
+    const char *path = put("dirty.txt", "\xEF\xBB\xBFHeadline\x07 caf\xE9\r\n"
+                                        "body\x01\x1b[0m with\x7f \xC3\xA9t\xC3\xA9\r\n"
+                                        "and a NUL:\0 gone\r\n");
+    nx_reader *r = open_format(path, NULL);
+    newsdex_article a;
+    expect_article(r, &a, path, NULL, 1);
+    assert_string_equal(a.title, "Headline caf\xEF\xBF\xBD");
+    assert_string_equal(a.body, "body[0m with \xC3\xA9t\xC3\xA9\nand a NUL:");
+    nx_reader_close(r);
+
+    /* the NUL ends the C string, nothing more: write with it, read past it */
+    static const char nul[] = "T\nbefore\0after\n";
+    char full[512];
+    path_of(full, sizeof full, "nul.txt");
+    write_file(full, nul, sizeof nul - 1);
+    r = open_format(full, NULL);
+    expect_article(r, &a, full, NULL, 1);
+    assert_string_equal(a.body, "beforeafter");
+    nx_reader_close(r);
+}
+
+static void test_empty_files(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {"", "\n\n", " \t \r\n \n", "\x01\x02\n\xEF\xBB\xBF"};
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "empty%zu.txt", i);
+        nx_reader *r = open_format(put(name, texts[i]), NULL);
+        expect_result(r, NX_READ_REJECTED, "empty file");
+        assert_int_equal(nx_reader_line(r), 1);
+        expect_end(r);
+        nx_reader_close(r);
+    }
+}
+
+/* 64-bit FNV-1a, written out again so the test does not trust the reader. */
+static uint64_t fnv1a(const char *s)
+{
+    uint64_t h = 14695981039346656037ULL;
+    while (*s) {
+        h ^= (uint8_t)*s++;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+/* Relative paths stay as given; a path over 200 bytes (or not UTF-8) gets
+ * a stable "txt-<hash>" id instead. */
+static void test_ids(void **state)
+{
+    (void)state;
+    char cwd[512];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    assert_int_equal(chdir(tmpdir), 0);
+    write_file("rel.txt", "T\n", 2);
+    nx_reader *r = open_format("./rel.txt", NULL);
+    newsdex_article a;
+    expect_article(r, &a, "./rel.txt", NULL, 1);
+    nx_reader_close(r);
+
+    char name[256];
+    memset(name, 'n', 200);
+    strcpy(name + 200, ".txt"); /* 204 bytes */
+    write_file(name, "Long\n", 5);
+    char want[32];
+    snprintf(want, sizeof want, "txt-%016" PRIx64, fnv1a(name));
+    r = open_format(name, NULL);
+    expect_article(r, &a, want, NULL, 1);
+    assert_int_equal(strlen(a.id), 20);
+    nx_reader_close(r);
+
+    name[196] = '\0';
+    strcat(name, ".txt"); /* exactly 200 bytes: kept */
+    write_file(name, "Edge\n", 5);
+    r = open_format(name, NULL);
+    expect_article(r, &a, name, NULL, 1);
+    nx_reader_close(r);
+
+    write_file("caf\xE9.txt", "Latin-1 name\n", 13);
+    snprintf(want, sizeof want, "txt-%016" PRIx64, fnv1a("caf\xE9.txt"));
+    r = open_format("caf\xE9.txt", NULL);
+    expect_article(r, &a, want, NULL, 1);
+    nx_reader_close(r);
+    assert_int_equal(chdir(cwd), 0);
+}
+
+static void test_gzip_text(void **state)
+{
+    (void)state;
+    char path[512];
+    path_of(path, sizeof path, "zipped.txt.gz");
+    write_gz(path, "Zipped title\nzipped body\n", 25);
+    nx_reader *r = open_format(path, NULL);
+    newsdex_article a;
+    expect_article(r, &a, path, NULL, 1);
+    assert_string_equal(a.title, "Zipped title");
+    assert_string_equal(a.body, "zipped body");
+    expect_end(r);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(nx_reader_bytes(r), (unsigned long long)st.st_size);
+    nx_reader_close(r);
+}
+
+/* ---- directories --------------------------------------------------- */
+
+static const char sgml_two[] =
+    "<REUTERS NEWID=\"1\"><TEXT><TITLE>ONE</TITLE></TEXT></REUTERS>\n"
+    "<REUTERS><TEXT><TITLE>NO ID</TITLE></TEXT></REUTERS>\n"
+    "<REUTERS NEWID=\"2\"><TEXT><TITLE>TWO</TITLE></TEXT></REUTERS>\n";
+
+/* tree/ with formats mixed, hidden files, other files, nested folders. */
+static void make_tree(void)
+{
+    make_dir("tree");
+    make_dir("tree/sub");
+    make_dir("tree/sub/deeper");
+    make_dir("tree/.git");
+    make_dir("tree/empty");
+    put("tree/b.jsonl",
+        "{\"id\":\"j1\",\"title\":\"J1\"}\nnot json\n{\"id\":\"j2\",\"title\":\"J2\"}\n");
+    put("tree/a.txt", "A title\nA body\n");
+    put("tree/notes.md", "# not an input file\n");
+    put("tree/.hidden.txt", "hidden\n");
+    put("tree/.git/x.jsonl", "{\"id\":\"git\"}\n");
+    put("tree/sub/c.sgm", sgml_two);
+    put("tree/sub/deeper/d.ndjson", "{\"id\":\"d1\",\"body\":\"deep\"}\n");
+    put("tree/Z.TXT", "Upper case\n");
+    char path[512];
+    path_of(path, sizeof path, "tree/z.txt.gz");
+    write_gz(path, "Gzipped\n", 8);
+}
+
+static void test_directory_walk(void **state)
+{
+    (void)state;
+    make_tree();
+    char root[512];
+    path_of(root, sizeof root, "tree");
+    nx_reader *r = open_format(root, NULL);
+    assert_string_equal(nx_reader_current_path(r), root);
+    newsdex_article a;
+    char id[512];
+    path_of(id, sizeof id, "tree/Z.TXT"); /* byte order: "Z" < "a" */
+    expect_article(r, &a, id, "tree/Z.TXT", 1);
+    path_of(id, sizeof id, "tree/a.txt");
+    expect_article(r, &a, id, "tree/a.txt", 1);
+    assert_string_equal(a.title, "A title");
+    expect_article(r, &a, "j1", "tree/b.jsonl", 1);
+    expect_result(r, NX_READ_REJECTED, "invalid JSON");
+    path_of(id, sizeof id, "tree/b.jsonl");
+    assert_string_equal(nx_reader_current_path(r), id);
+    assert_int_equal(nx_reader_line(r), 2);
+    expect_article(r, &a, "j2", "tree/b.jsonl", 3);
+    expect_article(r, &a, "reuters-1", "tree/sub/c.sgm", 1);
+    expect_result(r, NX_READ_REJECTED, "without a NEWID");
+    assert_int_equal(nx_reader_line(r), 2);
+    expect_article(r, &a, "reuters-2", "tree/sub/c.sgm", 3);
+    expect_article(r, &a, "d1", "tree/sub/deeper/d.ndjson", 1);
+    path_of(id, sizeof id, "tree/z.txt.gz");
+    expect_article(r, &a, id, "tree/z.txt.gz", 1);
+    expect_end(r);
+    nx_reader_close(r);
+
+    /* "tree/" keeps its slash and gains no second one */
+    size_t n = strlen(root);
+    root[n] = '/';
+    root[n + 1] = '\0';
+    r = open_format(root, NULL);
+    path_of(id, sizeof id, "tree/Z.TXT");
+    expect_article(r, &a, id, "tree/Z.TXT", 1);
+    nx_reader_close(r);
+}
+
+/* Bytes over a walk add up to the files' sizes. */
+static void test_walk_bytes(void **state)
+{
+    (void)state;
+    make_dir("bytes");
+    const char *texts[] = {"One\n", "Two\ntwo\n", "{\"id\":\"x\"}\n"};
+    const char *names[] = {"bytes/1.txt", "bytes/2.txt", "bytes/3.jsonl"};
+    unsigned long long total = 0;
+    for (int i = 0; i < 3; i++) {
+        put(names[i], texts[i]);
+        total += strlen(texts[i]);
+    }
+    char root[512];
+    path_of(root, sizeof root, "bytes");
+    nx_reader *r = open_format(root, NULL);
+    newsdex_article a;
+    nx_error err;
+    int n = 0;
+    while (nx_reader_next(r, &a, &err) == NX_READ_ARTICLE)
+        n++;
+    assert_int_equal(n, 3);
+    assert_int_equal(nx_reader_bytes(r), total);
+    nx_reader_close(r);
+}
+
+/* A damaged file fails alone: the walk goes on with the next one. */
+static void test_walk_failure_continues(void **state)
+{
+    (void)state;
+    make_dir("damaged");
+    put("damaged/1.jsonl", "{\"id\":\"before\"}\n");
+    char path[512];
+    path_of(path, sizeof path, "damaged/2.jsonl.gz");
+    write_file(path, "\x1f\x8b\x08\x00garbage that is not deflate data at all", 44);
+    put("damaged/3.txt", "After\n");
+    char root[512];
+    path_of(root, sizeof root, "damaged");
+    nx_reader *r = open_format(root, NULL);
+    newsdex_article a;
+    expect_article(r, &a, "before", "damaged/1.jsonl", 1);
+    expect_result(r, NX_READ_FAILED, "gzip");
+    assert_string_equal(nx_reader_current_path(r), path);
+    assert_true(nx_reader_can_continue(r));
+    path_of(path, sizeof path, "damaged/3.txt");
+    expect_article(r, &a, path, "damaged/3.txt", 1);
+    expect_end(r);
+    nx_reader_close(r);
+
+    /* a single file is done for good */
+    path_of(path, sizeof path, "damaged/2.jsonl.gz");
+    r = open_format(path, NULL);
+    expect_result(r, NX_READ_FAILED, "gzip");
+    assert_false(nx_reader_can_continue(r));
+    nx_reader_close(r);
+}
+
+/* Symlinked files are read; symlinked directories are not followed. */
+static void test_walk_symlinks(void **state)
+{
+    (void)state;
+    make_dir("links");
+    make_dir("links/real");
+    put("links/real/r.txt", "Real\n");
+    char target[512], link[512];
+    path_of(target, sizeof target, "links/real");
+    path_of(link, sizeof link, "links/loop");
+    assert_int_equal(symlink(target, link), 0); /* would read r.txt twice, or loop */
+    path_of(target, sizeof target, "links/real/r.txt");
+    path_of(link, sizeof link, "links/alias.txt");
+    assert_int_equal(symlink(target, link), 0);
+    path_of(link, sizeof link, "links/dangling.txt");
+    assert_int_equal(symlink("/nonexistent/nx", link), 0);
+    char root[512], id[512];
+    path_of(root, sizeof root, "links");
+    nx_reader *r = open_format(root, NULL);
+    newsdex_article a;
+    path_of(id, sizeof id, "links/alias.txt");
+    expect_article(r, &a, id, "links/alias.txt", 1);
+    path_of(id, sizeof id, "links/real/r.txt");
+    expect_article(r, &a, id, "links/real/r.txt", 1);
+    expect_end(r);
+    nx_reader_close(r);
+}
+
+/* A directory with nothing to read is an input error, as is a missing path. */
+static void test_empty_directory(void **state)
+{
+    (void)state;
+    make_dir("nothing");
+    make_dir("nothing/.hidden");
+    put("nothing/.hidden/x.txt", "x\n");
+    put("nothing/readme.md", "x\n");
+    char root[512];
+    path_of(root, sizeof root, "nothing");
+    nx_reader *r = (nx_reader *)&r;
+    nx_error err;
+    assert_int_equal(nx_reader_open(root, &r, &err), NEWSDEX_ERR_IO);
+    assert_null(r);
+    assert_non_null(strstr(err.message, "Is a directory with no input files"));
+
+    /* an explicit format takes every (non-hidden) file: readme.md as text */
+    r = open_format(root, "text");
+    char id[512];
+    path_of(id, sizeof id, "nothing/readme.md");
+    newsdex_article a;
+    expect_article(r, &a, id, "nothing/readme.md", 1);
+    expect_end(r);
+    nx_reader_close(r);
+
+    make_dir("nothing2");
+    path_of(root, sizeof root, "nothing2");
+    assert_int_equal(nx_reader_open_format(root, "sgml", &r, &err), NEWSDEX_ERR_IO);
+    assert_non_null(strstr(err.message, "Is a directory with no files"));
+}
+
+/* ---- explicit format, standard input -------------------------------- */
+
+static void test_explicit_format(void **state)
+{
+    (void)state;
+    const char *path = put("wire.dat", "<REUTERS NEWID=\"9\"><TEXT><TITLE>NINE</TITLE>"
+                                       "</TEXT></REUTERS>\n");
+    nx_reader *r = open_format(path, "sgml");
+    newsdex_article a;
+    expect_article(r, &a, "reuters-9", NULL, 1);
+    expect_end(r);
+    nx_reader_close(r);
+
+    path = put("looks.jsonl", "{\"id\":\"x\"}\n");
+    r = open_format(path, "text"); /* the format wins over the name */
+    expect_article(r, &a, path, NULL, 1);
+    assert_string_equal(a.title, "{\"id\":\"x\"}");
+    nx_reader_close(r);
+
+    r = open_format(path, ""); /* "" = by name */
+    expect_article(r, &a, "x", NULL, 1);
+    nx_reader_close(r);
+
+    nx_error err;
+    r = (nx_reader *)&r;
+    assert_int_equal(nx_reader_open_format(path, "xml", &r, &err), NEWSDEX_ERR_INVALID);
+    assert_null(r);
+    assert_string_equal(err.message, "unknown format \"xml\" (expected jsonl, sgml or text)");
+
+    assert_int_equal(nx_reader_open("notes.md", &r, &err), NEWSDEX_ERR_INVALID);
+    assert_non_null(strstr(err.message, "unknown input format"));
+    assert_int_equal(nx_reader_open("", &r, &err), NEWSDEX_ERR_INVALID);
+}
+
+/* Read "-" with standard input redirected from @p path. */
+static nx_reader *open_stdin(const char *path, const char *format)
+{
+    int saved = dup(0);
+    int fd = open(path, O_RDONLY);
+    assert_true(saved >= 0 && fd >= 0);
+    assert_int_equal(dup2(fd, 0), 0);
+    close(fd);
+    nx_reader *r;
+    nx_error err;
+    newsdex_status st = nx_reader_open_format("-", format, &r, &err);
+    dup2(saved, 0); /* the reader has its own duplicate */
+    close(saved);
+    if (st != NEWSDEX_OK)
+        fail_msg("stdin: %s", err.message);
+    return r;
+}
+
+static void test_stdin_formats(void **state)
+{
+    (void)state;
+    nx_reader *r = open_stdin(put("in.any", "{\"id\":\"s1\"}\n"), NULL);
+    newsdex_article a;
+    expect_article(r, &a, "s1", NULL, 1); /* JSON Lines by default */
+    assert_string_equal(nx_reader_current_path(r), "-");
+    expect_end(r);
+    nx_reader_close(r);
+
+    char path[512];
+    path_of(path, sizeof path, "in.gz");
+    write_gz(path, sgml_two, sizeof sgml_two - 1);
+    r = open_stdin(path, "sgml");
+    expect_article(r, &a, "reuters-1", NULL, 1);
+    expect_result(r, NX_READ_REJECTED, "NEWID");
+    expect_article(r, &a, "reuters-2", NULL, 3);
+    expect_end(r);
+    nx_reader_close(r);
+
+    r = open_stdin(put("in.txt", "Piped title\npiped body\n"), "text");
+    expect_article(r, &a, "-", NULL, 1);
+    assert_string_equal(a.title, "Piped title");
+    nx_reader_close(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_title_and_body),
+        cmocka_unit_test(test_dirty_text),
+        cmocka_unit_test(test_empty_files),
+        cmocka_unit_test(test_ids),
+        cmocka_unit_test(test_gzip_text),
+        cmocka_unit_test(test_directory_walk),
+        cmocka_unit_test(test_walk_bytes),
+        cmocka_unit_test(test_walk_failure_continues),
+        cmocka_unit_test(test_walk_symlinks),
+        cmocka_unit_test(test_empty_directory),
+        cmocka_unit_test(test_explicit_format),
+        cmocka_unit_test(test_stdin_formats),
+    };
+    return cmocka_run_group_tests_name("text_reader", tests, make_tmpdir, remove_tmpdir);
+}
