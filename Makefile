@@ -79,6 +79,10 @@ demo: deps
 	$(NEWSDEX) index --db $(BUILD)/demo-index corpus/articles.jsonl
 	$(NEWSDEX) search --db $(BUILD)/demo-index 'Prime Video layoffs 2024'
 
+# Benchmarks against raw Xapian, SQLite FTS5 and omega: make bench [SIZE=200000]
+bench: all
+	scripts/bench $(SIZE)
+
 clean:
 	rm -rf build build-asan
 

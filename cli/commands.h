@@ -2,6 +2,8 @@
 #ifndef NX_COMMANDS_H
 #define NX_COMMANDS_H
 
+#include "newsdex.h"
+
 /* Exit statuses: stable, documented in the README and `newsdex help`. */
 enum {
     NX_EXIT_OK = 0,        /* everything done */
@@ -9,11 +11,29 @@ enum {
     NX_EXIT_USAGE = 2,     /* bad command line or query */
     NX_EXIT_INPUT = 3,     /* an input file could not be read (fully) */
     NX_EXIT_LOCKED = 4,    /* the index is locked by another writer */
-    NX_EXIT_INDEX = 5      /* the index is missing, unreadable or unwritable */
+    NX_EXIT_INDEX = 5,     /* the index is missing, unreadable or unwritable */
+    NX_EXIT_NOSPACE = 6,   /* disk full (or quota / file size limit) while writing */
+    NX_EXIT_SIGNAL = 128   /* + signal number: stopped by SIGINT (130) or SIGTERM (143)
+                              after committing everything read before */
 };
 
 int cmd_index(int argc, char **argv);
 int cmd_search(int argc, char **argv);
+int cmd_delete(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+/* Query language (searcher/fields_command.c, searcher/search_command.c). */
+int cmd_fields(int argc, char **argv);
+int cmd_help(int argc, char **argv);   /* `newsdex help TOPIC` (TOPIC: query) */
+
+/* Writer helpers shared by `index` and `delete` (indexer/index_command.c). */
+/* SIGINT/SIGTERM set a flag (read with nx_cli_stop_signal); a second one kills. */
+void nx_cli_catch_stop_signals(void);
+int nx_cli_stop_signal(void);
+/* Opens the index for writing, waiting up to wait_seconds while another writer
+ * holds it. Prints why on failure; returns an NX_EXIT_* status. */
+int nx_cli_open_writer(const char *db_path, unsigned wait_seconds, newsdex_writer **writer);
+/* NX_EXIT_* status for an index error. */
+int nx_cli_exit_for_status(newsdex_status status);
 
 /* Shared option helpers (cli/options.c). */
 const char *nx_cli_db_path(const char *from_option);   /* --db, else $NEWSDEX_DB, else NULL */

@@ -13,6 +13,9 @@ typedef struct command {
 static const command commands[] = {
     {"index", cmd_index, "add or replace articles in an index"},
     {"search", cmd_search, "search an index"},
+    {"delete", cmd_delete, "delete articles by id"},
+    {"stats", cmd_stats, "show what an index holds"},
+    {"fields", cmd_fields, "list the fields a query can search (FIELD:value)"},
 };
 
 static void usage(FILE *out)
@@ -20,11 +23,13 @@ static void usage(FILE *out)
     fputs("usage: newsdex COMMAND [OPTIONS] ...\n\ncommands:\n", out);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
-    fputs("  help     show this help\n\n"
+    fputs("  help     show this help\n"
+          "  help query  describe the query language\n\n"
           "Run `newsdex COMMAND --help` for a command's options.\n"
           "The index directory comes from --db DIR or the NEWSDEX_DB environment variable.\n\n"
           "exit status: 0 ok, 1 some records rejected, 2 usage or query error,\n"
-          "             3 input unreadable, 4 index locked, 5 index error\n",
+          "             3 input unreadable, 4 index locked, 5 index error,\n"
+          "             6 disk full, 130/143 stopped by SIGINT/SIGTERM (work committed)\n",
           out);
 }
 
@@ -35,6 +40,8 @@ int main(int argc, char **argv)
         return NX_EXIT_USAGE;
     }
     const char *name = argv[1];
+    if (!strcmp(name, "help") && argc > 2) /* help TOPIC, e.g. `newsdex help query` */
+        return cmd_help(argc - 1, argv + 1);
     if (!strcmp(name, "help") || !strcmp(name, "--help") || !strcmp(name, "-h")) {
         usage(stdout);
         return NX_EXIT_OK;

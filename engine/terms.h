@@ -16,6 +16,11 @@
 
 /* Value slots. */
 #define NX_SLOT_DATE 0   /* "YYYYMMDDhhmmss" UTC, sorts as time */
+#define NX_SLOT_FINGERPRINT 1  /* 8 bytes, big endian: hash of the article's content */
+
+/* Index metadata keys (Xapian user metadata). */
+#define NX_META_LAST_RUN "newsdex:last_run"       /* JSON summary of the last index run */
+#define NX_META_SOURCE   "newsdex:source:"        /* + XSOURCE term -> source as written */
 
 /* Title words stand above body words: their wdf counts this many times. */
 #define NX_TITLE_WDF 3

@@ -352,3 +352,157 @@ extern "C" void nx_xmatches_free(nx_xmatches *m)
 {
     delete m;
 }
+
+/* ==================================================================== *
+ * Indexer-side additions: batches, deletion, fingerprints, metadata,   *
+ * term listing for --prune and `newsdex stats`.                        *
+ * ==================================================================== */
+
+namespace {
+
+Xapian::WritableDatabase &writable(nx_xdb *db)
+{
+    if (!db->writable)
+        throw Xapian::InvalidOperationError("index is open read-only");
+    return db->wdb;
+}
+
+}  // namespace
+
+extern "C" newsdex_status nx_xdb_begin_transaction(nx_xdb *db, nx_error *err)
+{
+    // Flushed: commit_transaction() makes the batch durable, not just visible.
+    return guard(err, [&] { writable(db).begin_transaction(true); });
+}
+
+extern "C" newsdex_status nx_xdb_commit_transaction(nx_xdb *db, nx_error *err)
+{
+    return guard(err, [&] { writable(db).commit_transaction(); });
+}
+
+extern "C" newsdex_status nx_xdb_cancel_transaction(nx_xdb *db, nx_error *err)
+{
+    return guard(err, [&] { writable(db).cancel_transaction(); });
+}
+
+extern "C" newsdex_status nx_xdb_delete_unique(nx_xdb *db, const char *unique_term,
+                                               nx_error *err)
+{
+    return guard(err, [&] { writable(db).delete_document(unique_term); });
+}
+
+extern "C" newsdex_status nx_xdb_unique_value(nx_xdb *db, const char *unique_term, unsigned slot,
+                                              char *buf, size_t cap, size_t *len, int *found,
+                                              nx_error *err)
+{
+    *found = 0;
+    *len = 0;
+    return guard(err, [&] {
+        Xapian::Database &d = db->db();
+        Xapian::PostingIterator it = d.postlist_begin(unique_term);
+        if (it == d.postlist_end(unique_term))
+            return;
+        // Lazy document: only the value slot is read, not data or terms.
+        std::string value = d.get_document(*it, Xapian::DOC_ASSUME_VALID).get_value(slot);
+        *found = 1;
+        *len = value.size();
+        std::memcpy(buf, value.data(), value.size() < cap ? value.size() : cap);
+    });
+}
+
+extern "C" newsdex_status nx_xdb_set_metadata(nx_xdb *db, const char *key, const char *value,
+                                              size_t len, nx_error *err)
+{
+    return guard(err, [&] { writable(db).set_metadata(key, std::string(value, len)); });
+}
+
+extern "C" newsdex_status nx_xdb_get_metadata(nx_xdb *db, const char *key, char **out,
+                                              size_t *len, nx_error *err)
+{
+    *out = nullptr;
+    *len = 0;
+    return guard(err, [&] {
+        std::string value = db->db().get_metadata(key);
+        char *copy = static_cast<char *>(std::malloc(value.size() + 1));
+        if (!copy)
+            throw std::bad_alloc();
+        std::memcpy(copy, value.data(), value.size());
+        copy[value.size()] = '\0';
+        *out = copy;
+        *len = value.size();
+    });
+}
+
+extern "C" newsdex_status nx_xdb_each_term(nx_xdb *db, const char *prefix, nx_xterm_fn fn,
+                                           void *ctx, nx_error *err)
+{
+    return guard(err, [&] {
+        Xapian::Database &d = db->db();
+        for (Xapian::TermIterator it = d.allterms_begin(prefix); it != d.allterms_end(prefix);
+             ++it) {
+            std::string term = *it;
+            if (fn(term.c_str(), term.size(), it.get_termfreq(), ctx))
+                break;
+        }
+    });
+}
+
+extern "C" newsdex_status nx_xdb_count_terms(nx_xdb *db, const char *prefix, uint64_t *count,
+                                             nx_error *err)
+{
+    *count = 0;
+    return guard(err, [&] {
+        Xapian::Database &d = db->db();
+        uint64_t n = 0;
+        for (Xapian::TermIterator it = d.allterms_begin(prefix); it != d.allterms_end(prefix);
+             ++it)
+            n++;
+        *count = n;
+    });
+}
+
+extern "C" newsdex_status nx_xdb_lastdocid(nx_xdb *db, uint64_t *docid, nx_error *err)
+{
+    return guard(err, [&] { *docid = db->db().get_lastdocid(); });
+}
+
+extern "C" newsdex_status nx_xdb_total_length(nx_xdb *db, uint64_t *length, nx_error *err)
+{
+    return guard(err, [&] { *length = db->db().get_total_length(); });
+}
+
+extern "C" newsdex_status nx_xdb_reopen(nx_xdb *db, nx_error *err)
+{
+    return guard(err, [&] {
+        if (!db->writable)
+            db->rdb.reopen();
+    });
+}
+
+/* ---- Query language additions (query_builder.c) ---- */
+
+extern "C" newsdex_status nx_xquery_value_range(unsigned slot, const char *lo, const char *hi,
+                                                nx_xquery **out, nx_error *err)
+{
+    *out = nullptr;
+    return guard(err, [&] {
+        if (lo && hi)
+            *out = new nx_xquery{Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, lo, hi)};
+        else if (lo)
+            *out = new nx_xquery{Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, lo)};
+        else if (hi)
+            *out = new nx_xquery{Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, hi)};
+        else
+            throw Xapian::InvalidArgumentError("value range without ends");
+    });
+}
+
+extern "C" newsdex_status nx_xquery_wildcard(const char *prefix, uint32_t max_expansion,
+                                             nx_xquery **out, nx_error *err)
+{
+    *out = nullptr;
+    return guard(err, [&] {
+        *out = new nx_xquery{Xapian::Query(Xapian::Query::OP_WILDCARD, prefix, max_expansion,
+                                           Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT)};
+    });
+}

@@ -77,6 +77,65 @@ void nx_xmatches_get(const nx_xmatches *m, size_t i, double *weight, const char 
                      size_t *len);
 void nx_xmatches_free(nx_xmatches *m);
 
+/* ==================================================================== *
+ * Indexer-side additions: batches, deletion, fingerprints, metadata,   *
+ * term listing for --prune and `newsdex stats`. Same rules as above:   *
+ * every call catches everything and returns a status.                  *
+ * ==================================================================== */
+
+/* Atomic batches: everything between begin and commit becomes visible (and
+ * durable) at once, or not at all. Cancel drops the batch. Writable only. */
+newsdex_status nx_xdb_begin_transaction(nx_xdb *db, nx_error *err);
+newsdex_status nx_xdb_commit_transaction(nx_xdb *db, nx_error *err);
+newsdex_status nx_xdb_cancel_transaction(nx_xdb *db, nx_error *err);
+
+/* Delete every document indexed by unique_term (none is not an error). */
+newsdex_status nx_xdb_delete_unique(nx_xdb *db, const char *unique_term, nx_error *err);
+
+/* Value in @p slot of the document indexed by unique_term: *found is 0 if no
+ * document has the term. Copies at most cap bytes into buf; *len is the full
+ * length. Cheap: one posting-list lookup and one value read. */
+newsdex_status nx_xdb_unique_value(nx_xdb *db, const char *unique_term, unsigned slot, char *buf,
+                                   size_t cap, size_t *len, int *found, nx_error *err);
+
+/* User metadata (key/value strings stored with the index; "" = absent).
+ * Setting it on a writable index joins the open transaction, if any.
+ * get: *out is malloc'd and NUL-terminated; *len excludes the NUL. */
+newsdex_status nx_xdb_set_metadata(nx_xdb *db, const char *key, const char *value, size_t len,
+                                   nx_error *err);
+newsdex_status nx_xdb_get_metadata(nx_xdb *db, const char *key, char **out, size_t *len,
+                                   nx_error *err);
+
+/* Calls fn for every term starting with prefix (all terms for ""), in
+ * byte order, with the number of documents holding it; fn returns non-zero
+ * to stop early. term is NUL-terminated and valid only during the call. */
+typedef int (*nx_xterm_fn)(const char *term, size_t len, uint64_t termfreq, void *ctx);
+newsdex_status nx_xdb_each_term(nx_xdb *db, const char *prefix, nx_xterm_fn fn, void *ctx,
+                                nx_error *err);
+
+/* Number of distinct terms starting with prefix (all terms for ""). */
+newsdex_status nx_xdb_count_terms(nx_xdb *db, const char *prefix, uint64_t *count,
+                                  nx_error *err);
+
+/* Highest document id ever used, and the sum of all document lengths. */
+newsdex_status nx_xdb_lastdocid(nx_xdb *db, uint64_t *docid, nx_error *err);
+newsdex_status nx_xdb_total_length(nx_xdb *db, uint64_t *length, nx_error *err);
+
+/* Read-only: move to the latest committed revision (a writer may have
+ * committed since open). Writable: no-op. */
+newsdex_status nx_xdb_reopen(nx_xdb *db, nx_error *err);
+
+/* ---- Query language additions (query_builder.c) ---- */
+
+/* Documents whose value in slot lies in [lo, hi] (byte order); lo or hi
+ * may be NULL for an open end (not both). Contributes no weight. */
+newsdex_status nx_xquery_value_range(unsigned slot, const char *lo, const char *hi,
+                                     nx_xquery **out, nx_error *err);
+/* Terms starting with prefix, at most max_expansion of them (the most
+ * frequent ones win), weighted as one synonym. */
+newsdex_status nx_xquery_wildcard(const char *prefix, uint32_t max_expansion, nx_xquery **out,
+                                  nx_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -37,7 +37,8 @@ typedef enum newsdex_status {
     NEWSDEX_ERR_QUERY = 9,        /**< Query could not be understood. */
     NEWSDEX_ERR_NETWORK = 10,     /**< Remote index unreachable. */
     NEWSDEX_ERR_INTERNAL = 11,    /**< Unexpected internal error. */
-    NEWSDEX_ERR_UNKNOWN = 12      /**< Unknown exception crossed the boundary. */
+    NEWSDEX_ERR_UNKNOWN = 12,     /**< Unknown exception crossed the boundary. */
+    NEWSDEX_ERR_NOSPACE = 13      /**< Disk full (or a file size or quota limit) while writing. */
 } newsdex_status;
 
 /** A short English name for @p status ("out of memory", ...). Never NULL. */
@@ -64,12 +65,17 @@ typedef struct newsdex_article {
     const char *url;      /**< Link to the article, or NULL. */
     const newsdex_list_field *lists; /**< "authors", "topics", other filter lists. */
     size_t n_lists;       /**< Number of entries in @p lists. */
+    int deleted;          /**< Non-zero: a deletion record; only @p id is used
+                               and newsdex_writer_put() deletes that article. */
 } newsdex_article;
 
 /** What newsdex_writer_put() did with an article. */
 typedef enum newsdex_put_outcome {
     NEWSDEX_PUT_ADDED = 0,     /**< The id was new. */
-    NEWSDEX_PUT_REPLACED = 1   /**< An article with this id was replaced. */
+    NEWSDEX_PUT_REPLACED = 1,  /**< An article with this id was replaced. */
+    NEWSDEX_PUT_UNCHANGED = 2, /**< Same content as the stored article (or a deletion
+                                    of an id not in the index): nothing written. */
+    NEWSDEX_PUT_DELETED = 3    /**< A deletion record removed the article. */
 } newsdex_put_outcome;
 
 /** An index opened for writing. Only one writer may hold an index at once. */
@@ -103,6 +109,63 @@ NEWSDEX_API const char *newsdex_writer_last_error(const newsdex_writer *writer);
 /** Commit, release the lock and free @p writer (NULL is allowed). */
 NEWSDEX_API newsdex_status newsdex_writer_close(newsdex_writer *writer);
 
+/* ---- Batches, deletion, bookkeeping ---------------------------------
+ * Writes (added, replaced, deleted articles) are grouped in batches that
+ * are committed atomically: after a crash the index holds exactly the
+ * batches committed before it. An unchanged article writes nothing. */
+
+/** Default number of writes per atomic batch. */
+#define NEWSDEX_WRITER_BATCH_DEFAULT 1000
+
+/**
+ * Commit automatically after every @p batch_size writes (default
+ * NEWSDEX_WRITER_BATCH_DEFAULT). 0 commits only in newsdex_writer_commit()
+ * and newsdex_writer_close(); everything in between is then one batch.
+ */
+NEWSDEX_API newsdex_status newsdex_writer_set_batch_size(newsdex_writer *writer,
+                                                         size_t batch_size);
+
+/**
+ * Delete the article with @p id. *found (may be NULL) says whether it was
+ * in the index; deleting an absent id is not an error.
+ */
+NEWSDEX_API newsdex_status newsdex_writer_delete(newsdex_writer *writer, const char *id,
+                                                 int *found);
+
+/** Return non-zero to keep the article with @p id (see newsdex_writer_prune()). */
+typedef int (*newsdex_keep_fn)(const char *id, void *ctx);
+
+/**
+ * Commit, then delete every article for which @p keep returns 0, in
+ * batches. *deleted (may be NULL) receives the number deleted.
+ */
+NEWSDEX_API newsdex_status newsdex_writer_prune(newsdex_writer *writer, newsdex_keep_fn keep,
+                                                void *ctx, uint64_t *deleted);
+
+/**
+ * Store @p value under @p key with the index (Xapian user metadata), in the
+ * current batch. Keys starting with "newsdex:" are reserved for newsdex.
+ */
+NEWSDEX_API newsdex_status newsdex_writer_set_metadata(newsdex_writer *writer, const char *key,
+                                                       const char *value);
+
+/** What a writer has done since it was opened. */
+typedef struct newsdex_writer_counts {
+    uint64_t added;      /**< New articles. */
+    uint64_t replaced;   /**< Replaced articles. */
+    uint64_t unchanged;  /**< Articles (and deletions of absent ids) that needed no write. */
+    uint64_t deleted;    /**< Deleted articles. */
+    uint64_t pending;    /**< How many of the writes above are not committed yet. */
+} newsdex_writer_counts;
+
+/**
+ * Work done since open, including the open batch (see @c pending). A batch
+ * that fails to commit is dropped from the counts: after a successful
+ * newsdex_writer_commit() they are exactly what the index holds.
+ */
+NEWSDEX_API newsdex_status newsdex_writer_get_counts(const newsdex_writer *writer,
+                                                     newsdex_writer_counts *counts);
+
 /* ------------------------------------------------------------------ */
 /* Searching                                                           */
 /* ------------------------------------------------------------------ */
@@ -130,6 +193,12 @@ typedef struct newsdex_search_options {
     uint32_t limit;        /**< Results to return (default 10, at most 10000). */
     int snippets;          /**< Non-zero: make a snippet per result (default 1). */
     uint32_t snippet_chars;/**< Approximate snippet length (default 200). */
+    const char *from;      /**< Only articles dated on or after this UTC day:
+                                "YYYY", "YYYY-MM" or "YYYY-MM-DD" (its first
+                                day); NULL (default) for no lower bound. */
+    const char *to;        /**< Only articles dated on or before this UTC day
+                                (the last day of a year or month); NULL
+                                (default) for no upper bound. */
 } newsdex_search_options;
 
 /** Set @p options to the defaults. */
@@ -169,6 +238,37 @@ NEWSDEX_API newsdex_status newsdex_results_get(const newsdex_results *results, s
 
 /** Free @p results (NULL is allowed). */
 NEWSDEX_API void newsdex_results_free(newsdex_results *results);
+
+/* ---- Query language: relaxed results, explain, fields ---------------
+ * The query language is documented in the README and `newsdex help query`. */
+
+/**
+ * Non-zero if no article matched every word of the query, so the results
+ * are ranked by any of the words instead (only for queries of two or more
+ * words; filters and exclusions still apply).
+ */
+NEWSDEX_API int newsdex_results_relaxed(const newsdex_results *results);
+
+/**
+ * What a query means: *tree_text gets the parsed query as an S-expression,
+ * e.g. (AND layoffs (FIELD source "Harbor Street Journal")), and
+ * *xapian_text the Xapian query it became (options->from and ->to
+ * included). Both are malloc'd; the caller frees them. Errors as for
+ * newsdex_search().
+ */
+NEWSDEX_API newsdex_status newsdex_explain(newsdex_db *db, const newsdex_search_options *options,
+                                           char **tree_text, char **xapian_text);
+
+/**
+ * The field names a query may use (FIELD:value): the built-in ones (title,
+ * source, topic, place, company, author, id, date) then every other list
+ * field found in the index, in byte order. *names is an array of *count
+ * strings; free it with newsdex_fields_free().
+ */
+NEWSDEX_API newsdex_status newsdex_db_fields(newsdex_db *db, char ***names, size_t *count);
+
+/** Free what newsdex_db_fields() returned (NULL is allowed). */
+NEWSDEX_API void newsdex_fields_free(char **names, size_t count);
 
 #ifdef __cplusplus
 }

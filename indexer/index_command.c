@@ -1,157 +1,536 @@
-/* `newsdex index --db DIR FILE...`: read articles, add or replace them by id,
- * report bad records as FILE:LINE: reason, end with a one-line summary. */
+/* `newsdex index --db DIR FILE...`: read articles; add, replace, skip
+ * (unchanged) or delete them by id in atomic batches; report bad records as
+ * FILE:LINE: reason; end with a one-line summary. Built to run unattended:
+ * SIGINT/SIGTERM commit what was read and stop, a locked index can be
+ * waited for, and the exit status tells a nightly job what happened. */
+#include <errno.h>
 #include <getopt.h>
+#include <jansson.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "newsdex.h"
+#include "progress.h"
 #include "reader.h"
+#include "strset.h"
 #include "../cli/commands.h"
+#include "../engine/terms.h"
+
+enum progress_mode { PROGRESS_AUTO, PROGRESS_ALWAYS, PROGRESS_NEVER };
+
+typedef struct index_opts {
+    const char *db_path;
+    const char *format;       /* --format, for the reader hook below */
+    unsigned batch_size;
+    unsigned wait_lock;       /* seconds */
+    int prune;
+    enum progress_mode progress;
+} index_opts;
 
 typedef struct index_run {
     newsdex_writer *writer;
-    unsigned long added, replaced, rejected;
-    int input_failed;   /* some input could not be read (fully) */
-    int index_failed;   /* the index refused a write: stop */
+    unsigned long rejected;
+    unsigned long long records;       /* articles and deletions read */
+    unsigned long long bytes_done;    /* input bytes of finished files */
+    unsigned long long total_bytes;   /* 0 = unknown */
+    nx_strset *seen;                  /* ids read, for --prune */
+    int seen_failed;                  /* out of memory tracking ids */
+    unsigned long unidentified;       /* rejected records whose id is unknown */
+    int input_failed;                 /* some input could not be read (fully) */
+    int index_failed;                 /* the index refused a write: stop */
+    newsdex_status index_status;
+    int interrupted;                  /* a signal stopped the run before the end */
+    char stopped_after[1100];         /* FILE:LINE of the last record read then */
+    /* progress display */
+    int progress_tty, progress_lines, progress_shown;
+    struct timespec started;
+    double last_shown;
 } index_run;
+
+/* ---- Signals and shared writer helpers (also used by `newsdex delete`) ---- */
+
+static volatile sig_atomic_t stop_signal;
+
+/* First signal: stop between records, commit, report. A second one means
+ * "now": die at once; committed batches are safe anyway. */
+static void on_stop_signal(int sig)
+{
+    if (stop_signal) {
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return;
+    }
+    stop_signal = sig;
+}
+
+void nx_cli_catch_stop_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    /* Restart reads and writes: zlib and Xapian would otherwise see EINTR as
+     * an I/O error. The flag is checked between records. */
+    sa.sa_flags = SA_RESTART;
+    const int signals[] = {SIGINT, SIGTERM};
+    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
+        struct sigaction old;
+        /* Ignored on entry (a background job of a script): keep it ignored. */
+        if (sigaction(signals[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+            sigaction(signals[i], &sa, NULL);
+    }
+}
+
+int nx_cli_stop_signal(void)
+{
+    return (int)stop_signal;
+}
+
+int nx_cli_exit_for_status(newsdex_status st)
+{
+    switch (st) {
+    case NEWSDEX_OK: return NX_EXIT_OK;
+    case NEWSDEX_ERR_LOCKED: return NX_EXIT_LOCKED;
+    case NEWSDEX_ERR_NOSPACE: return NX_EXIT_NOSPACE;
+    default: return NX_EXIT_INDEX;
+    }
+}
+
+static double now_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void sleep_seconds(double s)
+{
+    struct timespec t = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
+    nanosleep(&t, NULL); /* a signal cuts it short, which is what we want */
+}
+
+int nx_cli_open_writer(const char *db_path, unsigned wait_seconds, newsdex_writer **writer)
+{
+    double deadline = now_seconds() + wait_seconds, delay = 0.05;
+    for (int attempt = 0;; attempt++) {
+        char *message = NULL;
+        newsdex_status st = newsdex_writer_open(db_path, writer, &message);
+        if (st == NEWSDEX_OK)
+            return NX_EXIT_OK;
+        double left = deadline - now_seconds();
+        if (st != NEWSDEX_ERR_LOCKED || left <= 0 || stop_signal) {
+            fprintf(stderr, "newsdex: %s\n", message ? message : newsdex_status_to_string(st));
+            free(message);
+            return stop_signal ? NX_EXIT_SIGNAL + (int)stop_signal : nx_cli_exit_for_status(st);
+        }
+        if (attempt == 0)
+            fprintf(stderr, "newsdex: %s; waiting up to %u s\n",
+                    message ? message : "index locked", wait_seconds);
+        free(message);
+        sleep_seconds(delay < left ? delay : left);
+        delay = delay * 2 < 1.0 ? delay * 2 : 1.0; /* back off, but stay responsive */
+    }
+}
+
+/* ---- Progress ---- */
+
+static double elapsed(const index_run *run)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - run->started.tv_sec) +
+           (double)(now.tv_nsec - run->started.tv_nsec) / 1e9;
+}
+
+/* Erase the progress line before anything else goes to stderr. */
+static void clear_progress(index_run *run)
+{
+    if (run->progress_shown) {
+        fputs("\r\033[K", stderr);
+        run->progress_shown = 0;
+    }
+}
+
+/* A terminal gets one line redrawn 5 times a second; a log (--progress=always
+ * on a file) gets a line every 5 seconds. */
+static void show_progress(index_run *run, const nx_reader *reader)
+{
+    if (!run->progress_tty && !run->progress_lines)
+        return;
+    double t = elapsed(run);
+    if (t - run->last_shown < (run->progress_tty ? 0.2 : 5.0))
+        return;
+    run->last_shown = t;
+    char line[160];
+    nx_progress_format(line, sizeof line, run->records, run->bytes_done + nx_reader_bytes(reader),
+                       run->total_bytes, t);
+    if (run->progress_tty) {
+        fprintf(stderr, "\r%s\033[K", line);
+        run->progress_shown = 1;
+    } else {
+        fprintf(stderr, "newsdex: %s\n", line);
+    }
+}
+
+/* ---- Reading ---- */
 
 static void usage(FILE *out)
 {
-    fputs("usage: newsdex index [--db DIR] FILE...\n"
-          "Adds the articles in each FILE (.jsonl or .jsonl.gz; - for standard input)\n"
-          "to the index in DIR, replacing articles with the same id.\n"
-          "  --db DIR    index directory (default: $NEWSDEX_DB); created if missing\n",
+    fputs("usage: newsdex index [--db DIR] [OPTIONS] FILE|DIR...\n"
+          "Adds the articles in each FILE (JSON Lines .jsonl, Reuters SGML .sgm, plain\n"
+          "text .txt, each optionally .gz; - for standard input; a DIR is read\n"
+          "recursively) to the index in DIR: new ids are added, changed articles\n"
+          "replaced, unchanged ones skipped; records {\"id\": ..., \"deleted\": true} delete.\n"
+          "  --db DIR           index directory (default: $NEWSDEX_DB); created if missing\n"
+          "  --prune            also delete every article whose id is not in this run's\n"
+          "                     input (for full syncs; skipped if any input is damaged)\n"
+          "  --wait-lock SECS   wait up to SECS for another writer to finish\n"
+          "  --batch-size N     articles per atomic commit (default 1000)\n"
+          "  --format FMT       read every input as jsonl, sgml or text\n"
+          "  --progress=WHEN    auto (on a terminal), always or never\n"
+          "SIGINT/SIGTERM: commit what was read, report, exit 128+signal.\n",
           out);
+}
+
+/* Readers pick the format by file name unless --format names one; inside a
+ * directory walk, records are reported under the file they came from. */
+static newsdex_status open_input(const char *path, const char *format, nx_reader **reader,
+                                 nx_error *err)
+{
+    return nx_reader_open_format(path, format, reader, err);
+}
+
+static const char *input_path(const nx_reader *reader, const char *path)
+{
+    const char *current = nx_reader_current_path(reader);
+    return current && *current ? current : path;
+}
+
+static void remember_id(index_run *run, const newsdex_article *article)
+{
+    if (run->seen && article->id && !article->deleted && nx_strset_add(run->seen, article->id) < 0)
+        run->seen_failed = 1;
 }
 
 static void put_article(index_run *run, const char *path, unsigned long line,
                         const newsdex_article *article)
 {
-    newsdex_put_outcome outcome;
-    newsdex_status st = newsdex_writer_put(run->writer, article, &outcome);
-    if (st == NEWSDEX_OK) {
-        if (outcome == NEWSDEX_PUT_REPLACED)
-            run->replaced++;
-        else
-            run->added++;
-    } else if (st == NEWSDEX_ERR_INVALID) {
+    remember_id(run, article);
+    newsdex_status st = newsdex_writer_put(run->writer, article, NULL);
+    if (st == NEWSDEX_OK)
+        return;
+    clear_progress(run);
+    if (st == NEWSDEX_ERR_INVALID) {
         fprintf(stderr, "%s:%lu: %s\n", path, line, newsdex_writer_last_error(run->writer));
         run->rejected++;
-    } else {
-        fprintf(stderr, "%s:%lu: cannot write to the index: %s\n", path, line,
-                newsdex_writer_last_error(run->writer));
-        run->index_failed = 1;
+        return;
     }
+    fprintf(stderr, "%s:%lu: cannot write to the index: %s\n", path, line,
+            newsdex_writer_last_error(run->writer));
+    run->index_failed = 1;
+    run->index_status = st;
 }
 
-static void index_file(index_run *run, const char *path)
+/* Handles one reader result; returns 0 when this input is finished. */
+static int handle_record(index_run *run, nx_reader *reader, const char *arg, nx_read_result r,
+                         const newsdex_article *article, const nx_error *err)
+{
+    if (r == NX_READ_END)
+        return 0;
+    const char *path = input_path(reader, arg);
+    unsigned long line = nx_reader_line(reader);
+    run->records++;
+    if (r == NX_READ_ARTICLE) {
+        put_article(run, path, line, article);
+        return 1;
+    }
+    clear_progress(run);
+    if (line)
+        fprintf(stderr, "%s:%lu: %s\n", path, line, err->message);
+    else /* a file of a directory walk that could not be opened */
+        fprintf(stderr, "%s: %s\n", path, err->message);
+    if (r == NX_READ_REJECTED) {
+        run->rejected++;
+        run->unidentified++;
+        return 1;
+    }
+    run->input_failed = 1;
+    return nx_reader_can_continue(reader); /* a directory walk goes on with the next file */
+}
+
+static void index_file(index_run *run, const char *arg, const char *format)
 {
     nx_error err;
     nx_error_clear(&err);
     nx_reader *reader = NULL;
-    if (nx_reader_open(path, &reader, &err) != NEWSDEX_OK) {
-        fprintf(stderr, "%s: %s\n", path, err.message);
+    if (open_input(arg, format, &reader, &err) != NEWSDEX_OK) {
+        clear_progress(run);
+        fprintf(stderr, "%s: %s\n", arg, err.message);
         run->input_failed = 1;
         return;
     }
     newsdex_article article;
     while (!run->index_failed) {
-        nx_read_result r = nx_reader_next(reader, &article, &err);
-        if (r == NX_READ_END)
-            break;
-        unsigned long line = nx_reader_line(reader);
-        if (r == NX_READ_ARTICLE) {
-            put_article(run, path, line, &article);
-        } else if (r == NX_READ_REJECTED) {
-            fprintf(stderr, "%s:%lu: %s\n", path, line, err.message);
-            run->rejected++;
-        } else {
-            fprintf(stderr, "%s:%lu: %s\n", path, line, err.message);
-            run->input_failed = 1;
+        if (stop_signal) {
+            run->interrupted = 1;
+            snprintf(run->stopped_after, sizeof run->stopped_after, "%.1000s:%lu",
+                     input_path(reader, arg), nx_reader_line(reader));
             break;
         }
+        nx_read_result r = nx_reader_next(reader, &article, &err);
+        if (!handle_record(run, reader, arg, r, &article, &err))
+            break;
+        show_progress(run, reader);
     }
+    run->bytes_done += nx_reader_bytes(reader);
     nx_reader_close(reader);
 }
 
-static double seconds_since(const struct timespec *start)
+/* ---- Pruning ---- */
+
+static int keep_seen(const char *id, void *ctx)
 {
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+    return nx_strset_has(ctx, id);
 }
 
-static int open_writer(const char *db_path, index_run *run)
+/* Why pruning would be unsafe now, or NULL: a damaged or partial input must
+ * never delete articles. */
+static const char *prune_blocker(const index_run *run)
 {
-    char *message = NULL;
-    newsdex_status st = newsdex_writer_open(db_path, &run->writer, &message);
-    if (st == NEWSDEX_OK)
-        return NX_EXIT_OK;
-    fprintf(stderr, "newsdex: %s\n", message ? message : newsdex_status_to_string(st));
-    free(message);
-    return st == NEWSDEX_ERR_LOCKED ? NX_EXIT_LOCKED : NX_EXIT_INDEX;
+    if (run->index_failed)
+        return "the index could not be written";
+    if (run->interrupted)
+        return "the run was interrupted";
+    if (run->input_failed)
+        return "some input could not be read";
+    if (run->unidentified)
+        return "some rejected records have no readable id";
+    if (run->seen_failed)
+        return "out of memory tracking ids";
+    if (!run->records)
+        return "the input holds no articles";
+    return NULL;
 }
 
-/* Commits and closes; returns non-zero if what was indexed may not be saved. */
-static int finish(index_run *run)
+static void prune(index_run *run)
 {
-    int failed = 0;
-    if (newsdex_writer_commit(run->writer) != NEWSDEX_OK) {
-        fprintf(stderr, "newsdex: commit failed: %s\n", newsdex_writer_last_error(run->writer));
-        failed = 1;
+    const char *blocker = prune_blocker(run);
+    if (blocker) {
+        clear_progress(run);
+        fprintf(stderr, "newsdex: --prune skipped (%s); no article was pruned\n", blocker);
+        return;
     }
-    uint64_t count = 0;
-    newsdex_writer_count(run->writer, &count);
-    if (newsdex_writer_close(run->writer) != NEWSDEX_OK)
-        failed = 1;
+    uint64_t pruned = 0;
+    newsdex_status st = newsdex_writer_prune(run->writer, keep_seen, run->seen, &pruned);
+    if (st != NEWSDEX_OK) {
+        fprintf(stderr, "newsdex: pruning failed: %s\n", newsdex_writer_last_error(run->writer));
+        run->index_failed = 1;
+        run->index_status = st;
+        return;
+    }
+    printf("pruned: %llu articles absent from this run's input\n", (unsigned long long)pruned);
+}
+
+/* ---- Finishing ---- */
+
+static const char *outcome_name(const index_run *run)
+{
+    if (run->interrupted)
+        return "interrupted";
+    if (run->input_failed)
+        return "input unreadable";
+    return run->rejected ? "some records rejected" : "complete";
+}
+
+/* The summary `newsdex stats` shows as "last indexing run". */
+static char *last_run_json(const index_run *run, const newsdex_writer_counts *c)
+{
+    char when[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
+    json_t *o = json_pack("{s:s, s:f, s:I, s:I, s:I, s:I, s:I, s:s}", "finished", when,
+                          "seconds", elapsed(run), "added", (json_int_t)c->added, "replaced",
+                          (json_int_t)c->replaced, "unchanged", (json_int_t)c->unchanged,
+                          "deleted", (json_int_t)c->deleted, "rejected",
+                          (json_int_t)run->rejected, "outcome", outcome_name(run));
+    char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    return text;
+}
+
+/* Records the run, commits and closes. Returns the index status. */
+static newsdex_status finish(index_run *run, newsdex_writer_counts *counts, uint64_t *total)
+{
+    newsdex_status st = NEWSDEX_OK;
+    if (!run->index_failed) {
+        newsdex_writer_get_counts(run->writer, counts);
+        char *json = last_run_json(run, counts);
+        if (json)
+            newsdex_writer_set_metadata(run->writer, NX_META_LAST_RUN, json);
+        free(json);
+        st = newsdex_writer_commit(run->writer);
+        if (st != NEWSDEX_OK)
+            fprintf(stderr, "newsdex: commit failed: %s\n", newsdex_writer_last_error(run->writer));
+    }
+    newsdex_writer_get_counts(run->writer, counts);
+    newsdex_writer_count(run->writer, total);
+    newsdex_status closed = newsdex_writer_close(run->writer);
     run->writer = NULL;
-    return failed ? -1 : (int)(count > 0x7fffffff ? 0x7fffffff : count);
+    return st != NEWSDEX_OK ? st : closed;
+}
+
+static void report(const index_run *run, const newsdex_writer_counts *c, uint64_t total)
+{
+    if (run->interrupted && !run->index_failed)
+        fprintf(stderr, "newsdex: interrupted by %s after %s; everything read up to there was "
+                        "committed\n",
+                stop_signal == SIGINT ? "SIGINT" : "SIGTERM", run->stopped_after);
+    if (run->index_failed)
+        fprintf(stderr, "newsdex: the batch being written was not saved; committed batches "
+                        "are intact, run again to finish\n");
+    printf("indexed: %llu added, %llu replaced, %llu unchanged, %llu deleted, %lu rejected in "
+           "%.2f s; index holds %llu articles\n",
+           (unsigned long long)c->added, (unsigned long long)c->replaced,
+           (unsigned long long)c->unchanged, (unsigned long long)c->deleted, run->rejected,
+           elapsed(run), (unsigned long long)total);
+    fflush(stdout);
+}
+
+static int exit_status(const index_run *run)
+{
+    if (run->index_failed)
+        return nx_cli_exit_for_status(run->index_status);
+    if (run->interrupted)
+        return NX_EXIT_SIGNAL + (int)stop_signal;
+    if (run->input_failed)
+        return NX_EXIT_INPUT;
+    return run->rejected ? NX_EXIT_REJECTED : NX_EXIT_OK;
+}
+
+/* ---- Options ---- */
+
+static int parse_progress(const char *text, enum progress_mode *mode)
+{
+    static const char *const names[] = {"auto", "always", "never"};
+    for (int i = 0; i < 3; i++)
+        if (!strcmp(text, names[i])) {
+            *mode = (enum progress_mode)i;
+            return 0;
+        }
+    fprintf(stderr, "newsdex: --progress expects auto, always or never, not \"%s\"\n", text);
+    return -1;
+}
+
+static int parse_batch_size(const char *text, unsigned *out)
+{
+    if (nx_cli_parse_uint(text, "--batch-size", 1000000, out) != 0)
+        return -1;
+    if (*out == 0)
+        fprintf(stderr, "newsdex: --batch-size must be at least 1\n");
+    return *out == 0 ? -1 : 0;
+}
+
+/* Returns -1 to go on, else the exit status. */
+static int parse_options(int argc, char **argv, index_opts *o)
+{
+    static const struct option options[] = {
+        {"db", required_argument, NULL, 'd'},        {"prune", no_argument, NULL, 'P'},
+        {"wait-lock", required_argument, NULL, 'w'}, {"batch-size", required_argument, NULL, 'b'},
+        {"progress", required_argument, NULL, 'p'},  {"format", required_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0},
+    };
+    int c, bad = 0;
+    optind = 1;
+    while (!bad && (c = getopt_long(argc, argv, "d:h", options, NULL)) != -1) {
+        switch (c) {
+        case 'd': o->db_path = optarg; break;
+        case 'P': o->prune = 1; break;
+        case 'f': o->format = optarg; break;
+        case 'w': bad = nx_cli_parse_uint(optarg, "--wait-lock", 86400, &o->wait_lock); break;
+        case 'b': bad = parse_batch_size(optarg, &o->batch_size); break;
+        case 'p': bad = parse_progress(optarg, &o->progress); break;
+        case 'h': usage(stdout); return NX_EXIT_OK;
+        default: bad = 1;
+        }
+    }
+    if (bad) {
+        usage(stderr);
+        return NX_EXIT_USAGE;
+    }
+    return -1;
+}
+
+static int check_arguments(int argc, index_opts *o)
+{
+    o->db_path = nx_cli_db_path(o->db_path);
+    const char *problem = !o->db_path    ? "no index given (use --db DIR or set NEWSDEX_DB)"
+                          : optind >= argc ? "no input files given"
+                          : o->format && strcmp(o->format, "jsonl") && strcmp(o->format, "sgml") &&
+                                  strcmp(o->format, "text")
+                              ? "--format expects jsonl, sgml or text"
+                              : NULL;
+    if (!problem)
+        return -1;
+    fprintf(stderr, "newsdex index: %s\n", problem);
+    usage(stderr);
+    return NX_EXIT_USAGE;
+}
+
+static int setup_run(index_run *run, const index_opts *o, int n_inputs, char **inputs)
+{
+    clock_gettime(CLOCK_MONOTONIC, &run->started);
+    run->last_shown = -1e9;
+    int tty = isatty(STDERR_FILENO);
+    run->progress_tty = o->progress != PROGRESS_NEVER && tty;
+    run->progress_lines = o->progress == PROGRESS_ALWAYS && !tty;
+    for (int i = 0; (run->progress_tty || run->progress_lines) && i < n_inputs; i++)
+        run->total_bytes += nx_progress_input_size(inputs[i]);
+    if (o->prune && !(run->seen = nx_strset_new())) {
+        fprintf(stderr, "newsdex: out of memory\n");
+        return NX_EXIT_INDEX;
+    }
+    nx_cli_catch_stop_signals();
+    int rc = nx_cli_open_writer(o->db_path, o->wait_lock, &run->writer);
+    if (rc == NX_EXIT_OK && newsdex_writer_set_batch_size(run->writer, o->batch_size) != NEWSDEX_OK)
+        rc = NX_EXIT_INDEX;
+    return rc;
 }
 
 int cmd_index(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *db_option = NULL;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "d:h", options, NULL)) != -1) {
-        if (c == 'd') {
-            db_option = optarg;
-        } else if (c == 'h') {
-            usage(stdout);
-            return NX_EXIT_OK;
-        } else {
-            usage(stderr);
-            return NX_EXIT_USAGE;
-        }
-    }
-    const char *db_path = nx_cli_db_path(db_option);
-    if (!db_path || optind >= argc) {
-        fprintf(stderr, "newsdex index: %s\n", !db_path ? "no index given (use --db DIR or set NEWSDEX_DB)"
-                                                         : "no input files given");
-        usage(stderr);
-        return NX_EXIT_USAGE;
-    }
-    struct timespec start;
-    clock_gettime(CLOCK_MONOTONIC, &start);
-    index_run run = {0};
-    int rc = open_writer(db_path, &run);
-    if (rc != NX_EXIT_OK)
+    index_opts o = {.batch_size = NEWSDEX_WRITER_BATCH_DEFAULT, .progress = PROGRESS_AUTO};
+    int rc = parse_options(argc, argv, &o);
+    if (rc < 0)
+        rc = check_arguments(argc, &o);
+    if (rc >= 0)
         return rc;
-    for (int i = optind; i < argc && !run.index_failed; i++)
-        index_file(&run, argv[i]);
-    int total = finish(&run);
-    printf("indexed: %lu added, %lu replaced, %lu rejected in %.2f s; index holds %d articles\n",
-           run.added, run.replaced, run.rejected, seconds_since(&start), total < 0 ? 0 : total);
-    if (total < 0 || run.index_failed)
-        return NX_EXIT_INDEX;
-    if (run.input_failed)
-        return NX_EXIT_INPUT;
-    return run.rejected ? NX_EXIT_REJECTED : NX_EXIT_OK;
+    index_run run = {0};
+    rc = setup_run(&run, &o, argc - optind, argv + optind);
+    if (rc != NX_EXIT_OK) {
+        newsdex_writer_close(run.writer);
+        nx_strset_free(run.seen);
+        return rc;
+    }
+    /* After a signal each remaining input is opened and left at once, which
+     * records where the run stopped. */
+    for (int i = optind; i < argc && !run.index_failed && !run.interrupted; i++)
+        index_file(&run, argv[i], o.format);
+    if (o.prune)
+        prune(&run);
+    clear_progress(&run);
+    newsdex_writer_counts counts;
+    uint64_t total = 0;
+    newsdex_status st = finish(&run, &counts, &total);
+    if (st != NEWSDEX_OK && !run.index_failed) {
+        run.index_failed = 1;
+        run.index_status = st;
+    }
+    report(&run, &counts, total);
+    nx_strset_free(run.seen);
+    return exit_status(&run);
 }

@@ -1,5 +1,8 @@
-/* The index writer: newsdex_article -> Xapian document, added or replaced
- * by id. Implements the newsdex_writer_* part of the public API. */
+/* The index writer: newsdex_article -> Xapian document, added, replaced or
+ * deleted by id, in atomic batches. Implements the newsdex_writer_* part of
+ * the public API. An article whose content fingerprint matches the stored
+ * one is skipped without writing, which makes re-runs cheap. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,12 +15,21 @@
 #include "../engine/terms.h"
 #include "../engine/utf8.h"
 #include "../engine/xapian_wrapper.h"
+#include "fingerprint.h"
+#include "index_dir.h"
+#include "strset.h"
 
 struct newsdex_writer {
     nx_xdb *db;
     nx_analyzer *analyzer;
     char *path;
     nx_error err;
+    size_t batch_size;            /* writes per transaction; 0 = until commit */
+    int in_batch;                 /* a transaction is open */
+    newsdex_writer_counts done;   /* committed work (and unchanged records) */
+    newsdex_writer_counts batch;  /* writes in the open transaction */
+    nx_strset *sources;           /* source terms whose name was stored this session */
+    int owns_pid_file;
 };
 
 /* State while turning one text field into postings. */
@@ -99,18 +111,26 @@ static newsdex_status add_date_terms(newsdex_writer *w, nx_xdoc *doc, int64_t wh
     return st;
 }
 
+static newsdex_status check_id(newsdex_writer *w, const char *id)
+{
+    if (!id || !*id)
+        return nx_error_set(&w->err, NEWSDEX_ERR_INVALID, "missing \"id\"");
+    size_t id_len = strlen(id);
+    if (id_len > NX_ID_MAX_BYTES)
+        return nx_error_set(&w->err, NEWSDEX_ERR_INVALID, "\"id\" is longer than %d bytes",
+                            NX_ID_MAX_BYTES);
+    if (!nx_utf8_valid(id, id_len))
+        return nx_error_set(&w->err, NEWSDEX_ERR_INVALID, "\"id\" is not valid UTF-8");
+    return NEWSDEX_OK;
+}
+
 /* Checks what the reader cannot: id shape, title or body, date syntax. */
 static newsdex_status validate(newsdex_writer *w, const newsdex_article *a, int64_t *when,
                                int *has_date)
 {
-    if (!a->id || !*a->id)
-        return nx_error_set(&w->err, NEWSDEX_ERR_INVALID, "missing \"id\"");
-    size_t id_len = strlen(a->id);
-    if (id_len > NX_ID_MAX_BYTES)
-        return nx_error_set(&w->err, NEWSDEX_ERR_INVALID, "\"id\" is longer than %d bytes",
-                            NX_ID_MAX_BYTES);
-    if (!nx_utf8_valid(a->id, id_len))
-        return nx_error_set(&w->err, NEWSDEX_ERR_INVALID, "\"id\" is not valid UTF-8");
+    newsdex_status st = check_id(w, a->id);
+    if (st != NEWSDEX_OK)
+        return st;
     if ((!a->title || !*a->title) && (!a->body || !*a->body))
         return nx_error_set(&w->err, NEWSDEX_ERR_INVALID, "needs a \"title\" or a \"body\"");
     *has_date = a->date && *a->date;
@@ -150,6 +170,93 @@ static newsdex_status build_document(newsdex_writer *w, const newsdex_article *a
     return st;
 }
 
+
+/* ---- Atomic batches ---- */
+
+/* Xapian reports a full disk as a generic DatabaseError; its message carries
+ * the errno text. Quota and file-size limits are the same problem for an
+ * operator: there is no room to write. */
+static int is_no_space(const char *message)
+{
+    const int codes[] = {ENOSPC, EDQUOT, EFBIG};
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
+        if (strstr(message, strerror(codes[i])))
+            return 1;
+    return 0;
+}
+
+/* A write failed: the open batch is gone (dropped here, or by Xapian when a
+ * commit fails), so it must not be counted. */
+static newsdex_status write_failed(newsdex_writer *w, newsdex_status st)
+{
+    if (w->in_batch) {
+        nx_error ignored;
+        nx_xdb_cancel_transaction(w->db, &ignored);
+        w->in_batch = 0;
+    }
+    memset(&w->batch, 0, sizeof w->batch);
+    if (st == NEWSDEX_ERR_IO && is_no_space(w->err.message))
+        st = w->err.status = NEWSDEX_ERR_NOSPACE;
+    return st;
+}
+
+static newsdex_status ensure_batch(newsdex_writer *w)
+{
+    if (w->in_batch)
+        return NEWSDEX_OK;
+    newsdex_status st = nx_xdb_begin_transaction(w->db, &w->err);
+    if (st != NEWSDEX_OK)
+        return write_failed(w, st);
+    w->in_batch = 1;
+    return NEWSDEX_OK;
+}
+
+static newsdex_status commit_batch(newsdex_writer *w)
+{
+    if (!w->in_batch)
+        return NEWSDEX_OK;
+    w->in_batch = 0; /* over either way: Xapian drops a batch it cannot commit */
+    newsdex_status st = nx_xdb_commit_transaction(w->db, &w->err);
+    if (st != NEWSDEX_OK)
+        return write_failed(w, st);
+    w->done.added += w->batch.added;
+    w->done.replaced += w->batch.replaced;
+    w->done.deleted += w->batch.deleted;
+    memset(&w->batch, 0, sizeof w->batch);
+    return NEWSDEX_OK;
+}
+
+/* One more write in the batch; a full batch is committed. */
+static newsdex_status end_write(newsdex_writer *w)
+{
+    w->batch.pending++;
+    if (w->batch_size && w->batch.pending >= w->batch_size)
+        return commit_batch(w);
+    return NEWSDEX_OK;
+}
+
+static void locked_message(nx_error *err, const char *path)
+{
+    long pid = nx_index_dir_lock_holder(path);
+    if (pid)
+        nx_error_set(err, NEWSDEX_ERR_LOCKED, "index %s is locked by another writer (pid %ld)",
+                     path, pid);
+    else
+        nx_error_set(err, NEWSDEX_ERR_LOCKED, "index %s is locked by another writer", path);
+}
+
+/* ---- Opening ---- */
+
+static newsdex_status writer_alloc(const char *path, newsdex_writer **out, nx_error *err)
+{
+    newsdex_writer *w = calloc(1, sizeof *w);
+    *out = w;
+    if (!w || !(w->path = strdup(path)) || !(w->sources = nx_strset_new()))
+        return nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory");
+    w->batch_size = NEWSDEX_WRITER_BATCH_DEFAULT;
+    return nx_analyzer_new(NULL, &w->analyzer, err);
+}
+
 newsdex_status newsdex_writer_open(const char *path, newsdex_writer **writer, char **error_message)
 {
     *writer = NULL;
@@ -157,17 +264,15 @@ newsdex_status newsdex_writer_open(const char *path, newsdex_writer **writer, ch
         *error_message = NULL;
     nx_error err;
     nx_error_clear(&err);
-    newsdex_writer *w = calloc(1, sizeof *w);
-    newsdex_status st = w ? NEWSDEX_OK : nx_error_set(&err, NEWSDEX_ERR_NOMEM, "out of memory");
-    if (st == NEWSDEX_OK && !(w->path = strdup(path)))
-        st = nx_error_set(&err, NEWSDEX_ERR_NOMEM, "out of memory");
-    if (st == NEWSDEX_OK)
-        st = nx_analyzer_new(NULL, &w->analyzer, &err);
-    if (st == NEWSDEX_OK)
+    newsdex_writer *w = NULL;
+    newsdex_status st = writer_alloc(path, &w, &err);
+    if (st == NEWSDEX_OK) {
+        nx_index_dir_clear_unfinished(path); /* a creation killed half-way */
         st = nx_xdb_open_writable(path, &w->db, &err);
+    }
     if (st != NEWSDEX_OK) {
         if (st == NEWSDEX_ERR_LOCKED)
-            nx_error_set(&err, st, "index %s is locked by another writer", path);
+            locked_message(&err, path);
         else {
             char inner[NX_ERROR_MAX];
             memcpy(inner, err.message, sizeof inner);
@@ -178,8 +283,91 @@ newsdex_status newsdex_writer_open(const char *path, newsdex_writer **writer, ch
         newsdex_writer_close(w);
         return st;
     }
+    w->owns_pid_file = nx_index_dir_write_pid(path);
     nx_error_clear(&w->err);
     *writer = w;
+    return NEWSDEX_OK;
+}
+
+newsdex_status newsdex_writer_set_batch_size(newsdex_writer *w, size_t batch_size)
+{
+    nx_error_clear(&w->err);
+    w->batch_size = batch_size;
+    if (batch_size && w->batch.pending >= batch_size)
+        return commit_batch(w);
+    return NEWSDEX_OK;
+}
+
+/* ---- Adding and replacing ---- */
+
+/* Stored fingerprint of the article with id_term: *found if the id is in
+ * the index, *same if its content is byte-for-byte what we would write. */
+static newsdex_status compare_fingerprint(newsdex_writer *w, const char *id_term,
+                                          const char fp[8], int *found, int *same)
+{
+    char stored[8];
+    size_t len = 0;
+    newsdex_status st = nx_xdb_unique_value(w->db, id_term, NX_SLOT_FINGERPRINT, stored,
+                                            sizeof stored, &len, found, &w->err);
+    *same = st == NEWSDEX_OK && *found && len == 8 && memcmp(stored, fp, 8) == 0;
+    return st;
+}
+
+/* Keeps the source as written (the filter term is folded) for `stats`;
+ * once per source per session, in the same batch as the article. */
+static newsdex_status note_source(newsdex_writer *w, const char *source)
+{
+    char term[NX_TERM_MAX_BYTES + 8], key[NX_TERM_MAX_BYTES + 64];
+    if (!source || !*source)
+        return NEWSDEX_OK;
+    newsdex_status st = nx_field_term(w->analyzer, NX_FIELD_SOURCE, source, term, sizeof term,
+                                      &w->err);
+    if (st != NEWSDEX_OK || !term[0] || nx_strset_has(w->sources, term))
+        return st;
+    if (nx_strset_add(w->sources, term) < 0)
+        return nx_error_set(&w->err, NEWSDEX_ERR_NOMEM, "out of memory");
+    snprintf(key, sizeof key, "%s%s", NX_META_SOURCE, term);
+    st = nx_xdb_set_metadata(w->db, key, source, strlen(source), &w->err);
+    return st == NEWSDEX_OK ? st : write_failed(w, st);
+}
+
+static newsdex_status write_article(newsdex_writer *w, const newsdex_article *a,
+                                    const char *id_term, const char fp[8], int has_date,
+                                    int64_t when)
+{
+    nx_xdoc *doc = NULL;
+    newsdex_status st = nx_xdoc_new(&doc, &w->err);
+    if (st == NEWSDEX_OK)
+        st = nx_xdoc_add_boolean_term(doc, id_term, &w->err);
+    if (st == NEWSDEX_OK)
+        st = build_document(w, a, has_date, when, doc);
+    if (st == NEWSDEX_OK)
+        st = nx_xdoc_set_value(doc, NX_SLOT_FINGERPRINT, fp, 8, &w->err);
+    if (st == NEWSDEX_OK)
+        st = ensure_batch(w);
+    if (st == NEWSDEX_OK)
+        st = note_source(w, a->source);
+    if (st == NEWSDEX_OK) {
+        st = nx_xdb_replace(w->db, id_term, doc, &w->err);
+        /* INVALID: Xapian refused this document only; the batch goes on. */
+        if (st != NEWSDEX_OK && st != NEWSDEX_ERR_INVALID)
+            st = write_failed(w, st);
+    }
+    nx_xdoc_free(doc);
+    return st;
+}
+
+static newsdex_status put_deletion(newsdex_writer *w, const newsdex_article *a,
+                                   newsdex_put_outcome *outcome)
+{
+    int found = 0;
+    newsdex_status st = newsdex_writer_delete(w, a->id, &found);
+    if (st != NEWSDEX_OK)
+        return st;
+    if (!found)
+        w->done.unchanged++;
+    if (outcome)
+        *outcome = found ? NEWSDEX_PUT_DELETED : NEWSDEX_PUT_UNCHANGED;
     return NEWSDEX_OK;
 }
 
@@ -187,35 +375,149 @@ newsdex_status newsdex_writer_put(newsdex_writer *w, const newsdex_article *a,
                                   newsdex_put_outcome *outcome)
 {
     nx_error_clear(&w->err);
+    if (a->deleted)
+        return put_deletion(w, a, outcome);
     int64_t when = 0;
     int has_date = 0;
     newsdex_status st = validate(w, a, &when, &has_date);
     if (st != NEWSDEX_OK)
         return st;
-
-    char id_term[NX_ID_MAX_BYTES + 8];
+    char iso[21], fp[8], id_term[NX_ID_MAX_BYTES + 8];
+    if (has_date)
+        nx_date_format_iso(when, iso);
+    nx_fingerprint_encode(nx_fingerprint_article(a, has_date ? iso : NULL), fp);
     snprintf(id_term, sizeof id_term, "%s%s", NX_PREFIX_ID, a->id);
+    int found = 0, same = 0;
+    st = compare_fingerprint(w, id_term, fp, &found, &same);
+    if (st == NEWSDEX_OK && same) {
+        w->done.unchanged++;
+        if (outcome)
+            *outcome = NEWSDEX_PUT_UNCHANGED;
+        return NEWSDEX_OK;
+    }
+    if (st == NEWSDEX_OK)
+        st = write_article(w, a, id_term, fp, has_date, when);
+    if (st != NEWSDEX_OK)
+        return st;
+    if (found)
+        w->batch.replaced++;
+    else
+        w->batch.added++;
+    if (outcome)
+        *outcome = found ? NEWSDEX_PUT_REPLACED : NEWSDEX_PUT_ADDED;
+    return end_write(w);
+}
+
+/* ---- Deleting ---- */
+
+newsdex_status newsdex_writer_delete(newsdex_writer *w, const char *id, int *found)
+{
+    nx_error_clear(&w->err);
     int exists = 0;
-    nx_xdoc *doc = NULL;
-    st = nx_xdb_term_exists(w->db, id_term, &exists, &w->err);
+    if (found)
+        *found = 0;
+    newsdex_status st = check_id(w, id);
+    char id_term[NX_ID_MAX_BYTES + 8];
+    if (st == NEWSDEX_OK) {
+        snprintf(id_term, sizeof id_term, "%s%s", NX_PREFIX_ID, id);
+        st = nx_xdb_term_exists(w->db, id_term, &exists, &w->err);
+    }
+    if (st != NEWSDEX_OK || !exists)
+        return st;
+    if (found)
+        *found = 1;
+    st = ensure_batch(w);
+    if (st == NEWSDEX_OK && (st = nx_xdb_delete_unique(w->db, id_term, &w->err)) != NEWSDEX_OK)
+        st = write_failed(w, st);
+    if (st != NEWSDEX_OK)
+        return st;
+    w->batch.deleted++;
+    return end_write(w);
+}
+
+typedef struct prune_list {
+    newsdex_keep_fn keep;
+    void *ctx;
+    char **ids;
+    size_t n, cap;
+    int nomem;
+} prune_list;
+
+static int collect_unkept(const char *term, size_t len, uint64_t termfreq, void *ctx)
+{
+    prune_list *p = ctx;
+    const char *id = term + strlen(NX_PREFIX_ID);
+    (void)len;
+    (void)termfreq;
+    if (p->keep(id, p->ctx))
+        return 0;
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 256;
+        char **grown = realloc(p->ids, cap * sizeof *grown);
+        if (!grown)
+            return p->nomem = 1;
+        p->ids = grown;
+        p->cap = cap;
+    }
+    if (!(p->ids[p->n] = strdup(id)))
+        return p->nomem = 1;
+    p->n++;
+    return 0;
+}
+
+newsdex_status newsdex_writer_prune(newsdex_writer *w, newsdex_keep_fn keep, void *ctx,
+                                    uint64_t *deleted)
+{
+    nx_error_clear(&w->err);
+    if (deleted)
+        *deleted = 0;
+    /* List first, delete after: the term list must not change under us. */
+    prune_list p = {.keep = keep, .ctx = ctx};
+    newsdex_status st = commit_batch(w);
     if (st == NEWSDEX_OK)
-        st = nx_xdoc_new(&doc, &w->err);
-    if (st == NEWSDEX_OK)
-        st = nx_xdoc_add_boolean_term(doc, id_term, &w->err);
-    if (st == NEWSDEX_OK)
-        st = build_document(w, a, has_date, when, doc);
-    if (st == NEWSDEX_OK)
-        st = nx_xdb_replace(w->db, id_term, doc, &w->err);
-    nx_xdoc_free(doc);
-    if (st == NEWSDEX_OK && outcome)
-        *outcome = exists ? NEWSDEX_PUT_REPLACED : NEWSDEX_PUT_ADDED;
+        st = nx_xdb_each_term(w->db, NX_PREFIX_ID, collect_unkept, &p, &w->err);
+    if (st == NEWSDEX_OK && p.nomem)
+        st = nx_error_set(&w->err, NEWSDEX_ERR_NOMEM, "out of memory listing ids");
+    for (size_t i = 0; i < p.n && st == NEWSDEX_OK; i++) {
+        int found = 0;
+        st = newsdex_writer_delete(w, p.ids[i], &found);
+        if (st == NEWSDEX_OK && deleted)
+            *deleted += (uint64_t)found;
+    }
+    for (size_t i = 0; i < p.n; i++)
+        free(p.ids[i]);
+    free(p.ids);
     return st;
+}
+
+/* ---- Bookkeeping ---- */
+
+newsdex_status newsdex_writer_set_metadata(newsdex_writer *w, const char *key, const char *value)
+{
+    nx_error_clear(&w->err);
+    if (!key || !*key || !value)
+        return nx_error_set(&w->err, NEWSDEX_ERR_INVALID, "metadata needs a key and a value");
+    newsdex_status st = ensure_batch(w);
+    if (st == NEWSDEX_OK && (st = nx_xdb_set_metadata(w->db, key, value, strlen(value),
+                                                      &w->err)) != NEWSDEX_OK)
+        st = write_failed(w, st);
+    return st;
+}
+
+newsdex_status newsdex_writer_get_counts(const newsdex_writer *w, newsdex_writer_counts *counts)
+{
+    *counts = w->done;
+    counts->added += w->batch.added;
+    counts->replaced += w->batch.replaced;
+    counts->deleted += w->batch.deleted;
+    counts->pending = w->batch.pending;
+    return NEWSDEX_OK;
 }
 
 newsdex_status newsdex_writer_commit(newsdex_writer *w)
 {
     nx_error_clear(&w->err);
-    return nx_xdb_commit(w->db, &w->err);
+    return commit_batch(w);
 }
 
 newsdex_status newsdex_writer_count(newsdex_writer *w, uint64_t *count)
@@ -233,9 +535,13 @@ newsdex_status newsdex_writer_close(newsdex_writer *w)
 {
     if (!w)
         return NEWSDEX_OK;
-    newsdex_status st = nx_xdb_close(w->db, &w->err);
+    newsdex_status st = w->db ? commit_batch(w) : NEWSDEX_OK;
+    if (w->owns_pid_file)
+        nx_index_dir_remove_pid(w->path); /* while we still hold the lock */
+    newsdex_status closed = nx_xdb_close(w->db, &w->err);
     nx_analyzer_free(w->analyzer);
+    nx_strset_free(w->sources);
     free(w->path);
     free(w);
-    return st;
+    return st != NEWSDEX_OK ? st : closed;
 }

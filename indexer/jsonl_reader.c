@@ -218,6 +218,12 @@ static newsdex_status read_fields(jsonl_state *s, newsdex_article *a, nx_error *
         if (st != NEWSDEX_OK)
             return st;
     }
+    /* {"id": "...", "deleted": true} deletes; anything but a boolean is too
+     * risky to guess at. */
+    const json_t *deleted = json_object_get(s->doc, "deleted");
+    if (deleted && !json_is_boolean(deleted) && !json_is_null(deleted))
+        return nx_error_set(err, NEWSDEX_ERR_INVALID, "\"deleted\" must be true or false");
+    a->deleted = json_is_true(deleted);
     return build_lists(s, a, err);
 }
 

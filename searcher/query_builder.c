@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../engine/field_terms.h"
+#include "../engine/stopwords.h"
 #include "../engine/terms.h"
 
 /* The words of one WORD or PHRASE node after analysis. */
@@ -13,11 +15,22 @@ typedef struct word_list {
     int nomem;
 } word_list;
 
+/* Where the words of a node are looked for. */
+typedef enum field_kind { F_TEXT, F_TITLE, F_FILTER, F_ID } field_kind;
+
+typedef struct scope {
+    field_kind kind;
+    const char *field;  /* canonical field name (F_FILTER, F_ID) */
+    int negated;        /* inside a NOT: no highlighting */
+} scope;
+
 typedef struct builder {
     nx_analyzer *analyzer;
     nx_built_query *out;
     nx_error *err;
     newsdex_status status;
+    int keep_stopwords; /* the query has nothing but stopwords */
+    int highlight;      /* remember stems (off while building `relaxed`) */
 } builder;
 
 static char *dup_n(const char *s, size_t n)
@@ -67,6 +80,7 @@ static void word_list_free(word_list *w)
     }
     free(w->texts);
     free(w->stems);
+    memset(w, 0, sizeof *w);
 }
 
 static int fail(builder *b, newsdex_status st)
@@ -76,17 +90,36 @@ static int fail(builder *b, newsdex_status st)
     return st != NEWSDEX_OK;
 }
 
-/* Remember a stem for highlighting (takes ownership). */
-static void keep_stem(builder *b, char *stem)
+static void *nomem(builder *b)
 {
-    char **grown = realloc(b->out->stems, (b->out->n_stems + 1) * sizeof *grown);
-    if (!grown) {
-        free(stem);
-        fail(b, nx_error_set(b->err, NEWSDEX_ERR_NOMEM, "out of memory"));
+    fail(b, nx_error_set(b->err, NEWSDEX_ERR_NOMEM, "out of memory building the query"));
+    return NULL;
+}
+
+/* Appends the analyzed words of text to w; 0 on failure. */
+static int analyze(builder *b, const char *text, word_list *w)
+{
+    newsdex_status st = nx_analyze(b->analyzer, text, strlen(text), collect_word, w, b->err);
+    if (st == NEWSDEX_OK && w->nomem)
+        return nomem(b), 0;
+    return !fail(b, st);
+}
+
+/* Remember the stems of w for highlighting (takes them out of w). */
+static void keep_stems(builder *b, const scope *sc, word_list *w)
+{
+    if (!b->highlight || sc->negated)
         return;
+    for (size_t i = 0; i < w->n && b->status == NEWSDEX_OK; i++) {
+        char **grown = realloc(b->out->stems, (b->out->n_stems + 1) * sizeof *grown);
+        if (!grown) {
+            nomem(b);
+            return;
+        }
+        b->out->stems = grown;
+        b->out->stems[b->out->n_stems++] = w->stems[i];
+        w->stems[i] = NULL;
     }
-    b->out->stems = grown;
-    b->out->stems[b->out->n_stems++] = stem;
 }
 
 static nx_xquery *term_query(builder *b, const char *prefix, const char *word)
@@ -94,11 +127,13 @@ static nx_xquery *term_query(builder *b, const char *prefix, const char *word)
     char term[NX_TERM_MAX_BYTES + 8];
     snprintf(term, sizeof term, "%s%s", prefix, word);
     nx_xquery *q = NULL;
-    fail(b, nx_xquery_term(term, 1, 0, &q, b->err));
+    if (b->status == NEWSDEX_OK)
+        fail(b, nx_xquery_term(term, 1, 0, &q, b->err));
     return q;
 }
 
-/* Combines and frees the parts (NULL parts are skipped). */
+/* Combines and frees the parts (NULL parts are skipped). A single part is
+ * returned as it is, except under the positional operators. */
 static nx_xquery *combine(builder *b, nx_xquery_op op, nx_xquery **parts, size_t n,
                           uint32_t window)
 {
@@ -107,7 +142,7 @@ static nx_xquery *combine(builder *b, nx_xquery_op op, nx_xquery **parts, size_t
         if (parts[i])
             parts[kept++] = parts[i];
     nx_xquery *q = NULL;
-    if (kept == 1 && op != NX_XQ_PHRASE) {
+    if (kept == 1 && op != NX_XQ_PHRASE && op != NX_XQ_NEAR) {
         q = parts[0];
         parts[0] = NULL;
     } else if (kept > 0 && b->status == NEWSDEX_OK) {
@@ -118,6 +153,22 @@ static nx_xquery *combine(builder *b, nx_xquery_op op, nx_xquery **parts, size_t
     return q;
 }
 
+static nx_xquery *combine2(builder *b, nx_xquery_op op, nx_xquery *x, nx_xquery *y)
+{
+    nx_xquery *parts[2] = {x, y};
+    return combine(b, op, parts, 2, 0);
+}
+
+/* q with its weight multiplied by factor (0: a pure filter). Frees q. */
+static nx_xquery *scaled(builder *b, nx_xquery *q, double factor)
+{
+    nx_xquery *s = NULL;
+    if (q && b->status == NEWSDEX_OK)
+        fail(b, nx_xquery_scale(q, factor, &s, b->err));
+    nx_xquery_free(q);
+    return s;
+}
+
 /* A 4-digit year 1900-2099: matched in the text or as the article's year. */
 static int is_year(const char *w)
 {
@@ -125,113 +176,373 @@ static int is_year(const char *w)
            w[2] >= '0' && w[2] <= '9' && w[3] >= '0' && w[3] <= '9';
 }
 
-static nx_xquery *build_words(builder *b, const char *text, int phrase, int highlight)
+/* The year in the text OR the article's year is required, without weight;
+ * only the date adds weight. Were the text to weigh too, a rare "2024" in
+ * an article dated 2023 could outrank the articles dated 2024. */
+static nx_xquery *year_query(builder *b, const char *year)
+{
+    nx_xquery *either = combine2(b, NX_XQ_OR, term_query(b, NX_PREFIX_STEM, year),
+                                 term_query(b, NX_PREFIX_YEAR, year));
+    nx_xquery *dated = scaled(b, term_query(b, NX_PREFIX_YEAR, year), NX_YEAR_DATE_BOOST);
+    return combine2(b, NX_XQ_AND_MAYBE, scaled(b, either, 0.0), dated);
+}
+
+/* Exact word forms in order (prefix "" or the title's "S"). */
+static nx_xquery *positional(builder *b, const char *prefix, word_list *w, nx_xquery_op op,
+                             uint32_t extra)
+{
+    if (w->n == 1)
+        return term_query(b, prefix, w->texts[0]);
+    nx_xquery **parts = calloc(w->n, sizeof *parts);
+    if (!parts)
+        return nomem(b);
+    for (size_t i = 0; i < w->n; i++)
+        parts[i] = term_query(b, prefix, w->texts[i]);
+    nx_xquery *q = combine(b, op, parts, w->n, (uint32_t)w->n + extra);
+    free(parts);
+    return q;
+}
+
+/* One unquoted word of free text or of title:. */
+static nx_xquery *single_word(builder *b, const nx_qnode *n, const scope *sc, word_list *w)
+{
+    const char *text = w->texts[0];
+    if (sc->kind == F_TITLE)
+        return term_query(b, NX_PREFIX_TITLE_STEM, w->stems[0]);
+    if (!n->forced && !b->keep_stopwords && nx_is_stopword(text, strlen(text))) {
+        word_list_free(w); /* nothing to search or highlight */
+        return NULL;
+    }
+    if (is_year(text))
+        return year_query(b, text);
+    return term_query(b, NX_PREFIX_STEM, w->stems[0]);
+}
+
+static nx_xquery *text_words(builder *b, const nx_qnode *n, const scope *sc, int phrase)
 {
     word_list w = {0};
-    newsdex_status st = nx_analyze(b->analyzer, text, strlen(text), collect_word, &w, b->err);
-    if (w.nomem)
-        st = nx_error_set(b->err, NEWSDEX_ERR_NOMEM, "out of memory");
     nx_xquery *q = NULL;
-    if (!fail(b, st) && w.n == 1 && !phrase) {
-        nx_xquery *parts[2] = {term_query(b, NX_PREFIX_STEM, w.stems[0]), NULL};
-        if (is_year(w.texts[0]))
-            parts[1] = term_query(b, NX_PREFIX_YEAR, w.texts[0]);
-        q = combine(b, NX_XQ_OR, parts, 2, 0);
-    } else if (!fail(b, st) && w.n == 1) {
-        q = term_query(b, "", w.texts[0]);
-    } else if (!fail(b, st) && w.n > 1) {
-        nx_xquery **parts = calloc(w.n, sizeof *parts);
-        if (!parts)
-            fail(b, nx_error_set(b->err, NEWSDEX_ERR_NOMEM, "out of memory"));
-        for (size_t i = 0; parts && i < w.n; i++)
-            parts[i] = term_query(b, "", w.texts[i]);
-        if (parts)
-            q = combine(b, NX_XQ_PHRASE, parts, w.n, (uint32_t)w.n);
-        free(parts);
-    }
-    for (size_t i = 0; highlight && b->status == NEWSDEX_OK && i < w.n; i++) {
-        keep_stem(b, w.stems[i]);
-        w.stems[i] = NULL;
+    if (analyze(b, n->text, &w) && w.n > 0) {
+        const char *prefix = sc->kind == F_TITLE ? NX_PREFIX_TITLE : "";
+        if (!phrase && w.n == 1)
+            q = single_word(b, n, sc, &w);
+        else
+            q = positional(b, prefix, &w, NX_XQ_PHRASE, 0);
+        keep_stems(b, sc, &w);
     }
     word_list_free(&w);
     return q;
 }
 
-static nx_xquery *build_node(builder *b, const nx_qnode *n, int negated);
+/* ---- Fields ---- */
+
+const char *nx_query_list_name(const char *field)
+{
+    static const char *const map[][2] = {
+        {"source", "source"}, {"topic", "topics"}, {"place", "places"},
+        {"company", "companies"}, {"author", "authors"},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(field, map[i][0]) == 0)
+            return map[i][1];
+    return field;
+}
+
+static newsdex_status query_error(builder *b, const nx_qnode *n, const char *fmt,
+                                  const char *arg)
+{
+    char msg[NX_ERROR_MAX / 2];
+    snprintf(msg, sizeof msg, fmt, arg);
+    return nx_error_set(b->err, NEWSDEX_ERR_QUERY, "position %zu: %s", n->column, msg);
+}
+
+/* X<LIST>:<value> or Q<id>; *term is "" when the value has no words. */
+static void filter_term(builder *b, const nx_qnode *n, const scope *sc, char *term, size_t cap)
+{
+    term[0] = '\0';
+    if (sc->kind == F_ID) {
+        if (strlen(n->text) <= NX_ID_MAX_BYTES)
+            snprintf(term, cap, "%s%s", NX_PREFIX_ID, n->text);
+        return;
+    }
+    fail(b, nx_field_term(b->analyzer, nx_query_list_name(sc->field), n->text, term, cap,
+                          b->err));
+    if (!term[0] && b->status == NEWSDEX_OK)
+        fail(b, nx_error_set(b->err, NEWSDEX_ERR_QUERY,
+                             "position %zu: %s: \"%.60s\" has no words to search for",
+                             n->column, sc->field, n->text));
+}
+
+/* A filter value: the whole value is one term, without weight. */
+static nx_xquery *filter_value(builder *b, const nx_qnode *n, const scope *sc)
+{
+    char term[NX_TERM_MAX_BYTES + 8];
+    filter_term(b, n, sc, term, sizeof term);
+    if (b->status != NEWSDEX_OK)
+        return NULL;
+    if (!term[0]) { /* an id too long to exist */
+        nx_xquery *none = NULL;
+        fail(b, nx_xquery_match_nothing(&none, b->err));
+        return none;
+    }
+    return scaled(b, term_query(b, "", term), 0.0);
+}
+
+static nx_xquery *wildcard_query(builder *b, const char *pattern, double factor)
+{
+    nx_xquery *q = NULL;
+    if (b->status == NEWSDEX_OK)
+        fail(b, nx_xquery_wildcard(pattern, NX_WILDCARD_MAX_TERMS, &q, b->err));
+    return factor == 1.0 ? q : scaled(b, q, factor);
+}
+
+static nx_xquery *build_wildcard(builder *b, const nx_qnode *n, const scope *sc)
+{
+    char pattern[NX_TERM_MAX_BYTES + 8];
+    if (sc->kind == F_FILTER || sc->kind == F_ID) {
+        filter_term(b, n, sc, pattern, sizeof pattern);
+        return b->status == NEWSDEX_OK && pattern[0] ? wildcard_query(b, pattern, 0.0) : NULL;
+    }
+    word_list w = {0};
+    nx_xquery *q = NULL;
+    if (analyze(b, n->text, &w) && w.n != 1)
+        fail(b, query_error(b, n, "wildcard \"%.60s*\" must be a single word", n->text));
+    else if (b->status == NEWSDEX_OK) {
+        snprintf(pattern, sizeof pattern, "%s%s", sc->kind == F_TITLE ? NX_PREFIX_TITLE : "",
+                 w.texts[0]);
+        q = wildcard_query(b, pattern, 1.0);
+    }
+    word_list_free(&w);
+    return q;
+}
+
+/* The words of every child, in any order within n->window other words. */
+static nx_xquery *build_near(builder *b, const nx_qnode *n, const scope *sc)
+{
+    if (sc->kind == F_FILTER || sc->kind == F_ID) {
+        fail(b, query_error(b, n, "proximity searches text, not the field \"%s\"", sc->field));
+        return NULL;
+    }
+    word_list w = {0};
+    for (size_t i = 0; i < n->n_kids && b->status == NEWSDEX_OK; i++)
+        analyze(b, n->kids[i]->text, &w);
+    nx_xquery *q = NULL;
+    if (b->status == NEWSDEX_OK && w.n > 0) {
+        q = positional(b, sc->kind == F_TITLE ? NX_PREFIX_TITLE : "", &w, NX_XQ_NEAR, n->window);
+        keep_stems(b, sc, &w);
+    }
+    word_list_free(&w);
+    return q;
+}
+
+static nx_xquery *build_date(builder *b, const nx_qnode *n)
+{
+    nx_xquery *q = NULL;
+    if (b->status == NEWSDEX_OK)
+        fail(b, nx_query_date_filter(n->lo, n->hi, &q, b->err));
+    return q;
+}
+
+/* ---- Tree ---- */
+
+static nx_xquery *build_node(builder *b, const nx_qnode *n, const scope *sc);
 
 static nx_xquery *match_all_but(builder *b, nx_xquery *excluded)
 {
     if (!excluded)
         return NULL;
-    nx_xquery *parts[2] = {NULL, excluded};
-    fail(b, nx_xquery_match_all(&parts[0], b->err));
-    return combine(b, NX_XQ_AND_NOT, parts, 2, 0);
+    nx_xquery *all = NULL;
+    if (b->status == NEWSDEX_OK)
+        fail(b, nx_xquery_match_all(&all, b->err));
+    return combine2(b, NX_XQ_AND_NOT, all, excluded);
+}
+
+static scope negate(const scope *sc)
+{
+    scope neg = *sc;
+    neg.negated = !sc->negated;
+    return neg;
 }
 
 /* AND: the positive children are all required, the NOT children excluded. */
-static nx_xquery *build_and(builder *b, const nx_qnode *n, int negated)
+static nx_xquery *build_and(builder *b, const nx_qnode *n, const scope *sc)
 {
     nx_xquery **pos = calloc(n->n_kids + 1, sizeof *pos);
     nx_xquery **neg = calloc(n->n_kids + 1, sizeof *neg);
     size_t np = 0, nn = 0;
-    if (!pos || !neg)
-        fail(b, nx_error_set(b->err, NEWSDEX_ERR_NOMEM, "out of memory"));
-    for (size_t i = 0; pos && neg && i < n->n_kids; i++) {
+    if (!pos || !neg) {
+        free(pos);
+        free(neg);
+        return nomem(b);
+    }
+    scope neg_sc = negate(sc);
+    for (size_t i = 0; i < n->n_kids; i++) {
         const nx_qnode *kid = n->kids[i];
         if (kid->kind == NX_QN_NOT)
-            neg[nn++] = build_node(b, kid->kids[0], !negated);
+            neg[nn++] = build_node(b, kid->kids[0], &neg_sc);
         else
-            pos[np++] = build_node(b, kid, negated);
+            pos[np++] = build_node(b, kid, sc);
     }
-    nx_xquery *q = pos && neg ? combine(b, NX_XQ_AND, pos, np, 0) : NULL;
-    nx_xquery *excluded = pos && neg ? combine(b, NX_XQ_OR, neg, nn, 0) : NULL;
-    if (excluded && q) {
-        nx_xquery *parts[2] = {q, excluded};
-        q = combine(b, NX_XQ_AND_NOT, parts, 2, 0);
-    } else if (excluded) {
-        q = match_all_but(b, excluded);
-    }
+    nx_xquery *q = combine(b, NX_XQ_AND, pos, np, 0);
+    nx_xquery *excluded = combine(b, NX_XQ_OR, neg, nn, 0);
     free(pos);
     free(neg);
+    if (excluded && q)
+        return combine2(b, NX_XQ_AND_NOT, q, excluded);
+    return excluded ? match_all_but(b, excluded) : q;
+}
+
+static nx_xquery *build_or(builder *b, const nx_qnode *n, const scope *sc)
+{
+    nx_xquery **parts = calloc(n->n_kids + 1, sizeof *parts);
+    if (!parts)
+        return nomem(b);
+    for (size_t i = 0; i < n->n_kids; i++)
+        parts[i] = build_node(b, n->kids[i], sc);
+    nx_xquery *q = combine(b, NX_XQ_OR, parts, n->n_kids, 0);
+    free(parts);
     return q;
 }
 
-static nx_xquery *build_node(builder *b, const nx_qnode *n, int negated)
+static nx_xquery *build_field(builder *b, const nx_qnode *n, const scope *sc)
+{
+    scope inner = *sc;
+    inner.field = n->text;
+    inner.kind = strcmp(n->text, "title") == 0 ? F_TITLE
+                 : strcmp(n->text, "id") == 0  ? F_ID
+                                               : F_FILTER;
+    return build_node(b, n->kids[0], &inner);
+}
+
+static nx_xquery *build_node(builder *b, const nx_qnode *n, const scope *sc)
 {
     if (b->status != NEWSDEX_OK)
         return NULL;
+    int filter = sc->kind == F_FILTER || sc->kind == F_ID;
     switch (n->kind) {
     case NX_QN_WORD:
-        return build_words(b, n->text, 0, !negated);
     case NX_QN_PHRASE:
-        return build_words(b, n->text, 1, !negated);
-    case NX_QN_NOT:
-        return match_all_but(b, build_node(b, n->kids[0], !negated));
-    case NX_QN_AND:
-        return build_and(b, n, negated);
-    case NX_QN_OR: {
-        nx_xquery **parts = calloc(n->n_kids + 1, sizeof *parts);
-        if (!parts) {
-            fail(b, nx_error_set(b->err, NEWSDEX_ERR_NOMEM, "out of memory"));
-            return NULL;
-        }
-        for (size_t i = 0; i < n->n_kids; i++)
-            parts[i] = build_node(b, n->kids[i], negated);
-        nx_xquery *q = combine(b, NX_XQ_OR, parts, n->n_kids, 0);
-        free(parts);
-        return q;
+        return filter ? filter_value(b, n, sc) : text_words(b, n, sc, n->kind == NX_QN_PHRASE);
+    case NX_QN_WILDCARD:
+        return build_wildcard(b, n, sc);
+    case NX_QN_NEAR:
+        return build_near(b, n, sc);
+    case NX_QN_DATE_RANGE:
+        return build_date(b, n);
+    case NX_QN_FIELD:
+        return build_field(b, n, sc);
+    case NX_QN_NOT: {
+        scope neg = negate(sc);
+        return match_all_but(b, build_node(b, n->kids[0], &neg));
     }
+    case NX_QN_AND:
+        return build_and(b, n, sc);
+    case NX_QN_OR:
+        return build_or(b, n, sc);
     }
     return NULL;
+}
+
+/* ---- Stopwords: dropped unless the query has nothing else ---- */
+
+static int word_has_content(builder *b, const nx_qnode *n)
+{
+    word_list w = {0};
+    int content = 1;
+    if (analyze(b, n->text, &w))
+        content = w.n > 1 || n->forced ||
+                  (w.n == 1 && !nx_is_stopword(w.texts[0], strlen(w.texts[0])));
+    word_list_free(&w);
+    return content;
+}
+
+/* Does the query want anything besides stopwords (outside NOT)? */
+static int has_content(builder *b, const nx_qnode *n)
+{
+    switch (n->kind) {
+    case NX_QN_WORD:
+        return word_has_content(b, n);
+    case NX_QN_NOT:
+        return 0;
+    case NX_QN_AND:
+    case NX_QN_OR:
+        for (size_t i = 0; i < n->n_kids; i++)
+            if (has_content(b, n->kids[i]))
+                return 1;
+        return 0;
+    default:
+        return 1;
+    }
+}
+
+/* ---- Relaxed fallback ---- */
+
+static void free_parts(nx_xquery **parts, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        nx_xquery_free(parts[i]);
+}
+
+static int is_filter(const nx_qnode *n)
+{
+    return n->kind == NX_QN_DATE_RANGE ||
+           (n->kind == NX_QN_FIELD && strcmp(n->text, "title") != 0);
+}
+
+/* OR of the scoring parts of the top-level AND, filtered and excluded as
+ * the strict query is; NULL when fewer than two parts score. */
+static nx_xquery *build_relaxed(builder *b, const nx_qnode *root)
+{
+    size_t k = root->n_kids, ns = 0, nf = 0, nn = 0;
+    nx_xquery **score = calloc(k + 1, sizeof *score);
+    nx_xquery **filters = calloc(k + 2, sizeof *filters);
+    nx_xquery **neg = calloc(k + 1, sizeof *neg);
+    if (!score || !filters || !neg) {
+        free(score);
+        free(filters);
+        free(neg);
+        return nomem(b);
+    }
+    scope text = {F_TEXT, NULL, 0}, negated = {F_TEXT, NULL, 1};
+    for (size_t i = 0; i < k; i++) {
+        const nx_qnode *kid = root->kids[i];
+        if (kid->kind == NX_QN_NOT)
+            neg[nn++] = build_node(b, kid->kids[0], &negated);
+        else if (is_filter(kid))
+            filters[nf++] = build_node(b, kid, &text);
+        else if ((score[ns] = build_node(b, kid, &text)) != NULL)
+            ns++;
+    }
+    nx_xquery *q = NULL;
+    if (ns >= 2) {
+        filters[nf++] = combine(b, NX_XQ_OR, score, ns, 0);
+        q = combine(b, NX_XQ_AND, filters, nf, 0);
+        nx_xquery *excluded = combine(b, NX_XQ_OR, neg, nn, 0);
+        q = excluded ? combine2(b, NX_XQ_AND_NOT, q, excluded) : q;
+    } else {
+        free_parts(score, ns);
+        free_parts(filters, nf);
+        free_parts(neg, nn);
+    }
+    free(score);
+    free(filters);
+    free(neg);
+    return q;
 }
 
 newsdex_status nx_query_build(nx_analyzer *analyzer, const nx_query_tree *tree,
                               nx_built_query *out, nx_error *err)
 {
     memset(out, 0, sizeof *out);
-    builder b = {analyzer, out, err, NEWSDEX_OK};
-    if (tree->root)
-        out->query = build_node(&b, tree->root, 0);
+    builder b = {analyzer, out, err, NEWSDEX_OK, 0, 1};
+    if (tree->root) {
+        b.keep_stopwords = !has_content(&b, tree->root);
+        scope text = {F_TEXT, NULL, 0};
+        out->query = build_node(&b, tree->root, &text);
+        b.highlight = 0;
+        if (tree->root->kind == NX_QN_AND && b.status == NEWSDEX_OK)
+            out->relaxed = build_relaxed(&b, tree->root);
+    }
     if (b.status != NEWSDEX_OK) {
         nx_built_query_free(out);
         return b.status;
@@ -242,8 +553,20 @@ newsdex_status nx_query_build(nx_analyzer *analyzer, const nx_query_tree *tree,
 void nx_built_query_free(nx_built_query *q)
 {
     nx_xquery_free(q->query);
+    nx_xquery_free(q->relaxed);
     for (size_t i = 0; i < q->n_stems; i++)
         free(q->stems[i]);
     free(q->stems);
     memset(q, 0, sizeof *q);
+}
+
+newsdex_status nx_query_date_filter(const char *lo, const char *hi, nx_xquery **out,
+                                    nx_error *err)
+{
+    /* Slot values are "YYYYMMDDhhmmss" in UTC: whole days bound the range. */
+    char from[16], to[16];
+    snprintf(from, sizeof from, "%.8s000000", lo ? lo : "");
+    snprintf(to, sizeof to, "%.8s235959", hi ? hi : "");
+    return nx_xquery_value_range(NX_SLOT_DATE, lo && lo[0] ? from : NULL,
+                                 hi && hi[0] ? to : NULL, out, err);
 }

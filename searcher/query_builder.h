@@ -1,6 +1,21 @@
 /* Query tree -> Xapian query. Words go through the same analyzer as the
- * indexed text: a bare word matches its stem (any inflection), a phrase or a
- * hyphenated word matches exact word forms in order. */
+ * indexed text and map to terms as engine/terms.h lays them out:
+ *
+ *   word            Z<stem> (any inflection); a stopword is dropped unless
+ *                   written +word or the whole query is stopwords; a year
+ *                   1900-2099 requires Z<year> OR Y<year> (the article's
+ *                   date) and only Y<year> adds weight, boosted
+ *   "phrase"        unprefixed word forms in order (stopwords kept); a word
+ *                   the analyzer splits (ad-free, U.S.-China) is a phrase too
+ *   word*           the word forms starting with word (at most
+ *                   NX_WILDCARD_MAX_TERMS, the most frequent)
+ *   a NEAR/n b      the word forms within n other words, any order
+ *   title:          ZS<stem> for words, S<word> for phrases and proximity
+ *   source: topic: place: company: author: LIST:
+ *                   the filter term X<LIST>:<folded value> (no weight)
+ *   id:             Q<id> exactly
+ *   date:           a value range on NX_SLOT_DATE (no weight)
+ */
 #ifndef NX_QUERY_BUILDER_H
 #define NX_QUERY_BUILDER_H
 
@@ -8,14 +23,31 @@
 #include "../engine/analyzer.h"
 #include "../engine/xapian_wrapper.h"
 
+#define NX_WILDCARD_MAX_TERMS 1000
+/* Weight of "dated in the year asked for", relative to one query word. */
+#define NX_YEAR_DATE_BOOST 2.0
+
 typedef struct nx_built_query {
-    nx_xquery *query;   /* NULL if the query had no searchable words */
+    nx_xquery *query;   /* NULL if the query had nothing to search for */
+    nx_xquery *relaxed; /* any-of-the-words fallback, or NULL (see below) */
     char **stems;       /* stems of the words to highlight (not negated ones) */
     size_t n_stems;
 } nx_built_query;
 
+/* Builds the query. When the top level is an AND of two or more scoring
+ * parts (words, phrases, groups, title:), `relaxed` ORs those parts while
+ * keeping the filters and exclusions: the search falls back to it when the
+ * strict query matches nothing. Errors are NEWSDEX_ERR_QUERY "position N: ...". */
 newsdex_status nx_query_build(nx_analyzer *analyzer, const nx_query_tree *tree,
                               nx_built_query *out, nx_error *err);
 void nx_built_query_free(nx_built_query *q);
+
+/* Articles dated in [lo, hi], both "YYYYMMDD" (UTC days, inclusive); either
+ * may be "" for an open end, not both. */
+newsdex_status nx_query_date_filter(const char *lo, const char *hi, nx_xquery **out,
+                                    nx_error *err);
+
+/* The filter-term name of a list field (topic -> "topics", source -> "source"). */
+const char *nx_query_list_name(const char *canonical_field);
 
 #endif

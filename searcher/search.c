@@ -1,13 +1,18 @@
 /* Searching: the newsdex_db_* and newsdex_search part of the public API.
- * query text -> parser -> builder -> Xapian -> stored articles -> hits. */
+ * query text -> parser -> builder -> Xapian -> stored articles -> hits.
+ * A query that matches nothing with every word required is run again with
+ * any word (the builder's `relaxed` query), and the results say so. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "newsdex.h"
 #include "query_builder.h"
 #include "query_parser.h"
 #include "snippet.h"
 #include "../engine/stored_doc.h"
+#include "../engine/terms.h"
 #include "../engine/xapian_wrapper.h"
 
 #define LIMIT_MAX 10000
@@ -22,6 +27,7 @@ struct newsdex_results {
     uint64_t total_estimate;
     size_t n;
     newsdex_hit *hits;   /* strings are malloc'd and owned here */
+    int relaxed;         /* ranked by any of the words */
 };
 
 newsdex_status newsdex_db_open(const char *path, newsdex_db **out, char **error_message)
@@ -83,6 +89,8 @@ void newsdex_search_options_init(newsdex_search_options *o)
     o->limit = 10;
     o->snippets = 1;
     o->snippet_chars = 200;
+    o->from = NULL;
+    o->to = NULL;
 }
 
 static char *copy_str(const char *s)
@@ -155,40 +163,273 @@ static newsdex_status collect_hits(newsdex_db *db, const newsdex_search_options 
     return NEWSDEX_OK;
 }
 
+/* ---- From query text to Xapian queries ---- */
+
+/* A query, parsed and built, with --from/--to applied. */
+typedef struct prepared {
+    nx_query_tree tree;
+    nx_built_query bq;
+    char lo[9], hi[9]; /* --from/--to as YYYYMMDD, "" if not given */
+} prepared;
+
+static void prepared_free(prepared *p)
+{
+    nx_query_tree_free(&p->tree);
+    nx_built_query_free(&p->bq);
+}
+
+static int stop_at_first(const char *term, size_t len, uint64_t freq, void *ctx)
+{
+    (void)term, (void)len, (void)freq;
+    *(int *)ctx = 1;
+    return 1;
+}
+
+/* Parser callback: is there any X<NAME>: term? One seek in the term list. */
+static int index_has_field(const char *name, void *ctx)
+{
+    newsdex_db *db = ctx;
+    char prefix[NX_QUERY_FIELD_MAX + 8];
+    size_t n = 0;
+    prefix[n++] = 'X';
+    for (; *name && n < sizeof prefix - 2; name++)
+        prefix[n++] = *name >= 'a' && *name <= 'z' ? (char)(*name - 'a' + 'A') : *name;
+    prefix[n++] = ':';
+    prefix[n] = '\0';
+    int found = 0;
+    if (nx_xdb_each_term(db->xdb, prefix, stop_at_first, &found, NULL) != NEWSDEX_OK)
+        return 0;
+    return found;
+}
+
+static newsdex_status option_date(newsdex_db *db, const char *text, int upper,
+                                  const char *option, char out[9])
+{
+    out[0] = '\0';
+    if (!text || !*text)
+        return NEWSDEX_OK;
+    nx_error inner;
+    nx_error_clear(&inner);
+    if (nx_query_date_bound(text, strlen(text), upper, out, &inner) == NEWSDEX_OK)
+        return NEWSDEX_OK;
+    return nx_error_set(&db->err, NEWSDEX_ERR_QUERY, "%s: %s", option, inner.message);
+}
+
+/* q restricted to the dates (a NULL q means "any article in the dates"). */
+static newsdex_status restrict_dates(newsdex_db *db, const nx_xquery *dates, nx_xquery **q)
+{
+    if (!dates)
+        return NEWSDEX_OK;
+    nx_xquery *restricted = NULL;
+    nx_xquery *parts[2] = {*q, (nx_xquery *)dates};
+    newsdex_status st = *q ? nx_xquery_combine(NX_XQ_FILTER, parts, 2, 0, &restricted, &db->err)
+                           : nx_xquery_scale(dates, 0.0, &restricted, &db->err);
+    if (st == NEWSDEX_OK) {
+        nx_xquery_free(*q);
+        *q = restricted;
+    }
+    return st;
+}
+
+static newsdex_status apply_dates(newsdex_db *db, prepared *p)
+{
+    if (!p->lo[0] && !p->hi[0])
+        return NEWSDEX_OK;
+    nx_xquery *dates = NULL;
+    newsdex_status st = nx_query_date_filter(p->lo, p->hi, &dates, &db->err);
+    int had_query = p->bq.query != NULL;
+    if (st == NEWSDEX_OK)
+        st = restrict_dates(db, dates, &p->bq.query);
+    if (st == NEWSDEX_OK && had_query && p->bq.relaxed)
+        st = restrict_dates(db, dates, &p->bq.relaxed);
+    nx_xquery_free(dates);
+    return st;
+}
+
+static newsdex_status prepare(newsdex_db *db, const newsdex_search_options *o, prepared *p)
+{
+    memset(p, 0, sizeof *p);
+    if (!o || !o->query)
+        return nx_error_set(&db->err, NEWSDEX_ERR_INVALID, "no query given");
+    newsdex_status st = option_date(db, o->from, 0, "--from", p->lo);
+    if (st == NEWSDEX_OK)
+        st = option_date(db, o->to, 1, "--to", p->hi);
+    if (st == NEWSDEX_OK && p->lo[0] && p->hi[0] && strcmp(p->lo, p->hi) > 0)
+        st = nx_error_set(&db->err, NEWSDEX_ERR_QUERY, "--from %.20s is after --to %.20s",
+                          o->from, o->to);
+    if (st == NEWSDEX_OK)
+        st = nx_query_parse_with(o->query, index_has_field, db, &p->tree, &db->err);
+    if (st == NEWSDEX_OK)
+        st = nx_query_build(db->analyzer, &p->tree, &p->bq, &db->err);
+    if (st == NEWSDEX_OK)
+        st = apply_dates(db, p);
+    if (st == NEWSDEX_OK && !p->bq.query)
+        st = nx_error_set(&db->err, NEWSDEX_ERR_QUERY, "the query has no words to search for");
+    if (st != NEWSDEX_OK)
+        prepared_free(p);
+    return st;
+}
+
 newsdex_status newsdex_search(newsdex_db *db, const newsdex_search_options *o,
                               newsdex_results **out)
 {
     *out = NULL;
     nx_error_clear(&db->err);
-    if (!o || !o->query)
-        return nx_error_set(&db->err, NEWSDEX_ERR_INVALID, "no query given");
-    if (o->limit > LIMIT_MAX)
+    if (o && o->limit > LIMIT_MAX)
         return nx_error_set(&db->err, NEWSDEX_ERR_INVALID, "limit %u is above the maximum %d",
                             o->limit, LIMIT_MAX);
-    nx_query_tree tree;
-    newsdex_status st = nx_query_parse(o->query, &tree, &db->err);
-    nx_built_query bq = {0};
-    if (st == NEWSDEX_OK)
-        st = nx_query_build(db->analyzer, &tree, &bq, &db->err);
-    nx_query_tree_free(&tree);
-    if (st == NEWSDEX_OK && !bq.query)
-        st = nx_error_set(&db->err, NEWSDEX_ERR_QUERY, "the query has no words to search for");
+    prepared p;
+    newsdex_status st = prepare(db, o, &p);
+    if (st != NEWSDEX_OK)
+        return st;
     nx_xmatches *m = NULL;
+    newsdex_results *r = calloc(1, sizeof *r);
+    st = r ? nx_xdb_search(db->xdb, p.bq.query, o->offset, o->limit, &m, &db->err)
+           : nx_error_set(&db->err, NEWSDEX_ERR_NOMEM, "out of memory");
+    if (st == NEWSDEX_OK && nx_xmatches_estimate(m) == 0 && nx_xmatches_count(m) == 0 &&
+        p.bq.relaxed) {
+        nx_xmatches_free(m);
+        m = NULL;
+        r->relaxed = 1;
+        st = nx_xdb_search(db->xdb, p.bq.relaxed, o->offset, o->limit, &m, &db->err);
+    }
     if (st == NEWSDEX_OK)
-        st = nx_xdb_search(db->xdb, bq.query, o->offset, o->limit, &m, &db->err);
-    newsdex_results *r = NULL;
-    if (st == NEWSDEX_OK && !(r = calloc(1, sizeof *r)))
-        st = nx_error_set(&db->err, NEWSDEX_ERR_NOMEM, "out of memory");
-    if (st == NEWSDEX_OK)
-        st = collect_hits(db, o, &bq, m, r);
+        st = collect_hits(db, o, &p.bq, m, r);
     nx_xmatches_free(m);
-    nx_built_query_free(&bq);
+    prepared_free(&p);
     if (st != NEWSDEX_OK) {
         newsdex_results_free(r);
         return st;
     }
     *out = r;
     return NEWSDEX_OK;
+}
+
+int newsdex_results_relaxed(const newsdex_results *r)
+{
+    return r ? r->relaxed : 0;
+}
+
+/* ---- Explain ---- */
+
+static char *tree_text(const prepared *p)
+{
+    char *tree = nx_query_tree_to_string(&p->tree);
+    if (!tree || (!p->lo[0] && !p->hi[0] && !p->tree.truncated))
+        return tree;
+    const char *cut = p->tree.truncated ? " [the query was cut at the length limits]" : "";
+    size_t n = strlen(tree) + strlen(cut) + 40;
+    char *full = malloc(n);
+    if (full && (p->lo[0] || p->hi[0]))
+        snprintf(full, n, "(AND %s (DATE %s..%s))%s", tree, p->lo, p->hi, cut);
+    else if (full)
+        snprintf(full, n, "%s%s", tree, cut);
+    free(tree);
+    return full;
+}
+
+newsdex_status newsdex_explain(newsdex_db *db, const newsdex_search_options *o,
+                               char **tree_out, char **xapian_out)
+{
+    *tree_out = *xapian_out = NULL;
+    nx_error_clear(&db->err);
+    prepared p;
+    newsdex_status st = prepare(db, o, &p);
+    if (st != NEWSDEX_OK)
+        return st;
+    st = nx_xquery_describe(p.bq.query, xapian_out, &db->err);
+    if (st == NEWSDEX_OK && !(*tree_out = tree_text(&p)))
+        st = nx_error_set(&db->err, NEWSDEX_ERR_NOMEM, "out of memory");
+    if (st != NEWSDEX_OK) {
+        free(*xapian_out);
+        *xapian_out = NULL;
+    }
+    prepared_free(&p);
+    return st;
+}
+
+/* ---- Fields ---- */
+
+typedef struct name_list {
+    char **names;
+    size_t n, cap;
+    int nomem;
+} name_list;
+
+static int add_name(name_list *l, const char *s, size_t len)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 16;
+        char **grown = realloc(l->names, cap * sizeof *grown);
+        if (!grown)
+            return l->nomem = 1, -1;
+        l->names = grown;
+        l->cap = cap;
+    }
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return l->nomem = 1, -1;
+    for (size_t i = 0; i < len; i++)
+        copy[i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] - 'A' + 'a') : s[i];
+    copy[len] = '\0';
+    l->names[l->n++] = copy;
+    return 0;
+}
+
+static int is_builtin_list(const char *name, size_t len)
+{
+    for (const char *const *f = nx_query_builtin_fields; *f; f++) {
+        const char *list = nx_query_list_name(*f);
+        if (strlen(list) == len && strncasecmp(list, name, len) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Terms come sorted, so each new name differs from the last one added. */
+static int collect_field(const char *term, size_t len, uint64_t freq, void *ctx)
+{
+    (void)freq;
+    name_list *l = ctx;
+    const char *colon = memchr(term, ':', len);
+    size_t n = colon ? (size_t)(colon - term) - 1 : 0;
+    if (n == 0 || n > NX_QUERY_FIELD_MAX || is_builtin_list(term + 1, n))
+        return 0;
+    const char *last = l->n ? l->names[l->n - 1] : "";
+    if (strlen(last) == n && strncasecmp(last, term + 1, n) == 0)
+        return 0;
+    return add_name(l, term + 1, n) != 0;
+}
+
+newsdex_status newsdex_db_fields(newsdex_db *db, char ***names, size_t *count)
+{
+    *names = NULL;
+    *count = 0;
+    nx_error_clear(&db->err);
+    name_list l = {0};
+    for (const char *const *f = nx_query_builtin_fields; *f && !l.nomem; f++)
+        add_name(&l, *f, strlen(*f));
+    newsdex_status st = l.nomem ? NEWSDEX_ERR_NOMEM
+                                : nx_xdb_each_term(db->xdb, NX_PREFIX_FIELD, collect_field, &l,
+                                                   &db->err);
+    if (st == NEWSDEX_OK && l.nomem)
+        st = NEWSDEX_ERR_NOMEM;
+    if (st == NEWSDEX_ERR_NOMEM)
+        nx_error_set(&db->err, st, "out of memory");
+    if (st != NEWSDEX_OK) {
+        newsdex_fields_free(l.names, l.n);
+        return st;
+    }
+    *names = l.names;
+    *count = l.n;
+    return NEWSDEX_OK;
+}
+
+void newsdex_fields_free(char **names, size_t count)
+{
+    for (size_t i = 0; names && i < count; i++)
+        free(names[i]);
+    free(names);
 }
 
 size_t newsdex_results_count(const newsdex_results *r)

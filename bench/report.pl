@@ -1,0 +1,425 @@
+#!/usr/bin/perl
+# report.pl: turns one benchmark run (scripts/bench) into the results table
+# (latest.md), the same figures as JSON (latest.json) and a gnuplot script
+# (plots.gp) for the PNGs. Figures only: nothing here passes or fails.
+#
+# usage: perl bench/report.pl --facts FACTS --out DIR QUERY-TSV...
+# FACTS: key=value lines written by scripts/bench. Each TSV line:
+# engine, shape, query number, round, microseconds, hits, estimate.
+use strict;
+use warnings;
+use Getopt::Long;
+use JSON::PP;
+use File::Basename qw(dirname);
+use POSIX qw(ceil);
+
+my ($facts_path, $out);
+GetOptions('facts=s' => \$facts_path, 'out=s' => \$out) or die "usage\n";
+die "usage: report.pl --facts FACTS --out DIR TSV...\n" unless $facts_path && $out;
+my $work = dirname($facts_path);
+
+my %f;
+open my $fh, '<', $facts_path or die "$facts_path: $!\n";
+while (<$fh>) {
+    chomp;
+    my ($k, $v) = split /=/, $_, 2;
+    $f{$k} = $v if defined $v;
+}
+close $fh;
+
+# ---- Latencies ---------------------------------------------------------------
+my %label = (
+    'newsdex'        => 'newsdex (snippets)',
+    'newsdex-nosnip' => 'newsdex (no snippets)',
+    'xapian'         => 'raw Xapian',
+    'xapian-snip'    => 'raw Xapian (+snippets)',
+    'fts5'           => 'SQLite FTS5',
+    'fts5-snip'      => 'SQLite FTS5 (+snippet())',
+    'omega-cgi'      => 'omega CGI',
+    'newsdex-cgi'    => 'newsdex CGI',
+);
+my @shapes = qw(common rare phrase boolean field date);
+my (%lat, %byq, %hits, %answered, %qseen);
+for my $file (@ARGV) {
+    open my $t, '<', $file or die "$file: $!\n";
+    while (<$t>) {
+        chomp;
+        my ($e, $shape, $q, $round, $us, $h, $est) = split /\t/;
+        next unless defined $est;
+        push @{ $byq{$e}{$q} }, $us / 1000;
+        $qseen{$e}{$q} = $shape;
+        if ($round == 0) {
+            $hits{$e} += $h;
+            $answered{$e}++ if $h > 0;
+        }
+    }
+    close $t;
+}
+
+sub pct {
+    my ($p, @v) = @_;
+    return undef unless @v;
+    @v = sort { $a <=> $b } @v;
+    my $i = ceil($p / 100 * @v) - 1;
+    $i = 0 if $i < 0;
+    return $v[$i];
+}
+# A query's latency is the median of its timed rounds (one number per query,
+# robust to another process taking the CPU for a moment); percentiles are
+# then taken over the queries.
+sub median_of { my @v = sort { $a <=> $b } @_; return @v % 2 ? $v[$#v / 2] : ($v[@v / 2 - 1] + $v[@v / 2]) / 2 }
+for my $e (keys %byq) {
+    for my $q (keys %{ $byq{$e} }) {
+        my $m = median_of(@{ $byq{$e}{$q} });
+        $byq{$e}{$q} = [$m];
+        push @{ $lat{$e}{all} }, $m;
+        push @{ $lat{$e}{ $qseen{$e}{$q} } }, $m;
+    }
+}
+
+sub mean { my @v = @_; return undef unless @v; my $s = 0; $s += $_ for @v; return $s / @v }
+sub stats {
+    my @v = @_;
+    return { n => scalar(@v), p50 => pct(50, @v), p90 => pct(90, @v), p99 => pct(99, @v),
+             mean => mean(@v) };
+}
+
+my %lstats;
+for my $e (keys %lat) {
+    for my $s ('all', @shapes) {
+        $lstats{$e}{$s} = stats(@{ $lat{$e}{$s} || [] });
+    }
+}
+
+# Ratio newsdex/baseline over the queries both ran (per shape, or all).
+sub ratio_stats {
+    my ($a, $b, $shape) = @_;
+    my (@va, @vb, $nq);
+    for my $q (keys %{ $byq{$a} || {} }) {
+        next unless $byq{$b}{$q};
+        next if $shape ne 'all' && $qseen{$a}{$q} ne $shape;
+        push @va, @{ $byq{$a}{$q} };
+        push @vb, @{ $byq{$b}{$q} };
+        $nq++;
+    }
+    return undef unless @va && @vb;
+    my %r;
+    for my $p (50, 90, 99) {
+        my ($x, $y) = (pct($p, @va), pct($p, @vb));
+        $r{"p$p"} = $y > 0 ? $x / $y : undef;
+    }
+    $r{queries} = $nq;
+    return \%r;
+}
+
+# ---- Indexing ------------------------------------------------------------------
+my $articles = $f{'corpus.articles'} || 0;
+my $bytes = $f{'corpus.bytes'} || 0;
+my @ix = (
+    ['newsdex', 'newsdex', 'newsdex index; no compaction command (xapian-compact of its files: %s)'],
+    ['xapian', 'raw Xapian', 'size after xapian-compact (before: %s)'],
+    ['fts5', 'SQLite FTS5', "size after 'optimize'"],
+    ['omega', 'omega scriptindex', 'size after xapian-compact (before: %s)'],
+);
+my %index;
+for my $row (@ix) {
+    my ($k) = @$row;
+    my $wall = $f{"index.$k.wall_s"};
+    next unless defined $wall && $wall > 0;
+    $index{$k} = {
+        wall_s => $wall + 0,
+        cpu_s => ($f{"index.$k.cpu_s"} // 0) + 0,
+        articles_per_s => $articles / $wall,
+        mb_per_s => $bytes / 1e6 / $wall,
+        peak_rss_mib => ($f{"index.$k.rss_kib"} // 0) / 1024,
+        size_mib => ($f{"index.$k.bytes"} // 0) / 1048576,
+    };
+    $index{$k}{size_uncompacted_mib} = $f{"index.$k.bytes_uncompacted"} / 1048576
+        if defined $f{"index.$k.bytes_uncompacted"};
+    $index{$k}{size_xapian_compact_mib} = $f{"index.$k.bytes_xapian_compact"} / 1048576
+        if defined $f{"index.$k.bytes_xapian_compact"};
+}
+
+# ---- Formatting ------------------------------------------------------------------
+sub num {
+    my ($v, $d) = @_;
+    return 'n/a' unless defined $v;
+    $d //= ($v >= 100 ? 0 : $v >= 10 ? 1 : 2);
+    my $s = sprintf("%.${d}f", $v);
+    1 while $s =~ s/^(\d+)(\d{3})/$1,$2/;
+    return $s;
+}
+sub ms { my $v = shift; return defined $v ? num($v, $v < 1 ? 3 : $v < 10 ? 2 : 1) : 'n/a' }
+sub x { my $v = shift; return defined $v ? sprintf('%.2f×', $v) : 'n/a' }
+
+my @md;
+my $size_name = $f{'run.size'} eq 'quick' ? 'quick (the Reuters-21578 archive)' : "$f{'run.size'} articles";
+push @md, "# newsdex benchmark results: $size_name", '';
+push @md, "Produced by `$f{'run.command'}` on $f{'run.date'}, measuring commit `$f{'run.commit'}`.", '';
+push @md, '| machine | |', '|---|---|';
+push @md, "| CPU | $f{'machine.cpu'}, $f{'machine.nproc'} cores |";
+push @md, "| memory | $f{'machine.ram_gib'} GiB |";
+push @md, "| system | $f{'machine.os'} |";
+push @md, "| load average (1, 5, 15 min) | at start $f{'machine.load_start'}; at end $f{'machine.load_end'} |";
+push @md, "| compiler | $f{'version.cc'} |";
+push @md, "| versions | Xapian $f{'version.xapian'}, SQLite $f{'version.sqlite'}, xapian-omega $f{'version.omega'} |";
+push @md, '';
+my $src_note = $f{'corpus.mode'} eq 'verbatim'
+    ? 'every article of the source once, text unchanged'
+    : 'articles resampled from the source';
+push @md, "Corpus: " . num($articles, 0) . " articles, " . num($bytes / 1e6, 1)
+    . " MB of JSON Lines ($src_note; dates spread over 1987-2024, six sources; seed $f{'corpus.seed'}),"
+    . " from `$f{'corpus.source'}`. Queries: $f{'queries.count'} from `$f{'queries.file'}`,"
+    . " $f{'bench.rounds'} timed rounds, the engines taking turns round by round, each round after a warm-up pass; one thread. Ratios are newsdex / baseline from this run.";
+push @md, '';
+
+push @md, '## Indexing', '';
+push @md, '| engine | articles/s | MB/s | wall s | CPU s | peak RSS MiB | index MiB | notes |';
+push @md, '|---|---:|---:|---:|---:|---:|---:|---|';
+for my $row (@ix) {
+    my ($k, $name, $note) = @$row;
+    my $i = $index{$k} or next;
+    my $extra = $k eq 'newsdex' ? num($i->{size_xapian_compact_mib}) . ' MiB'
+        : defined $i->{size_uncompacted_mib} ? num($i->{size_uncompacted_mib}) . ' MiB' : '';
+    push @md, sprintf('| %s | %s | %s | %s | %s | %s | %s | %s |', $name, num($i->{articles_per_s}, 0),
+        num($i->{mb_per_s}), num($i->{wall_s}), num($i->{cpu_s}), num($i->{peak_rss_mib}, 0),
+        num($i->{size_mib}), $note =~ /%s/ ? sprintf($note, $extra) : $note);
+}
+push @md, '';
+my %ratios;
+if ($index{newsdex}) {
+    push @md, '| newsdex / baseline | throughput (articles/s) | peak RSS | index size |', '|---|---:|---:|---:|';
+    for my $row (@ix[1 .. $#ix]) {
+        my ($k, $name) = @$row;
+        my $b = $index{$k} or next;
+        my $n = $index{newsdex};
+        my %r = (throughput => $n->{articles_per_s} / $b->{articles_per_s},
+                 peak_rss => $b->{peak_rss_mib} ? $n->{peak_rss_mib} / $b->{peak_rss_mib} : undef,
+                 size => $b->{size_mib} ? $n->{size_mib} / $b->{size_mib} : undef);
+        $ratios{index}{$k} = \%r;
+        push @md, sprintf('| vs %s | %s | %s | %s |', $name, x($r{throughput}), x($r{peak_rss}), x($r{size}));
+    }
+    push @md, '', 'Throughput above 1× means newsdex indexes faster; peak RSS and size above 1× mean newsdex uses more.', '';
+    push @md, "newsdex's own summary: `$f{'index.newsdex.summary'}`", '' if $f{'index.newsdex.summary'};
+}
+
+push @md, '## Query latency (ms, top 10, stored data read for every hit)', '';
+push @md, "A query's latency is the median of its $f{'bench.rounds'} timed rounds; the percentiles are over the queries.", '';
+push @md, '| engine | queries | answered | p50 | p90 | p99 | mean |', '|---|---:|---:|---:|---:|---:|---:|';
+my @qengines = grep { $lat{$_} } qw(newsdex newsdex-nosnip xapian-snip xapian fts5-snip fts5);
+for my $e (@qengines) {
+    my $s = $lstats{$e}{all};
+    my $nq = scalar keys %{ $byq{$e} };
+    push @md, sprintf('| %s | %d | %d | %s | %s | %s | %s |', $label{$e}, $nq, $answered{$e} // 0,
+        ms($s->{p50}), ms($s->{p90}), ms($s->{p99}), ms($s->{mean}));
+}
+push @md, '', '"answered": queries with at least one hit. newsdex and raw Xapian read each hit\'s stored'
+    . ' article; FTS5 reads every column of each hit row. "snippets" rows also build a highlighted'
+    . ' extract per hit (newsdex: its snippets; Xapian: MSet::snippet; FTS5: snippet()).', '';
+if (grep { ($answered{$_} // 0) != ($answered{newsdex} // 0) } @qengines) {
+    push @md, 'The engines answer different numbers of queries: when no article has all the words,'
+        . ' newsdex returns relaxed (any-word) results and says so, at the cost of a second search,'
+        . ' where the baselines return nothing. The queries were drawn from the quick corpus, so on'
+        . ' a resampled corpus some have no exact match.', '';
+}
+if ($f{'query.newsdex.filters'}) {
+    push @md, "Filter forms in newsdex's query language (probed by the run): $f{'query.newsdex.filters'}.", '';
+}
+
+my @pairs = (['newsdex', 'xapian-snip'], ['newsdex', 'fts5-snip'],
+             ['newsdex-nosnip', 'xapian'], ['newsdex-nosnip', 'fts5']);
+push @md, '### Ratios newsdex / baseline (same queries; below 1× = newsdex faster)', '';
+push @md, '| comparison | shape | queries | p50 | p90 | p99 |', '|---|---|---:|---:|---:|---:|';
+for my $pr (@pairs) {
+    my ($a, $b) = @$pr;
+    next unless $lat{$a} && $lat{$b};
+    for my $s ('all', @shapes) {
+        my $r = ratio_stats($a, $b, $s) or next;
+        $ratios{latency}{"$a/$b"}{$s} = $r;
+        push @md, sprintf('| %s vs %s | %s | %d | %s | %s | %s |', $label{$a}, $label{$b}, $s,
+            $r->{queries}, x($r->{p50}), x($r->{p90}), x($r->{p99}));
+    }
+}
+push @md, '';
+
+push @md, '### Per query shape: p50 / p90 / p99 ms', '';
+push @md, '| shape | ' . join(' | ', map { $label{$_} } @qengines) . ' |';
+push @md, '|---|' . join('', map { '---:|' } @qengines);
+for my $s (@shapes) {
+    my @cells = map {
+        my $st = $lstats{$_}{$s};
+        $st && $st->{n} ? join(' / ', ms($st->{p50}), ms($st->{p90}), ms($st->{p99})) : 'not run';
+    } @qengines;
+    push @md, "| $s | " . join(' | ', @cells) . ' |';
+}
+push @md, '';
+
+push @md, '## Search CGI, one process per request (ms)', '';
+push @md, '| CGI | requests | p50 | p90 | p99 | requests/s (sequential) |', '|---|---:|---:|---:|---:|---:|';
+for my $e (qw(omega-cgi newsdex-cgi)) {
+    if ($lat{$e}) {
+        my $s = $lstats{$e}{all};
+        push @md, sprintf('| %s | %d | %s | %s | %s | %s |', $label{$e}, $s->{n} * $f{'bench.cgi_rounds'}, ms($s->{p50}),
+            ms($s->{p90}), ms($s->{p99}), num(1000 / $s->{mean}, 0));
+    } else {
+        my $log = $f{"query.$e.log"} // 'not run';
+        push @md, "| $label{$e} | $log | | | | |";
+    }
+}
+push @md, '', "omega: xapian-omega's own `query` template over the scriptindex database, run as"
+    . " `$f{'version.omega'}` CGI with QUERY_STRING set; the time is fork to exit with the whole page read."
+    . " Requests/s is one client in sequence; concurrent clients are not measured yet.", '';
+
+push @md, '## Plots', '', '![Query latency distribution](latency.png)', '',
+    '![Latency per query shape](latency-shapes.png)', '', '![Indexing throughput](throughput.png)', '';
+
+open my $mdh, '>', "$out/latest.md" or die "$out/latest.md: $!\n";
+print $mdh join("\n", @md), "\n";
+close $mdh;
+
+# ---- Summary for the README (between its bench markers) --------------------------
+{
+    my @s;
+    my $ix = sub {
+        my ($k, $field, $fmt) = @_;
+        my $i = $index{$k} or return 'n/a';
+        my $v = $i->{$field};
+        my $cell = $fmt->($v);
+        if ($k ne 'newsdex' && $index{newsdex} && $v) {
+            $cell .= ' (' . x($index{newsdex}{$field} / $v) . ')';
+        }
+        return $cell;
+    };
+    my $lq = sub {
+        my ($e, $base) = @_;
+        return 'n/a' unless $lat{$e};
+        my $st = $lstats{$e}{all};
+        my $cell = ms($st->{p50}) . ' / ' . ms($st->{p99});
+        return $cell;
+    };
+    push @s, "Latest quick run (`$f{'run.command'}`, $f{'run.date'}, commit `" . substr($f{'run.commit'}, 0, 12)
+        . ($f{'run.commit'} =~ /uncommitted/ ? '` plus uncommitted changes' : '`')
+        . "): " . num($articles, 0) . " Reuters-21578 articles on $f{'machine.cpu'} ($f{'machine.nproc'} cores,"
+        . " $f{'machine.ram_gib'} GiB), load average $f{'machine.load_start'} at the start"
+        . " (the machine was shared). Xapian $f{'version.xapian'}, SQLite $f{'version.sqlite'},"
+        . " xapian-omega $f{'version.omega'}. In parentheses: newsdex / that engine.", '';
+    push @s, '| | newsdex | raw Xapian | SQLite FTS5 | omega |', '|---|---:|---:|---:|---:|';
+    push @s, '| indexing, articles/s | ' . join(' | ', map { $ix->($_, 'articles_per_s', sub { num($_[0], 0) }) } qw(newsdex xapian fts5 omega)) . ' |';
+    push @s, '| indexing, peak RSS MiB | ' . join(' | ', map { $ix->($_, 'peak_rss_mib', sub { num($_[0], 0) }) } qw(newsdex xapian fts5 omega)) . ' |';
+    push @s, '| index size MiB (compacted where the engine can) | ' . join(' | ', map { $ix->($_, 'size_mib', sub { num($_[0]) }) } qw(newsdex xapian fts5 omega)) . ' |';
+    my $rl = sub {
+        my ($a, $b) = @_;
+        my $r = $ratios{latency}{"$a/$b"}{all} or return '';
+        return ' (' . x($r->{p50}) . ' / ' . x($r->{p99}) . ')';
+    };
+    push @s, '| query p50 / p99 ms, top 10 with snippets | ' . $lq->('newsdex') . ' | ' . $lq->('xapian-snip') . $rl->('newsdex', 'xapian-snip')
+        . ' | ' . $lq->('fts5-snip') . $rl->('newsdex', 'fts5-snip') . ' | |';
+    push @s, '| query p50 / p99 ms, top 10 without snippets | ' . $lq->('newsdex-nosnip') . ' | ' . $lq->('xapian') . $rl->('newsdex-nosnip', 'xapian')
+        . ' | ' . $lq->('fts5') . $rl->('newsdex-nosnip', 'fts5') . ' | |';
+    my $omega = $lat{'omega-cgi'} ? ms($lstats{'omega-cgi'}{all}{p50}) . ' / ' . ms($lstats{'omega-cgi'}{all}{p99}) : 'n/a';
+    my $ncgi = $lat{'newsdex-cgi'} ? ms($lstats{'newsdex-cgi'}{all}{p50}) . ' / ' . ms($lstats{'newsdex-cgi'}{all}{p99})
+        : ($f{'query.newsdex-cgi.log'} // 'not run');
+    push @s, "| search CGI, process per request, p50 / p99 ms | $ncgi | | | $omega |", '';
+
+    # Where newsdex is behind: every figure at least 10% worse than a baseline.
+    my @behind;
+    for my $k (qw(xapian fts5 omega)) {
+        my $r = $ratios{index}{$k} or next;
+        my ($name) = map { $_->[1] } grep { $_->[0] eq $k } @ix;
+        push @behind, sprintf('indexing: %s indexes %.1f× as many articles per second', $name, 1 / $r->{throughput})
+            if $r->{throughput} && $r->{throughput} < 0.9;
+        push @behind, sprintf('index size: newsdex\'s index is %.1f× the size of %s\'s', $r->{size}, $name)
+            if $r->{size} && $r->{size} > 1.1;
+        push @behind, sprintf('indexing memory: newsdex peaks at %.1f× the RSS of %s', $r->{peak_rss}, $name)
+            if $r->{peak_rss} && $r->{peak_rss} > 1.1;
+    }
+    for my $pr (@pairs) {
+        my ($a, $b) = @$pr;
+        my $r = $ratios{latency}{"$a/$b"}{all} or next;
+        my $worse = sub { my $r = shift; grep { defined $r->{$_} && $r->{$_} > 1.1 } qw(p50 p99) };
+        my @overall = $worse->($r);
+        my @shape_notes;
+        for my $sh (@shapes) {
+            my $rs = $ratios{latency}{"$a/$b"}{$sh} or next;
+            my @w = $worse->($rs);
+            push @shape_notes, "$sh (" . join(', ', map { sprintf('%s %.2f×', $_, $rs->{$_}) } @w) . ')' if @w;
+        }
+        next unless @overall || @shape_notes;
+        my $line = "queries: $label{$a} vs $label{$b}: ";
+        $line .= @overall ? 'slower overall at ' . join(' and ', map { sprintf('%s (%.2f×)', $_, $r->{$_}) } @overall)
+                          : 'not slower overall';
+        $line .= '; slower on ' . join(', ', @shape_notes) if @shape_notes;
+        push @behind, $line;
+    }
+    push @behind, 'the newsdex CGI does not exist yet, so there is no per-request figure to compare with omega\'s'
+        unless $lat{'newsdex-cgi'};
+    push @s, 'Where newsdex is behind in this run (10% or more):', '';
+    push @s, map { "- $_" } @behind;
+    push @s, '- nowhere' unless @behind;
+    push @s, '';
+    open my $sh, '>', "$out/summary.md" or die "$out/summary.md: $!\n";
+    print $sh join("\n", @s);
+    close $sh;
+}
+
+# ---- JSON ------------------------------------------------------------------------
+my %json = (
+    facts => \%f,
+    index => \%index,
+    latency_ms => { map { $_ => $lstats{$_} } keys %lstats },
+    answered => \%answered,
+    ratios => \%ratios,
+    labels => \%label,
+);
+open my $jh, '>', "$out/latest.json" or die "$out/latest.json: $!\n";
+print $jh JSON::PP->new->canonical->pretty->encode(\%json);
+close $jh;
+
+# ---- Plots -------------------------------------------------------------------------
+my @cdf_engines = grep { $lat{$_} } (@qengines, 'omega-cgi', 'newsdex-cgi');
+for my $e (@cdf_engines) {
+    my @v = sort { $a <=> $b } @{ $lat{$e}{all} };
+    open my $d, '>', "$work/cdf-$e.dat" or die;
+    for my $i (0 .. $#v) { printf $d "%.4f %.5f\n", $v[$i], ($i + 1) / @v }
+    close $d;
+}
+open my $sd, '>', "$work/shapes.dat" or die;
+print $sd join("\t", 'shape', map { qq("$label{$_}") } @qengines), "\n";
+for my $s (@shapes) {
+    print $sd join("\t", $s, map { my $st = $lstats{$_}{$s}; $st && $st->{n} ? sprintf('%.4f', $st->{p50}) : '-' } @qengines), "\n";
+}
+close $sd;
+open my $td, '>', "$work/throughput.dat" or die;
+for my $row (@ix) {
+    my ($k, $name) = @$row;
+    printf $td "\"%s\" %.1f\n", $name, $index{$k}{articles_per_s} if $index{$k};
+}
+close $td;
+
+my $title = "newsdex benchmark, $size_name, " . substr($f{'run.commit'}, 0, 12);
+my @plot = (
+    'set terminal pngcairo size 900,560 font "DejaVu Sans,10"',
+    'set grid', 'set key bottom right',
+    "set output '$out/latency.png'",
+    "set title '$title: query latency (median of the rounds, per query)'",
+    'set logscale x', "set xlabel 'latency per query (ms, log scale)'", "set ylabel 'fraction of queries'",
+    'set yrange [0:1]',
+    'plot ' . join(', ', map { "'$work/cdf-$_.dat' using 1:2 with lines lw 2 title '$label{$_}'" } @cdf_engines),
+    'unset logscale x', 'set yrange [*:*]',
+    "set output '$out/latency-shapes.png'",
+    "set title '$title: median latency per query shape'",
+    'set style data histogram', 'set style histogram clustered gap 1', 'set style fill solid 0.8 border -1',
+    'set logscale y', "set ylabel 'p50 latency (ms, log scale)'", "set xlabel 'query shape'", 'set key top left',
+    "set datafile missing '-'",
+    'plot ' . join(', ', map { my $c = $_ + 2; "'$work/shapes.dat' using $c:xtic(1) title columnheader($c)" } 0 .. $#qengines),
+    'unset logscale y',
+    "set output '$out/throughput.png'",
+    "set title '$title: indexing throughput'",
+    "set ylabel 'articles per second'", "set xlabel ''", 'set key off', 'set yrange [0:*]',
+    'set style fill solid 0.8 border -1', 'set boxwidth 0.6',
+    "plot '$work/throughput.dat' using 0:2:xtic(1) with boxes lc rgb '#4477aa', "
+        . "'' using 0:2:(sprintf('%.0f', \$2)) with labels offset 0,0.8 notitle",
+);
+open my $gp, '>', "$out/plots.gp" or die;
+print $gp join("\n", @plot), "\n";
+close $gp;
