@@ -506,3 +506,31 @@ extern "C" newsdex_status nx_xquery_wildcard(const char *prefix, uint32_t max_ex
                                            Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT)};
     });
 }
+
+/* ==================================================================== *
+ * Several indexes at once (newsdex_db_open_many).                      *
+ * ==================================================================== */
+
+extern "C" newsdex_status nx_xdb_open_readonly_many(const char *const *paths, size_t n,
+                                                    nx_xdb **out, size_t *failed, nx_error *err)
+{
+    *out = nullptr;
+    size_t at = n;
+    newsdex_status st = guard(err, [&] {
+        if (n == 0)
+            throw Xapian::InvalidArgumentError("no index given");
+        nx_xdb *h = new nx_xdb;
+        try {
+            for (at = 0; at < n; at++)
+                h->rdb.add_database(Xapian::Database(paths[at]));
+            at = n;
+        } catch (...) {
+            delete h;
+            throw;
+        }
+        *out = h;
+    });
+    if (failed)
+        *failed = st == NEWSDEX_OK ? n : at;
+    return st;
+}

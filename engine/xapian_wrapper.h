@@ -136,6 +136,17 @@ newsdex_status nx_xquery_value_range(unsigned slot, const char *lo, const char *
 newsdex_status nx_xquery_wildcard(const char *prefix, uint32_t max_expansion, nx_xquery **out,
                                   nx_error *err);
 
+/* ==================================================================== *
+ * Several indexes at once (newsdex_db_open_many).                      *
+ * ==================================================================== */
+
+/* Opens paths[0..n-1] read-only as one index (Xapian add_database): a
+ * search ranks the articles of all of them together. n must be at least 1.
+ * On failure *failed (may be NULL) is the index of the path that could not
+ * be opened (n if the failure was not about one path). */
+newsdex_status nx_xdb_open_readonly_many(const char *const *paths, size_t n, nx_xdb **out,
+                                         size_t *failed, nx_error *err);
+
 #ifdef __cplusplus
 }
 #endif

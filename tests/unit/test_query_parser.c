@@ -619,6 +619,104 @@ static void test_random_queries_full_language(void **state)
     assert_true(failures > 0 && failures < 5000); /* both kinds were tried */
 }
 
+/* ---- Signs survive the depth limit ---- */
+
+typedef struct leaf_list {
+    char items[64][48];
+    size_t n;
+} leaf_list;
+
+/* Collects "text|parity" for every WORD/PHRASE leaf (parity: how many NOTs
+ * are above it, mod 2). */
+static void collect_leaves(const nx_qnode *n, int parity, leaf_list *out)
+{
+    if (!n)
+        return;
+    if (n->kind == NX_QN_WORD || n->kind == NX_QN_PHRASE) {
+        assert_true(out->n < 64);
+        snprintf(out->items[out->n++], sizeof out->items[0], "%s%s|%d",
+                 n->kind == NX_QN_PHRASE ? "\"" : "", n->text, parity & 1);
+        return;
+    }
+    for (size_t i = 0; i < n->n_kids; i++)
+        collect_leaves(n->kids[i], parity + (n->kind == NX_QN_NOT), out);
+}
+
+static int cmp_leaf(const void *a, const void *b)
+{
+    return strcmp((const char *)a, (const char *)b);
+}
+
+static void leaves_of(const char *query, leaf_list *out, int *truncated)
+{
+    nx_error err;
+    nx_error_clear(&err);
+    nx_query_tree tree;
+    assert_int_equal(nx_query_parse(query, &tree, &err), NEWSDEX_OK);
+    out->n = 0;
+    collect_leaves(tree.root, 0, out);
+    qsort(out->items, out->n, sizeof out->items[0], cmp_leaf);
+    *truncated = tree.truncated;
+    nx_query_tree_free(&tree);
+}
+
+/* Random balanced queries of words, phrases, '-', NOT, '+', OR and
+ * parentheses: read normally, and again inside NX_QUERY_MAX_DEPTH + 1
+ * parentheses (where the flat reader takes over), every word and phrase
+ * keeps its sign. */
+static void test_random_deep_queries_keep_signs(void **state)
+{
+    (void)state;
+    static const char *const pieces[] = {
+        "a", "b", "c", "layoffs", "\"p q\"", "-", "NOT", "+", "OR", "(", ")",
+    };
+    const size_t n_pieces = sizeof pieces / sizeof pieces[0];
+    uint32_t x = 4242;
+    char q[400], deep[600];
+    int mismatches = 0;
+    for (int round = 0; round < 3000; round++) {
+        size_t len = 0;
+        int open = 0, n = 1 + (int)(x % 20);
+        for (int i = 0; i < n; i++) {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            const char *p = pieces[x % n_pieces];
+            if (strcmp(p, ")") == 0 && open == 0)
+                continue;
+            if (strcmp(p, "(") == 0 && open >= 8)
+                continue;
+            open += strcmp(p, "(") == 0;
+            open -= strcmp(p, ")") == 0;
+            /* '-' and '+' glue to what follows; others are space-separated. */
+            int glue = strcmp(p, "-") == 0 || strcmp(p, "+") == 0;
+            len += (size_t)snprintf(q + len, sizeof q - len, "%s%s", p, glue ? "" : " ");
+        }
+        while (open-- > 0)
+            len += (size_t)snprintf(q + len, sizeof q - len, ")");
+        size_t d = 0;
+        for (int i = 0; i <= NX_QUERY_MAX_DEPTH; i++)
+            deep[d++] = '(';
+        d += (size_t)snprintf(deep + d, sizeof deep - d, "%s", q);
+        for (int i = 0; i <= NX_QUERY_MAX_DEPTH; i++)
+            deep[d++] = ')';
+        deep[d] = '\0';
+
+        leaf_list plain, flat;
+        int t_plain, t_flat;
+        leaves_of(q, &plain, &t_plain);
+        leaves_of(deep, &flat, &t_flat);
+        assert_false(t_plain);
+        assert_true(t_flat || plain.n == 0);
+        int same = plain.n == flat.n;
+        for (size_t i = 0; same && i < plain.n; i++)
+            same = strcmp(plain.items[i], flat.items[i]) == 0;
+        if (!same && mismatches++ < 5)
+            print_message("# signs differ for [%s]\n", q);
+    }
+    assert_int_equal(mismatches, 0);
+}
+
 static void test_free_is_safe(void **state)
 {
     (void)state;
@@ -675,6 +773,7 @@ int main(void)
         cmocka_unit_test(test_cut_at_max_bytes),
         cmocka_unit_test(test_random_queries),
         cmocka_unit_test(test_random_queries_full_language),
+        cmocka_unit_test(test_random_deep_queries_keep_signs),
         cmocka_unit_test(test_free_is_safe),
         cmocka_unit_test(test_tree_shape),
     };
