@@ -86,4 +86,93 @@ bench: all
 clean:
 	rm -rf build build-asan
 
+# ---- Shared library, install, uninstall -----------------------------------
+# $(BUILD)/libnewsdex.so.$(LIBVERSION) (soname libnewsdex.so.$(SOVERSION)) is
+# linked from the same -fPIC objects as libnewsdex.a. It exports newsdex_*
+# only: -fvisibility=hidden keeps nx_* internal, and the version script also
+# keeps local the C++ and Xapian inline/template code the wrapper instantiates.
+#   make install [PREFIX=/usr/local] [DESTDIR=] [LIBDIR=$(PREFIX)/lib] ...
+LIBVERSION   := 0.1.0
+SOVERSION    := 0
+SONAME       := libnewsdex.so.$(SOVERSION)
+SHLIB        := $(BUILD)/libnewsdex.so.$(LIBVERSION)
+SHLIB_LINKS  := $(BUILD)/$(SONAME) $(BUILD)/libnewsdex.so
+SHLIB_MAP    := $(BUILD)/libnewsdex.map
+
+PREFIX       ?= /usr/local
+BINDIR       ?= $(PREFIX)/bin
+LIBDIR       ?= $(PREFIX)/lib
+INCLUDEDIR   ?= $(PREFIX)/include
+MANDIR       ?= $(PREFIX)/share/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+INSTALL      ?= install
+MAN1         := newsdex.1 newsdex-index.1 newsdex-search.1
+MAN7         := newsdex-query.7
+
+.PHONY: install uninstall
+all: $(SHLIB_LINKS)
+e2e: $(SHLIB_LINKS)
+
+$(SHLIB_MAP): Makefile
+	@mkdir -p $(@D)
+	printf '{\n  global: newsdex_*;\n  local: *;\n};\n' > $@
+
+$(SHLIB): $(LIB_OBJS) $(SHLIB_MAP)
+	$(CXX) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=$(SHLIB_MAP) \
+	    -Wl,--no-undefined -o $@ $(LIB_OBJS) $(LDLIBS)
+
+$(SHLIB_LINKS): $(SHLIB)
+	ln -sf $(notdir $(SHLIB)) $@
+
+install: $(NEWSDEX) $(LIB) $(SHLIB) newsdex.pc.in
+	$(INSTALL) -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(LIBDIR)" "$(DESTDIR)$(PKGCONFIGDIR)" \
+	    "$(DESTDIR)$(INCLUDEDIR)" "$(DESTDIR)$(MANDIR)/man1" "$(DESTDIR)$(MANDIR)/man7"
+	$(INSTALL) -m 755 $(NEWSDEX) "$(DESTDIR)$(BINDIR)/newsdex"
+	$(INSTALL) -m 644 $(LIB) "$(DESTDIR)$(LIBDIR)/libnewsdex.a"
+	$(INSTALL) -m 755 $(SHLIB) "$(DESTDIR)$(LIBDIR)/libnewsdex.so.$(LIBVERSION)"
+	ln -sf libnewsdex.so.$(LIBVERSION) "$(DESTDIR)$(LIBDIR)/$(SONAME)"
+	ln -sf $(SONAME) "$(DESTDIR)$(LIBDIR)/libnewsdex.so"
+	$(INSTALL) -m 644 include/newsdex.h "$(DESTDIR)$(INCLUDEDIR)/newsdex.h"
+	sed -e 's|@PREFIX@|$(PREFIX)|g' \
+	    -e 's|@LIBDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(LIBDIR))|g' \
+	    -e 's|@INCLUDEDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))|g' \
+	    -e 's|@VERSION@|$(LIBVERSION)|g' newsdex.pc.in > "$(DESTDIR)$(PKGCONFIGDIR)/newsdex.pc"
+	chmod 644 "$(DESTDIR)$(PKGCONFIGDIR)/newsdex.pc"
+	$(INSTALL) -m 644 $(addprefix man/,$(MAN1)) "$(DESTDIR)$(MANDIR)/man1"
+	$(INSTALL) -m 644 $(addprefix man/,$(MAN7)) "$(DESTDIR)$(MANDIR)/man7"
+
+uninstall:
+	rm -f "$(DESTDIR)$(BINDIR)/newsdex" "$(DESTDIR)$(INCLUDEDIR)/newsdex.h" \
+	    "$(DESTDIR)$(LIBDIR)/libnewsdex.a" "$(DESTDIR)$(LIBDIR)/libnewsdex.so.$(LIBVERSION)" \
+	    "$(DESTDIR)$(LIBDIR)/$(SONAME)" "$(DESTDIR)$(LIBDIR)/libnewsdex.so" \
+	    "$(DESTDIR)$(PKGCONFIGDIR)/newsdex.pc" \
+	    $(foreach m,$(MAN1),"$(DESTDIR)$(MANDIR)/man1/$(m)") \
+	    $(foreach m,$(MAN7),"$(DESTDIR)$(MANDIR)/man7/$(m)")
+
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# ---- Web search: build/newsdex.cgi (CGI and FastCGI), make serve ----------
+# searcher/cgi/ is the program (not part of the library); see the README's
+# "Web search (CGI and FastCGI)". make serve indexes corpus/ like make demo and
+# runs lighttpd in the foreground on 127.0.0.1:$(PORT) with web/'s config.
+CGI_C    := $(wildcard searcher/cgi/*.c)
+CGI_OBJS := $(CGI_C:%.c=$(BUILD)/%.o)
+CGI      := $(BUILD)/newsdex.cgi
+PORT     ?= 8080
+
+.PHONY: serve
+all: $(CGI)
+e2e: $(CGI)
+
+# One process per request under plain CGI: the small libraries are linked in
+# statically (fewer shared objects to map and relocate at every start).
+CGI_STATIC := -Wl,-Bstatic -ljansson -lutf8proc -lstemmer -lfcgi -Wl,-Bdynamic
+
+$(CGI): $(CGI_OBJS) $(LIB)
+	$(CXX) $(LDFLAGS) -Wl,--as-needed -o $@ $(CGI_OBJS) $(LIB) $(CGI_STATIC) $(LDLIBS)
+
+serve: deps
+	$(MAKE) all
+	rm -rf $(BUILD)/demo-index
+	$(NEWSDEX) index --db $(BUILD)/demo-index corpus/articles.jsonl
+	web/serve --db $(BUILD)/demo-index --cgi $(CGI) --port $(PORT) --state $(BUILD)/web

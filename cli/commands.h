@@ -23,6 +23,7 @@ int cmd_delete(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 /* Query language (searcher/fields_command.c, searcher/search_command.c). */
 int cmd_fields(int argc, char **argv);
+int cmd_similar(int argc, char **argv); /* results section: searcher/similar_command.c */
 int cmd_help(int argc, char **argv);   /* `newsdex help TOPIC` (TOPIC: query) */
 
 /* Writer helpers shared by `index` and `delete` (indexer/index_command.c). */

@@ -16,6 +16,7 @@ static const command commands[] = {
     {"delete", cmd_delete, "delete articles by id"},
     {"stats", cmd_stats, "show what an index holds"},
     {"fields", cmd_fields, "list the fields a query can search (FIELD:value)"},
+    {"similar", cmd_similar, "list the articles most like a given one"}, /* results section */
 };
 
 static void usage(FILE *out)

@@ -19,6 +19,7 @@ static const char *const status_names[] = {
     [NEWSDEX_ERR_NETWORK] = "network error",
     [NEWSDEX_ERR_INTERNAL] = "internal error",
     [NEWSDEX_ERR_UNKNOWN] = "unknown error",
+    [NEWSDEX_ERR_NOSPACE] = "disk full",
 };
 
 const char *newsdex_status_to_string(newsdex_status status)

@@ -18,6 +18,15 @@
 #define NX_SLOT_DATE 0   /* "YYYYMMDDhhmmss" UTC, sorts as time */
 #define NX_SLOT_FINGERPRINT 1  /* 8 bytes, big endian: hash of the article's content */
 
+/* ---- Results section: values for facets and collapsing (engine/doc_values.c) ----
+ * Indexes built before these existed lack them: facets then count nothing
+ * for sources and topics, and --collapse folds nothing (rebuild the index). */
+#define NX_SLOT_SOURCE   10  /* the source as written */
+#define NX_SLOT_TOPICS   11  /* the topics as written, each followed by a NUL byte */
+#define NX_SLOT_COLLAPSE 12  /* "YYYYMMDD normalised title": near-duplicate key */
+#define NX_LIST_TOPICS   "topics"  /* the list field whose values are facet topics */
+/* ---- End of the results section ---- */
+
 /* Index metadata keys (Xapian user metadata). */
 #define NX_META_LAST_RUN "newsdex:last_run"       /* JSON summary of the last index run */
 #define NX_META_SOURCE   "newsdex:source:"        /* + XSOURCE term -> source as written */

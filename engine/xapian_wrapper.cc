@@ -66,6 +66,8 @@ newsdex_status map_exception(nx_error *err)
         return fail(err, NEWSDEX_ERR_NETWORK, e.get_msg());
     } catch (const Xapian::QueryParserError &e) {
         return fail(err, NEWSDEX_ERR_QUERY, e.get_msg());
+    } catch (const Xapian::InvalidOperationError &e) {
+        return fail(err, NEWSDEX_ERR_INVALID, e.get_msg());
     } catch (const Xapian::InvalidArgumentError &e) {
         return fail(err, NEWSDEX_ERR_INVALID, e.get_msg());
     } catch (const Xapian::RangeError &e) {
@@ -533,4 +535,328 @@ extern "C" newsdex_status nx_xdb_open_readonly_many(const char *const *paths, si
     if (failed)
         *failed = st == NEWSDEX_OK ? n : at;
     return st;
+}
+
+/* ==================================================================== *
+ * Results section (searcher/search.c, similar, facets): sorting,       *
+ * recency, exact counts over every match, collapsing, similar.         *
+ * ==================================================================== */
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <memory>
+#include <utility>
+
+struct nx_xresults {
+    uint64_t estimate = 0;
+    std::vector<double> weights;
+    std::vector<std::string> data;
+    std::vector<uint32_t> collapsed;
+    std::vector<std::vector<std::pair<std::string, uint64_t>>> counted;
+};
+
+namespace {
+
+// Days since 1970-01-01 of a value "YYYYMMDD[hh...]"; < 0 when it is not one.
+double value_days(const std::string &v)
+{
+    if (v.size() < 8)
+        return -1;
+    int n[8];
+    for (int i = 0; i < 8; i++) {
+        if (v[i] < '0' || v[i] > '9')
+            return -1;
+        n[i] = v[i] - '0';
+    }
+    long y = n[0] * 1000 + n[1] * 100 + n[2] * 10 + n[3];
+    unsigned m = static_cast<unsigned>(n[4] * 10 + n[5]), d = static_cast<unsigned>(n[6] * 10 + n[7]);
+    if (m < 1 || m > 12 || d < 1 || d > 31)
+        return -1;
+    // Days from civil (Howard Hinnant's algorithm).
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = static_cast<unsigned>(y - era * 400);
+    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    double days = static_cast<double>(era * 146097 + static_cast<long>(doe) - 719468);
+    if (v.size() >= 10 && v[8] >= '0' && v[8] <= '9' && v[9] >= '0' && v[9] <= '9')
+        days += ((v[8] - '0') * 10 + (v[9] - '0')) / 24.0;
+    return days;
+}
+
+// Adds scale * 2^(-age / half_life) to every dated document, the age counted
+// from `newest` (the newest date in the index). Undated documents get nothing.
+class RecencySource : public Xapian::ValuePostingSource {
+    double newest, half_life, scale;
+
+  public:
+    RecencySource(Xapian::valueno slot, double newest_, double half_life_, double scale_)
+        : Xapian::ValuePostingSource(slot), newest(newest_), half_life(half_life_), scale(scale_)
+    {
+        set_maxweight(scale);
+    }
+    double get_weight() const override
+    {
+        double days = value_days(get_value());
+        if (days < 0)
+            return 0;
+        double age = newest > days ? newest - days : 0;
+        return scale * std::exp2(-age / half_life);
+    }
+    RecencySource *clone() const override
+    {
+        return new RecencySource(get_slot(), newest, half_life, scale);
+    }
+    std::string name() const override { return "NxRecencySource"; }
+};
+
+// Counts values of every matching document, per dimension.
+class CountSpy : public Xapian::MatchSpy {
+    std::vector<nx_xcount> dims;
+
+  public:
+    std::vector<std::map<std::string, uint64_t>> counts;
+
+    explicit CountSpy(const nx_xcount *d, size_t n) : dims(d, d + n), counts(n) {}
+
+    void operator()(const Xapian::Document &doc, double) override
+    {
+        for (size_t i = 0; i < dims.size(); i++)
+            count(i, doc.get_value(dims[i].slot));
+    }
+    Xapian::MatchSpy *clone() const override { return new CountSpy(dims.data(), dims.size()); }
+    std::string name() const override { return "NxCountSpy"; }
+
+  private:
+    void count(size_t i, const std::string &v)
+    {
+        if (v.empty())
+            return;
+        const nx_xcount &d = dims[i];
+        if (d.kind == NX_XCOUNT_VALUE)
+            counts[i][v]++;
+        else if (d.kind == NX_XCOUNT_PREFIX && v.size() >= d.prefix)
+            counts[i][v.substr(0, d.prefix)]++;
+        else if (d.kind == NX_XCOUNT_LIST)
+            count_list(i, v);
+    }
+    void count_list(size_t i, const std::string &v)
+    {
+        std::vector<std::string> seen;
+        for (size_t at = 0; at < v.size();) {
+            size_t end = v.find('\0', at);
+            if (end == std::string::npos)
+                end = v.size();
+            std::string item = v.substr(at, end - at);
+            at = end + 1;
+            if (item.empty() || std::find(seen.begin(), seen.end(), item) != seen.end())
+                continue;
+            seen.push_back(item);
+            counts[i][item]++;
+        }
+    }
+};
+
+void set_order(Xapian::Enquire &enquire, const nx_xsearch_params *p)
+{
+    if (p->sort == NX_XSORT_DATE)
+        enquire.set_sort_by_value_then_relevance(p->date_slot, true);
+    else
+        enquire.set_sort_by_relevance_then_value(p->date_slot, true);
+    if (p->collapse_slot >= 0)
+        enquire.set_collapse_key(static_cast<Xapian::valueno>(p->collapse_slot));
+}
+
+// q with the recency boost; its scale is a share of q's best score.
+Xapian::Query with_recency(Xapian::Database &db, const Xapian::Query &q,
+                           const nx_xsearch_params *p, Xapian::PostingSource **source)
+{
+    double newest = value_days(db.get_value_upper_bound(p->date_slot));
+    if (newest < 0 || p->half_life_days <= 0)
+        return q;
+    Xapian::Enquire top(db);
+    top.set_query(q);
+    top.set_weighting_scheme(Xapian::BM25Weight());
+    double best = top.get_mset(0, 1).get_max_attained();
+    double scale = (best > 0 ? best : 1.0) * p->recency_share;
+    if (scale <= 0)
+        return q;
+    *source = new RecencySource(p->date_slot, newest, p->half_life_days, scale);
+    return Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, Xapian::Query(*source));
+}
+
+void read_results(const Xapian::MSet &mset, const CountSpy *spy, nx_xresults *r)
+{
+    r->estimate = mset.get_matches_estimated();
+    for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
+        r->weights.push_back(it.get_weight());
+        r->data.push_back(it.get_document().get_data());
+        Xapian::doccount c = it.get_collapse_count();
+        r->collapsed.push_back(c > UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(c));
+    }
+    if (!spy)
+        return;
+    for (const auto &dim : spy->counts)
+        r->counted.emplace_back(dim.begin(), dim.end());
+}
+
+nx_xresults *run_ranked(Xapian::Database &db, const Xapian::Query &q, const nx_xsearch_params *p)
+{
+    Xapian::PostingSource *source = nullptr;
+    std::unique_ptr<Xapian::PostingSource> owned;
+    Xapian::Query query = q;
+    if (p->sort == NX_XSORT_RECENT) {
+        query = with_recency(db, q, p, &source);
+        owned.reset(source);
+    }
+    Xapian::Enquire enquire(db);
+    enquire.set_query(query);
+    enquire.set_weighting_scheme(Xapian::BM25Weight(getenv("NX_K1") ? atof(getenv("NX_K1")) : 1, 0, 1, getenv("NX_B") ? atof(getenv("NX_B")) : 0.5, 0.5));
+    set_order(enquire, p);
+    std::unique_ptr<CountSpy> spy;
+    Xapian::doccount check = 0;
+    if (p->n_counts > 0) {
+        spy.reset(new CountSpy(p->counts, p->n_counts));
+        enquire.add_matchspy(spy.get());
+        check = db.get_doccount(); // every match is seen: exact counts
+    }
+    Xapian::MSet mset = enquire.get_mset(p->offset, p->limit, check);
+    std::unique_ptr<nx_xresults> r(new nx_xresults);
+    read_results(mset, spy.get(), r.get());
+    enquire.clear_matchspies();
+    return r.release();
+}
+
+class PrefixDecider : public Xapian::ExpandDecider {
+    std::string prefix, avoid;
+
+  public:
+    PrefixDecider(const char *p, const char *a) : prefix(p ? p : ""), avoid(a ? a : "") {}
+    bool operator()(const std::string &term) const override
+    {
+        if (term.compare(0, prefix.size(), prefix) != 0)
+            return false;
+        return avoid.empty() || term.compare(0, avoid.size(), avoid) != 0;
+    }
+};
+
+char *copy_string(const std::string &s)
+{
+    char *c = static_cast<char *>(std::malloc(s.size() + 1));
+    if (!c)
+        throw std::bad_alloc();
+    std::memcpy(c, s.data(), s.size());
+    c[s.size()] = '\0';
+    return c;
+}
+
+}  // namespace
+
+extern "C" newsdex_status nx_xdb_search_ranked(nx_xdb *db, const nx_xquery *q,
+                                               const nx_xsearch_params *p, nx_xresults **out,
+                                               nx_error *err)
+{
+    *out = nullptr;
+    return guard(err, [&] {
+        // As nx_xdb_search: a writer committing under us means reopen and retry.
+        for (int attempt = 0;; attempt++) {
+            try {
+                *out = run_ranked(db->db(), q->query, p);
+                return;
+            } catch (const Xapian::DatabaseModifiedError &) {
+                if (attempt >= 5)
+                    throw;
+                db->db().reopen();
+            }
+        }
+    });
+}
+
+extern "C" size_t nx_xresults_count(const nx_xresults *r)
+{
+    return r->weights.size();
+}
+
+extern "C" uint64_t nx_xresults_estimate(const nx_xresults *r)
+{
+    return r->estimate;
+}
+
+extern "C" void nx_xresults_get(const nx_xresults *r, size_t i, double *weight, const char **data,
+                                size_t *len, uint32_t *collapsed)
+{
+    *weight = r->weights[i];
+    *data = r->data[i].data();
+    *len = r->data[i].size();
+    *collapsed = r->collapsed[i];
+}
+
+extern "C" size_t nx_xresults_values(const nx_xresults *r, size_t d)
+{
+    return d < r->counted.size() ? r->counted[d].size() : 0;
+}
+
+extern "C" void nx_xresults_value(const nx_xresults *r, size_t d, size_t i, const char **value,
+                                  size_t *len, uint64_t *count)
+{
+    const auto &item = r->counted[d][i];
+    *value = item.first.data();
+    *len = item.first.size();
+    *count = item.second;
+}
+
+extern "C" void nx_xresults_free(nx_xresults *r)
+{
+    delete r;
+}
+
+extern "C" newsdex_status nx_xdb_describing_terms(nx_xdb *db, const char *unique_term,
+                                                  const char *prefix, const char *avoid,
+                                                  size_t max_terms, char ***terms, size_t *n,
+                                                  int *found, nx_error *err)
+{
+    *terms = nullptr;
+    *n = 0;
+    *found = 0;
+    return guard(err, [&] {
+        Xapian::Database &d = db->db();
+        Xapian::PostingIterator it = d.postlist_begin(unique_term);
+        if (it == d.postlist_end(unique_term))
+            return;
+        *found = 1;
+        Xapian::RSet rset;
+        rset.add_document(*it);
+        Xapian::Enquire enquire(d);
+        PrefixDecider decider(prefix, avoid);
+        Xapian::ESet eset = enquire.get_eset(static_cast<Xapian::termcount>(max_terms), rset,
+                                             &decider);
+        char **list = static_cast<char **>(std::calloc(eset.size() + 1, sizeof *list));
+        if (!list)
+            throw std::bad_alloc();
+        size_t k = 0;
+        try {
+            for (Xapian::ESetIterator e = eset.begin(); e != eset.end(); ++e)
+                list[k++] = copy_string(*e);
+        } catch (...) {
+            nx_xterms_free(list, k);
+            throw;
+        }
+        *terms = list;
+        *n = k;
+    });
+}
+
+extern "C" void nx_xterms_free(char **terms, size_t n)
+{
+    for (size_t i = 0; terms && i < n; i++)
+        std::free(terms[i]);
+    std::free(terms);
+}
+
+extern "C" newsdex_status nx_xdb_value_freq(nx_xdb *db, unsigned slot, uint64_t *freq,
+                                            nx_error *err)
+{
+    *freq = 0;
+    return guard(err, [&] { *freq = db->db().get_value_freq(slot); });
 }

@@ -147,6 +147,76 @@ newsdex_status nx_xquery_wildcard(const char *prefix, uint32_t max_expansion, nx
 newsdex_status nx_xdb_open_readonly_many(const char *const *paths, size_t n, nx_xdb **out,
                                          size_t *failed, nx_error *err);
 
+
+/* ==================================================================== *
+ * Results section (searcher/search.c, similar, facets): sorting,       *
+ * recency, exact counts over every match, collapsing, similar.         *
+ * ==================================================================== */
+
+typedef enum nx_xsort {
+    NX_XSORT_RELEVANCE, /* best score first, ties newest first */
+    NX_XSORT_DATE,      /* newest first, ties best score first */
+    NX_XSORT_RECENT     /* score plus a recency boost, ties newest first */
+} nx_xsort;
+
+/* How one dimension of exact counts reads a value slot. */
+typedef enum nx_xcount_kind {
+    NX_XCOUNT_VALUE,  /* the whole value */
+    NX_XCOUNT_LIST,   /* values each ended by a NUL byte; a value counts once per article */
+    NX_XCOUNT_PREFIX  /* the first `prefix` bytes (shorter values are not counted) */
+} nx_xcount_kind;
+
+typedef struct nx_xcount {
+    unsigned slot;
+    nx_xcount_kind kind;
+    size_t prefix;
+} nx_xcount;
+
+typedef struct nx_xsearch_params {
+    uint32_t offset, limit;
+    nx_xsort sort;
+    unsigned date_slot;       /* values "YYYYMMDD[hhmmss]" (sorting, recency) */
+    double half_life_days;    /* RECENT: age at which the boost halves */
+    double recency_share;     /* RECENT: boost of the newest article, as a share of the
+                                 best score of the plain query */
+    int collapse_slot;        /* < 0: no collapsing; else one hit per value */
+    const nx_xcount *counts;  /* dimensions counted over every match (exact) */
+    size_t n_counts;
+} nx_xsearch_params;
+
+typedef struct nx_xresults nx_xresults;
+
+/* Ranks q as p says. Counting (n_counts > 0) looks at every match, which
+ * also makes the estimate exact. */
+newsdex_status nx_xdb_search_ranked(nx_xdb *db, const nx_xquery *q, const nx_xsearch_params *p,
+                                    nx_xresults **out, nx_error *err);
+size_t nx_xresults_count(const nx_xresults *r);
+uint64_t nx_xresults_estimate(const nx_xresults *r);
+/* Hit i: weight, stored data (valid until freed), the number of other
+ * matches folded into it when collapsing. */
+void nx_xresults_get(const nx_xresults *r, size_t i, double *weight, const char **data,
+                     size_t *len, uint32_t *collapsed);
+/* Counted dimension d (in the order of p->counts): n distinct values in
+ * byte order; value i (not NUL-terminated) and its count. */
+size_t nx_xresults_values(const nx_xresults *r, size_t d);
+void nx_xresults_value(const nx_xresults *r, size_t d, size_t i, const char **value,
+                       size_t *len, uint64_t *count);
+void nx_xresults_free(nx_xresults *r);
+
+/* The terms that best tell the document indexed by unique_term from the
+ * rest (Xapian's expand set over it): at most max_terms terms starting with
+ * prefix but not with avoid (may be NULL), best first. *found is 0 when no
+ * document has unique_term. *terms is an array of *n malloc'd strings; free
+ * it with nx_xterms_free. */
+newsdex_status nx_xdb_describing_terms(nx_xdb *db, const char *unique_term, const char *prefix,
+                                       const char *avoid, size_t max_terms, char ***terms,
+                                       size_t *n, int *found, nx_error *err);
+void nx_xterms_free(char **terms, size_t n);
+
+/* Number of documents with a value in slot (0 for an index built before
+ * the slot was written). */
+newsdex_status nx_xdb_value_freq(nx_xdb *db, unsigned slot, uint64_t *freq, nx_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -6,6 +6,10 @@
  * `char **error_message` (set to a malloc'd message the caller frees, or NULL);
  * later errors are kept on the handle and read with the matching *_last_error().
  * The library never exits and never prints.
+ *
+ * Build against the installed library with
+ * `cc prog.c $(pkg-config --cflags --libs newsdex)`; `pkg-config --static`
+ * adds the libraries that libnewsdex.a needs (see the README).
  */
 #ifndef NEWSDEX_H
 #define NEWSDEX_H
@@ -17,6 +21,10 @@
 extern "C" {
 #endif
 
+/**
+ * Marks every function of the public API. The library is built with
+ * hidden visibility, so these are the only symbols libnewsdex.so exports.
+ */
 #if defined(__GNUC__)
 #define NEWSDEX_API __attribute__((visibility("default")))
 #else
@@ -177,6 +185,26 @@ typedef struct newsdex_db newsdex_db;
 NEWSDEX_API newsdex_status newsdex_db_open(const char *path, newsdex_db **db,
                                            char **error_message);
 
+/**
+ * Open several indexes read-only as one: a search ranks the articles of all
+ * of them together (BM25 statistics are combined), and newsdex_db_count()
+ * and newsdex_db_fields() cover them all. The indexes are not merged or
+ * checked against each other: an id is unique in the results only if the
+ * caller keeps every id in one index alone. With @p n == 1 this is
+ * newsdex_db_open(paths[0], ...).
+ *
+ * @param paths          @p n index directories (none may be NULL).
+ * @param n              Number of directories, at least 1.
+ * @param[out] db        The handle, or NULL on failure; free it with
+ *                       newsdex_db_close().
+ * @param[out] error_message  On failure, a malloc'd message naming the index
+ *                       that could not be opened (may be NULL).
+ * @return NEWSDEX_ERR_INVALID if @p n is 0 or a path is NULL;
+ *         NEWSDEX_ERR_NOT_FOUND if an index does not exist.
+ */
+NEWSDEX_API newsdex_status newsdex_db_open_many(const char *const *paths, size_t n,
+                                                newsdex_db **db, char **error_message);
+
 /** Number of articles in the index. */
 NEWSDEX_API newsdex_status newsdex_db_count(newsdex_db *db, uint64_t *count);
 
@@ -185,6 +213,31 @@ NEWSDEX_API const char *newsdex_db_last_error(const newsdex_db *db);
 
 /** Free @p db (NULL is allowed). Results from it must be freed first. */
 NEWSDEX_API void newsdex_db_close(newsdex_db *db);
+
+/* ---- Added for ranking, facets and exploration: option values ---- */
+
+/** Order of the results (newsdex_search_options::sort). */
+typedef enum newsdex_sort {
+    NEWSDEX_SORT_RELEVANCE = 0, /**< Best match first (BM25; title words weigh more, words
+                                     standing together rank higher); ties newest first. */
+    NEWSDEX_SORT_DATE = 1,      /**< Newest first (undated last); ties best match first. */
+    NEWSDEX_SORT_RECENT = 2     /**< Relevance blended with recency: each article gains
+                                     half the best match's score times
+                                     2^(-age / half_life_days), its age counted from the
+                                     newest article in the index; ties newest first. */
+} newsdex_sort;
+
+/** Matches over time (newsdex_search_options::histogram). */
+typedef enum newsdex_histogram {
+    NEWSDEX_HISTOGRAM_NONE = 0,  /**< No histogram (default). */
+    NEWSDEX_HISTOGRAM_YEAR = 1,  /**< Matches per year ("YYYY"). */
+    NEWSDEX_HISTOGRAM_MONTH = 2  /**< Matches per month ("YYYY-MM"). */
+} newsdex_histogram;
+
+/** Default newsdex_search_options::half_life_days. */
+#define NEWSDEX_HALF_LIFE_DEFAULT 90.0
+
+/* ---- End of the added option values ---- */
 
 /** What to search for; fill with newsdex_search_options_init() first. */
 typedef struct newsdex_search_options {
@@ -199,6 +252,21 @@ typedef struct newsdex_search_options {
     const char *to;        /**< Only articles dated on or before this UTC day
                                 (the last day of a year or month); NULL
                                 (default) for no upper bound. */
+    /* ---- Added for ranking, facets and exploration ---- */
+    int sort;              /**< A ::newsdex_sort (default NEWSDEX_SORT_RELEVANCE). */
+    double half_life_days; /**< NEWSDEX_SORT_RECENT: age in days at which the recency
+                                boost halves (default NEWSDEX_HALF_LIFE_DEFAULT). */
+    int any;               /**< Non-zero: rank by any of the words, none required (for
+                                natural-language queries); filters and exclusions still
+                                apply. Default 0: every word is required. */
+    int facets;            /**< Non-zero: count every match per source, topic and year
+                                (exact; read with newsdex_results_facet_get()). */
+    int histogram;         /**< A ::newsdex_histogram: count every match per year or month
+                                (read with newsdex_results_histogram_get()). */
+    int collapse;          /**< Non-zero: fold near-duplicates (same normalised title,
+                                same day) into one hit; see newsdex_hit::collapsed. */
+    int suggest;           /**< Non-zero (default): when few articles match, look for a
+                                spelling suggestion (newsdex_results_suggestion()). */
 } newsdex_search_options;
 
 /** Set @p options to the defaults. */
@@ -217,6 +285,13 @@ typedef struct newsdex_hit {
     const char *source;    /**< Source ("" if none). */
     const char *url;       /**< URL ("" if none). */
     const char *snippet;   /**< Snippet ("" if snippets were off). */
+    /* ---- Added: highlights and collapsing ---- */
+    const size_t *snippet_marks; /**< 2 * n_snippet_marks byte offsets into @c snippet:
+                                      bytes [marks[2i], marks[2i+1]) are a word that
+                                      matches the query (any inflection). */
+    size_t n_snippet_marks;      /**< Number of highlighted words in the snippet. */
+    uint32_t collapsed;          /**< With newsdex_search_options::collapse: how many
+                                      other matching articles were folded into this one. */
 } newsdex_hit;
 
 /**
@@ -269,6 +344,72 @@ NEWSDEX_API newsdex_status newsdex_db_fields(newsdex_db *db, char ***names, size
 
 /** Free what newsdex_db_fields() returned (NULL is allowed). */
 NEWSDEX_API void newsdex_fields_free(char **names, size_t count);
+
+/* ---- Added: facets, histogram, spelling suggestions, similar articles ----
+ * Facets and the histogram count every match, not just the page; asking
+ * for either also makes newsdex_results_total_estimate() exact. */
+
+/** What newsdex_results_facet_get() counts. */
+typedef enum newsdex_facet {
+    NEWSDEX_FACET_SOURCE = 0, /**< Sources, as written in the articles. */
+    NEWSDEX_FACET_TOPIC = 1,  /**< Topics, as written (an article counts once per topic). */
+    NEWSDEX_FACET_YEAR = 2    /**< Years of the articles' dates ("YYYY", UTC). */
+} newsdex_facet;
+
+/** Number of distinct values counted for @p facet (0 unless options->facets). */
+NEWSDEX_API size_t newsdex_results_facet_count(const newsdex_results *results,
+                                               newsdex_facet facet);
+
+/**
+ * Value @p index of @p facet and how many matches have it. Sources and
+ * topics come most frequent first (ties in byte order), years newest first.
+ * *value stays valid until the results are freed.
+ */
+NEWSDEX_API newsdex_status newsdex_results_facet_get(const newsdex_results *results,
+                                                     newsdex_facet facet, size_t index,
+                                                     const char **value, uint64_t *count);
+
+/**
+ * Number of periods in the histogram (0 unless options->histogram): every
+ * year ("YYYY") or month ("YYYY-MM") from the first to the last dated match,
+ * in order, including those with no match.
+ */
+NEWSDEX_API size_t newsdex_results_histogram_count(const newsdex_results *results);
+
+/** Period @p index of the histogram and its number of matches. */
+NEWSDEX_API newsdex_status newsdex_results_histogram_get(const newsdex_results *results,
+                                                         size_t index, const char **period,
+                                                         uint64_t *count);
+
+/**
+ * A corrected query when few articles matched and a likelier spelling of
+ * some word finds more (e.g. "layofs" gives "layoffs"); "" if none.
+ */
+NEWSDEX_API const char *newsdex_results_suggestion(const newsdex_results *results);
+
+/**
+ * Articles most like the one with @p id (by the words that set it apart),
+ * the article itself left out. options->query is ignored (may be NULL); the
+ * other options apply. NEWSDEX_ERR_NOT_FOUND if no article has @p id.
+ */
+NEWSDEX_API newsdex_status newsdex_similar(newsdex_db *db, const char *id,
+                                           const newsdex_search_options *options,
+                                           newsdex_results **results);
+
+/* ---- End of the added results API ---- */
+
+/* ---- Added for the web search (newsdex.cgi): reopen ---- */
+
+/**
+ * Move @p db to the latest version of the index: what a writer committed
+ * since it was opened (or last reopened) becomes visible. Cheap when nothing
+ * changed, so a long-running searcher may call it before every search.
+ * Results already returned stay valid. An index directory that was deleted
+ * or replaced needs newsdex_db_close() and newsdex_db_open() instead.
+ */
+NEWSDEX_API newsdex_status newsdex_db_reopen(newsdex_db *db);
+
+/* ---- End of the web search addition ---- */
 
 #ifdef __cplusplus
 }

@@ -10,6 +10,7 @@
 #include "newsdex.h"
 #include "../engine/analyzer.h"
 #include "../engine/date.h"
+#include "../engine/doc_values.h" /* results section */
 #include "../engine/field_terms.h"
 #include "../engine/stored_doc.h"
 #include "../engine/terms.h"
@@ -156,6 +157,8 @@ static newsdex_status build_document(newsdex_writer *w, const newsdex_article *a
     for (size_t i = 0; st == NEWSDEX_OK && i < a->n_lists; i++)
         for (size_t j = 0; st == NEWSDEX_OK && j < a->lists[i].count; j++)
             st = add_filter(w, doc, a->lists[i].name, a->lists[i].values[j]);
+    if (st == NEWSDEX_OK) /* results section: values for facets and --collapse */
+        st = nx_doc_values_add(w->analyzer, a, has_date, when, doc, &w->err);
 
     char iso[21];
     if (has_date)

@@ -1,4 +1,5 @@
-/* Formatters: a page of results as text for people or JSON for programs. */
+/* Formatters: a page of results as text for people or JSON for programs,
+ * and a snippet as HTML for the web. */
 #ifndef NX_RESULT_FORMAT_H
 #define NX_RESULT_FORMAT_H
 
@@ -18,5 +19,27 @@ int nx_format_text(FILE *out, const char *query, const newsdex_search_options *o
  * Returns 0, or -1 if out of memory. */
 int nx_format_json(FILE *out, const char *query, const newsdex_search_options *o,
                    const newsdex_results *r, const nx_explanation *explain);
+
+/* ---- Results section: highlights, facets, histogram, suggestions ---- */
+
+/* How text output looks. */
+typedef struct nx_text_style {
+    int terminal;   /* bold highlights (ANSI) and solid histogram bars */
+} nx_text_style;
+
+/* nx_format_text with a style (nx_format_text is this with a plain style).
+ * Also prints the spelling suggestion, collapsed counts, facets and the
+ * histogram when the results have them. */
+int nx_format_text_styled(FILE *out, const char *query, const newsdex_search_options *o,
+                          const newsdex_results *r, const nx_explanation *explain,
+                          const nx_text_style *style);
+
+/* The snippet as HTML: & < > " ' escaped, and each of the n marked byte
+ * ranges [marks[2i], marks[2i+1]) wrapped in <mark>...</mark>. Returns 0,
+ * or -1 if writing failed. */
+int nx_format_snippet_html(FILE *out, const char *snippet, const size_t *marks, size_t n);
+
+/* One JSON line {"query": ..., "error": message} (for --batch). */
+int nx_format_json_error(FILE *out, const char *query, const char *message);
 
 #endif

@@ -10,25 +10,11 @@
 #include "newsdex.h"
 #include "query_builder.h"
 #include "query_parser.h"
-#include "snippet.h"
+#include "ranking.h"
+#include "search_internal.h"
 #include "../engine/stored_doc.h"
 #include "../engine/terms.h"
 #include "../engine/xapian_wrapper.h"
-
-#define LIMIT_MAX 10000
-
-struct newsdex_db {
-    nx_xdb *xdb;
-    nx_analyzer *analyzer;
-    nx_error err;
-};
-
-struct newsdex_results {
-    uint64_t total_estimate;
-    size_t n;
-    newsdex_hit *hits;   /* strings are malloc'd and owned here */
-    int relaxed;         /* ranked by any of the words */
-};
 
 newsdex_status newsdex_db_open(const char *path, newsdex_db **out, char **error_message)
 {
@@ -63,6 +49,58 @@ newsdex_status newsdex_db_open(const char *path, newsdex_db **out, char **error_
     return NEWSDEX_OK;
 }
 
+/* ---- Several indexes at once (newsdex_db_open_many) ----
+ * paths[0] is opened with newsdex_db_open(), so the handle is set up exactly
+ * as for one index; then a Xapian view of all the indexes takes the place of
+ * its single one. */
+newsdex_status newsdex_db_open_many(const char *const *paths, size_t n, newsdex_db **out,
+                                    char **error_message)
+{
+    if (out)
+        *out = NULL;
+    if (error_message)
+        *error_message = NULL;
+    nx_error err;
+    nx_error_clear(&err);
+    newsdex_status st = NEWSDEX_OK;
+    if (!out || !paths || n == 0)
+        st = nx_error_set(&err, NEWSDEX_ERR_INVALID, "no index given");
+    for (size_t i = 0; st == NEWSDEX_OK && i < n; i++)
+        if (!paths[i])
+            st = nx_error_set(&err, NEWSDEX_ERR_INVALID, "index %zu of %zu has no path", i + 1, n);
+    if (st != NEWSDEX_OK) {
+        if (error_message)
+            *error_message = nx_error_strdup(&err);
+        return st;
+    }
+    st = newsdex_db_open(paths[0], out, error_message);
+    if (st != NEWSDEX_OK || n == 1)
+        return st;
+    nx_xdb *all = NULL;
+    size_t failed = n;
+    st = nx_xdb_open_readonly_many(paths, n, &all, &failed, &err);
+    if (st == NEWSDEX_OK) {
+        nx_xdb_close((*out)->xdb, NULL);
+        (*out)->xdb = all;
+        return NEWSDEX_OK;
+    }
+    const char *path = failed < n ? paths[failed] : "";
+    char inner[NX_ERROR_MAX];
+    memcpy(inner, err.message, sizeof inner);
+    if (st == NEWSDEX_ERR_NOT_FOUND)
+        nx_error_set(&err, st, "no index at %s (create one with: newsdex index --db %s FILE...)",
+                     path, path);
+    else if (failed < n)
+        nx_error_set(&err, st, "cannot open index %s: %.400s", path, inner);
+    else
+        nx_error_set(&err, st, "cannot open %zu indexes together: %.400s", n, inner);
+    newsdex_db_close(*out);
+    *out = NULL;
+    if (error_message)
+        *error_message = nx_error_strdup(&err);
+    return st;
+}
+
 newsdex_status newsdex_db_count(newsdex_db *db, uint64_t *count)
 {
     nx_error_clear(&db->err);
@@ -91,76 +129,9 @@ void newsdex_search_options_init(newsdex_search_options *o)
     o->snippet_chars = 200;
     o->from = NULL;
     o->to = NULL;
-}
-
-static char *copy_str(const char *s)
-{
-    return strdup(s ? s : "");
-}
-
-static void free_hit(newsdex_hit *h)
-{
-    free((char *)h->id);
-    free((char *)h->title);
-    free((char *)h->date);
-    free((char *)h->source);
-    free((char *)h->url);
-    free((char *)h->snippet);
-}
-
-/* Fills hit from one stored article. */
-static newsdex_status make_hit(newsdex_db *db, const newsdex_search_options *o,
-                               const nx_built_query *bq, const char *data, size_t len,
-                               newsdex_hit *hit)
-{
-    nx_stored_doc doc;
-    newsdex_status st = nx_stored_decode(data, len, &doc, &db->err);
-    if (st != NEWSDEX_OK)
-        return st;
-    nx_snippet snip = {0};
-    if (o->snippets)
-        st = nx_snippet_make(db->analyzer, doc.body[0] ? doc.body : doc.title, bq->stems,
-                             bq->n_stems, o->snippet_chars ? o->snippet_chars : 200, &snip,
-                             &db->err);
-    char day[11] = "";
-    if (strlen(doc.date) >= 10) {
-        memcpy(day, doc.date, 10);
-        day[10] = '\0';
-    }
-    hit->id = copy_str(doc.id);
-    hit->title = copy_str(doc.title);
-    hit->date = copy_str(day);
-    hit->source = copy_str(doc.source);
-    hit->url = copy_str(doc.url);
-    hit->snippet = copy_str(snip.text);
-    nx_snippet_free(&snip);
-    nx_stored_doc_free(&doc);
-    if (st == NEWSDEX_OK && (!hit->id || !hit->title || !hit->date || !hit->source ||
-                             !hit->url || !hit->snippet))
-        st = nx_error_set(&db->err, NEWSDEX_ERR_NOMEM, "out of memory");
-    return st;
-}
-
-static newsdex_status collect_hits(newsdex_db *db, const newsdex_search_options *o,
-                                   const nx_built_query *bq, nx_xmatches *m,
-                                   newsdex_results *r)
-{
-    size_t n = nx_xmatches_count(m);
-    r->total_estimate = nx_xmatches_estimate(m);
-    r->hits = calloc(n ? n : 1, sizeof *r->hits);
-    if (!r->hits)
-        return nx_error_set(&db->err, NEWSDEX_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; i < n; i++) {
-        const char *data;
-        size_t len;
-        newsdex_hit *hit = &r->hits[r->n++];
-        nx_xmatches_get(m, i, &hit->score, &data, &len);
-        hit->rank = o->offset + (uint32_t)i + 1;
-        newsdex_status st = make_hit(db, o, bq, data, len, hit);
-        if (st != NEWSDEX_OK)
-            return st;
-    }
-    return NEWSDEX_OK;
+    o->sort = NEWSDEX_SORT_RELEVANCE;
+    o->half_life_days = NEWSDEX_HALF_LIFE_DEFAULT;
+    o->suggest = 1;
 }
 
 /* ---- From query text to Xapian queries ---- */
@@ -169,6 +140,7 @@ static newsdex_status collect_hits(newsdex_db *db, const newsdex_search_options 
 typedef struct prepared {
     nx_query_tree tree;
     nx_built_query bq;
+    nx_xquery *boost;  /* proximity boost, or NULL */
     char lo[9], hi[9]; /* --from/--to as YYYYMMDD, "" if not given */
 } prepared;
 
@@ -176,6 +148,8 @@ static void prepared_free(prepared *p)
 {
     nx_query_tree_free(&p->tree);
     nx_built_query_free(&p->bq);
+    nx_xquery_free(p->boost);
+    p->boost = NULL;
 }
 
 static int stop_at_first(const char *term, size_t len, uint64_t freq, void *ctx)
@@ -265,9 +239,75 @@ static newsdex_status prepare(newsdex_db *db, const newsdex_search_options *o, p
         st = apply_dates(db, p);
     if (st == NEWSDEX_OK && !p->bq.query)
         st = nx_error_set(&db->err, NEWSDEX_ERR_QUERY, "the query has no words to search for");
+    if (st == NEWSDEX_OK)
+        st = nx_rank_proximity(db->analyzer, &p->tree, &p->boost, &db->err);
     if (st != NEWSDEX_OK)
         prepared_free(p);
     return st;
+}
+
+/* The plan for a prepared query: --any ranks by the any-word query. */
+static nx_search_plan plan_of(const prepared *p, const newsdex_search_options *o)
+{
+    nx_search_plan plan = {p->bq.query, p->bq.relaxed, p->boost, p->bq.stems, p->bq.n_stems};
+    if (o->any && p->bq.relaxed) {
+        plan.query = p->bq.relaxed;
+        plan.relaxed = NULL;
+    }
+    return plan;
+}
+
+static newsdex_status search_prepared(newsdex_db *db, const newsdex_search_options *o,
+                                      newsdex_results **out)
+{
+    prepared p;
+    newsdex_status st = prepare(db, o, &p);
+    if (st != NEWSDEX_OK)
+        return st;
+    nx_search_plan plan = plan_of(&p, o);
+    st = nx_search_run(db, o, &plan, out);
+    prepared_free(&p);
+    return st;
+}
+
+/* Few or no matches: is there a spelling that finds more? */
+static int wants_suggestion(const newsdex_search_options *o, const newsdex_results *r)
+{
+    return o->suggest && (r->relaxed || r->total_estimate < NX_SUGGEST_BELOW);
+}
+
+static int finds_more(const newsdex_results *corrected, const newsdex_results *r)
+{
+    if (corrected->total_estimate == 0)
+        return 0;
+    if (!corrected->relaxed && r->relaxed)
+        return 1;
+    return corrected->relaxed == r->relaxed && corrected->total_estimate > r->total_estimate;
+}
+
+/* Sets r->suggestion when a corrected query finds more. Errors in the
+ * attempt only mean no suggestion. */
+static newsdex_status suggest(newsdex_db *db, const newsdex_search_options *o,
+                              newsdex_results *r)
+{
+    char *text = NULL;
+    newsdex_status st = nx_spell_suggest(db, o->query, &text);
+    if (st != NEWSDEX_OK || !text)
+        return st == NEWSDEX_ERR_NOMEM ? st : NEWSDEX_OK;
+    newsdex_search_options probe = *o;
+    probe.query = text;
+    probe.offset = 0;
+    probe.limit = 1;
+    probe.snippets = probe.facets = probe.histogram = probe.suggest = 0;
+    newsdex_results *corrected = NULL;
+    if (search_prepared(db, &probe, &corrected) == NEWSDEX_OK && finds_more(corrected, r)) {
+        r->suggestion = text;
+        text = NULL;
+    }
+    newsdex_results_free(corrected);
+    free(text);
+    nx_error_clear(&db->err);
+    return NEWSDEX_OK;
 }
 
 newsdex_status newsdex_search(newsdex_db *db, const newsdex_search_options *o,
@@ -275,39 +315,16 @@ newsdex_status newsdex_search(newsdex_db *db, const newsdex_search_options *o,
 {
     *out = NULL;
     nx_error_clear(&db->err);
-    if (o && o->limit > LIMIT_MAX)
-        return nx_error_set(&db->err, NEWSDEX_ERR_INVALID, "limit %u is above the maximum %d",
-                            o->limit, LIMIT_MAX);
-    prepared p;
-    newsdex_status st = prepare(db, o, &p);
-    if (st != NEWSDEX_OK)
-        return st;
-    nx_xmatches *m = NULL;
-    newsdex_results *r = calloc(1, sizeof *r);
-    st = r ? nx_xdb_search(db->xdb, p.bq.query, o->offset, o->limit, &m, &db->err)
-           : nx_error_set(&db->err, NEWSDEX_ERR_NOMEM, "out of memory");
-    if (st == NEWSDEX_OK && nx_xmatches_estimate(m) == 0 && nx_xmatches_count(m) == 0 &&
-        p.bq.relaxed) {
-        nx_xmatches_free(m);
-        m = NULL;
-        r->relaxed = 1;
-        st = nx_xdb_search(db->xdb, p.bq.relaxed, o->offset, o->limit, &m, &db->err);
-    }
+    newsdex_status st = nx_search_check_options(db, o);
     if (st == NEWSDEX_OK)
-        st = collect_hits(db, o, &p.bq, m, r);
-    nx_xmatches_free(m);
-    prepared_free(&p);
+        st = search_prepared(db, o, out);
+    if (st == NEWSDEX_OK && wants_suggestion(o, *out))
+        st = suggest(db, o, *out);
     if (st != NEWSDEX_OK) {
-        newsdex_results_free(r);
-        return st;
+        newsdex_results_free(*out);
+        *out = NULL;
     }
-    *out = r;
-    return NEWSDEX_OK;
-}
-
-int newsdex_results_relaxed(const newsdex_results *r)
-{
-    return r ? r->relaxed : 0;
+    return st;
 }
 
 /* ---- Explain ---- */
@@ -337,7 +354,13 @@ newsdex_status newsdex_explain(newsdex_db *db, const newsdex_search_options *o,
     newsdex_status st = prepare(db, o, &p);
     if (st != NEWSDEX_OK)
         return st;
-    st = nx_xquery_describe(p.bq.query, xapian_out, &db->err);
+    nx_search_plan plan = plan_of(&p, o);
+    nx_xquery *ranked = NULL;
+    if (plan.boost)
+        st = nx_rank_boost(plan.query, plan.boost, &ranked, &db->err);
+    if (st == NEWSDEX_OK)
+        st = nx_xquery_describe(ranked ? ranked : plan.query, xapian_out, &db->err);
+    nx_xquery_free(ranked);
     if (st == NEWSDEX_OK && !(*tree_out = tree_text(&p)))
         st = nx_error_set(&db->err, NEWSDEX_ERR_NOMEM, "out of memory");
     if (st != NEWSDEX_OK) {
@@ -430,32 +453,4 @@ void newsdex_fields_free(char **names, size_t count)
     for (size_t i = 0; names && i < count; i++)
         free(names[i]);
     free(names);
-}
-
-size_t newsdex_results_count(const newsdex_results *r)
-{
-    return r ? r->n : 0;
-}
-
-uint64_t newsdex_results_total_estimate(const newsdex_results *r)
-{
-    return r ? r->total_estimate : 0;
-}
-
-newsdex_status newsdex_results_get(const newsdex_results *r, size_t index, newsdex_hit *hit)
-{
-    if (!r || index >= r->n)
-        return NEWSDEX_ERR_INVALID;
-    *hit = r->hits[index];
-    return NEWSDEX_OK;
-}
-
-void newsdex_results_free(newsdex_results *r)
-{
-    if (!r)
-        return;
-    for (size_t i = 0; i < r->n; i++)
-        free_hit(&r->hits[i]);
-    free(r->hits);
-    free(r);
 }

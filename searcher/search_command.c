@@ -1,26 +1,44 @@
-/* `newsdex search --db DIR QUERY`: ranked results as text or JSON.
- * Also `newsdex help query`, which prints the query language. */
+/* `newsdex search --db DIR QUERY`: ranked results as text or JSON; with
+ * --batch, one query per line of standard input and one JSON line per
+ * query. Also `newsdex help query`, which prints the query language. */
+#include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "newsdex.h"
 #include "query_parser.h"
 #include "result_format.h"
+#include "search_cli.h"
 #include "../cli/commands.h"
 
 static void usage(FILE *out)
 {
     fputs("usage: newsdex search [--db DIR] [OPTIONS] QUERY...\n"
-          "  --db DIR       index directory (default: $NEWSDEX_DB)\n"
-          "  --limit N      results to show (default 10, at most 10000)\n"
-          "  --offset N     results to skip (default 0)\n"
-          "  --from DATE    only articles dated on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD, UTC)\n"
-          "  --to DATE      only articles dated on or before DATE (a year or month: its end)\n"
-          "  --json         print one JSON object\n"
-          "  --no-snippets  leave out snippets\n"
-          "  --explain      print the parsed query and the Xapian query before the results\n"
+          "       newsdex search [--db DIR] [OPTIONS] --batch < QUERIES\n"
+          "  --db DIR         index directory (default: $NEWSDEX_DB); repeat it to search\n"
+          "                   several indexes as one (at most 64)\n"
+          "  --limit N        results to show (default 10, at most 10000)\n"
+          "  --offset N       results to skip (default 0)\n"
+          "  --from DATE      only articles dated on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD, UTC)\n"
+          "  --to DATE        only articles dated on or before DATE (a year or month: its end)\n"
+          "  --sort ORDER     relevance (default), date (newest first) or recent\n"
+          "                   (relevance blended with recency)\n"
+          "  --half-life DAYS for --sort recent: age at which recency counts half (default 90)\n"
+          "  --any            rank by any of the words, none required (natural-language queries)\n"
+          "  --facets         count every match per source, topic and year\n"
+          "  --histogram BY   chart every match per year or month (BY: year, month)\n"
+          "  --collapse       fold near-duplicates (same normalised title, same day)\n"
+          "  --no-suggest     no \"Did you mean\" spelling suggestion\n"
+          "  --json           print one JSON object\n"
+          "  --batch          read one query per line from standard input and print one\n"
+          "                   JSON object per line (errors as {\"query\": ..., \"error\": ...})\n"
+          "  --no-snippets    leave out snippets\n"
+          "  --color WHEN     bold highlights: auto (on a terminal; default), always, never\n"
+          "  --explain        print the parsed query and the Xapian query before the results\n"
           "Query: words are all required and match any inflection; \"quoted phrases\"\n"
           "match words in order; a OR b; -word excludes; (parentheses) group;\n"
           "title:, source:, topic:, date:2024-01, \"rate cut\"~5, layoff*.\n"
@@ -55,17 +73,32 @@ static int exit_for(newsdex_status st)
     return NX_EXIT_INDEX;
 }
 
-typedef struct search_run {
-    const char *db_path;
-    newsdex_search_options o;
-    int json;
-    int explain;
-} search_run;
-
-static int report(newsdex_db *db, newsdex_status st)
+int nx_search_cli_report(newsdex_db *db, newsdex_status st)
 {
     fprintf(stderr, "newsdex: %s\n", newsdex_db_last_error(db));
     return exit_for(st);
+}
+
+static int use_terminal_style(int color)
+{
+    if (color >= 0)
+        return color;
+    const char *term = getenv("TERM");
+    const char *no_color = getenv("NO_COLOR");
+    return isatty(STDOUT_FILENO) && !(no_color && *no_color) && !(term && !strcmp(term, "dumb"));
+}
+
+int nx_search_cli_print(const search_run *run, const char *query, const newsdex_results *r,
+                        const nx_explanation *e)
+{
+    nx_text_style style = {use_terminal_style(run->color)};
+    int rc = run->json ? nx_format_json(stdout, query, &run->o, r, e)
+                       : nx_format_text_styled(stdout, query, &run->o, r, e, &style);
+    if (rc != 0) {
+        fprintf(stderr, "newsdex: out of memory formatting results\n");
+        return NX_EXIT_INDEX;
+    }
+    return NX_EXIT_OK;
 }
 
 static int search_and_print(newsdex_db *db, const search_run *run)
@@ -75,57 +108,167 @@ static int search_and_print(newsdex_db *db, const search_run *run)
     if (run->explain) {
         newsdex_status st = newsdex_explain(db, &run->o, &tree, &xapian);
         if (st != NEWSDEX_OK)
-            return report(db, st);
+            return nx_search_cli_report(db, st);
         e.tree = tree;
         e.xapian = xapian;
     }
     newsdex_results *r = NULL;
     newsdex_status st = newsdex_search(db, &run->o, &r);
-    int rc = NX_EXIT_OK;
-    if (st != NEWSDEX_OK)
-        rc = report(db, st);
-    else if ((run->json ? nx_format_json(stdout, run->o.query, &run->o, r, &e)
-                        : nx_format_text(stdout, run->o.query, &run->o, r, &e)) != 0) {
-        fprintf(stderr, "newsdex: out of memory formatting results\n");
-        rc = NX_EXIT_INDEX;
-    }
+    int rc = st != NEWSDEX_OK ? nx_search_cli_report(db, st)
+                              : nx_search_cli_print(run, run->o.query, r, &e);
     newsdex_results_free(r);
     free(tree);
     free(xapian);
     return rc;
 }
 
-static int run_search(const search_run *run)
+/* ---- --batch ---- */
+
+static void chomp(char *line)
 {
-    newsdex_db *db = NULL;
-    char *message = NULL;
-    newsdex_status st = newsdex_db_open(run->db_path, &db, &message);
+    size_t n = strlen(line);
+    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        line[--n] = '\0';
+}
+
+/* One query of a batch: a JSON line, or an error line. Returns an exit status. */
+static int batch_one(newsdex_db *db, search_run *run, const char *query)
+{
+    run->o.query = query;
+    newsdex_results *r = NULL;
+    newsdex_status st = newsdex_search(db, &run->o, &r);
+    int rc = NX_EXIT_OK;
     if (st != NEWSDEX_OK) {
-        fprintf(stderr, "newsdex: %s\n", message ? message : newsdex_status_to_string(st));
-        free(message);
-        return NX_EXIT_INDEX;
+        rc = exit_for(st);
+        if (nx_format_json_error(stdout, query, newsdex_db_last_error(db)) != 0)
+            rc = NX_EXIT_INDEX;
+    } else if (nx_format_json(stdout, query, &run->o, r, NULL) != 0) {
+        fprintf(stderr, "newsdex: out of memory formatting results\n");
+        rc = NX_EXIT_INDEX;
     }
-    int rc = search_and_print(db, run);
-    newsdex_db_close(db);
+    newsdex_results_free(r);
+    fflush(stdout); /* a program waiting for this answer gets it now */
     return rc;
 }
 
-/* Reads the options into run; returns -1 to go on, else an exit status. */
-static int parse_options(int argc, char **argv, search_run *run, const char **db_option)
+static int run_batch(newsdex_db *db, search_run *run)
 {
-    static const struct option options[] = {
-        {"db", required_argument, NULL, 'd'},     {"limit", required_argument, NULL, 'l'},
-        {"offset", required_argument, NULL, 'o'}, {"json", no_argument, NULL, 'j'},
-        {"no-snippets", no_argument, NULL, 'S'},  {"help", no_argument, NULL, 'h'},
-        {"from", required_argument, NULL, 'F'},   {"to", required_argument, NULL, 'T'},
-        {"explain", no_argument, NULL, 'E'},      {NULL, 0, NULL, 0},
-    };
+    char *line = NULL;
+    size_t cap = 0;
+    int rc = NX_EXIT_OK;
+    errno = 0;
+    while (getline(&line, &cap, stdin) >= 0) {
+        chomp(line);
+        int one = batch_one(db, run, line);
+        rc = one > rc ? one : rc;
+    }
+    if (ferror(stdin)) {
+        fprintf(stderr, "newsdex: reading queries from standard input: %s\n", strerror(errno));
+        rc = rc > NX_EXIT_INPUT ? rc : NX_EXIT_INPUT;
+    }
+    free(line);
+    return rc;
+}
+
+int nx_search_cli_open(const search_run *run, newsdex_db **db)
+{
+    char *message = NULL;
+    newsdex_status st = run->n_db > 1
+                            ? newsdex_db_open_many(run->db_paths, run->n_db, db, &message)
+                            : newsdex_db_open(run->db_path, db, &message);
+    if (st == NEWSDEX_OK)
+        return NX_EXIT_OK;
+    fprintf(stderr, "newsdex: %s\n", message ? message : newsdex_status_to_string(st));
+    free(message);
+    return NX_EXIT_INDEX;
+}
+
+/* ---- Options ---- */
+
+static int parse_choice(const char *text, const char *option, const char *const *names,
+                        int *out)
+{
+    for (int i = 0; names[i]; i++)
+        if (strcmp(text, names[i]) == 0) {
+            *out = i;
+            return 0;
+        }
+    fprintf(stderr, "newsdex: %s expects one of", option);
+    for (int i = 0; names[i]; i++)
+        fprintf(stderr, "%s %s", i ? "," : "", names[i]);
+    fprintf(stderr, ", not \"%s\"\n", text);
+    return -1;
+}
+
+static int parse_days(const char *text, double *out)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (!end || end == text || *end || errno || !(v > 0) || !isfinite(v) || v > 1e6) {
+        fprintf(stderr, "newsdex: --half-life expects a positive number of days, not \"%s\"\n",
+                text);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+static const char *const sort_names[] = {"relevance", "date", "recent", NULL};
+static const char *const histogram_names[] = {"none", "year", "month", NULL};
+static const char *const color_names[] = {"never", "always", "auto", NULL};
+
+/* One option of the added kind; returns 0, or -1 for a bad value. */
+static int added_option(int c, search_run *run)
+{
+    int v = 0;
+    switch (c) {
+    case 's': return parse_choice(optarg, "--sort", sort_names, &run->o.sort);
+    case 'H': return parse_days(optarg, &run->o.half_life_days);
+    case 'g': return parse_choice(optarg, "--histogram", histogram_names, &run->o.histogram);
+    case 'C':
+        if (parse_choice(optarg, "--color", color_names, &v) != 0)
+            return -1;
+        run->color = v == 2 ? -1 : v;
+        return 0;
+    case 'A': run->o.any = 1; return 0;
+    case 'f': run->o.facets = 1; return 0;
+    case 'c': run->o.collapse = 1; return 0;
+    case 'B': run->batch = 1; return 0;
+    case 'N': run->o.suggest = 0; return 0;
+    }
+    return -1;
+}
+
+static const struct option long_options[] = {
+    {"db", required_argument, NULL, 'd'},        {"limit", required_argument, NULL, 'l'},
+    {"offset", required_argument, NULL, 'o'},    {"json", no_argument, NULL, 'j'},
+    {"no-snippets", no_argument, NULL, 'S'},     {"help", no_argument, NULL, 'h'},
+    {"from", required_argument, NULL, 'F'},      {"to", required_argument, NULL, 'T'},
+    {"explain", no_argument, NULL, 'E'},         {"sort", required_argument, NULL, 's'},
+    {"half-life", required_argument, NULL, 'H'}, {"any", no_argument, NULL, 'A'},
+    {"facets", no_argument, NULL, 'f'},          {"histogram", required_argument, NULL, 'g'},
+    {"collapse", no_argument, NULL, 'c'},        {"batch", no_argument, NULL, 'B'},
+    {"no-suggest", no_argument, NULL, 'N'},      {"color", required_argument, NULL, 'C'},
+    {"colour", required_argument, NULL, 'C'},    {NULL, 0, NULL, 0},
+};
+
+int nx_search_cli_options(int argc, char **argv, search_run *run, const char **db_option,
+                          void (*usage_fn)(FILE *out))
+{
     int c;
     unsigned v;
+    run->color = -1;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "+d:l:o:jh", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+d:l:o:jh", long_options, NULL)) != -1) {
         switch (c) {
-        case 'd': *db_option = optarg; break;
+        case 'd':
+            if (run->n_db == NX_SEARCH_CLI_MAX_DBS) {
+                fprintf(stderr, "newsdex: at most %d --db options\n", NX_SEARCH_CLI_MAX_DBS);
+                return NX_EXIT_USAGE;
+            }
+            run->db_paths[run->n_db++] = *db_option = optarg;
+            break;
         case 'j': run->json = 1; break;
         case 'S': run->o.snippets = 0; break;
         case 'F': run->o.from = optarg; break;
@@ -141,11 +284,29 @@ static int parse_options(int argc, char **argv, search_run *run, const char **db
                 return NX_EXIT_USAGE;
             run->o.offset = v;
             break;
-        case 'h': usage(stdout); return NX_EXIT_OK;
-        default: usage(stderr); return NX_EXIT_USAGE;
+        case 'h': usage_fn(stdout); return NX_EXIT_OK;
+        case '?': usage_fn(stderr); return NX_EXIT_USAGE;
+        default:
+            if (added_option(c, run) != 0)
+                return NX_EXIT_USAGE;
         }
     }
     return -1;
+}
+
+/* Checks what the options say against the operands. */
+static int check_operands(int argc, search_run *run)
+{
+    const char *problem = !run->db_path                  ? "no index given (use --db DIR or set NEWSDEX_DB)"
+                          : run->batch && optind < argc  ? "--batch reads queries from standard input, not the command line"
+                          : run->batch && run->explain   ? "--batch and --explain do not go together"
+                          : !run->batch && optind >= argc ? "no query given"
+                                                          : NULL;
+    if (!problem)
+        return -1;
+    fprintf(stderr, "newsdex search: %s\n", problem);
+    usage(stderr);
+    return NX_EXIT_USAGE;
 }
 
 int cmd_search(int argc, char **argv)
@@ -153,24 +314,23 @@ int cmd_search(int argc, char **argv)
     search_run run = {0};
     newsdex_search_options_init(&run.o);
     const char *db_option = NULL;
-    int rc = parse_options(argc, argv, &run, &db_option);
+    int rc = nx_search_cli_options(argc, argv, &run, &db_option, usage);
     if (rc >= 0)
         return rc;
     run.db_path = nx_cli_db_path(db_option);
-    if (!run.db_path || optind >= argc) {
-        fprintf(stderr, "newsdex search: %s\n",
-                !run.db_path ? "no index given (use --db DIR or set NEWSDEX_DB)"
-                             : "no query given");
-        usage(stderr);
-        return NX_EXIT_USAGE;
-    }
-    char *query = join_args(argc - optind, argv + optind);
-    if (!query) {
+    if ((rc = check_operands(argc, &run)) >= 0)
+        return rc;
+    char *query = run.batch ? NULL : join_args(argc - optind, argv + optind);
+    if (!run.batch && !query) {
         fprintf(stderr, "newsdex: out of memory\n");
         return NX_EXIT_INDEX;
     }
-    run.o.query = query;
-    rc = run_search(&run);
+    newsdex_db *db = NULL;
+    if ((rc = nx_search_cli_open(&run, &db)) == NX_EXIT_OK) {
+        run.o.query = query;
+        rc = run.batch ? run_batch(db, &run) : search_and_print(db, &run);
+        newsdex_db_close(db);
+    }
     free(query);
     return rc;
 }

@@ -1,0 +1,26 @@
+/* Value slots written for the search side: the source and topics counted
+ * by facets, and the near-duplicate key used by --collapse (see terms.h).
+ * The index writer calls nx_doc_values_add() once per article. */
+#ifndef NX_DOC_VALUES_H
+#define NX_DOC_VALUES_H
+
+#include <stdint.h>
+#include "analyzer.h"
+#include "newsdex.h"
+#include "xapian_wrapper.h"
+
+/* Longest collapse key kept, in bytes. */
+#define NX_COLLAPSE_KEY_MAX 200
+
+/* Sets NX_SLOT_SOURCE, NX_SLOT_TOPICS and NX_SLOT_COLLAPSE on doc (each only
+ * when the article has something to put there). when: the article's time
+ * (UTC seconds), used when has_date. */
+newsdex_status nx_doc_values_add(nx_analyzer *analyzer, const newsdex_article *article,
+                                 int has_date, int64_t when, nx_xdoc *doc, nx_error *err);
+
+/* The normalised title: the analyzer's folded words joined by single spaces,
+ * cut at max bytes (at a word end). Writes at most cap bytes with the NUL. */
+newsdex_status nx_normalised_title(nx_analyzer *analyzer, const char *title, char *buf,
+                                   size_t cap, nx_error *err);
+
+#endif

@@ -1,0 +1,117 @@
+/* newsdex.cgi: the web search program (CGI, FastCGI, or arguments for tests).
+ * Internal header shared by the files of searcher/cgi/; parameters are in cgi_params.h.
+ * The program uses only the public API (newsdex.h) and result_format.h. */
+#ifndef NX_CGI_H
+#define NX_CGI_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "newsdex.h"
+#include "cgi_params.h"
+
+/* ---- Settings (cgi_config.c) ----
+ * The index comes from the environment the server sets (NEWSDEX_DB), else
+ * from newsdex.cgi.conf beside the program: lines `key = value`, # comments.
+ * Keys: db, time_limit (seconds per request), retry_after (seconds). */
+#define CGI_PATH_MAX 4096
+
+typedef struct cgi_settings {
+    char db[CGI_PATH_MAX];   /* "" if none was configured */
+    double time_limit;       /* seconds per request (default 5) */
+    unsigned retry_after;    /* Retry-After of a 503 (default 30) */
+} cgi_settings;
+
+void cgi_settings_load(cgi_settings *s);
+
+/* ---- The index, kept open across FastCGI requests (cgi_index.c) ---- */
+typedef struct cgi_index {
+    const char *path;
+    newsdex_db *db;
+    dev_t dev;               /* identity of the index directory when opened */
+    ino_t ino;
+} cgi_index;
+
+/* The open index, brought up to date (reopened when a writer committed, or
+ * opened afresh when the directory was replaced); NULL if it cannot be
+ * opened (the reason goes to standard error, the server's log). */
+newsdex_db *cgi_index_get(cgi_index *ix);
+void cgi_index_close(cgi_index *ix);
+
+/* ---- Responses (cgi_response.c) ---- */
+typedef struct cgi_response {
+    int status;              /* 200, 400, 405, 500, 503 */
+    const char *content_type;
+    unsigned retry_after;    /* seconds; 0 = no Retry-After */
+    int head_only;           /* HEAD: headers only */
+    char *body;              /* malloc'd */
+    size_t len;
+} cgi_response;
+
+#define CGI_TYPE_HTML "text/html; charset=utf-8"
+#define CGI_TYPE_JSON "application/json; charset=utf-8"
+
+/* The CGI header block ("Status: ...\r\n...\r\n\r\n") into buf. */
+size_t cgi_response_headers(const cgi_response *r, char *buf, size_t cap);
+void cgi_response_free(cgi_response *r);
+const char *cgi_status_text(int status);
+
+/* A FILE writing to memory; cgi_memfile_close moves the text into r. */
+typedef struct cgi_memfile {
+    FILE *f;
+    char *data;
+    size_t len;
+} cgi_memfile;
+int cgi_memfile_open(cgi_memfile *m);
+int cgi_memfile_close(cgi_memfile *m, cgi_response *r);
+
+/* ---- One request (cgi_request.c) ---- */
+typedef struct cgi_request {
+    const char *method;        /* REQUEST_METHOD ("GET" if NULL) */
+    const char *query_string;  /* QUERY_STRING ("" if NULL) */
+} cgi_request;
+
+/* Answers req into *resp (always filled, also when out of memory). */
+void cgi_handle(const cgi_request *req, cgi_index *ix, const cgi_settings *s,
+                cgi_response *resp);
+
+/* ---- What the API offers beyond plain search (cgi_features.c) ---- */
+typedef struct cgi_year_count {
+    int year;
+    uint64_t count;
+} cgi_year_count;
+
+#define CGI_YEARS_MAX 200
+
+/* 0 if the sort order was applied, -1 if the API cannot sort that way. */
+int cgi_apply_sort(newsdex_search_options *o, cgi_sort sort);
+/* Asks for the facets (CGI_FACET_* bits) the API can compute. */
+void cgi_apply_facets(newsdex_search_options *o, unsigned facets);
+/* Asks for matches per year (the page's chart). */
+void cgi_apply_histogram(newsdex_search_options *o);
+/* Matches per year, ascending (the last cap years), into out. */
+long cgi_year_counts(const newsdex_results *r, cgi_year_count *out, size_t cap);
+/* Did-you-mean text, or NULL. */
+const char *cgi_suggestion(const newsdex_results *r);
+/* Highlights of h->snippet: *n [start, end) byte pairs in pairs[2 * i]. */
+size_t cgi_hit_marks(const newsdex_hit *h, size_t *pairs, size_t cap_pairs);
+
+/* ---- Pages (cgi_html.c) and JSON bodies (cgi_json.c) ---- */
+typedef struct cgi_page {
+    const cgi_params *params;
+    const newsdex_results *results;  /* NULL: no search was run */
+    const char *error;               /* shown instead of results, or NULL */
+    const cgi_year_count *years;     /* per-year chart; NULL if not available */
+    long n_years;
+} cgi_page;
+
+/* & < > " ' as entities; other bytes as they are. */
+void cgi_html_escape(FILE *out, const char *s, size_t len);
+int cgi_html_page(FILE *out, const cgi_page *page);
+
+int cgi_json_results(FILE *out, const cgi_params *p, const newsdex_search_options *o,
+                     const newsdex_results *r);
+int cgi_json_error(FILE *out, int status, const char *parameter, const char *message);
+
+#endif

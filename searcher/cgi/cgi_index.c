@@ -1,0 +1,60 @@
+/* The index behind the web search. A FastCGI process keeps it open across
+ * requests; before each search it picks up what the indexer committed
+ * (newsdex_db_reopen) and opens it afresh when the directory itself was
+ * replaced, e.g. by a nightly rebuild moved into place. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "cgi.h"
+
+static int identity(const char *path, dev_t *dev, ino_t *ino)
+{
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+        return -1;
+    *dev = st.st_dev;
+    *ino = st.st_ino;
+    return 0;
+}
+
+void cgi_index_close(cgi_index *ix)
+{
+    newsdex_db_close(ix->db);
+    ix->db = NULL;
+}
+
+static newsdex_db *open_fresh(cgi_index *ix)
+{
+    cgi_index_close(ix);
+    if (!ix->path || !ix->path[0]) {
+        fprintf(stderr, "newsdex.cgi: no index configured (set NEWSDEX_DB or db = in "
+                        "newsdex.cgi.conf beside the program)\n");
+        return NULL;
+    }
+    if (identity(ix->path, &ix->dev, &ix->ino) != 0) {
+        fprintf(stderr, "newsdex.cgi: no index directory at %s\n", ix->path);
+        return NULL;
+    }
+    char *message = NULL;
+    if (newsdex_db_open(ix->path, &ix->db, &message) != NEWSDEX_OK) {
+        fprintf(stderr, "newsdex.cgi: %s\n", message ? message : "cannot open the index");
+        free(message);
+        ix->db = NULL;
+    }
+    return ix->db;
+}
+
+newsdex_db *cgi_index_get(cgi_index *ix)
+{
+    dev_t dev;
+    ino_t ino;
+    if (!ix->db || identity(ix->path, &dev, &ino) != 0 || dev != ix->dev || ino != ix->ino)
+        return open_fresh(ix);
+    if (newsdex_db_reopen(ix->db) != NEWSDEX_OK) {
+        fprintf(stderr, "newsdex.cgi: reopening the index: %s\n",
+                newsdex_db_last_error(ix->db));
+        return open_fresh(ix);
+    }
+    return ix->db;
+}

@@ -1,0 +1,169 @@
+/* One web request, from method and query string to a complete response.
+ * The same code serves CGI, FastCGI and the command-line mode. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cgi.h"
+
+#define MSG_UNAVAILABLE "the search index is not available at the moment; try again later"
+#define MSG_INTERNAL "the search failed; try again later"
+
+/* Used when even an error body cannot be rendered (out of memory). */
+static void respond_static(cgi_response *resp, int status)
+{
+    static const char body[] = "{\"error\":\"internal error\",\"status\":500}\n";
+    cgi_response_free(resp);
+    resp->status = status >= 500 ? status : 500;
+    resp->content_type = CGI_TYPE_JSON;
+    resp->body = malloc(sizeof body);
+    if (resp->body) {
+        memcpy(resp->body, body, sizeof body - 1);
+        resp->len = sizeof body - 1;
+    }
+}
+
+static void respond_error(cgi_response *resp, const cgi_params *p, int status,
+                          const char *parameter, const char *message)
+{
+    cgi_memfile m;
+    resp->status = status;
+    resp->content_type = p->format == CGI_FORMAT_JSON ? CGI_TYPE_JSON : CGI_TYPE_HTML;
+    if (cgi_memfile_open(&m) != 0) {
+        respond_static(resp, 500);
+        return;
+    }
+    int rc;
+    if (p->format == CGI_FORMAT_JSON) {
+        rc = cgi_json_error(m.f, status, parameter, message);
+    } else {
+        cgi_page page = {.params = p, .error = message, .n_years = 0};
+        rc = cgi_html_page(m.f, &page);
+    }
+    if (cgi_memfile_close(&m, resp) != 0 || rc != 0)
+        respond_static(resp, 500);
+}
+
+static void respond_unavailable(cgi_response *resp, const cgi_params *p,
+                                const cgi_settings *s)
+{
+    respond_error(resp, p, 503, NULL, MSG_UNAVAILABLE);
+    if (resp->status == 503)
+        resp->retry_after = s->retry_after ? s->retry_after : 30;
+}
+
+/* A failed search: the query's fault (400), the index's (503) or ours (500). */
+static void respond_search_error(cgi_response *resp, const cgi_params *p,
+                                 const cgi_settings *s, newsdex_db *db, newsdex_status st)
+{
+    const char *message = newsdex_db_last_error(db);
+    switch (st) {
+    case NEWSDEX_ERR_QUERY:
+    case NEWSDEX_ERR_INVALID:
+        respond_error(resp, p, 400,
+                      strncmp(message, "--from", 6) == 0 ? "from"
+                      : strncmp(message, "--to", 4) == 0 ? "to" : "q",
+                      message);
+        return;
+    case NEWSDEX_ERR_NOT_FOUND:
+    case NEWSDEX_ERR_CORRUPT:
+    case NEWSDEX_ERR_VERSION:
+    case NEWSDEX_ERR_MODIFIED:
+    case NEWSDEX_ERR_IO:
+    case NEWSDEX_ERR_LOCKED:
+    case NEWSDEX_ERR_NETWORK:
+        fprintf(stderr, "newsdex.cgi: search: %s\n", message);
+        respond_unavailable(resp, p, s);
+        return;
+    default:
+        fprintf(stderr, "newsdex.cgi: search: %s\n", message);
+        respond_error(resp, p, 500, NULL, MSG_INTERNAL);
+    }
+}
+
+static void set_options(newsdex_search_options *o, const cgi_params *p)
+{
+    newsdex_search_options_init(o);
+    o->query = p->q;
+    o->offset = p->offset;
+    o->limit = p->limit;
+    o->from = p->from[0] ? p->from : NULL;
+    o->to = p->to[0] ? p->to : NULL;
+    cgi_apply_sort(o, p->sort);
+    if (p->format == CGI_FORMAT_JSON)
+        cgi_apply_facets(o, p->facets);
+    else
+        cgi_apply_histogram(o);
+}
+
+static int render_results(FILE *out, const cgi_params *p, const newsdex_search_options *o,
+                          const newsdex_results *r)
+{
+    if (p->format == CGI_FORMAT_JSON)
+        return cgi_json_results(out, p, o, r);
+    static cgi_year_count years[CGI_YEARS_MAX];
+    cgi_page page = {.params = p, .results = r, .years = years};
+    page.n_years = cgi_year_counts(r, years, CGI_YEARS_MAX);
+    return cgi_html_page(out, &page);
+}
+
+static void run_search(cgi_response *resp, const cgi_params *p, cgi_index *ix,
+                       const cgi_settings *s)
+{
+    newsdex_db *db = cgi_index_get(ix);
+    if (!db) {
+        respond_unavailable(resp, p, s);
+        return;
+    }
+    newsdex_search_options o;
+    set_options(&o, p);
+    newsdex_results *r = NULL;
+    newsdex_status st = newsdex_search(db, &o, &r);
+    if (st != NEWSDEX_OK) {
+        respond_search_error(resp, p, s, db, st);
+        return;
+    }
+    cgi_memfile m;
+    int rc = cgi_memfile_open(&m) == 0 ? render_results(m.f, p, &o, r) : -1;
+    if (cgi_memfile_close(&m, resp) != 0 || rc != 0)
+        respond_static(resp, 500);
+    else
+        resp->status = 200;
+    resp->content_type = p->format == CGI_FORMAT_JSON ? CGI_TYPE_JSON : CGI_TYPE_HTML;
+    newsdex_results_free(r);
+}
+
+/* The page with only the search form, for a visit without a query. */
+static void respond_form(cgi_response *resp, const cgi_params *p)
+{
+    cgi_memfile m;
+    cgi_page page = {.params = p};
+    int rc = cgi_memfile_open(&m) == 0 ? cgi_html_page(m.f, &page) : -1;
+    if (cgi_memfile_close(&m, resp) != 0 || rc != 0) {
+        respond_static(resp, 500);
+        return;
+    }
+    resp->status = 200;
+    resp->content_type = CGI_TYPE_HTML;
+}
+
+void cgi_handle(const cgi_request *req, cgi_index *ix, const cgi_settings *s,
+                cgi_response *resp)
+{
+    memset(resp, 0, sizeof *resp);
+    const char *qs = req->query_string ? req->query_string : "";
+    const char *method = req->method && *req->method ? req->method : "GET";
+    static cgi_params p; /* 1 KiB of q: kept off the stack */
+    cgi_param_error err;
+    int bad = cgi_params_parse(qs, strlen(qs), &p, &err);
+    resp->head_only = strcmp(method, "HEAD") == 0;
+    if (strcmp(method, "GET") != 0 && !resp->head_only)
+        respond_error(resp, &p, 405, NULL, "only GET and HEAD requests are served");
+    else if (bad)
+        respond_error(resp, &p, 400, err.parameter, err.message);
+    else if (!p.has_q && p.format == CGI_FORMAT_JSON)
+        respond_error(resp, &p, 400, "q", "q is missing: give the words to search for");
+    else if (!p.has_q)
+        respond_form(resp, &p);
+    else
+        run_search(resp, &p, ix, s);
+}

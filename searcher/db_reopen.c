@@ -1,0 +1,11 @@
+/* newsdex_db_reopen: a long-running searcher (the FastCGI web search) moves
+ * its open index to the latest committed revision before each search. */
+#include "search_internal.h"
+
+newsdex_status newsdex_db_reopen(newsdex_db *db)
+{
+    if (!db)
+        return NEWSDEX_ERR_INVALID;
+    nx_error_clear(&db->err);
+    return nx_xdb_reopen(db->xdb, &db->err);
+}

@@ -1,0 +1,78 @@
+/* Shared inside the searcher: the handles behind newsdex_db and
+ * newsdex_results, and the one search pipeline that newsdex_search and
+ * newsdex_similar both run. */
+#ifndef NX_SEARCH_INTERNAL_H
+#define NX_SEARCH_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "newsdex.h"
+#include "../engine/analyzer.h"
+#include "../engine/xapian_wrapper.h"
+
+#define NX_SEARCH_LIMIT_MAX 10000
+/* Suggest a spelling when fewer articles than this match. */
+#define NX_SUGGEST_BELOW 5
+/* RECENT: the boost of the newest article, as a share of the best score. */
+#define NX_RECENCY_SHARE 0.5
+
+struct newsdex_db {
+    nx_xdb *xdb;
+    nx_analyzer *analyzer;
+    nx_error err;
+};
+
+typedef struct nx_count_item {
+    char *value;
+    uint64_t count;
+} nx_count_item;
+
+typedef struct nx_count_list {
+    nx_count_item *v;
+    size_t n;
+} nx_count_list;
+
+#define NX_FACETS 3 /* newsdex_facet values */
+
+struct newsdex_results {
+    uint64_t total_estimate;
+    size_t n;
+    newsdex_hit *hits;   /* strings and marks are malloc'd and owned here */
+    int relaxed;         /* ranked by any of the words */
+    nx_count_list facets[NX_FACETS];
+    nx_count_list histogram;
+    char *suggestion;    /* NULL: none */
+};
+
+/* What to run: the matching query, its any-word fallback (or NULL), the
+ * ranking boost (or NULL) and the stems to highlight. */
+typedef struct nx_search_plan {
+    const nx_xquery *query;
+    const nx_xquery *relaxed;
+    const nx_xquery *boost;
+    char *const *stems;
+    size_t n_stems;
+} nx_search_plan;
+
+/* Runs plan with options o into a new *out (free with newsdex_results_free). */
+newsdex_status nx_search_run(newsdex_db *db, const newsdex_search_options *o,
+                             const nx_search_plan *plan, newsdex_results **out);
+
+/* Hits of one page, made from the matches (results.c). */
+newsdex_status nx_results_fill(newsdex_db *db, const newsdex_search_options *o,
+                               const nx_search_plan *plan, const nx_xresults *m,
+                               const int *dims, newsdex_results *r);
+
+/* Which counted dimension (index into the nx_xsearch_params counts) holds
+ * what; -1 when not counted. */
+enum { NX_DIM_SOURCE, NX_DIM_TOPIC, NX_DIM_YEAR, NX_DIM_MONTH, NX_DIMS };
+
+/* Checks limit and the new options (sort, half-life, histogram). */
+newsdex_status nx_search_check_options(newsdex_db *db, const newsdex_search_options *o);
+
+/* *out: a malloc'd corrected query when some rare word of query has a
+ * likelier spelling in the index; NULL if none (spelling.c). */
+newsdex_status nx_spell_suggest(newsdex_db *db, const char *query, char **out);
+
+#endif
