@@ -71,7 +71,8 @@ e2e: $(NEWSDEX)
 	NEWSDEX=$(abspath $(NEWSDEX)) prove tests/e2e/*.t
 
 check-asan: deps
-	$(MAKE) BUILD=build-asan SANITIZE=1 OPT='-O1 -g' all unit e2e
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	    $(MAKE) BUILD=build-asan SANITIZE=1 OPT='-O1 -g' all unit e2e
 
 demo: deps
 	$(MAKE) all
@@ -176,3 +177,32 @@ serve: deps
 	rm -rf $(BUILD)/demo-index
 	$(NEWSDEX) index --db $(BUILD)/demo-index corpus/articles.jsonl
 	web/serve --db $(BUILD)/demo-index --cgi $(CGI) --port $(PORT) --state $(BUILD)/web
+
+# ---- Reliability: allocation failures, valgrind, fuzzing -----------------
+# test_alloc_failure fails chosen allocations of the library's own code: it
+# is linked with the allocator wrapped (see tests/unit/test_alloc_failure.c).
+# make check-valgrind runs the CLI end-to-end tests (VALGRIND_TESTS) with
+# every newsdex command under valgrind memcheck (scripts/check-valgrind).
+# make fuzz [FUZZ_SECONDS=60] builds tests/fuzz/fuzz_*.c with clang and runs
+# each harness that long after replaying tests/fuzz/regressions/ (scripts/fuzz).
+WRAP_ALLOC     := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup,--wrap=free
+VALGRIND_TESTS ?= index search query
+FUZZ_SECONDS   ?= 60
+
+.PHONY: check-valgrind fuzz clean-fuzz
+
+$(BUILD)/tests/test_alloc_failure: tests/unit/test_alloc_failure.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-unused-parameter -o $@.o -c $<
+	$(CXX) $(LDFLAGS) $(WRAP_ALLOC) -o $@ $@.o $(LIB) $(LDLIBS) -lcmocka
+
+check-valgrind: deps
+	$(MAKE) all
+	BUILD=$(BUILD) scripts/check-valgrind $(VALGRIND_TESTS)
+
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz
+
+clean: clean-fuzz
+clean-fuzz:
+	rm -rf build-fuzz

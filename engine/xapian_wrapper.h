@@ -182,12 +182,18 @@ typedef struct nx_xsearch_params {
     int collapse_slot;        /* < 0: no collapsing; else one hit per value */
     const nx_xcount *counts;  /* dimensions counted over every match (exact) */
     size_t n_counts;
+    const nx_xquery *boost;   /* RELEVANCE, RECENT: a second-stage boost, or NULL */
+    uint32_t rerank_block;    /* the boost reorders the matches in blocks of this many
+                                 (ranks 1..block, block+1..2 block, ...) by score plus
+                                 boost, so pages stay consistent; 0 = no boost */
 } nx_xsearch_params;
 
 typedef struct nx_xresults nx_xresults;
 
 /* Ranks q as p says. Counting (n_counts > 0) looks at every match, which
- * also makes the estimate exact. */
+ * also makes the estimate exact. The boost is only evaluated for the
+ * blocks that hold the page asked for, which keeps a costly boost (such as
+ * a proximity NEAR) cheap. */
 newsdex_status nx_xdb_search_ranked(nx_xdb *db, const nx_xquery *q, const nx_xsearch_params *p,
                                     nx_xresults **out, nx_error *err);
 size_t nx_xresults_count(const nx_xresults *r);
@@ -216,6 +222,23 @@ void nx_xterms_free(char **terms, size_t n);
 /* Number of documents with a value in slot (0 for an index built before
  * the slot was written). */
 newsdex_status nx_xdb_value_freq(nx_xdb *db, unsigned slot, uint64_t *freq, nx_error *err);
+
+/* ==================================================================== *
+ * Remote shards (scaling out).                                         *
+ * ==================================================================== */
+
+/* nx_xdb_open_readonly() and nx_xdb_open_readonly_many() take, besides an
+ * index directory, a Xapian stub file listing shards (lines "auto PATH",
+ * "glass PATH", "remote HOST:PORT") and "tcp://HOST:PORT" (HOST may be
+ * [IPV6]): an index served by xapian-tcpsrv. A remote that cannot be
+ * reached gives NEWSDEX_ERR_NETWORK; a malformed tcp:// name
+ * NEWSDEX_ERR_INVALID. Connecting and each exchange time out after: */
+#define NX_XDB_REMOTE_TIMEOUT_MS 10000
+
+/* Opens the index served at host:port read-only; timeout_ms 0 means
+ * NX_XDB_REMOTE_TIMEOUT_MS. */
+newsdex_status nx_xdb_open_remote(const char *host, unsigned port, unsigned timeout_ms,
+                                  nx_xdb **out, nx_error *err);
 
 #ifdef __cplusplus
 }

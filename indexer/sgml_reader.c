@@ -607,7 +607,9 @@ static span residual_text(sgml_state *s, span text)
         tb_put(&s->scratch, text.p + pos, first.start - pos);
         pos = first.end > first.start ? first.end : text.n;
     }
-    return (span){s->scratch.data, s->scratch.len};
+    /* "" when scratch was never grown: arithmetic on NULL is undefined
+     * (found by tests/fuzz/fuzz_sgml_reader.c). */
+    return (span){s->scratch.data ? s->scratch.data : "", s->scratch.len};
 }
 
 /* Title from the first line of untitled text that has any; *rest gets

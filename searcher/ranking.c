@@ -7,18 +7,24 @@
 #include "../engine/stopwords.h"
 #include "../engine/terms.h"
 
+#define WORD_BYTES (NX_TOKEN_MAX_BYTES + 1)
+
 typedef struct word_set {
-    char w[NX_PROXIMITY_MAX_WORDS][NX_TOKEN_MAX_BYTES + 1];
+    char text[NX_PROXIMITY_MAX_WORDS][WORD_BYTES];
+    char stem[NX_PROXIMITY_MAX_WORDS][WORD_BYTES];
     size_t n;
+    int too_many;
     size_t tokens; /* tokens of the word being analyzed */
-    char last[NX_TOKEN_MAX_BYTES + 1];
+    char last[WORD_BYTES], last_stem[WORD_BYTES];
 } word_set;
 
 static int one_token(const nx_token *tok, void *ctx)
 {
     word_set *s = ctx;
-    if (++s->tokens == 1)
+    if (++s->tokens == 1) {
         snprintf(s->last, sizeof s->last, "%s", tok->text);
+        snprintf(s->last_stem, sizeof s->last_stem, "%s", tok->stem);
+    }
     return s->tokens > 1;
 }
 
@@ -28,16 +34,28 @@ static int is_year(const char *w)
            w[2] >= '0' && w[2] <= '9' && w[3] >= '0' && w[3] <= '9';
 }
 
+static int seen(const word_set *s, const char *stem)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (strcmp(s->stem[i], stem) == 0)
+            return 1;
+    return 0;
+}
+
 /* Adds the word of a WORD node when it is one plain, searchable token. */
 static newsdex_status add_word(nx_analyzer *an, const nx_qnode *n, word_set *s, nx_error *err)
 {
     s->tokens = 0;
     newsdex_status st = nx_analyze(an, n->text, strlen(n->text), one_token, s, err);
-    if (st != NEWSDEX_OK || s->tokens != 1 || s->n == NX_PROXIMITY_MAX_WORDS)
+    if (st != NEWSDEX_OK || s->tokens != 1 || is_year(s->last) || seen(s, s->last_stem) ||
+        (!n->forced && nx_is_stopword(s->last, strlen(s->last))))
         return st;
-    if (is_year(s->last) || (!n->forced && nx_is_stopword(s->last, strlen(s->last))))
+    if (s->n == NX_PROXIMITY_MAX_WORDS) {
+        s->too_many = 1;
         return NEWSDEX_OK;
-    memcpy(s->w[s->n++], s->last, sizeof s->last);
+    }
+    memcpy(s->stem[s->n], s->last_stem, WORD_BYTES);
+    memcpy(s->text[s->n++], s->last, WORD_BYTES);
     return NEWSDEX_OK;
 }
 
@@ -55,41 +73,101 @@ static newsdex_status collect_words(nx_analyzer *an, const nx_qnode *root, word_
     return st;
 }
 
-/* NEAR(a, b) over the unprefixed (positional) word forms. */
-static newsdex_status pair_query(const char *a, const char *b, nx_xquery **out, nx_error *err)
+/* ---- The indexed forms of a word: those with the same stem ---- */
+
+typedef struct forms {
+    char v[NX_PROXIMITY_FORMS][WORD_BYTES];
+    size_t n;
+    size_t scanned;
+    const char *stem;
+    nx_analyzer *an;
+    char got[WORD_BYTES];
+} forms;
+
+static int stem_of(const nx_token *tok, void *ctx)
 {
-    nx_xquery *terms[2] = {NULL, NULL};
-    newsdex_status st = nx_xquery_term(a, 1, 0, &terms[0], err);
-    if (st == NEWSDEX_OK)
-        st = nx_xquery_term(b, 1, 0, &terms[1], err);
-    if (st == NEWSDEX_OK)
-        st = getenv("NX_PROX_AND") ? nx_xquery_combine(NX_XQ_AND, terms, 2, 0, out, err) : nx_xquery_combine(NX_XQ_NEAR, terms, 2, (getenv("NX_PROX_GAP") ? atoi(getenv("NX_PROX_GAP")) : NX_PROXIMITY_GAP) + 2, out, err);
-    nx_xquery_free(terms[0]);
-    nx_xquery_free(terms[1]);
-    return st;
+    forms *f = ctx;
+    snprintf(f->got, sizeof f->got, "%s", tok->stem);
+    return 1;
 }
 
-static newsdex_status pairs_query(const word_set *s, nx_xquery **out, nx_error *err)
+static int consider_form(const char *term, size_t len, uint64_t freq, void *ctx)
 {
-    nx_xquery *pairs[NX_PROXIMITY_MAX_WORDS] = {NULL};
-    size_t n = 0;
+    (void)freq;
+    forms *f = ctx;
+    f->got[0] = '\0';
+    if (len < WORD_BYTES && nx_analyze(f->an, term, len, stem_of, f, NULL) == NEWSDEX_OK &&
+        strcmp(f->got, f->stem) == 0)
+        memcpy(f->v[f->n++], term, len + 1);
+    return f->n == NX_PROXIMITY_FORMS || ++f->scanned >= NX_PROXIMITY_SCAN;
+}
+
+/* Stems are mostly a prefix of their words, give or take an ending
+ * (company -> compani): the forms are looked for among the indexed words
+ * sharing the word's first letters with its stem. */
+static void find_forms(nx_xdb *xdb, const char *text, const char *stem, forms *f)
+{
+    size_t k = 0;
+    while (text[k] && text[k] == stem[k])
+        k++;
+    if (k > 4 && stem[k] == '\0')
+        k--; /* happi (happiness) must also find happy */
+    if (k < 3)
+        return;
+    char prefix[WORD_BYTES];
+    memcpy(prefix, text, k);
+    prefix[k] = '\0';
+    nx_xdb_each_term(xdb, prefix, consider_form, f, NULL);
+}
+
+/* The word as OR of its indexed forms (or the word itself). */
+static newsdex_status word_query(nx_xdb *xdb, nx_analyzer *an, const char *text,
+                                 const char *stem, nx_xquery **out, nx_error *err)
+{
+    forms *f = calloc(1, sizeof *f);
+    if (!f)
+        return nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory");
+    f->stem = stem;
+    f->an = an;
+    find_forms(xdb, text, stem, f);
     newsdex_status st = NEWSDEX_OK;
-    for (size_t i = 0; i + 1 < s->n && st == NEWSDEX_OK; i++)
-        if (strcmp(s->w[i], s->w[i + 1]) != 0 && (st = pair_query(s->w[i], s->w[i + 1],
-                                                                  &pairs[n], err)) == NEWSDEX_OK)
-            n++;
-    nx_xquery *any = NULL;
-    if (st == NEWSDEX_OK && n > 0)
-        st = nx_xquery_combine(NX_XQ_OR, pairs, n, 0, &any, err);
-    if (st == NEWSDEX_OK && any)
-        st = nx_xquery_scale(any, getenv("NX_PROX_SCALE") ? atof(getenv("NX_PROX_SCALE")) : NX_PROXIMITY_SCALE, out, err);
-    nx_xquery_free(any);
-    for (size_t i = 0; i < n; i++)
-        nx_xquery_free(pairs[i]);
+    if (f->n <= 1) {
+        st = nx_xquery_term(f->n ? f->v[0] : text, 1, 0, out, err);
+        free(f);
+        return st;
+    }
+    nx_xquery *parts[NX_PROXIMITY_FORMS] = {NULL};
+    size_t k = 0;
+    for (; k < f->n && st == NEWSDEX_OK; k++)
+        st = nx_xquery_term(f->v[k], 1, 0, &parts[k], err);
+    if (st == NEWSDEX_OK)
+        st = nx_xquery_combine(NX_XQ_OR, parts, f->n, 0, out, err);
+    for (size_t i = 0; i < k; i++)
+        nx_xquery_free(parts[i]);
+    free(f);
     return st;
 }
 
-newsdex_status nx_rank_proximity(nx_analyzer *analyzer, const nx_query_tree *tree,
+/* NEAR of every word (any form), within 2n + 4 positions, scaled. */
+static newsdex_status near_query(nx_xdb *xdb, nx_analyzer *an, const word_set *s,
+                                 nx_xquery **out, nx_error *err)
+{
+    nx_xquery *parts[NX_PROXIMITY_MAX_WORDS] = {NULL}, *near = NULL;
+    newsdex_status st = NEWSDEX_OK;
+    size_t k = 0;
+    for (; k < s->n && st == NEWSDEX_OK; k++)
+        st = word_query(xdb, an, s->text[k], s->stem[k], &parts[k], err);
+    if (st == NEWSDEX_OK)
+        st = nx_xquery_combine(NX_XQ_NEAR, parts, s->n, (uint32_t)(2 * s->n + 4), &near, err);
+    if (st == NEWSDEX_OK)
+        st = nx_xquery_scale(near, NX_PROXIMITY_SCALE, out, err);
+    nx_xquery_free(near);
+    for (size_t i = 0; i < k; i++)
+        nx_xquery_free(parts[i]);
+    return st;
+}
+
+newsdex_status nx_rank_proximity(nx_xdb *xdb, nx_analyzer *analyzer, const nx_query_tree *tree,
                                  nx_xquery **out, nx_error *err)
 {
     *out = NULL;
@@ -97,8 +175,8 @@ newsdex_status nx_rank_proximity(nx_analyzer *analyzer, const nx_query_tree *tre
     if (!s)
         return nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory");
     newsdex_status st = tree->root ? collect_words(analyzer, tree->root, s, err) : NEWSDEX_OK;
-    if (st == NEWSDEX_OK && s->n >= 2 && !getenv("NX_PROX_OFF"))
-        st = pairs_query(s, out, err);
+    if (st == NEWSDEX_OK && s->n >= 2 && !s->too_many)
+        st = near_query(xdb, analyzer, s, out, err);
     free(s);
     return st;
 }

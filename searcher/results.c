@@ -6,7 +6,7 @@
 
 #include "search_internal.h"
 #include "snippet.h"
-#include "../engine/stored_doc.h"
+#include "hit_decode.h"
 
 static char *copy_str(const char *s)
 {
@@ -40,8 +40,8 @@ static newsdex_status make_hit(newsdex_db *db, const newsdex_search_options *o,
                                const nx_search_plan *plan, const char *data, size_t len,
                                newsdex_hit *hit)
 {
-    nx_stored_doc doc;
-    newsdex_status st = nx_stored_decode(data, len, &doc, &db->err);
+    nx_hit_fields doc;
+    newsdex_status st = nx_hit_decode(data, len, &doc, &db->err);
     if (st != NEWSDEX_OK)
         return st;
     nx_snippet snip = {0};
@@ -60,7 +60,7 @@ static newsdex_status make_hit(newsdex_db *db, const newsdex_search_options *o,
     hit->source = copy_str(doc.source);
     hit->url = copy_str(doc.url);
     take_snippet(hit, &snip);
-    nx_stored_doc_free(&doc);
+    nx_hit_fields_free(&doc);
     if (st == NEWSDEX_OK && (!hit->id || !hit->title || !hit->date || !hit->source ||
                              !hit->url || !hit->snippet))
         st = nx_error_set(&db->err, NEWSDEX_ERR_NOMEM, "out of memory");

@@ -1,6 +1,7 @@
-/* The search pipeline after parsing: rank (BM25 + proximity boost, sorted
- * by relevance, date or recency), fall back to any word when nothing has
- * them all, count facets over every match, and make the hits. */
+/* The search pipeline after parsing: rank (BM25, sorted by relevance, date
+ * or recency, then the proximity boost reorders the top in blocks of
+ * NX_RERANK_BLOCK), fall back to any word when nothing has them all, count
+ * facets over every match, and make the hits. */
 #include <math.h>
 #include <stdlib.h>
 
@@ -57,18 +58,6 @@ static nx_xsort sort_of(int sort)
                                          : NX_XSORT_RELEVANCE;
 }
 
-/* q, boosted when there is a boost, ranked as params say. */
-static newsdex_status rank(newsdex_db *db, const nx_xquery *q, const nx_xquery *boost,
-                           const nx_xsearch_params *params, nx_xresults **m)
-{
-    nx_xquery *boosted = NULL;
-    newsdex_status st = boost ? nx_rank_boost(q, boost, &boosted, &db->err) : NEWSDEX_OK;
-    if (st == NEWSDEX_OK)
-        st = nx_xdb_search_ranked(db->xdb, boosted ? boosted : q, params, m, &db->err);
-    nx_xquery_free(boosted);
-    return st;
-}
-
 newsdex_status nx_search_run(newsdex_db *db, const newsdex_search_options *o,
                              const nx_search_plan *plan, newsdex_results **out)
 {
@@ -79,18 +68,19 @@ newsdex_status nx_search_run(newsdex_db *db, const newsdex_search_options *o,
         .offset = o->offset, .limit = o->limit, .sort = sort_of(o->sort),
         .date_slot = NX_SLOT_DATE, .half_life_days = o->half_life_days,
         .recency_share = NX_RECENCY_SHARE, .collapse_slot = o->collapse ? NX_SLOT_COLLAPSE : -1,
-        .counts = counts, .n_counts = plan_counts(o, counts, dims)};
+        .counts = counts, .n_counts = plan_counts(o, counts, dims),
+        .boost = plan->boost, .rerank_block = NX_RERANK_BLOCK};
     newsdex_results *r = calloc(1, sizeof *r);
     if (!r)
         return nx_error_set(&db->err, NEWSDEX_ERR_NOMEM, "out of memory");
     nx_xresults *m = NULL;
-    newsdex_status st = rank(db, plan->query, plan->boost, &params, &m);
+    newsdex_status st = nx_xdb_search_ranked(db->xdb, plan->query, &params, &m, &db->err);
     if (st == NEWSDEX_OK && plan->relaxed && nx_xresults_estimate(m) == 0 &&
         nx_xresults_count(m) == 0) {
         nx_xresults_free(m);
         m = NULL;
         r->relaxed = 1;
-        st = rank(db, plan->relaxed, plan->boost, &params, &m);
+        st = nx_xdb_search_ranked(db->xdb, plan->relaxed, &params, &m, &db->err);
     }
     if (st == NEWSDEX_OK)
         st = nx_results_fill(db, o, plan, m, dims, r);

@@ -248,7 +248,8 @@ static void usage(FILE *out)
 {
     fputs("usage: newsdex.cgi                      (run by a web server: CGI or FastCGI)\n"
           "       newsdex.cgi --listen ADDRESS     (FastCGI on host:port or a socket path)\n"
-          "       newsdex.cgi NAME=VALUE...        (one request from the arguments)\n"
+          "       newsdex.cgi NAME=VALUE...        (one request: the arguments joined with &,\n"
+          "                                         percent-encoded as in a URL)\n"
           "Parameters: q, page or offset, limit (1-100), sort (relevance|date|recent),\n"
           "from, to (YYYY[-MM[-DD]]), facets (source,topic,year|all|none), format (html|json).\n"
           "The index: $NEWSDEX_DB, else `db = DIR` in newsdex.cgi.conf beside the program.\n",

@@ -96,6 +96,20 @@ int cgi_utf8_valid(const char *s, size_t len)
     return 1;
 }
 
+void cgi_utf8_sanitize(char *s)
+{
+    size_t len = strlen(s);
+    for (size_t i = 0; i < len;) {
+        unsigned min;
+        int n = utf8_lead((unsigned char)s[i], &min);
+        if (n > 0 && (size_t)n <= len - i && cgi_utf8_valid(s + i, (size_t)n)) {
+            i += (size_t)n;
+            continue;
+        }
+        s[i++] = '?';
+    }
+}
+
 /* ---- One parameter at a time ---- */
 
 static int set_q(cgi_params *p, const char *v, size_t n, cgi_param_error *err)

@@ -62,6 +62,9 @@ long cgi_percent_decode(const char *src, size_t len, char *dst, size_t cap);
 /* Non-zero if s[0..len) is valid UTF-8 (shortest forms, no surrogates). */
 int cgi_utf8_valid(const char *s, size_t len);
 
+/* Replaces each byte of s that is not part of valid UTF-8 with '?'. */
+void cgi_utf8_sanitize(char *s);
+
 /* Name of a sort order / facet bit, as the parameter spells it. */
 const char *cgi_sort_name(cgi_sort sort);
 

@@ -38,6 +38,11 @@ is "$(body_json 'exists $j->{facets} ? join(",", sort keys %{$j->{facets}}) : "n
     "$(json "$TMP/cli-facets.json" 'exists $j->{facets} ? join(",", sort keys %{$j->{facets}}) : "none"')" \
     "json facets=all: the facets of search --json --facets"
 
+cgi q=layoffs format=json facets=year,source
+is "$(body_json 'join ",", sort keys %{$j->{facets}}')" "source,year" "json facets=year,source: just those"
+cgi q=layoffs format=json facets=none
+is "$(body_json 'exists $j->{facets} ? "facets" : "none"')" "none" "json facets=none: no facets"
+
 cgi q=layoffs format=json limit=3 offset=2
 is "$(body_json 'scalar @{$j->{results}}') $(body_json '$j->{offset}')" "3 2" "json: limit and offset"
 

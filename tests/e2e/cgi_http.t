@@ -115,4 +115,18 @@ is "$STATUS/$(header Retry-After)" "503/30" "CGI: index gone: 503 with Retry-Aft
 mv "$TMP/db.away" "$DB"
 is "$(hits wobbegong)$(hits wobbegong)" "11" "FastCGI: the index back in place is served again"
 
+# ---- The time limit, under both ---------------------------------------------------------
+# A copy of the program whose newsdex.cgi.conf sets a limit no search can meet.
+stop_lighttpd
+mkdir -p "$TMP/slow"
+cp "$NEWSDEX_CGI" "$TMP/slow/newsdex.cgi"
+printf 'time_limit = 0.000001\nretry_after = 9\n' > "$TMP/slow/newsdex.cgi.conf"
+NEWSDEX_CGI=$TMP/slow/newsdex.cgi start_lighttpd
+for path in /search /search /search.cgi; do
+    http_get "$BASE$path?q=layoffs&format=json"
+    is "$STATUS/$(header Retry-After)/$(body_json '$j->{error}')" \
+        "503/9/the search went over the time limit" "$path over the time limit: 503 with Retry-After"
+done
+like "$(cat "$LIGHTTPD_STATE/error.log")" 'child exited' "FastCGI: the process over the limit exited"
+
 done_testing

@@ -55,6 +55,25 @@ _cleanup() {
 trap _cleanup EXIT
 trap 'exit 130' INT TERM
 
+# ---- NEWSDEX_WRAPPER (make check-valgrind) ----------------------------
+# When set (e.g. "valgrind --error-exitcode=99 ..."), every "$NEWSDEX" runs
+# as `$NEWSDEX_WRAPPER /path/to/newsdex ARGS...`. $NEWSDEX then names a
+# script in $TMP/bin, beside links to everything else in the build
+# directory, so tests that look next to $NEWSDEX (libnewsdex.*,
+# newsdex.cgi) still find it. $NEWSDEX_REAL is the binary itself.
+NEWSDEX_REAL=$NEWSDEX
+if [ -n "${NEWSDEX_WRAPPER:-}" ]; then
+    mkdir -p "$TMP/bin"
+    for _f in "$(dirname "$NEWSDEX_REAL")"/*; do
+        [ "$_f" = "$NEWSDEX_REAL" ] || ln -s "$_f" "$TMP/bin/"
+    done
+    printf '#!/bin/sh\nexec %s %s "$@"\n' "$NEWSDEX_WRAPPER" "$(printf '%q' "$NEWSDEX_REAL")" \
+        >"$TMP/bin/$(basename "$NEWSDEX_REAL")"
+    chmod +x "$TMP/bin/$(basename "$NEWSDEX_REAL")"
+    NEWSDEX="$TMP/bin/$(basename "$NEWSDEX_REAL")"
+fi
+# ---- end NEWSDEX_WRAPPER ------------------------------------------------
+
 plan() {
     _tap_planned=$1
     echo "1..$1"

@@ -2,7 +2,8 @@
  * (searcher/cgi/cgi_params.c): any query string is either accepted with
  * every value inside its limits, or refused naming a parameter; never a
  * crash, an overflow, a hang or undefined behaviour. Also checks that
- * percent-decoding inverts percent-encoding.
+ * percent-decoding inverts percent-encoding and that cgi_utf8_sanitize()
+ * always leaves valid UTF-8.
  *
  * Build and run (clang from Debian's clang-14 package), from the repo root:
  *
@@ -76,6 +77,20 @@ static void check_roundtrip(const uint8_t *data, size_t size)
     CHECK(memcmp(dec, data, size) == 0);
 }
 
+/* Sanitizing leaves valid UTF-8 of the same length. */
+static void check_sanitize(const uint8_t *data, size_t size)
+{
+    char text[1025];
+    size_t n = 0;
+    for (size_t i = 0; i < size && n < sizeof text - 1; i++)
+        if (data[i])
+            text[n++] = (char)data[i];
+    text[n] = '\0';
+    cgi_utf8_sanitize(text);
+    CHECK(strlen(text) == n);
+    CHECK(cgi_utf8_valid(text, n));
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     cgi_params p;
@@ -93,5 +108,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     free(copy);
     check_roundtrip(data, size);
+    check_sanitize(data, size);
     return 0;
 }

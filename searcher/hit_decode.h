@@ -1,0 +1,29 @@
+/* Reading the fields a hit shows from a stored article, fast. The stored
+ * form (engine/stored_doc.c) is a zlib-compressed JSON object written by
+ * jansson; a general JSON parser spent more time on it than Xapian spent
+ * finding the article. This reads that form with one in-place pass and
+ * no allocation besides the decompressed text. Anything it does not
+ * expect (another format byte, unusual JSON) goes to nx_stored_decode(),
+ * so it is never less correct, only faster. */
+#ifndef NX_HIT_DECODE_H
+#define NX_HIT_DECODE_H
+
+#include <stddef.h>
+
+#include "../engine/stored_doc.h"
+
+typedef struct nx_hit_fields {
+    const char *id, *title, *body, *date, *source, *url; /* never NULL ("" if absent) */
+    char *text;         /* the decompressed JSON, unescaped in place (fast path) */
+    nx_stored_doc doc;  /* the slow path's document */
+} nx_hit_fields;
+
+newsdex_status nx_hit_decode(const char *data, size_t len, nx_hit_fields *f, nx_error *err);
+void nx_hit_fields_free(nx_hit_fields *f);
+
+/* Exposed for the unit tests: parses the JSON object text[0..len) (NUL
+ * at text[len]) in place into f's fields; 0, or -1 if it is not the
+ * expected shape (then f's fields are unspecified). */
+int nx_hit_parse_json(char *text, size_t len, nx_hit_fields *f);
+
+#endif
