@@ -62,7 +62,7 @@ deps:
 # Unit tests speak TAP through cmocka; end-to-end tests are TAP shell scripts.
 test: deps
 	$(MAKE) all
-	$(MAKE) unit e2e
+	$(MAKE) -k unit e2e
 
 unit: $(UNIT_BIN)
 	CMOCKA_MESSAGE_OUTPUT=TAP prove --exec '' $(UNIT_BIN)
