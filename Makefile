@@ -72,6 +72,7 @@ e2e: $(NEWSDEX)
 
 check-asan: deps
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	    $(MAKE) BUILD=build-asan SANITIZE=1 OPT='-O1 -g' all unit e2e
 
 demo: deps

@@ -84,6 +84,49 @@ static newsdex_status set_collapse_key(nx_analyzer *analyzer, const newsdex_arti
     return nx_xdoc_set_value(doc, NX_SLOT_COLLAPSE, key, strlen(key), err);
 }
 
+static size_t field_len(const char *s)
+{
+    return s ? strlen(s) : 0;
+}
+
+static char *put_field(char *p, const char *s, size_t n)
+{
+    if (n)
+        memcpy(p, s, n);
+    p[n] = '\0';
+    return p + n + 1;
+}
+
+/* The hit record (see NX_SLOT_HIT). */
+static newsdex_status set_hit_record(const newsdex_article *a, int has_date, int64_t when,
+                                     nx_xdoc *doc, nx_error *err)
+{
+    char day[11] = "";
+    if (has_date)
+        nx_date_format_day(when, day);
+    size_t body = field_len(a->body);
+    if (body > NX_HIT_BODY_MAX) {
+        body = NX_HIT_BODY_MAX;
+        while (body > 0 && ((unsigned char)a->body[body] & 0xC0) == 0x80)
+            body--;
+    }
+    size_t n[6] = {field_len(a->id), field_len(a->title), strlen(day), field_len(a->source),
+                   field_len(a->url), body};
+    const char *f[6] = {a->id, a->title, day, a->source, a->url, a->body};
+    size_t total = 1;
+    for (int i = 0; i < 6; i++)
+        total += n[i] + 1;
+    char *rec = malloc(total), *p = rec;
+    if (!rec)
+        return nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory");
+    *p++ = NX_HIT_RECORD_FORMAT;
+    for (int i = 0; i < 6; i++)
+        p = put_field(p, f[i], n[i]);
+    newsdex_status st = nx_xdoc_set_value(doc, NX_SLOT_HIT, rec, total, err);
+    free(rec);
+    return st;
+}
+
 newsdex_status nx_doc_values_add(nx_analyzer *analyzer, const newsdex_article *a, int has_date,
                                  int64_t when, nx_xdoc *doc, nx_error *err)
 {
@@ -93,5 +136,7 @@ newsdex_status nx_doc_values_add(nx_analyzer *analyzer, const newsdex_article *a
         st = set_topics(a, doc, err);
     if (st == NEWSDEX_OK && has_date)
         st = set_collapse_key(analyzer, a, when, doc, err);
+    if (st == NEWSDEX_OK)
+        st = set_hit_record(a, has_date, when, doc, err);
     return st;
 }

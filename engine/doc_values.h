@@ -9,11 +9,19 @@
 #include "newsdex.h"
 #include "xapian_wrapper.h"
 
+/* NX_SLOT_HIT holds what a search shows for a hit, so that it need not
+ * decompress and parse the stored article: id, title, date (YYYY-MM-DD or
+ * ""), source, url and body, each followed by a NUL byte, after the format
+ * byte NX_HIT_RECORD_FORMAT. The body is cut at NX_HIT_BODY_MAX bytes (at a
+ * character boundary): snippets only look that far. */
+#define NX_HIT_RECORD_FORMAT 'h'
+#define NX_HIT_BODY_MAX (256 * 1024)
+
 /* Longest collapse key kept, in bytes. */
 #define NX_COLLAPSE_KEY_MAX 200
 
-/* Sets NX_SLOT_SOURCE, NX_SLOT_TOPICS and NX_SLOT_COLLAPSE on doc (each only
- * when the article has something to put there). when: the article's time
+/* Sets NX_SLOT_SOURCE, NX_SLOT_TOPICS, NX_SLOT_COLLAPSE (each only when the
+ * article has something to put there) and NX_SLOT_HIT on doc. when: the article's time
  * (UTC seconds), used when has_date. */
 newsdex_status nx_doc_values_add(nx_analyzer *analyzer, const newsdex_article *article,
                                  int has_date, int64_t when, nx_xdoc *doc, nx_error *err);

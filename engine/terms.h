@@ -24,6 +24,7 @@
 #define NX_SLOT_SOURCE   10  /* the source as written */
 #define NX_SLOT_TOPICS   11  /* the topics as written, each followed by a NUL byte */
 #define NX_SLOT_COLLAPSE 12  /* "YYYYMMDD normalised title": near-duplicate key */
+#define NX_SLOT_HIT      13  /* what a hit shows, uncompressed (engine/doc_values.h) */
 #define NX_LIST_TOPICS   "topics"  /* the list field whose values are facet topics */
 /* ---- End of the results section ---- */
 

@@ -557,6 +557,7 @@ struct nx_xresults {
     std::vector<double> weights;
     std::vector<std::string> data;
     std::vector<uint32_t> collapsed;
+    std::vector<char> is_record;
     std::vector<std::vector<std::pair<std::string, uint64_t>>> counted;
 };
 
@@ -671,16 +672,6 @@ class CountSpy : public Xapian::MatchSpy {
     }
 };
 
-void set_order(Xapian::Enquire &enquire, const nx_xsearch_params *p)
-{
-    if (p->sort == NX_XSORT_DATE)
-        enquire.set_sort_by_value_then_relevance(p->date_slot, true);
-    else
-        enquire.set_sort_by_relevance_then_value(p->date_slot, true);
-    if (p->collapse_slot >= 0)
-        enquire.set_collapse_key(static_cast<Xapian::valueno>(p->collapse_slot));
-}
-
 // q with the recency boost; its scale is a share of q's best score.
 Xapian::Query with_recency(Xapian::Database &db, const Xapian::Query &q,
                            const nx_xsearch_params *p, Xapian::PostingSource **source)
@@ -769,29 +760,58 @@ struct Ranked {
     Xapian::docid did;
     double weight;
     uint32_t collapsed;
+    std::string record; // the record_slot value, once read
 };
 
-// Adds the boost's weight to each ranked document, then reorders each block
-// by the sum (a stable sort: ties keep the first stage's order).
-void rerank(Xapian::Database &db, const Xapian::Query &boost, std::vector<Ranked> &ranked,
-            size_t block)
+// The documents to weigh in the second stage, as a query that matches them
+// and nothing else: their unique id terms, read from their records (this
+// works with remote shards too), or else a docid list (local shards only).
+Xapian::Query only_these(Xapian::Database &db, std::vector<Ranked> &ranked,
+                         const nx_xsearch_params *p, std::unique_ptr<DocidSource> &source)
 {
+    std::vector<Xapian::Query> terms;
+    for (Ranked &r : ranked) {
+        if (r.record.empty() && p->record_slot >= 0)
+            r.record = db.get_document(r.did).get_value(static_cast<Xapian::valueno>(p->record_slot));
+        size_t end = r.record.find('\0');
+        if (!p->id_prefix || r.record.size() < 2 || end == std::string::npos)
+            break;
+        terms.emplace_back(p->id_prefix + r.record.substr(1, end - 1));
+    }
+    if (terms.size() == ranked.size())
+        return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
     std::vector<Xapian::docid> ids;
     for (const Ranked &r : ranked)
         ids.push_back(r.did);
-    DocidSource only(ids, shard_uuids(db));
-    Xapian::Enquire enquire(db);
-    enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, boost, Xapian::Query(&only)));
-    enquire.set_weighting_scheme(bm25());
-    Xapian::MSet m = enquire.get_mset(0, static_cast<Xapian::doccount>(ids.size()));
+    source.reset(new DocidSource(ids, shard_uuids(db)));
+    return Xapian::Query(source.get());
+}
+
+// Adds the boost's weight to each ranked document, then reorders each block
+// by the sum (a stable sort: ties keep the first stage's order). Where the
+// boost cannot run (remote shards, records missing) the order stays.
+void rerank(Xapian::Database &db, const Xapian::Query &boost, std::vector<Ranked> &ranked,
+            const nx_xsearch_params *p)
+{
+    std::unique_ptr<DocidSource> source;
     std::map<Xapian::docid, double> extra;
-    for (Xapian::MSetIterator it = m.begin(); it != m.end(); ++it)
-        extra[*it] = it.get_weight();
+    try {
+        Xapian::Enquire enquire(db);
+        Xapian::Query only = only_these(db, ranked, p, source);
+        enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, boost, only));
+        enquire.set_weighting_scheme(bm25());
+        Xapian::MSet m = enquire.get_mset(0, static_cast<Xapian::doccount>(ranked.size()));
+        for (Xapian::MSetIterator it = m.begin(); it != m.end(); ++it)
+            extra[*it] = it.get_weight();
+    } catch (const Xapian::UnimplementedError &) {
+        return;
+    }
     for (Ranked &r : ranked) {
         auto e = extra.find(r.did);
         if (e != extra.end())
             r.weight += e->second;
     }
+    size_t block = p->rerank_block;
     for (size_t from = 0; from < ranked.size(); from += block)
         std::stable_sort(ranked.begin() + static_cast<long>(from),
                          ranked.begin() + static_cast<long>(std::min(from + block, ranked.size())),
@@ -811,29 +831,115 @@ void fetch_window(const nx_xsearch_params *p, bool reranking, Xapian::doccount *
     *count = static_cast<Xapian::doccount>((end + block - 1) / block * block - *first);
 }
 
-void read_results(Xapian::Database &db, const Xapian::MSet &mset, const std::vector<Ranked> &ranked,
-                  size_t skip, uint32_t limit, const CountSpy *spy, nx_xresults *r)
-{
-    r->estimate = mset.get_matches_estimated();
-    for (size_t i = skip; i < ranked.size() && i - skip < limit; i++) {
-        r->weights.push_back(ranked[i].weight);
-        r->data.push_back(db.get_document(ranked[i].did).get_data());
-        r->collapsed.push_back(ranked[i].collapsed);
-    }
-    if (!spy)
-        return;
-    for (const auto &dim : spy->counts)
-        r->counted.emplace_back(dim.begin(), dim.end());
-}
-
 std::vector<Ranked> ranked_of(const Xapian::MSet &mset)
 {
     std::vector<Ranked> out;
     for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
         Xapian::doccount c = it.get_collapse_count();
-        out.push_back({*it, it.get_weight(), c > UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(c)});
+        out.push_back({*it, it.get_weight(), c > UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(c),
+                       std::string()});
     }
     return out;
+}
+
+// What the first stage found: the ranked documents of the window asked
+// for, the estimate and the exact counts.
+struct Stage {
+    std::vector<Ranked> ranked;
+    Xapian::doccount estimate = 0;
+    std::vector<std::vector<std::pair<std::string, uint64_t>>> counted;
+};
+
+void setup(Xapian::Enquire &enquire, const Xapian::Query &query, const nx_xsearch_params *p,
+           bool exact_ties)
+{
+    enquire.set_query(query);
+    enquire.set_weighting_scheme(bm25());
+    if (p->sort == NX_XSORT_DATE)
+        enquire.set_sort_by_value_then_relevance(p->date_slot, true);
+    else if (exact_ties)
+        enquire.set_sort_by_relevance_then_value(p->date_slot, true);
+    if (p->collapse_slot >= 0)
+        enquire.set_collapse_key(static_cast<Xapian::valueno>(p->collapse_slot));
+}
+
+// Equal scores, newest first (as Xapian's relevance-then-value order does,
+// undated last); Xapian's own order for ties is by docid.
+void sort_ties_by_date(Xapian::Database &db, std::vector<Ranked> &ranked, Xapian::valueno slot)
+{
+    for (size_t from = 0; from < ranked.size();) {
+        size_t to = from + 1;
+        while (to < ranked.size() && ranked[to].weight == ranked[from].weight)
+            to++;
+        if (to - from > 1) {
+            std::vector<std::pair<std::string, Ranked>> tied;
+            for (size_t i = from; i < to; i++)
+                tied.emplace_back(db.get_document(ranked[i].did).get_value(slot), ranked[i]);
+            std::stable_sort(tied.begin(), tied.end(),
+                             [](const auto &a, const auto &b) { return a.first > b.first; });
+            for (size_t i = from; i < to; i++)
+                ranked[i] = tied[i - from].second;
+        }
+        from = to;
+    }
+}
+
+// Ranks [first, first + count). Sorting by relevance then date in Xapian
+// reads a value for every candidate, which cost a tenth of the search: the
+// cheap way sorts by relevance, fetches one more document on each side and
+// orders ties by date itself. It returns false when a tie crosses the
+// window's edge (the cheap way cannot know the order there): then the caller
+// asks again with exact_ties.
+bool fetch(Xapian::Database &db, const Xapian::Query &query, const nx_xsearch_params *p,
+           Xapian::doccount first, Xapian::doccount count, bool exact_ties, Stage &out)
+{
+    Xapian::Enquire enquire(db);
+    setup(enquire, query, p, exact_ties);
+    std::unique_ptr<CountSpy> spy;
+    Xapian::doccount check = 0;
+    if (p->n_counts > 0) {
+        spy.reset(new CountSpy(p->counts, p->n_counts));
+        enquire.add_matchspy(spy.get());
+        check = db.get_doccount(); // every match is seen: exact counts
+    }
+    bool cheap = !exact_ties && p->sort != NX_XSORT_DATE && count > 0;
+    Xapian::doccount head = cheap && first > 0 ? 1 : 0;
+    Xapian::MSet mset = enquire.get_mset(first - head, count + (cheap ? head + 1 : 0), check);
+    out.estimate = mset.get_matches_estimated();
+    out.ranked = ranked_of(mset);
+    enquire.clear_matchspies();
+    if (cheap) {
+        std::vector<Ranked> &r = out.ranked;
+        if ((head && r.size() > head && r[0].weight == r[head].weight) ||
+            (r.size() > head + count && r[head + count - 1].weight == r[head + count].weight))
+            return false;
+        r.erase(r.begin(), r.begin() + static_cast<long>(std::min<size_t>(head, r.size())));
+        if (r.size() > count)
+            r.resize(count);
+        sort_ties_by_date(db, r, p->date_slot);
+    }
+    if (spy)
+        for (const auto &dim : spy->counts)
+            out.counted.emplace_back(dim.begin(), dim.end());
+    return true;
+}
+
+void read_results(Xapian::Database &db, Stage &stage, size_t skip, uint32_t limit,
+                  int record_slot, nx_xresults *r)
+{
+    std::vector<Ranked> &ranked = stage.ranked;
+    r->estimate = stage.estimate;
+    for (size_t i = skip; i < ranked.size() && i - skip < limit; i++) {
+        Xapian::Document doc = db.get_document(ranked[i].did);
+        std::string record = ranked[i].record;
+        if (record.empty() && record_slot >= 0)
+            record = doc.get_value(static_cast<Xapian::valueno>(record_slot));
+        r->weights.push_back(ranked[i].weight);
+        r->is_record.push_back(!record.empty());
+        r->data.push_back(record.empty() ? doc.get_data() : std::move(record));
+        r->collapsed.push_back(ranked[i].collapsed);
+    }
+    r->counted = std::move(stage.counted);
 }
 
 nx_xresults *run_ranked(Xapian::Database &db, const Xapian::Query &q, const nx_xsearch_params *p)
@@ -845,39 +951,36 @@ nx_xresults *run_ranked(Xapian::Database &db, const Xapian::Query &q, const nx_x
         query = with_recency(db, q, p, &source);
         owned.reset(source);
     }
-    Xapian::Enquire enquire(db);
-    enquire.set_query(query);
-    enquire.set_weighting_scheme(bm25());
-    set_order(enquire, p);
-    std::unique_ptr<CountSpy> spy;
-    Xapian::doccount check = 0, first, count;
-    if (p->n_counts > 0) {
-        spy.reset(new CountSpy(p->counts, p->n_counts));
-        enquire.add_matchspy(spy.get());
-        check = db.get_doccount(); // every match is seen: exact counts
-    }
     bool reranking = p->boost && p->rerank_block > 0 && p->sort != NX_XSORT_DATE;
+    Xapian::doccount first, count;
     fetch_window(p, reranking, &first, &count);
-    Xapian::MSet mset = enquire.get_mset(first, count, check);
-    std::vector<Ranked> ranked = ranked_of(mset);
-    if (reranking && !ranked.empty())
-        rerank(db, p->boost->query, ranked, p->rerank_block);
+    Stage stage;
+    if (!fetch(db, query, p, first, count, false, stage))
+        fetch(db, query, p, first, count, true, stage);
+    if (reranking && !stage.ranked.empty())
+        rerank(db, p->boost->query, stage.ranked, p);
     std::unique_ptr<nx_xresults> r(new nx_xresults);
-    read_results(db, mset, ranked, p->offset - first, p->limit, spy.get(), r.get());
-    enquire.clear_matchspies();
+    read_results(db, stage, p->offset - first, p->limit, p->record_slot, r.get());
     return r.release();
 }
 
 class PrefixDecider : public Xapian::ExpandDecider {
     std::string prefix, avoid;
+    nx_xterm_keep_fn keep;
+    void *ctx;
 
   public:
-    PrefixDecider(const char *p, const char *a) : prefix(p ? p : ""), avoid(a ? a : "") {}
+    PrefixDecider(const char *p, const char *a, nx_xterm_keep_fn k, void *c)
+        : prefix(p ? p : ""), avoid(a ? a : ""), keep(k), ctx(c)
+    {
+    }
     bool operator()(const std::string &term) const override
     {
         if (term.compare(0, prefix.size(), prefix) != 0)
             return false;
-        return avoid.empty() || term.compare(0, avoid.size(), avoid) != 0;
+        if (!avoid.empty() && term.compare(0, avoid.size(), avoid) == 0)
+            return false;
+        return !keep || keep(term.c_str(), term.size(), ctx);
     }
 };
 
@@ -908,6 +1011,14 @@ extern "C" newsdex_status nx_xdb_search_ranked(nx_xdb *db, const nx_xquery *q,
                 if (attempt >= 5)
                     throw;
                 db->db().reopen();
+            } catch (const Xapian::UnimplementedError &e) {
+                // Remote shards run only Xapian's own posting sources and
+                // match spies, not the recency boost or the facet counter.
+                if (p->sort != NX_XSORT_RECENT && p->n_counts == 0)
+                    throw;
+                throw Xapian::InvalidArgumentError(
+                    "sorting by recency, facets and histograms cannot run on remote shards (" +
+                    e.get_msg() + ")");
             }
         }
     });
@@ -924,11 +1035,12 @@ extern "C" uint64_t nx_xresults_estimate(const nx_xresults *r)
 }
 
 extern "C" void nx_xresults_get(const nx_xresults *r, size_t i, double *weight, const char **data,
-                                size_t *len, uint32_t *collapsed)
+                                size_t *len, int *is_record, uint32_t *collapsed)
 {
     *weight = r->weights[i];
     *data = r->data[i].data();
     *len = r->data[i].size();
+    *is_record = r->is_record[i];
     *collapsed = r->collapsed[i];
 }
 
@@ -953,6 +1065,7 @@ extern "C" void nx_xresults_free(nx_xresults *r)
 
 extern "C" newsdex_status nx_xdb_describing_terms(nx_xdb *db, const char *unique_term,
                                                   const char *prefix, const char *avoid,
+                                                  nx_xterm_keep_fn keep, void *ctx,
                                                   size_t max_terms, char ***terms, size_t *n,
                                                   int *found, nx_error *err)
 {
@@ -968,7 +1081,7 @@ extern "C" newsdex_status nx_xdb_describing_terms(nx_xdb *db, const char *unique
         Xapian::RSet rset;
         rset.add_document(*it);
         Xapian::Enquire enquire(d);
-        PrefixDecider decider(prefix, avoid);
+        PrefixDecider decider(prefix, avoid, keep, ctx);
         Xapian::ESet eset = enquire.get_eset(static_cast<Xapian::termcount>(max_terms), rset,
                                              &decider);
         char **list = static_cast<char **>(std::calloc(eset.size() + 1, sizeof *list));

@@ -186,6 +186,13 @@ typedef struct nx_xsearch_params {
     uint32_t rerank_block;    /* the boost reorders the matches in blocks of this many
                                  (ranks 1..block, block+1..2 block, ...) by score plus
                                  boost, so pages stay consistent; 0 = no boost */
+    int record_slot;          /* >= 0: a hit's data is this value when the document
+                                 has it (nx_xresults_get says which), else its data.
+                                 Such a value is a format byte, then the document's
+                                 unique id and a NUL byte (then anything) */
+    const char *id_prefix;    /* the prefix of unique id terms: with records, the boost
+                                 stage finds the top documents by id_prefix + id, which
+                                 also works with remote shards */
 } nx_xsearch_params;
 
 typedef struct nx_xresults nx_xresults;
@@ -198,10 +205,11 @@ newsdex_status nx_xdb_search_ranked(nx_xdb *db, const nx_xquery *q, const nx_xse
                                     nx_xresults **out, nx_error *err);
 size_t nx_xresults_count(const nx_xresults *r);
 uint64_t nx_xresults_estimate(const nx_xresults *r);
-/* Hit i: weight, stored data (valid until freed), the number of other
- * matches folded into it when collapsing. */
+/* Hit i: weight, stored data or the record_slot value (*is_record says
+ * which; valid until freed), the number of other matches folded into it
+ * when collapsing. */
 void nx_xresults_get(const nx_xresults *r, size_t i, double *weight, const char **data,
-                     size_t *len, uint32_t *collapsed);
+                     size_t *len, int *is_record, uint32_t *collapsed);
 /* Counted dimension d (in the order of p->counts): n distinct values in
  * byte order; value i (not NUL-terminated) and its count. */
 size_t nx_xresults_values(const nx_xresults *r, size_t d);
@@ -211,12 +219,15 @@ void nx_xresults_free(nx_xresults *r);
 
 /* The terms that best tell the document indexed by unique_term from the
  * rest (Xapian's expand set over it): at most max_terms terms starting with
- * prefix but not with avoid (may be NULL), best first. *found is 0 when no
- * document has unique_term. *terms is an array of *n malloc'd strings; free
- * it with nx_xterms_free. */
+ * prefix but not with avoid (may be NULL) and for which keep (may be NULL)
+ * returns non-zero, best first. *found is 0 when no document has
+ * unique_term. *terms is an array of *n malloc'd strings; free it with
+ * nx_xterms_free. */
+typedef int (*nx_xterm_keep_fn)(const char *term, size_t len, void *ctx);
 newsdex_status nx_xdb_describing_terms(nx_xdb *db, const char *unique_term, const char *prefix,
-                                       const char *avoid, size_t max_terms, char ***terms,
-                                       size_t *n, int *found, nx_error *err);
+                                       const char *avoid, nx_xterm_keep_fn keep, void *ctx,
+                                       size_t max_terms, char ***terms, size_t *n, int *found,
+                                       nx_error *err);
 void nx_xterms_free(char **terms, size_t n);
 
 /* Number of documents with a value in slot (0 for an index built before

@@ -221,8 +221,8 @@ typedef enum newsdex_sort {
     NEWSDEX_SORT_RELEVANCE = 0, /**< Best match first (BM25; title words weigh more, words
                                      standing together rank higher); ties newest first. */
     NEWSDEX_SORT_DATE = 1,      /**< Newest first (undated last); ties best match first. */
-    NEWSDEX_SORT_RECENT = 2     /**< Relevance blended with recency: each article gains
-                                     half the best match's score times
+    NEWSDEX_SORT_RECENT = 2     /**< Relevance blended with recency: each dated article
+                                     gains the best match's score times
                                      2^(-age / half_life_days), its age counted from the
                                      newest article in the index; ties newest first. */
 } newsdex_sort;

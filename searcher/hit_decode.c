@@ -1,5 +1,7 @@
 #include "hit_decode.h"
 
+#include "../engine/doc_values.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -235,6 +237,23 @@ newsdex_status nx_hit_decode(const char *data, size_t len, nx_hit_fields *f, nx_
     f->source = f->doc.source;
     f->url = f->doc.url;
     return NEWSDEX_OK;
+}
+
+int nx_hit_from_record(const char *record, size_t len, nx_hit_fields *f)
+{
+    memset(f, 0, sizeof *f);
+    if (len < 7 || record[0] != NX_HIT_RECORD_FORMAT || record[len - 1] != '\0')
+        return -1;
+    const char **fields[6] = {&f->id, &f->title, &f->date, &f->source, &f->url, &f->body};
+    const char *p = record + 1, *end = record + len;
+    for (int i = 0; i < 6; i++) {
+        const char *nul = p < end ? memchr(p, '\0', (size_t)(end - p)) : NULL;
+        if (!nul)
+            return -1;
+        *fields[i] = p;
+        p = nul + 1;
+    }
+    return p == end ? 0 : -1;
 }
 
 void nx_hit_fields_free(nx_hit_fields *f)

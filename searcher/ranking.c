@@ -73,12 +73,16 @@ static newsdex_status collect_words(nx_analyzer *an, const nx_qnode *root, word_
     return st;
 }
 
-/* ---- The indexed forms of a word: those with the same stem ---- */
+/* ---- The forms of a word: singular and plural ----
+ * Looking up every indexed form with the word's stem (a term-list scan per
+ * word) cost more than the whole rest of the boost, so the boost takes the
+ * word as written and its plural or singular (-s, -es, -ies), when the
+ * analyzer gives them the same stem: layoff and layoffs, rate and rates,
+ * company and companies. */
 
 typedef struct forms {
     char v[NX_PROXIMITY_FORMS][WORD_BYTES];
     size_t n;
-    size_t scanned;
     const char *stem;
     nx_analyzer *an;
     char got[WORD_BYTES];
@@ -91,45 +95,63 @@ static int stem_of(const nx_token *tok, void *ctx)
     return 1;
 }
 
-static int consider_form(const char *term, size_t len, uint64_t freq, void *ctx)
+/* Adds base + suffix when it has the word's stem. */
+static void try_form(forms *f, const char *base, size_t len, const char *suffix)
 {
-    (void)freq;
-    forms *f = ctx;
-    f->got[0] = '\0';
-    if (len < WORD_BYTES && nx_analyze(f->an, term, len, stem_of, f, NULL) == NEWSDEX_OK &&
-        strcmp(f->got, f->stem) == 0)
-        memcpy(f->v[f->n++], term, len + 1);
-    return f->n == NX_PROXIMITY_FORMS || ++f->scanned >= NX_PROXIMITY_SCAN;
-}
-
-/* Stems are mostly a prefix of their words, give or take an ending
- * (company -> compani): the forms are looked for among the indexed words
- * sharing the word's first letters with its stem. */
-static void find_forms(nx_xdb *xdb, const char *text, const char *stem, forms *f)
-{
-    size_t k = 0;
-    while (text[k] && text[k] == stem[k])
-        k++;
-    if (k > 4 && stem[k] == '\0')
-        k--; /* happi (happiness) must also find happy */
-    if (k < 3)
+    char w[WORD_BYTES];
+    if (f->n == NX_PROXIMITY_FORMS || len + strlen(suffix) >= sizeof w)
         return;
-    char prefix[WORD_BYTES];
-    memcpy(prefix, text, k);
-    prefix[k] = '\0';
-    nx_xdb_each_term(xdb, prefix, consider_form, f, NULL);
+    memcpy(w, base, len);
+    strcpy(w + len, suffix);
+    for (size_t i = 0; i < f->n; i++)
+        if (strcmp(f->v[i], w) == 0)
+            return;
+    f->got[0] = '\0';
+    if (nx_analyze(f->an, w, strlen(w), stem_of, f, NULL) == NEWSDEX_OK &&
+        strcmp(f->got, f->stem) == 0)
+        memcpy(f->v[f->n++], w, sizeof w);
 }
 
-/* The word as OR of its indexed forms (or the word itself). */
-static newsdex_status word_query(nx_xdb *xdb, nx_analyzer *an, const char *text,
-                                 const char *stem, nx_xquery **out, nx_error *err)
+static int ends_with(const char *w, size_t n, const char *end)
+{
+    size_t k = strlen(end);
+    return n > k && memcmp(w + n - k, end, k) == 0;
+}
+
+/* w[0, n) ends in s, x, z, ch or sh: its plural adds -es. */
+static int sibilant(const char *w, size_t n)
+{
+    return ends_with(w, n, "s") || ends_with(w, n, "x") || ends_with(w, n, "z") ||
+           ends_with(w, n, "ch") || ends_with(w, n, "sh");
+}
+
+/* A plural-looking word gets its singular, any other word its plural. */
+static void find_forms(const char *text, forms *f)
+{
+    size_t n = strlen(text);
+    memcpy(f->v[f->n++], text, n + 1);
+    if (ends_with(text, n, "ies"))
+        try_form(f, text, n - 3, "y");
+    else if (ends_with(text, n, "es") && sibilant(text, n - 2))
+        try_form(f, text, n - 2, "");
+    else if (ends_with(text, n, "s") && !ends_with(text, n, "ss"))
+        try_form(f, text, n - 1, "");
+    else if (ends_with(text, n, "y"))
+        try_form(f, text, n - 1, "ies");
+    else
+        try_form(f, text, n, sibilant(text, n) ? "es" : "s");
+}
+
+/* The word as OR of its forms (or the word itself). */
+static newsdex_status word_query(nx_analyzer *an, const char *text, const char *stem,
+                                 nx_xquery **out, nx_error *err)
 {
     forms *f = calloc(1, sizeof *f);
     if (!f)
         return nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory");
     f->stem = stem;
     f->an = an;
-    find_forms(xdb, text, stem, f);
+    find_forms(text, f);
     newsdex_status st = NEWSDEX_OK;
     if (f->n <= 1) {
         st = nx_xquery_term(f->n ? f->v[0] : text, 1, 0, out, err);
@@ -149,14 +171,14 @@ static newsdex_status word_query(nx_xdb *xdb, nx_analyzer *an, const char *text,
 }
 
 /* NEAR of every word (any form), within 2n + 4 positions, scaled. */
-static newsdex_status near_query(nx_xdb *xdb, nx_analyzer *an, const word_set *s,
+static newsdex_status near_query(nx_analyzer *an, const word_set *s,
                                  nx_xquery **out, nx_error *err)
 {
     nx_xquery *parts[NX_PROXIMITY_MAX_WORDS] = {NULL}, *near = NULL;
     newsdex_status st = NEWSDEX_OK;
     size_t k = 0;
     for (; k < s->n && st == NEWSDEX_OK; k++)
-        st = word_query(xdb, an, s->text[k], s->stem[k], &parts[k], err);
+        st = word_query(an, s->text[k], s->stem[k], &parts[k], err);
     if (st == NEWSDEX_OK)
         st = nx_xquery_combine(NX_XQ_NEAR, parts, s->n, (uint32_t)(2 * s->n + 4), &near, err);
     if (st == NEWSDEX_OK)
@@ -170,13 +192,14 @@ static newsdex_status near_query(nx_xdb *xdb, nx_analyzer *an, const word_set *s
 newsdex_status nx_rank_proximity(nx_xdb *xdb, nx_analyzer *analyzer, const nx_query_tree *tree,
                                  nx_xquery **out, nx_error *err)
 {
+    (void)xdb;
     *out = NULL;
     word_set *s = calloc(1, sizeof *s);
     if (!s)
         return nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory");
     newsdex_status st = tree->root ? collect_words(analyzer, tree->root, s, err) : NEWSDEX_OK;
     if (st == NEWSDEX_OK && s->n >= 2 && !s->too_many)
-        st = near_query(xdb, analyzer, s, out, err);
+        st = near_query(analyzer, s, out, err);
     free(s);
     return st;
 }

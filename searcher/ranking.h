@@ -3,7 +3,7 @@
  * stand together rank above ones where they are scattered.
  *
  * The boost is Xapian's NEAR of the query's plain words, each word standing
- * for all its indexed forms (those with the same stem: layoff, layoffs),
+ * for its singular and plural forms (layoff, layoffs),
  * within 2n + 4 positions for n words, added (scaled) to the BM25 score of
  * the articles that have it, in a second ranking stage (NX_RERANK_BLOCK). On the NPL test collection (scripts/eval) a
  * boost for every neighbouring pair of words lowered MAP (common pairs such
@@ -20,9 +20,8 @@
 /* Queries with more plain words than this get no boost (the window would
  * hardly ever hold them all). */
 #define NX_PROXIMITY_MAX_WORDS 8
-/* Forms of one word taken at most, and indexed words looked at to find them. */
-#define NX_PROXIMITY_FORMS 16
-#define NX_PROXIMITY_SCAN 256
+/* Forms of one word taken at most (as written, plural, singular). */
+#define NX_PROXIMITY_FORMS 4
 /* Weight of the boost relative to the words' own weight. */
 #define NX_PROXIMITY_SCALE 0.5
 /* The boost is a second stage: it reorders the matches ranked by BM25 in

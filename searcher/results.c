@@ -38,10 +38,13 @@ static void take_snippet(newsdex_hit *hit, nx_snippet *snip)
 /* Fills hit from one stored article. */
 static newsdex_status make_hit(newsdex_db *db, const newsdex_search_options *o,
                                const nx_search_plan *plan, const char *data, size_t len,
-                               newsdex_hit *hit)
+                               int is_record, newsdex_hit *hit)
 {
     nx_hit_fields doc;
-    newsdex_status st = nx_hit_decode(data, len, &doc, &db->err);
+    newsdex_status st = NEWSDEX_OK;
+    if (!is_record || nx_hit_from_record(data, len, &doc) != 0)
+        st = is_record ? nx_error_set(&db->err, NEWSDEX_ERR_CORRUPT, "damaged hit record")
+                       : nx_hit_decode(data, len, &doc, &db->err);
     if (st != NEWSDEX_OK)
         return st;
     nx_snippet snip = {0};
@@ -80,9 +83,10 @@ static newsdex_status collect_hits(newsdex_db *db, const newsdex_search_options 
         const char *data;
         size_t len;
         newsdex_hit *hit = &r->hits[r->n++];
-        nx_xresults_get(m, i, &hit->score, &data, &len, &hit->collapsed);
+        int is_record;
+        nx_xresults_get(m, i, &hit->score, &data, &len, &is_record, &hit->collapsed);
         hit->rank = o->offset + (uint32_t)i + 1;
-        newsdex_status st = make_hit(db, o, plan, data, len, hit);
+        newsdex_status st = make_hit(db, o, plan, data, len, is_record, hit);
         if (st != NEWSDEX_OK)
             return st;
     }

@@ -15,7 +15,7 @@
 /* Suggest a spelling when fewer articles than this match. */
 #define NX_SUGGEST_BELOW 5
 /* RECENT: the boost of the newest article, as a share of the best score. */
-#define NX_RECENCY_SHARE 0.5
+#define NX_RECENCY_SHARE 1.0
 
 struct newsdex_db {
     nx_xdb *xdb;

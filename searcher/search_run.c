@@ -69,7 +69,8 @@ newsdex_status nx_search_run(newsdex_db *db, const newsdex_search_options *o,
         .date_slot = NX_SLOT_DATE, .half_life_days = o->half_life_days,
         .recency_share = NX_RECENCY_SHARE, .collapse_slot = o->collapse ? NX_SLOT_COLLAPSE : -1,
         .counts = counts, .n_counts = plan_counts(o, counts, dims),
-        .boost = plan->boost, .rerank_block = NX_RERANK_BLOCK};
+        .boost = plan->boost, .rerank_block = NX_RERANK_BLOCK,
+        .record_slot = NX_SLOT_HIT, .id_prefix = NX_PREFIX_ID};
     newsdex_results *r = calloc(1, sizeof *r);
     if (!r)
         return nx_error_set(&db->err, NEWSDEX_ERR_NOMEM, "out of memory");

@@ -8,6 +8,7 @@
 
 #include "query_builder.h"
 #include "search_internal.h"
+#include "../engine/stopwords.h"
 #include "../engine/terms.h"
 #include "../engine/utf8.h"
 
@@ -98,6 +99,14 @@ static newsdex_status restrict_dates(newsdex_db *db, const newsdex_search_option
     return st;
 }
 
+/* Stopwords say nothing about what an article is about. */
+static int telling(const char *term, size_t len, void *ctx)
+{
+    (void)ctx;
+    size_t skip = strlen(NX_PREFIX_STEM);
+    return len > skip + 1 && !nx_is_stopword(term + skip, len - skip);
+}
+
 static newsdex_status build(newsdex_db *db, const newsdex_search_options *o, const char *id,
                             similar_query *s)
 {
@@ -105,7 +114,8 @@ static newsdex_status build(newsdex_db *db, const newsdex_search_options *o, con
     snprintf(id_term, sizeof id_term, "%s%s", NX_PREFIX_ID, id);
     int found = 0;
     newsdex_status st = nx_xdb_describing_terms(db->xdb, id_term, NX_PREFIX_STEM,
-                                                NX_PREFIX_TITLE_STEM, NX_SIMILAR_TERMS,
+                                                NX_PREFIX_TITLE_STEM, telling, NULL,
+                                                NX_SIMILAR_TERMS,
                                                 &s->terms, &s->n, &found, &db->err);
     if (st == NEWSDEX_OK && !found)
         st = nx_error_set(&db->err, NEWSDEX_ERR_NOT_FOUND, "no article has the id \"%.200s\"",

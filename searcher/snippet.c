@@ -1,3 +1,17 @@
+/* Snippets: the best passage of about max_bytes, cut at word boundaries
+ * (whitespace), with "…" where the text goes on, and the byte ranges of the
+ * words that match the query.
+ *
+ * Whether a word matches is decided by the shared analyzer (every inflection
+ * of a query word counts), but analyzing a whole article (folding and
+ * stemming every word) cost more than finding it. So a byte scan first picks
+ * the words that may match: a word can only stem to a query stem if it
+ * starts with the stem's letters but the last (Snowball changes endings:
+ * happi <- happy, cri <- cry; dying, lying and tying, whose second letter
+ * differs, are special-cased). Words holding non-ASCII bytes are always
+ * candidates (accents fold away), and only candidates go through the
+ * analyzer. Stems that are not plain a-z letters (numbers, other scripts)
+ * turn the scan off and the whole text is analyzed. */
 #include "snippet.h"
 
 #include <stdint.h>
@@ -6,138 +20,49 @@
 
 /* Only the start of very long articles is scanned: snippets must stay cheap. */
 #define SCAN_LIMIT (256 * 1024)
+#define PROBE_MAX 4
+#define MAX_PROBES 64
 
-typedef struct span {
+typedef struct match {
     size_t start, end;
-    int stem;           /* index into the query stems, or -1 */
-} span;
+    int stem; /* index into the query stems */
+} match;
 
-typedef struct scan {
-    span *v;
+typedef struct matches {
+    match *v;
     size_t n, cap;
     char *const *stems;
     size_t n_stems;
+    size_t base; /* offset of the text being analyzed */
     int nomem;
-} scan;
+} matches;
 
 static int record(const nx_token *tok, void *ctx)
 {
-    scan *s = ctx;
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 256;
-        span *v = realloc(s->v, cap * sizeof *v);
-        if (!v) {
-            s->nomem = 1;
-            return 1;
-        }
-        s->v = v;
-        s->cap = cap;
-    }
-    int match = -1;
-    for (size_t i = 0; i < s->n_stems; i++)
-        if (strcmp(tok->stem, s->stems[i]) == 0) {
-            match = (int)i;
+    matches *m = ctx;
+    int stem = -1;
+    for (size_t i = 0; i < m->n_stems; i++)
+        if (strcmp(tok->stem, m->stems[i]) == 0) {
+            stem = (int)i;
             break;
         }
-    s->v[s->n++] = (span){tok->start, tok->end, match};
+    if (stem < 0)
+        return 0;
+    if (m->n == m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 32;
+        match *v = realloc(m->v, cap * sizeof *v);
+        if (!v) {
+            m->nomem = 1;
+            return 1;
+        }
+        m->v = v;
+        m->cap = cap;
+    }
+    m->v[m->n++] = (match){m->base + tok->start, m->base + tok->end, stem};
     return 0;
 }
 
-/* Index of the token that starts the best window: most distinct query words,
- * then most matches. Returns 0 when nothing matched (start of the text). */
-static size_t best_window(const scan *s, size_t max_bytes)
-{
-    size_t best = 0, best_score = 0;
-    for (size_t i = 0; i < s->n; i++) {
-        if (s->v[i].stem < 0)
-            continue;
-        uint64_t seen = 0;
-        size_t hits = 0;
-        for (size_t j = i; j < s->n && s->v[j].end - s->v[i].start <= max_bytes; j++)
-            if (s->v[j].stem >= 0) {
-                seen |= UINT64_C(1) << (s->v[j].stem % 64);
-                hits++;
-            }
-        size_t score = (size_t)__builtin_popcountll(seen) * 1000 + hits;
-        if (score > best_score) {
-            best_score = score;
-            best = i;
-        }
-    }
-    /* Step back to give the first match some leading context. */
-    size_t first = best;
-    while (first > 0 && s->v[best].start - s->v[first - 1].start <= max_bytes / 4)
-        first--;
-    return first;
-}
-
-typedef struct out_buf {
-    char *s;
-    size_t len;
-    size_t *marks;
-    size_t n_marks;
-} out_buf;
-
-static int is_ws(char c)
-{
-    return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\v';
-}
-
-/* Copies text[from, to) collapsing whitespace, and records the marks. */
-static void copy_window(const char *text, const scan *s, size_t first, size_t from, size_t to,
-                        out_buf *o)
-{
-    size_t k = first;
-    int in_space = 0;
-    for (size_t i = from; i < to; i++) {
-        while (k < s->n && s->v[k].end <= i)
-            k++;
-        if (k < s->n && s->v[k].stem >= 0 && s->v[k].start == i)
-            o->marks[2 * o->n_marks] = o->len;
-        if (is_ws(text[i])) {
-            if (!in_space)
-                o->s[o->len++] = ' ';
-            in_space = 1;
-        } else {
-            o->s[o->len++] = text[i];
-            in_space = 0;
-        }
-        if (k < s->n && s->v[k].stem >= 0 && s->v[k].end == i + 1)
-            o->marks[2 * o->n_marks++ + 1] = o->len;
-    }
-}
-
-/* Start at the beginning of a written word ("Amazon.com", not "com"). */
-static size_t snap_to_space(const char *text, size_t at)
-{
-    size_t i = at;
-    while (i > 0 && at - i < 24 && !is_ws(text[i - 1]))
-        i--;
-    return i > 0 && !is_ws(text[i - 1]) ? at : i;
-}
-
-/* Never show more than limit bytes; cut at a UTF-8 character boundary. */
-static size_t clamp_end(const char *text, size_t from, size_t to, size_t limit)
-{
-    if (to - from <= limit)
-        return to;
-    to = from + limit;
-    while (to > from && ((unsigned char)text[to] & 0xC0) == 0x80)
-        to--;
-    return to;
-}
-
-/* ---- A cheap first look ----
- * Analyzing a whole article (folding, stemming every word) cost more than
- * finding it. A word can only stem to a query stem if it starts with the
- * stem's first letters (Snowball changes endings; the few exceptions such
- * as dying -> die start with the same letter), so a byte scan finds the
- * places where a match may start, and only the text around them is
- * analyzed. Words with non-ASCII bytes are always looked at (accents fold
- * away), and stems that are not plain a-z letters turn the scan off. */
-
-#define PROBE_MAX 4
-#define MAX_PROBES 64
+/* ---- Which words may match ---- */
 
 typedef struct probes {
     char p[MAX_PROBES][PROBE_MAX];
@@ -158,36 +83,38 @@ static int make_probes(char *const *stems, size_t n_stems, probes *pr)
                 return -1;
         if (n == 0)
             return -1;
-        /* All but the stem's last letter (happi: happy, cri: cry), at most
-         * PROBE_MAX; dying, lying and tying are the only words whose second
-         * letter differs from their stem's. */
         size_t plen = n - (n > 1);
         plen = plen < PROBE_MAX ? plen : PROBE_MAX;
         if (!strcmp(st, "die") || !strcmp(st, "lie") || !strcmp(st, "tie"))
             plen = 1;
-        memcpy(pr->p[pr->n], st, plen);
-        pr->len[pr->n++] = plen;
+        memcpy(pr->p[i], st, plen);
+        pr->len[i] = plen;
     }
+    pr->n = n_stems;
     return 0;
 }
 
-static int ascii_alnum(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
+/* Byte kinds for the scan: 0 separator, 1 ASCII letter or digit, 2 dot or
+ * apostrophe (inside words: U.S., O'Neil), 3 non-ASCII. */
+enum { K_SEP, K_ALNUM, K_JOIN, K_HIGH };
+static const unsigned char byte_kind[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 2, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
+    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
+    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+};
 
-static int in_run(unsigned char c)
-{
-    return ascii_alnum(c) || c >= 0x80 || c == '.' || c == '\'';
-}
-
-/* Does a probe match the letters at text[at..end), dots and apostrophes
- * skipped (U.S. is "us", O'Neil "oneil"), ASCII case ignored? */
+/* Does a probe match the letters at text[at, end), dots and apostrophes
+ * skipped (U.S. is "us"), ASCII case ignored? */
 static int probe_at(const char *text, size_t at, size_t end, const probes *pr)
 {
     for (size_t i = 0; i < pr->n; i++) {
-        size_t k = 0, j = at;
-        for (; k < pr->len[i] && j < end; j++) {
+        size_t k = 0;
+        for (size_t j = at; k < pr->len[i] && j < end; j++) {
             unsigned char c = (unsigned char)text[j];
             if (c == '.' || c == '\'')
                 continue;
@@ -201,156 +128,224 @@ static int probe_at(const char *text, size_t at, size_t end, const probes *pr)
     return 0;
 }
 
-/* Is there a possible match in the run text[start, end) of word bytes? */
-static int run_may_match(const char *text, size_t start, size_t end, const probes *pr)
+/* The first letters of the probes, as a bit mask over a-z. */
+static uint32_t first_letters(const probes *pr)
 {
-    for (size_t j = start; j < end; j++)
-        if ((unsigned char)text[j] >= 0x80)
-            return 1;
-    for (size_t j = start; j < end; j++) {
-        unsigned char c = (unsigned char)text[j];
-        int starts = j == start || text[j - 1] == '.' || text[j - 1] == '\'';
-        if (starts && ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') && probe_at(text, j, end, pr))
-            return 1;
-    }
-    return 0;
+    uint32_t mask = 0;
+    for (size_t i = 0; i < pr->n; i++)
+        mask |= UINT32_C(1) << (pr->p[i][0] - 'a');
+    return mask;
 }
 
-typedef struct regions {
-    size_t (*v)[2];
-    size_t n, cap;
-} regions;
-
-static int add_region(regions *r, size_t from, size_t to)
+/* Scans the run of word bytes (letters, digits, dots, apostrophes and
+ * non-ASCII) at text[*at]; moves *at past it and says whether it may hold a
+ * match: a token starts at the run's start or after a dot or apostrophe
+ * (Amazon.com), and non-ASCII always may. */
+static int scan_run(const char *text, size_t len, size_t *at, const probes *pr,
+                    uint32_t firsts)
 {
-    if (r->n && from <= r->v[r->n - 1][1]) {
-        if (to > r->v[r->n - 1][1])
-            r->v[r->n - 1][1] = to;
-        return 0;
-    }
-    if (r->n == r->cap) {
-        size_t cap = r->cap ? 2 * r->cap : 16;
-        size_t(*v)[2] = realloc(r->v, cap * sizeof *v);
-        if (!v)
-            return -1;
-        r->v = v;
-        r->cap = cap;
-    }
-    r->v[r->n][0] = from;
-    r->v[r->n++][1] = to;
-    return 0;
-}
-
-/* Moves at back (or forward) to whitespace, at most 64 bytes; -1 if none. */
-static int snap(const char *text, size_t len, size_t *at, int forward)
-{
-    for (size_t k = 0; k <= 64; k++) {
-        size_t p = forward ? *at + k : *at - k;
-        if (forward ? p >= len : k > *at) {
-            *at = forward ? len : 0;
-            return 0;
-        }
-        char c = text[p];
-        if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
-            *at = p;
-            return 0;
+    size_t end = *at;
+    int may = 0, token_start = 1;
+    for (; end < len; end++) {
+        unsigned char c = (unsigned char)text[end];
+        switch (byte_kind[c]) {
+        case K_SEP:
+            *at = end;
+            return may;
+        case K_HIGH:
+            may = 1;
+            break;
+        case K_JOIN:
+            token_start = 1;
+            break;
+        default:
+            if (token_start && !may) {
+                unsigned letter = (unsigned)((c | 0x20) - 'a');
+                may = letter < 26 && ((firsts >> letter) & 1) && probe_at(text, end, len, pr);
+            }
+            token_start = 0;
         }
     }
-    return -1;
+    *at = end;
+    return may;
 }
 
-/* The start of the text, enough for a snippet without matches. */
-static int add_start(const char *text, size_t len, size_t max_bytes, regions *r)
+static newsdex_status analyze_at(nx_analyzer *analyzer, const char *text, size_t from,
+                                 size_t to, matches *m, nx_error *err)
 {
-    size_t to = 3 * max_bytes < len ? 3 * max_bytes : len;
-    return snap(text, len, &to, 1) || add_region(r, 0, to) ? -1 : 0;
+    m->base = from;
+    return nx_analyze(analyzer, text + from, to - from, record, m, err);
 }
 
-/* The stretches to analyze: around each possible match, enough for a
- * window and its lead-in; the start of the text when there is none. */
-static int find_regions(const char *text, size_t len, const probes *pr, size_t max_bytes,
-                        regions *r)
+/* Finds the matches in text[0, len): the candidate words only when the
+ * stems allow it, else everything. */
+static newsdex_status find_matches(nx_analyzer *analyzer, const char *text, size_t len,
+                                   matches *m, nx_error *err)
 {
-    for (size_t i = 0; i < len;) {
-        if (!in_run((unsigned char)text[i])) {
+    probes pr;
+    if (make_probes(m->stems, m->n_stems, &pr) != 0)
+        return analyze_at(analyzer, text, 0, len, m, err);
+    uint32_t firsts = first_letters(&pr);
+    newsdex_status st = NEWSDEX_OK;
+    for (size_t i = 0; i < len && st == NEWSDEX_OK && !m->nomem;) {
+        if (byte_kind[(unsigned char)text[i]] == K_SEP) {
             i++;
             continue;
         }
-        size_t end = i;
-        while (end < len && in_run((unsigned char)text[end]))
-            end++;
-        if (run_may_match(text, i, end, pr)) {
-            size_t from = i > max_bytes ? i - max_bytes : 0, to = end + 2 * max_bytes;
-            to = to < len ? to : len;
-            if (snap(text, len, &from, 0) || snap(text, len, &to, 1) || add_region(r, from, to))
-                return -1;
+        size_t start = i;
+        if (scan_run(text, len, &i, &pr, firsts))
+            st = analyze_at(analyzer, text, start, i, m, err);
+    }
+    return st;
+}
+
+/* ---- The best window ---- */
+
+/* Index of the match that starts the best window: most distinct query
+ * words, then most matches. */
+static size_t best_window(const matches *m, size_t max_bytes)
+{
+    size_t best = 0, best_score = 0;
+    for (size_t i = 0; i < m->n; i++) {
+        uint64_t seen = 0;
+        size_t hits = 0;
+        for (size_t j = i; j < m->n && m->v[j].end - m->v[i].start <= max_bytes; j++) {
+            seen |= UINT64_C(1) << (m->v[j].stem % 64);
+            hits++;
         }
-        i = end;
+        size_t score = (size_t)__builtin_popcountll(seen) * 1000 + hits;
+        if (score > best_score) {
+            best_score = score;
+            best = i;
+        }
     }
-    return r->n == 0 ? add_start(text, len, max_bytes, r) : 0;
+    return best;
 }
 
-/* Analyzes text[from, to) into s, with offsets into the whole text. */
-typedef struct shifted {
-    scan *s;
-    size_t base;
-} shifted;
-
-static int record_shifted(const nx_token *tok, void *ctx)
+static int is_ws(char c)
 {
-    shifted *sh = ctx;
-    nx_token t = *tok;
-    t.start += sh->base;
-    t.end += sh->base;
-    return record(&t, sh->s);
+    return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\v';
 }
 
-static newsdex_status analyze_regions(nx_analyzer *analyzer, const char *text,
-                                      const regions *r, scan *s, size_t *covered, nx_error *err)
+/* The start of the written word holding byte at ("Amazon.com", not
+ * "com"), looking back at most 24 bytes; at itself if there is none. */
+static size_t word_start(const char *text, size_t at)
 {
-    newsdex_status st = NEWSDEX_OK;
-    for (size_t i = 0; i < r->n && st == NEWSDEX_OK && !s->nomem; i++) {
-        shifted sh = {s, r->v[i][0]};
-        st = nx_analyze(analyzer, text + r->v[i][0], r->v[i][1] - r->v[i][0], record_shifted,
-                        &sh, err);
-    }
-    *covered = r->n ? r->v[r->n - 1][1] : 0;
-    return st;
+    size_t i = at;
+    while (i > 0 && at - i < 24 && !is_ws(text[i - 1]))
+        i--;
+    return i > 0 && !is_ws(text[i - 1]) ? at : i;
 }
 
-static int any_match(const scan *s)
+/* Where the window starts: about max_bytes / 4 before the match at `at`,
+ * at the start of a written word. */
+static size_t window_start(const char *text, size_t at, size_t max_bytes)
 {
-    for (size_t i = 0; i < s->n; i++)
-        if (s->v[i].stem >= 0)
-            return 1;
-    return 0;
+    size_t from = at > max_bytes / 4 ? at - max_bytes / 4 : 0;
+    size_t start = word_start(text, from);
+    if (start != from || from == 0 || is_ws(text[from - 1]))
+        return start;
+    for (size_t i = from; i < at; i++) /* a long word: the next one */
+        if (is_ws(text[i]))
+            return i + 1;
+    return word_start(text, at);
 }
 
-/* Fills s from the regions worth analyzing (or the whole text); *covered
- * is the end of the last stretch analyzed. */
-static newsdex_status analyze_text(nx_analyzer *analyzer, const char *text, size_t len,
-                                   size_t max_bytes, scan *s, size_t *covered, nx_error *err)
+/* Never cut inside a UTF-8 character. */
+static size_t char_boundary(const char *text, size_t from, size_t to)
 {
-    probes pr;
-    regions r = {0};
-    if (make_probes(s->stems, s->n_stems, &pr) != 0 ||
-        find_regions(text, len, &pr, max_bytes, &r) != 0) {
-        free(r.v);
-        *covered = len;
-        return nx_analyze(analyzer, text, len, record, s, err);
+    while (to > from && ((unsigned char)text[to] & 0xC0) == 0x80)
+        to--;
+    return to;
+}
+
+/* Where the window ends: the last whitespace within max_bytes (at least
+ * past `must`); a single giant word is cut at 2 * max_bytes. */
+static size_t window_end(const char *text, size_t len, size_t from, size_t must,
+                         size_t max_bytes)
+{
+    if (len - from <= max_bytes)
+        return len;
+    size_t limit = from + max_bytes;
+    if (must > limit)
+        limit = must;
+    for (size_t i = limit; i > from && i >= must; i--)
+        if (is_ws(text[i]))
+            return i;
+    size_t i = limit;
+    while (i < len && !is_ws(text[i]) && i - from < 2 * max_bytes)
+        i++;
+    return i < len && !is_ws(text[i]) ? char_boundary(text, from, i) : i;
+}
+
+/* ---- Output ---- */
+
+typedef struct out_buf {
+    char *s;
+    size_t len;
+    size_t *marks;
+    size_t n_marks;
+} out_buf;
+
+/* Copies text[from, to) collapsing whitespace, and maps the matches that
+ * lie wholly inside it (matches are in order and do not overlap). */
+static void copy_window(const char *text, const matches *m, size_t from, size_t to,
+                        out_buf *o)
+{
+    size_t k = 0;
+    int in_space = 0, open = 0;
+    for (size_t i = from; i < to; i++) {
+        while (!open && k < m->n && (m->v[k].start < i || (m->v[k].start == i && m->v[k].end > to)))
+            k++;
+        if (!open && k < m->n && m->v[k].start == i) {
+            o->marks[2 * o->n_marks] = o->len;
+            open = 1;
+        }
+        if (is_ws(text[i])) {
+            if (!in_space)
+                o->s[o->len++] = ' ';
+            in_space = 1;
+        } else {
+            o->s[o->len++] = text[i];
+            in_space = 0;
+        }
+        if (open && m->v[k].end == i + 1) {
+            o->marks[2 * o->n_marks++ + 1] = o->len;
+            open = 0;
+            k++;
+        }
     }
-    newsdex_status st = analyze_regions(analyzer, text, &r, s, covered, err);
-    if (st == NEWSDEX_OK && !s->nomem && !any_match(s) && r.v[0][0] > 0) {
-        /* Only false alarms: the snippet is the start of the text. */
-        s->n = r.n = 0;
-        st = add_start(text, len, max_bytes, &r) ? NEWSDEX_ERR_NOMEM
-                                                  : analyze_regions(analyzer, text, &r, s,
-                                                                    covered, err);
-        if (st == NEWSDEX_ERR_NOMEM)
-            s->nomem = 1, st = NEWSDEX_OK;
+}
+
+static const char ellipsis[] = "\xE2\x80\xA6"; /* … */
+
+static newsdex_status build(const char *text, size_t len, size_t scanned, const matches *m,
+                            size_t from, size_t to, nx_snippet *out, nx_error *err)
+{
+    out_buf o = {0};
+    o.s = malloc(to - from + 8);
+    o.marks = malloc((m->n + 1) * 2 * sizeof *o.marks);
+    if (!o.s || !o.marks) {
+        free(o.s);
+        free(o.marks);
+        return nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory making a snippet");
     }
-    free(r.v);
-    return st;
+    if (from > 0) {
+        memcpy(o.s, ellipsis, 3);
+        o.len = 3;
+    }
+    copy_window(text, m, from, to, &o);
+    while (o.len > 0 && o.s[o.len - 1] == ' ')
+        o.len--;
+    if (to < scanned || scanned < len) {
+        memcpy(o.s + o.len, ellipsis, 3);
+        o.len += 3;
+    }
+    o.s[o.len] = '\0';
+    out->text = o.s;
+    out->marks = o.marks;
+    out->n_marks = o.n_marks;
+    return NEWSDEX_OK;
 }
 
 newsdex_status nx_snippet_make(nx_analyzer *analyzer, const char *text, char *const *stems,
@@ -358,56 +353,21 @@ newsdex_status nx_snippet_make(nx_analyzer *analyzer, const char *text, char *co
 {
     memset(out, 0, sizeof *out);
     size_t len = strlen(text);
-    size_t scan_len = len < SCAN_LIMIT ? len : SCAN_LIMIT;
-    scan s = {.stems = stems, .n_stems = n_stems};
-    newsdex_status st = analyze_text(analyzer, text, scan_len, max_bytes, &s, &scan_len, err);
-    if (st == NEWSDEX_OK && s.nomem)
+    size_t scanned = len < SCAN_LIMIT ? len : SCAN_LIMIT;
+    matches m = {.stems = stems, .n_stems = n_stems};
+    newsdex_status st = find_matches(analyzer, text, scanned, &m, err);
+    if (st == NEWSDEX_OK && m.nomem)
         st = nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory making a snippet");
-    if (st != NEWSDEX_OK) {
-        free(s.v);
-        return st;
+    if (st == NEWSDEX_OK) {
+        size_t best = best_window(&m, max_bytes);
+        size_t from = m.n ? window_start(text, m.v[best].start, max_bytes) : 0;
+        while (from < scanned && is_ws(text[from]))
+            from++;
+        size_t to = window_end(text, scanned, from, m.n ? m.v[best].end : from, max_bytes);
+        st = build(text, len, scanned, &m, from, to, out, err);
     }
-    size_t first = best_window(&s, max_bytes);
-    size_t from = first < s.n && first > 0 ? snap_to_space(text, s.v[first].start) : 0;
-    size_t last = first;
-    while (last < s.n && s.v[last].end - from <= max_bytes)
-        last++;
-    size_t to = len; /* everything scanned fits */
-    if (last < s.n)
-        to = s.v[last - (last > first)].end;
-    else if (scan_len < len && s.n > 0)
-        to = s.v[s.n - 1].end;
-    if (last == first && last < s.n) /* one giant token: show it anyway */
-        to = s.v[first].end;
-    to = clamp_end(text, from, to, max_bytes * 2);
-
-    out_buf o = {0};
-    o.s = malloc(to - from + 8);
-    o.marks = malloc((s.n + 1) * 2 * sizeof *o.marks);
-    if (!o.s || !o.marks) {
-        free(o.s);
-        free(o.marks);
-        free(s.v);
-        return nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory making a snippet");
-    }
-    static const char ellipsis[] = "\xE2\x80\xA6"; /* … */
-    if (from > 0) {
-        memcpy(o.s, ellipsis, 3);
-        o.len = 3;
-    }
-    copy_window(text, &s, first, from, to, &o);
-    while (o.len > 0 && o.s[o.len - 1] == ' ')
-        o.len--;
-    if (to < len) {
-        memcpy(o.s + o.len, ellipsis, 3);
-        o.len += 3;
-    }
-    o.s[o.len] = '\0';
-    free(s.v);
-    out->text = o.s;
-    out->marks = o.marks;
-    out->n_marks = o.n_marks;
-    return NEWSDEX_OK;
+    free(m.v);
+    return st;
 }
 
 void nx_snippet_free(nx_snippet *s)

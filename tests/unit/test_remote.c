@@ -1,0 +1,130 @@
+/* Opening shards (engine/xapian_wrapper.cc, "Remote shards"): tcp://
+ * names, nx_xdb_open_remote and stub files. Servers are not needed: a
+ * closed loopback port must give NEWSDEX_ERR_NETWORK, a malformed name
+ * NEWSDEX_ERR_INVALID. Searching real remote shards is tests/e2e/shards.t. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../engine/xapian_wrapper.h"
+
+/* A loopback port nothing listens on: 1 (tcpmux) is never served here. */
+#define CLOSED "127.0.0.1:1"
+
+static void expect_open(const char *path, newsdex_status want, const char *in_message)
+{
+    nx_xdb *db = (nx_xdb *)1;
+    nx_error err;
+    nx_error_clear(&err);
+    newsdex_status st = nx_xdb_open_readonly(path, &db, &err);
+    if (st != want || (in_message && !strstr(err.message, in_message)))
+        fail_msg("open \"%s\": status %d (want %d), message \"%s\" (want \"%s\" in it)", path,
+                 (int)st, (int)want, err.message, in_message ? in_message : "");
+    assert_null(db);
+}
+
+static void test_malformed_names(void **state)
+{
+    (void)state;
+    const char *bad[] = {"tcp://",         "tcp://host",       "tcp://host:",
+                         "tcp://:8000",    "tcp://host:0",     "tcp://host:65536",
+                         "tcp://host:80x", "tcp://host:+80",   "tcp://host:123456",
+                         "tcp://[]:80"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        expect_open(bad[i], NEWSDEX_ERR_INVALID, "must be tcp://HOST:PORT");
+}
+
+static void test_unreachable(void **state)
+{
+    (void)state;
+    expect_open("tcp://" CLOSED, NEWSDEX_ERR_NETWORK, "Connection refused");
+    expect_open("tcp://[::1]:1", NEWSDEX_ERR_NETWORK, NULL);
+    const char *two[] = {"tcp://" CLOSED, "tcp://" CLOSED};
+    nx_xdb *db = NULL;
+    size_t failed = 9;
+    nx_error err;
+    assert_int_equal(nx_xdb_open_readonly_many(two, 2, &db, &failed, &err), NEWSDEX_ERR_NETWORK);
+    assert_null(db);
+    assert_int_equal(failed, 0);
+}
+
+static void test_open_remote(void **state)
+{
+    (void)state;
+    nx_xdb *db = NULL;
+    nx_error err;
+    assert_int_equal(nx_xdb_open_remote(NULL, 80, 0, &db, &err), NEWSDEX_ERR_INVALID);
+    assert_int_equal(nx_xdb_open_remote("", 80, 0, &db, &err), NEWSDEX_ERR_INVALID);
+    assert_int_equal(nx_xdb_open_remote("127.0.0.1", 0, 0, &db, &err), NEWSDEX_ERR_INVALID);
+    assert_int_equal(nx_xdb_open_remote("127.0.0.1", 70000, 0, &db, &err), NEWSDEX_ERR_INVALID);
+    assert_int_equal(nx_xdb_open_remote("127.0.0.1", 1, 500, &db, &err), NEWSDEX_ERR_NETWORK);
+    assert_null(db);
+    assert_non_null(strstr(err.message, "Couldn't connect"));
+}
+
+/* A stub file is opened by Xapian itself: its shards count together. */
+static void test_stub_file(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/nx_remote_test_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char a[128], b[128], stub[128], cmd[512];
+    snprintf(a, sizeof a, "%s/a", dir);
+    snprintf(b, sizeof b, "%s/b", dir);
+    snprintf(stub, sizeof stub, "%s/all.stub", dir);
+    nx_error err;
+    const char *shards[] = {a, b};
+    for (int i = 0; i < 2; i++) {
+        nx_xdb *w = NULL;
+        nx_xdoc *doc = NULL;
+        assert_int_equal(nx_xdb_open_writable(shards[i], &w, &err), NEWSDEX_OK);
+        assert_int_equal(nx_xdoc_new(&doc, &err), NEWSDEX_OK);
+        assert_int_equal(nx_xdoc_add_term(doc, "Zshard", 1, &err), NEWSDEX_OK);
+        assert_int_equal(nx_xdb_replace(w, i ? "Qb" : "Qa", doc, &err), NEWSDEX_OK);
+        nx_xdoc_free(doc);
+        assert_int_equal(nx_xdb_close(w, &err), NEWSDEX_OK);
+    }
+    FILE *f = fopen(stub, "w");
+    assert_non_null(f);
+    fprintf(f, "auto %s\nglass %s\n", a, b);
+    fclose(f);
+    nx_xdb *db = NULL;
+    uint64_t count = 0, freq = 0;
+    assert_int_equal(nx_xdb_open_readonly(stub, &db, &err), NEWSDEX_OK);
+    assert_int_equal(nx_xdb_doccount(db, &count, &err), NEWSDEX_OK);
+    assert_int_equal(nx_xdb_termfreq(db, "Zshard", &freq, &err), NEWSDEX_OK);
+    assert_int_equal(count, 2);
+    assert_int_equal(freq, 2);
+    nx_xdb_close(db, &err);
+    /* A stub naming a missing shard fails; so does one naming a closed server. */
+    f = fopen(stub, "w");
+    assert_non_null(f);
+    fprintf(f, "auto %s\nauto %s/missing\n", a, dir);
+    fclose(f);
+    assert_int_not_equal(nx_xdb_open_readonly(stub, &db, &err), NEWSDEX_OK);
+    f = fopen(stub, "w");
+    assert_non_null(f);
+    fprintf(f, "remote " CLOSED "\n");
+    fclose(f);
+    assert_int_equal(nx_xdb_open_readonly(stub, &db, &err), NEWSDEX_ERR_NETWORK);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_malformed_names),
+        cmocka_unit_test(test_unreachable),
+        cmocka_unit_test(test_open_remote),
+        cmocka_unit_test(test_stub_file),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,650 @@
+/* Search-side features through the public API: sorting (relevance with ties
+ * by date, date, recent), --any, the proximity boost, facets (exact),
+ * histograms, collapsing, spelling suggestions, similar articles, snippet
+ * highlights (every analyzer match and nothing else), the HTML helper, the
+ * fast stored-article reader and the edit distance. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "newsdex.h"
+#include "../../engine/analyzer.h"
+#include "../../engine/stored_doc.h"
+#include "../../searcher/hit_decode.h"
+#include "../../searcher/result_format.h"
+#include "../../searcher/snippet.h"
+#include "../../searcher/spelling.h"
+
+typedef struct doc {
+    const char *id, *date, *source, *title, *body;
+    const char *topics[3];
+} doc;
+
+/* Written in this order (docids ascend), which matters for the tie test. */
+static const doc docs[] = {
+    {"d01", "2024-03-01T09:00:00Z", "Harbor Street Journal", "Acme cuts jobs",
+     "Acme announced layoffs of 500 workers on Friday.", {"layoffs", "manufacturing"}},
+    {"d02", "2023-06-15", "The Ledger Daily", "Layoffs at Acme spread",
+     "More layoffs hit Acme plants as orders fell.", {"layoffs"}},
+    {"d03", "2022-01-10", "Harbor Street Journal", "Bank rates rise",
+     "The central bank raised rates again.", {"interest rates"}},
+    {"d04", NULL, "Northgate Tech Report", "Undated note", "Layoffs continue at Acme.",
+     {"layoffs", "manufacturing"}},
+    /* Near-duplicates of d01: same normalised title, same day. */
+    {"d05", "2024-03-01T17:30:00Z", "The Ledger Daily", "ACME cuts jobs!",
+     "Acme announced layoffs of 500 workers on Friday, the company said.", {"layoffs"}},
+    {"d06", "2024-03-01", "Meridian Business Wire", "Acme  cuts  jobs",
+     "Report: Acme announced layoffs of 500 workers on Friday.", {"layoffs"}},
+    /* Proximity: the same words, together in d07 and apart in d08. */
+    {"d07", "2021-05-05", "Prox Wire", "Quarterly note",
+     "Analysts said widget exports rose while the other figures barely moved at all today.",
+     {0}},
+    {"d08", "2021-05-05", "Prox Wire", "Quarterly memo",
+     "Analysts said widget demand barely moved while the other figures and exports rose today.",
+     {0}},
+    /* Ties: the same text, d10 newer but written later. */
+    {"d09", "2020-01-01", "Tie Times", "Gizmo sale", "A gizmo sale.", {0}},
+    {"d10", "2021-01-01", "Tie Times", "Gizmo sale", "A gizmo sale.", {0}},
+    /* Recency: d11 new and weak, d12 old and strong. */
+    {"d11", "2024-06-01", "Zed Post", "Markets", "Traders noted a zephyr of optimism in a long day "
+     "of otherwise quiet trading across many markets and sectors worldwide.", {0}},
+    {"d12", "2010-01-01", "Zed Post", "Zephyr zephyr", "Zephyr rises. Zephyr falls.", {0}},
+};
+#define N_DOCS (sizeof docs / sizeof docs[0])
+
+typedef struct fixture {
+    char dir[64];
+    newsdex_db *db;
+} fixture;
+
+static void put(newsdex_writer *w, const doc *d)
+{
+    size_t n = 0;
+    while (n < 3 && d->topics[n])
+        n++;
+    newsdex_list_field topics = {"topics", d->topics, n};
+    newsdex_article a = {.id = d->id, .title = d->title, .body = d->body, .date = d->date,
+                         .source = d->source, .lists = n ? &topics : NULL, .n_lists = n ? 1 : 0};
+    if (newsdex_writer_put(w, &a, NULL) != NEWSDEX_OK)
+        fail_msg("put %s: %s", d->id, newsdex_writer_last_error(w));
+}
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    snprintf(f->dir, sizeof f->dir, "/tmp/nx-features-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    newsdex_writer *w = NULL;
+    assert_int_equal(newsdex_writer_open(f->dir, &w, NULL), NEWSDEX_OK);
+    for (size_t i = 0; i < N_DOCS; i++)
+        put(w, &docs[i]);
+    assert_int_equal(newsdex_writer_close(w), NEWSDEX_OK);
+    assert_int_equal(newsdex_db_open(f->dir, &f->db, NULL), NEWSDEX_OK);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    newsdex_db_close(f->db);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", f->dir);
+    free(f);
+    return 0;
+}
+
+/* Runs o and writes the ids, space-separated, into ids. */
+static newsdex_results *search(fixture *f, newsdex_search_options *o, char *ids, size_t cap)
+{
+    newsdex_results *r = NULL;
+    newsdex_status st = newsdex_search(f->db, o, &r);
+    if (st != NEWSDEX_OK)
+        fail_msg("[%s]: %s", o->query, newsdex_db_last_error(f->db));
+    ids[0] = '\0';
+    for (size_t i = 0; i < newsdex_results_count(r); i++) {
+        newsdex_hit h;
+        assert_int_equal(newsdex_results_get(r, i, &h), NEWSDEX_OK);
+        size_t len = strlen(ids);
+        snprintf(ids + len, cap - len, "%s%s", len ? " " : "", h.id);
+    }
+    return r;
+}
+
+static void expect_ids(fixture *f, newsdex_search_options *o, const char *want)
+{
+    char ids[512];
+    newsdex_results_free(search(f, o, ids, sizeof ids));
+    if (strcmp(ids, want) != 0)
+        fail_msg("[%s] sort %d: expected [%s], got [%s]", o->query, o->sort, want, ids);
+}
+
+static newsdex_search_options options(const char *query)
+{
+    newsdex_search_options o;
+    newsdex_search_options_init(&o);
+    o.query = query;
+    o.limit = 100;
+    return o;
+}
+
+/* ---- Ranking and sorting ---- */
+
+static void test_defaults(void **state)
+{
+    (void)state;
+    newsdex_search_options o;
+    newsdex_search_options_init(&o);
+    assert_int_equal(o.sort, NEWSDEX_SORT_RELEVANCE);
+    assert_true(o.half_life_days == NEWSDEX_HALF_LIFE_DEFAULT);
+    assert_int_equal(o.any, 0);
+    assert_int_equal(o.facets, 0);
+    assert_int_equal(o.histogram, NEWSDEX_HISTOGRAM_NONE);
+    assert_int_equal(o.collapse, 0);
+    assert_int_equal(o.suggest, 1);
+}
+
+static void test_ties_break_by_date(void **state)
+{
+    fixture *f = *state;
+    newsdex_search_options o = options("gizmo sale");
+    expect_ids(f, &o, "d10 d09"); /* equal scores: newest first, not docid order */
+    o.offset = 1;
+    o.limit = 1;
+    expect_ids(f, &o, "d09"); /* a page boundary inside the tie */
+    o.offset = 0;
+    expect_ids(f, &o, "d10");
+}
+
+static void test_pages(void **state)
+{
+    fixture *f = *state;
+    char all[512], page[512], joined[1100] = "";
+    newsdex_search_options o = options("acme OR layoffs OR rates OR widget");
+    newsdex_results_free(search(f, &o, all, sizeof all));
+    for (uint32_t off = 0; off < 12; off += 3) { /* pages join up to the whole list */
+        o.offset = off;
+        o.limit = 3;
+        newsdex_results_free(search(f, &o, page, sizeof page));
+        if (page[0])
+            snprintf(joined + strlen(joined), sizeof joined - strlen(joined), "%s%s",
+                     joined[0] ? " " : "", page);
+    }
+    assert_string_equal(joined, all);
+    o.offset = 5000; /* past the end, with and without counting */
+    expect_ids(f, &o, "");
+    o.facets = 1;
+    o.histogram = NEWSDEX_HISTOGRAM_MONTH;
+    expect_ids(f, &o, "");
+    o.limit = 0;
+    o.offset = 0;
+    expect_ids(f, &o, "");
+}
+
+static void test_sort_date(void **state)
+{
+    fixture *f = *state;
+    newsdex_search_options o = options("layoffs");
+    o.sort = NEWSDEX_SORT_DATE;
+    expect_ids(f, &o, "d05 d01 d06 d02 d04"); /* newest first; undated last */
+}
+
+static void test_sort_recent(void **state)
+{
+    fixture *f = *state;
+    newsdex_search_options o = options("zephyr");
+    expect_ids(f, &o, "d12 d11");
+    o.sort = NEWSDEX_SORT_RECENT;
+    o.half_life_days = 30;
+    expect_ids(f, &o, "d11 d12");
+    o.half_life_days = 1e6; /* recency hardly matters */
+    expect_ids(f, &o, "d12 d11");
+    o.half_life_days = 0;
+    newsdex_results *r = NULL;
+    assert_int_equal(newsdex_search(f->db, &o, &r), NEWSDEX_ERR_INVALID);
+    assert_null(r);
+}
+
+static void test_any(void **state)
+{
+    fixture *f = *state;
+    char ids[512];
+    newsdex_search_options o = options("zephyr gizmo");
+    newsdex_results *r = search(f, &o, ids, sizeof ids);
+    assert_true(newsdex_results_relaxed(r)); /* nothing has both: relaxed */
+    newsdex_results_free(r);
+    o.any = 1;
+    r = search(f, &o, ids, sizeof ids);
+    assert_false(newsdex_results_relaxed(r)); /* asked for: not a fallback */
+    assert_int_equal(newsdex_results_count(r), 4);
+    newsdex_results_free(r);
+    o.query = "zephyr -markets gizmo"; /* exclusions still apply */
+    expect_ids(f, &o, "d12 d10 d09");
+}
+
+static void test_proximity(void **state)
+{
+    fixture *f = *state;
+    newsdex_search_options o = options("widget exports");
+    expect_ids(f, &o, "d07 d08"); /* together above apart */
+    o.query = "widget export"; /* any inflection: export/exports */
+    expect_ids(f, &o, "d07 d08");
+    char *tree = NULL, *xapian = NULL;
+    assert_int_equal(newsdex_explain(f->db, &o, &tree, &xapian), NEWSDEX_OK);
+    assert_non_null(strstr(xapian, "NEAR"));
+    free(tree);
+    free(xapian);
+}
+
+/* ---- Facets, histogram, collapsing ---- */
+
+static uint64_t facet(const newsdex_results *r, newsdex_facet which, const char *value)
+{
+    for (size_t i = 0; i < newsdex_results_facet_count(r, which); i++) {
+        const char *v;
+        uint64_t n;
+        assert_int_equal(newsdex_results_facet_get(r, which, i, &v, &n), NEWSDEX_OK);
+        if (strcmp(v, value) == 0)
+            return n;
+    }
+    return 0;
+}
+
+static void test_facets(void **state)
+{
+    fixture *f = *state;
+    char ids[512];
+    newsdex_search_options o = options("acme");
+    o.limit = 1; /* counts cover every match, not the page */
+    o.facets = 1;
+    newsdex_results *r = search(f, &o, ids, sizeof ids);
+    assert_int_equal(newsdex_results_total_estimate(r), 5);
+    assert_int_equal(facet(r, NEWSDEX_FACET_SOURCE, "Harbor Street Journal"), 1);
+    assert_int_equal(facet(r, NEWSDEX_FACET_SOURCE, "The Ledger Daily"), 2);
+    assert_int_equal(facet(r, NEWSDEX_FACET_SOURCE, "Northgate Tech Report"), 1);
+    assert_int_equal(facet(r, NEWSDEX_FACET_TOPIC, "layoffs"), 5);
+    assert_int_equal(facet(r, NEWSDEX_FACET_TOPIC, "manufacturing"), 2);
+    assert_int_equal(facet(r, NEWSDEX_FACET_TOPIC, "interest rates"), 0);
+    assert_int_equal(facet(r, NEWSDEX_FACET_YEAR, "2024"), 3);
+    assert_int_equal(facet(r, NEWSDEX_FACET_YEAR, "2023"), 1);
+    assert_int_equal(newsdex_results_facet_count(r, NEWSDEX_FACET_YEAR), 2); /* d04 undated */
+    const char *v;
+    uint64_t n;
+    /* Most frequent first; years newest first. */
+    assert_int_equal(newsdex_results_facet_get(r, NEWSDEX_FACET_TOPIC, 0, &v, &n), NEWSDEX_OK);
+    assert_string_equal(v, "layoffs");
+    assert_int_equal(newsdex_results_facet_get(r, NEWSDEX_FACET_YEAR, 0, &v, &n), NEWSDEX_OK);
+    assert_string_equal(v, "2024");
+    assert_int_equal(newsdex_results_facet_get(r, NEWSDEX_FACET_YEAR, 9, &v, &n),
+                     NEWSDEX_ERR_INVALID);
+    newsdex_results_free(r);
+}
+
+static void test_histogram(void **state)
+{
+    fixture *f = *state;
+    char ids[512];
+    newsdex_search_options o = options("acme OR rates");
+    o.histogram = NEWSDEX_HISTOGRAM_YEAR;
+    newsdex_results *r = search(f, &o, ids, sizeof ids);
+    const char *want[] = {"2022", "2023", "2024"};
+    const uint64_t counts[] = {1, 1, 3};
+    assert_int_equal(newsdex_results_histogram_count(r), 3);
+    for (size_t i = 0; i < 3; i++) {
+        const char *p;
+        uint64_t n;
+        assert_int_equal(newsdex_results_histogram_get(r, i, &p, &n), NEWSDEX_OK);
+        assert_string_equal(p, want[i]);
+        assert_int_equal(n, counts[i]);
+    }
+    newsdex_results_free(r);
+    o.histogram = NEWSDEX_HISTOGRAM_MONTH; /* every month from first to last, gaps at 0 */
+    r = search(f, &o, ids, sizeof ids);
+    assert_int_equal(newsdex_results_histogram_count(r), 27); /* 2022-01 .. 2024-03 */
+    const char *p;
+    uint64_t n, total = 0;
+    for (size_t i = 0; i < 27; i++) {
+        assert_int_equal(newsdex_results_histogram_get(r, i, &p, &n), NEWSDEX_OK);
+        total += n;
+    }
+    assert_string_equal(p, "2024-03");
+    assert_int_equal(n, 3);
+    assert_int_equal(total, 5);
+    assert_int_equal(newsdex_results_histogram_get(r, 1, &p, &n), NEWSDEX_OK);
+    assert_string_equal(p, "2022-02");
+    assert_int_equal(n, 0);
+    newsdex_results_free(r);
+}
+
+static void test_collapse(void **state)
+{
+    fixture *f = *state;
+    char ids[512];
+    newsdex_search_options o = options("acme announced layoffs");
+    newsdex_results_free(search(f, &o, ids, sizeof ids));
+    assert_non_null(strstr(ids, "d01"));
+    assert_non_null(strstr(ids, "d05"));
+    o.collapse = 1;
+    newsdex_results *r = search(f, &o, ids, sizeof ids);
+    assert_int_equal(newsdex_results_count(r), 1);
+    newsdex_hit h;
+    assert_int_equal(newsdex_results_get(r, 0, &h), NEWSDEX_OK);
+    assert_int_equal(h.collapsed, 2);
+    newsdex_results_free(r);
+}
+
+/* ---- Suggestions and similar articles ---- */
+
+static void test_suggestion(void **state)
+{
+    fixture *f = *state;
+    char ids[512];
+    newsdex_search_options o = options("layofs");
+    newsdex_results *r = search(f, &o, ids, sizeof ids);
+    assert_int_equal(newsdex_results_count(r), 0);
+    assert_string_equal(newsdex_results_suggestion(r), "layoffs");
+    newsdex_results_free(r);
+    o.query = "acme layofs -rates";
+    r = search(f, &o, ids, sizeof ids);
+    assert_string_equal(newsdex_results_suggestion(r), "acme layoffs -rates");
+    newsdex_results_free(r);
+    o.query = "layoffs"; /* well spelled */
+    r = search(f, &o, ids, sizeof ids);
+    assert_string_equal(newsdex_results_suggestion(r), "");
+    newsdex_results_free(r);
+    o.query = "layofs";
+    o.suggest = 0;
+    r = search(f, &o, ids, sizeof ids);
+    assert_string_equal(newsdex_results_suggestion(r), "");
+    newsdex_results_free(r);
+    o.suggest = 1;
+    o.query = "qwxzvb"; /* nothing close */
+    r = search(f, &o, ids, sizeof ids);
+    assert_string_equal(newsdex_results_suggestion(r), "");
+    newsdex_results_free(r);
+}
+
+static void test_similar(void **state)
+{
+    fixture *f = *state;
+    newsdex_search_options o = options(NULL);
+    newsdex_results *r = NULL;
+    assert_int_equal(newsdex_similar(f->db, "d01", &o, &r), NEWSDEX_OK);
+    assert_true(newsdex_results_count(r) >= 2);
+    char first[2][8];
+    for (size_t i = 0; i < newsdex_results_count(r); i++) {
+        newsdex_hit h;
+        assert_int_equal(newsdex_results_get(r, i, &h), NEWSDEX_OK);
+        assert_string_not_equal(h.id, "d01");
+        if (i < 2)
+            snprintf(first[i], sizeof first[i], "%s", h.id);
+    }
+    /* The near-duplicates are the most similar. */
+    assert_true((!strcmp(first[0], "d05") && !strcmp(first[1], "d06")) ||
+                (!strcmp(first[0], "d06") && !strcmp(first[1], "d05")));
+    newsdex_results_free(r);
+    o.from = "2024";
+    assert_int_equal(newsdex_similar(f->db, "d01", &o, &r), NEWSDEX_OK);
+    assert_int_equal(newsdex_results_count(r), 2); /* d05 d06 */
+    newsdex_results_free(r);
+    assert_int_equal(newsdex_similar(f->db, "nope", &o, &r), NEWSDEX_ERR_NOT_FOUND);
+    assert_null(r);
+    assert_int_equal(newsdex_similar(f->db, "", &o, &r), NEWSDEX_ERR_INVALID);
+}
+
+/* ---- Snippets and highlights ---- */
+
+typedef struct stems_of {
+    char stems[64][NX_TOKEN_MAX_BYTES + 1];
+    size_t n;
+    size_t want[128][2]; /* tokens of the text whose stem is in stems */
+    size_t n_want;
+} stems_of;
+
+static int add_stem(const nx_token *t, void *ctx)
+{
+    stems_of *s = ctx;
+    if (s->n < 64)
+        snprintf(s->stems[s->n++], sizeof s->stems[0], "%s", t->stem);
+    return 0;
+}
+
+static int add_want(const nx_token *t, void *ctx)
+{
+    stems_of *s = ctx;
+    for (size_t i = 0; i < s->n; i++)
+        if (strcmp(t->stem, s->stems[i]) == 0 && s->n_want < 128) {
+            s->want[s->n_want][0] = t->start;
+            s->want[s->n_want++][1] = t->end;
+            break;
+        }
+    return 0;
+}
+
+/* The snippet of a short text highlights exactly the words the analyzer
+ * matches: nothing is lost to the quick first look. */
+static void check_highlights(nx_analyzer *an, const char *text, const char *query)
+{
+    stems_of *s = calloc(1, sizeof *s);
+    nx_error err;
+    assert_non_null(s);
+    assert_int_equal(nx_analyze(an, query, strlen(query), add_stem, s, &err), NEWSDEX_OK);
+    assert_int_equal(nx_analyze(an, text, strlen(text), add_want, s, &err), NEWSDEX_OK);
+    char *stems[64];
+    for (size_t i = 0; i < s->n; i++)
+        stems[i] = s->stems[i];
+    nx_snippet snip;
+    assert_int_equal(nx_snippet_make(an, text, stems, s->n, 400, &snip, &err), NEWSDEX_OK);
+    /* The text is short and has no runs of spaces: offsets are the same. */
+    assert_string_equal(snip.text, text);
+    if (snip.n_marks != s->n_want)
+        fail_msg("[%s] / [%s]: %zu marks, the analyzer matches %zu", text, query, snip.n_marks,
+                 s->n_want);
+    for (size_t i = 0; i < snip.n_marks; i++) {
+        assert_int_equal(snip.marks[2 * i], s->want[i][0]);
+        assert_int_equal(snip.marks[2 * i + 1], s->want[i][1]);
+    }
+    nx_snippet_free(&snip);
+    free(s);
+}
+
+static void test_highlights_match_analyzer(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        {"Layoffs spread; the layoff tracker counts LAYOFFS.", "layoff"},
+        {"Amazon's results and Amazon\xE2\x80\x99s shares at Amazon.com", "amazons"},
+        {"the U.S. economy and the US dollar", "U.S."},
+        {"Nestl\xC3\xA9 raised prices, nestle said", "Nestle"},
+        {"don't panic, O'Neill said", "dont oneill"},
+        {"infor\xC2\xAD" "mation and zero\xE2\x80\x8Bwidth", "information width"},
+        {"cut 27,000 jobs in 2024", "27000 2024"},
+        {"dying trees, skies and happiness", "die sky happy"},
+        {"companies cried; a company cries", "company cry"},
+        {"\xE6\x9D\xB1\xE4\xBA\xAC\xE3\x81\xAE\xE6\xA0\xAA\xE5\xBC\x8F", "\xE6\x9D\xB1\xE4\xBA\xAC"},
+        {"x\xE2\x80\x94layoffs and ad-free tiers", "layoffs free"},
+        {"Rates rose; rating agencies rated it", "rate"},
+    };
+    nx_analyzer *an;
+    nx_error err;
+    assert_int_equal(nx_analyzer_new(NULL, &an, &err), NEWSDEX_OK);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        check_highlights(an, cases[i][0], cases[i][1]);
+    nx_analyzer_free(an);
+}
+
+static void test_snippet_window(void **state)
+{
+    (void)state;
+    nx_analyzer *an;
+    nx_error err;
+    assert_int_equal(nx_analyzer_new(NULL, &an, &err), NEWSDEX_OK);
+    char text[4096] = "";
+    for (int i = 0; i < 40; i++)
+        strcat(text, "filler words here. ");
+    strcat(text, "The layoffs hit Acme hard. ");
+    for (int i = 0; i < 40; i++)
+        strcat(text, "more filler text. ");
+    char *stems[] = {"layoff", "acm"};
+    nx_snippet s;
+    assert_int_equal(nx_snippet_make(an, text, stems, 2, 200, &s, &err), NEWSDEX_OK);
+    assert_true(strncmp(s.text, "\xE2\x80\xA6", 3) == 0); /* cut: ellipses both ends */
+    assert_true(strcmp(s.text + strlen(s.text) - 3, "\xE2\x80\xA6") == 0);
+    assert_true(strlen(s.text) <= 200 + 6);
+    assert_int_equal(s.n_marks, 2);
+    assert_true(strncmp(s.text + s.marks[0], "layoffs", 7) == 0);
+    assert_true(strncmp(s.text + s.marks[2], "Acme", 4) == 0);
+    /* Cut at word boundaries: the passage is in the text between spaces. */
+    size_t n = strlen(s.text) - 6;
+    char *inner = strndup(s.text + 3, n);
+    const char *at = strstr(text, inner);
+    assert_non_null(at);
+    assert_true(at > text && at[-1] == ' ' && at[n] == ' ');
+    free(inner);
+    nx_snippet_free(&s);
+    nx_analyzer_free(an);
+}
+
+static void test_hit_marks_in_results(void **state)
+{
+    fixture *f = *state;
+    char ids[512];
+    newsdex_search_options o = options("layoff acme");
+    newsdex_results *r = search(f, &o, ids, sizeof ids);
+    assert_true(newsdex_results_count(r) > 0);
+    for (size_t i = 0; i < newsdex_results_count(r); i++) {
+        newsdex_hit h;
+        assert_int_equal(newsdex_results_get(r, i, &h), NEWSDEX_OK);
+        assert_true(h.n_snippet_marks > 0);
+        for (size_t k = 0; k < h.n_snippet_marks; k++) {
+            const char *w = h.snippet + h.snippet_marks[2 * k];
+            size_t n = h.snippet_marks[2 * k + 1] - h.snippet_marks[2 * k];
+            assert_true(n > 0 && h.snippet_marks[2 * k + 1] <= strlen(h.snippet));
+            assert_true(!strncasecmp(w, "layoff", 6) || !strncasecmp(w, "acme", 4));
+        }
+    }
+    newsdex_results_free(r);
+}
+
+static void test_snippet_html(void **state)
+{
+    (void)state;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    assert_non_null(out);
+    const char *s = "R&D <b>\"layoffs\"</b> at O'Neil's";
+    size_t marks[] = {8, 15, 24, 30};
+    assert_int_equal(nx_format_snippet_html(out, s, marks, 2), 0);
+    fclose(out);
+    assert_string_equal(buf, "R&amp;D &lt;b&gt;&quot;<mark>layoffs</mark>&quot;&lt;/b&gt; at "
+                             "<mark>O&#39;Neil</mark>&#39;s");
+    free(buf);
+    out = open_memstream(&buf, &len);
+    size_t bad[] = {5, 2, 2, 99}; /* nonsense marks are ignored */
+    assert_int_equal(nx_format_snippet_html(out, "a < b", bad, 2), 0);
+    fclose(out);
+    assert_string_equal(buf, "a &lt; b");
+    free(buf);
+}
+
+/* ---- The fast stored-article reader ---- */
+
+static void test_hit_parse_json(void **state)
+{
+    (void)state;
+    nx_hit_fields f;
+    char ok[] = "{\"id\":\"a\\\"1\",\"title\":\"T\\u00e9st \\ud83d\\ude00\",\"body\":\"l1\\nl2\\\\"
+                "\",\"lists\":{\"topics\":[\"x\",\"y\"],\"n\":{\"a\":[1,2]}},\"url\":\"u/\\/v\"}";
+    assert_int_equal(nx_hit_parse_json(ok, strlen(ok), &f), 0);
+    assert_string_equal(f.id, "a\"1");
+    assert_string_equal(f.title, "T\xC3\xA9st \xF0\x9F\x98\x80");
+    assert_string_equal(f.body, "l1\nl2\\");
+    assert_string_equal(f.url, "u//v");
+    assert_string_equal(f.date, "");
+    assert_string_equal(f.source, "");
+    char nul[] = "{\"id\":\"a\\u0000b\"}";
+    assert_int_equal(nx_hit_parse_json(nul, strlen(nul), &f), -1);
+    char lone[] = "{\"id\":\"\\udc00\"}";
+    assert_int_equal(nx_hit_parse_json(lone, strlen(lone), &f), -1);
+    char trunc[] = "{\"id\":\"abc";
+    assert_int_equal(nx_hit_parse_json(trunc, strlen(trunc), &f), -1);
+    char notstr[] = "{\"id\":5}";
+    assert_int_equal(nx_hit_parse_json(notstr, strlen(notstr), &f), -1);
+    char empty[] = " { } ";
+    assert_int_equal(nx_hit_parse_json(empty, strlen(empty), &f), 0);
+}
+
+static void test_hit_decode_round_trip(void **state)
+{
+    (void)state;
+    const char *topics[] = {"a", "b"};
+    newsdex_list_field lists[] = {{"topics", topics, 2}};
+    newsdex_article a = {.id = "x-1", .title = "Ti\"tle\xE2\x80\x94", .body = "Body\twith\x01" "ctl",
+                         .source = "S", .url = "http://u", .lists = lists, .n_lists = 1};
+    char *data = NULL;
+    size_t len = 0;
+    nx_error err;
+    assert_int_equal(nx_stored_encode(&a, "2024-01-02T03:04:05Z", &data, &len, &err), NEWSDEX_OK);
+    nx_hit_fields f;
+    assert_int_equal(nx_hit_decode(data, len, &f, &err), NEWSDEX_OK);
+    assert_non_null(f.text); /* the fast path */
+    assert_string_equal(f.id, "x-1");
+    assert_string_equal(f.title, a.title);
+    assert_string_equal(f.body, a.body);
+    assert_string_equal(f.date, "2024-01-02T03:04:05Z");
+    assert_string_equal(f.source, "S");
+    assert_string_equal(f.url, "http://u");
+    nx_hit_fields_free(&f);
+    free(data);
+    assert_int_equal(nx_hit_decode("zzz", 3, &f, &err), NEWSDEX_ERR_CORRUPT);
+}
+
+static void test_edit_distance(void **state)
+{
+    (void)state;
+    assert_int_equal(nx_edit_distance("layofs", 6, "layoffs", 7, 2), 1);
+    assert_int_equal(nx_edit_distance("layoffs", 7, "layoffs", 7, 2), 0);
+    assert_int_equal(nx_edit_distance("ealry", 5, "early", 5, 2), 1); /* a swap */
+    assert_int_equal(nx_edit_distance("kitten", 6, "sitting", 7, 3), 3);
+    assert_int_equal(nx_edit_distance("kitten", 6, "sitting", 7, 2), 3); /* above max */
+    assert_int_equal(nx_edit_distance("a", 1, "abcd", 4, 2), 3);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_ties_break_by_date),
+        cmocka_unit_test(test_pages),
+        cmocka_unit_test(test_sort_date),
+        cmocka_unit_test(test_sort_recent),
+        cmocka_unit_test(test_any),
+        cmocka_unit_test(test_proximity),
+        cmocka_unit_test(test_facets),
+        cmocka_unit_test(test_histogram),
+        cmocka_unit_test(test_collapse),
+        cmocka_unit_test(test_suggestion),
+        cmocka_unit_test(test_similar),
+        cmocka_unit_test(test_hit_marks_in_results),
+        cmocka_unit_test(test_highlights_match_analyzer),
+        cmocka_unit_test(test_snippet_window),
+        cmocka_unit_test(test_snippet_html),
+        cmocka_unit_test(test_hit_parse_json),
+        cmocka_unit_test(test_hit_decode_round_trip),
+        cmocka_unit_test(test_edit_distance),
+    };
+    /* The tests without a fixture ignore it. */
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
