@@ -477,8 +477,10 @@ static void test_ranking(void **state)
                      NEWSDEX_OK);
     assert_true(relaxed);
     assert_true(strncmp(ids, "f01 f02", 7) == 0 || strncmp(ids, "f02 f01", 7) == 0);
-    /* Title words weigh more than body words. */
-    expect_ranked(f, "layoffs", "f06");
+    /* Title words weigh more than body words: the two articles with "layoff"
+     * in their titles (f06, f10) come before those with it only in the body. */
+    assert_int_equal(run(f->db, "layoffs", NULL, NULL, 1, ids, sizeof ids, &relaxed), NEWSDEX_OK);
+    assert_true(strncmp(ids, "f06 f10", 7) == 0 || strncmp(ids, "f10 f06", 7) == 0);
 }
 
 /* ------------------------------------------------------------------ */
