@@ -18,14 +18,16 @@
 #define NX_SLOT_DATE 0   /* "YYYYMMDDhhmmss" UTC, sorts as time */
 #define NX_SLOT_FINGERPRINT 1  /* 8 bytes, big endian: hash of the article's content */
 
-/* ---- Results section: values for facets and collapsing (engine/doc_values.c) ----
- * Indexes built before these existed lack them: facets then count nothing
- * for sources and topics, and --collapse folds nothing (rebuild the index). */
-#define NX_SLOT_SOURCE   10  /* the source as written */
-#define NX_SLOT_TOPICS   11  /* the topics as written, each followed by a NUL byte */
-#define NX_SLOT_COLLAPSE 12  /* "YYYYMMDD normalised title": near-duplicate key */
-#define NX_SLOT_HIT      13  /* what a hit shows, uncompressed (engine/doc_values.h) */
-#define NX_LIST_TOPICS   "topics"  /* the list field whose values are facet topics */
+/* ---- Results section (searcher/) ----
+ * Facets and histograms count the filter terms above (XSOURCE:, XTOPICS:,
+ * Y, M) through their posting lists, and --collapse computes its key from
+ * the stored title and date, so the search features add nothing to the
+ * index. (Value slots were tried and dropped: Xapian 1.4 aborts the
+ * process, std::terminate from ValueUpdater's destructor, when a write
+ * fails while it merges value changes, and every extra value made that
+ * likelier on a full disk.) */
+#define NX_FACET_SOURCE  NX_PREFIX_FIELD NX_FIELD_SOURCE ":"  /* XSOURCE:<folded source> */
+#define NX_FACET_TOPIC   NX_PREFIX_FIELD "TOPICS:"            /* XTOPICS:<folded topic> */
 /* ---- End of the results section ---- */
 
 /* Index metadata keys (Xapian user metadata). */

@@ -9,6 +9,7 @@
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <cstring>
 #include <new>
 #include <string>
@@ -35,9 +36,9 @@ struct nx_xmatches {
     std::vector<std::string> data;
 };
 
-// Read-only open of a directory, a stub file or "tcp://HOST:PORT": see the
-// "Remote shards" section at the end of this file.
-static Xapian::Database nx_open_database(const char *path);
+// Read-only open of a directory, a stub file or "tcp://HOST:PORT" (remote
+// shards): defined in xapian_remote.cc.
+Xapian::Database nx_open_database(const char *path);
 
 namespace {
 
@@ -543,7 +544,7 @@ extern "C" newsdex_status nx_xdb_open_readonly_many(const char *const *paths, si
 
 /* ==================================================================== *
  * Results section (searcher/search.c, similar, facets): sorting,       *
- * recency, exact counts over every match, collapsing, similar.         *
+ * recency, exact counts over every match, similar.                     *
  * ==================================================================== */
 
 #include <algorithm>
@@ -556,8 +557,6 @@ struct nx_xresults {
     uint64_t estimate = 0;
     std::vector<double> weights;
     std::vector<std::string> data;
-    std::vector<uint32_t> collapsed;
-    std::vector<char> is_record;
     std::vector<std::vector<std::pair<std::string, uint64_t>>> counted;
 };
 
@@ -625,52 +624,55 @@ class RecencySource : public Xapian::ValuePostingSource {
     std::string name() const override { return "NxRecencySource"; }
 };
 
-// Counts values of every matching document, per dimension.
-class CountSpy : public Xapian::MatchSpy {
-    std::vector<nx_xcount> dims;
-
+// Marks every matching document in a bitmap over docids.
+class DocidSpy : public Xapian::MatchSpy {
   public:
-    std::vector<std::map<std::string, uint64_t>> counts;
+    std::vector<bool> &bits;
 
-    explicit CountSpy(const nx_xcount *d, size_t n) : dims(d, d + n), counts(n) {}
-
+    explicit DocidSpy(std::vector<bool> &b) : bits(b) {}
     void operator()(const Xapian::Document &doc, double) override
     {
-        for (size_t i = 0; i < dims.size(); i++)
-            count(i, doc.get_value(dims[i].slot));
+        Xapian::docid did = doc.get_docid();
+        if (did >= bits.size())
+            bits.resize(did + 1);
+        bits[did] = true;
     }
-    Xapian::MatchSpy *clone() const override { return new CountSpy(dims.data(), dims.size()); }
-    std::string name() const override { return "NxCountSpy"; }
-
-  private:
-    void count(size_t i, const std::string &v)
-    {
-        if (v.empty())
-            return;
-        const nx_xcount &d = dims[i];
-        if (d.kind == NX_XCOUNT_VALUE)
-            counts[i][v]++;
-        else if (d.kind == NX_XCOUNT_PREFIX && v.size() >= d.prefix)
-            counts[i][v.substr(0, d.prefix)]++;
-        else if (d.kind == NX_XCOUNT_LIST)
-            count_list(i, v);
-    }
-    void count_list(size_t i, const std::string &v)
-    {
-        std::vector<std::string> seen;
-        for (size_t at = 0; at < v.size();) {
-            size_t end = v.find('\0', at);
-            if (end == std::string::npos)
-                end = v.size();
-            std::string item = v.substr(at, end - at);
-            at = end + 1;
-            if (item.empty() || std::find(seen.begin(), seen.end(), item) != seen.end())
-                continue;
-            seen.push_back(item);
-            counts[i][item]++;
-        }
-    }
+    std::string name() const override { return "NxDocidSpy"; }
 };
+
+// Every match of query, for remote shards (which cannot run DocidSpy):
+// an unranked list in docid order.
+void all_matches(Xapian::Database &db, const Xapian::Query &query, std::vector<bool> &bits)
+{
+    Xapian::Enquire enquire(db);
+    enquire.set_query(query);
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+    Xapian::MSet m = enquire.get_mset(0, db.get_doccount());
+    for (Xapian::MSetIterator it = m.begin(); it != m.end(); ++it) {
+        if (*it >= bits.size())
+            bits.resize(*it + 1);
+        bits[*it] = true;
+    }
+}
+
+// How many of the marked documents hold each term starting with prefix
+// (the terms' posting lists against the bitmap; zero counts left out).
+std::vector<std::pair<std::string, uint64_t>> count_terms(Xapian::Database &db,
+                                                          const std::vector<bool> &bits,
+                                                          const std::string &prefix)
+{
+    std::vector<std::pair<std::string, uint64_t>> out;
+    for (Xapian::TermIterator t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t) {
+        const std::string term = *t;
+        uint64_t n = 0;
+        for (Xapian::PostingIterator it = db.postlist_begin(term); it != db.postlist_end(term); ++it)
+            n += *it < bits.size() && bits[*it];
+        if (n)
+            out.emplace_back(term.substr(prefix.size()), n);
+    }
+    return out;
+}
 
 // q with the recency boost; its scale is a share of q's best score.
 Xapian::Query with_recency(Xapian::Database &db, const Xapian::Query &q,
@@ -759,52 +761,63 @@ std::vector<std::string> shard_uuids(const Xapian::Database &db)
 struct Ranked {
     Xapian::docid did;
     double weight;
-    uint32_t collapsed;
-    std::string record; // the record_slot value, once read
 };
 
-// The documents to weigh in the second stage, as a query that matches them
-// and nothing else: their unique id terms, read from their records (this
-// works with remote shards too), or else a docid list (local shards only).
-Xapian::Query only_these(Xapian::Database &db, std::vector<Ranked> &ranked,
-                         const nx_xsearch_params *p, std::unique_ptr<DocidSource> &source)
+// The documents to weigh in the second stage by their unique id terms
+// (found in their term lists): slower than a DocidSource, but remote shards
+// run it. An empty query if some document has no id term.
+Xapian::Query id_terms(Xapian::Database &db, const std::vector<Ranked> &ranked,
+                       const nx_xsearch_params *p)
 {
     std::vector<Xapian::Query> terms;
-    for (Ranked &r : ranked) {
-        if (r.record.empty() && p->record_slot >= 0)
-            r.record = db.get_document(r.did).get_value(static_cast<Xapian::valueno>(p->record_slot));
-        size_t end = r.record.find('\0');
-        if (!p->id_prefix || r.record.size() < 2 || end == std::string::npos)
-            break;
-        terms.emplace_back(p->id_prefix + r.record.substr(1, end - 1));
+    std::string prefix = p->id_prefix ? p->id_prefix : "";
+    for (const Ranked &r : ranked) {
+        Xapian::TermIterator t = db.termlist_begin(r.did);
+        t.skip_to(prefix);
+        if (prefix.empty() || t == db.termlist_end(r.did) || (*t).compare(0, prefix.size(), prefix))
+            return Xapian::Query();
+        terms.emplace_back(*t);
     }
-    if (terms.size() == ranked.size())
-        return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
-    std::vector<Xapian::docid> ids;
-    for (const Ranked &r : ranked)
-        ids.push_back(r.did);
-    source.reset(new DocidSource(ids, shard_uuids(db)));
-    return Xapian::Query(source.get());
+    return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+}
+
+// The boost's weight for each of n documents matched by `only`.
+std::map<Xapian::docid, double> boost_weights(Xapian::Database &db, const Xapian::Query &boost,
+                                              const Xapian::Query &only, size_t n)
+{
+    Xapian::Enquire enquire(db);
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, boost, only));
+    enquire.set_weighting_scheme(bm25());
+    Xapian::MSet m = enquire.get_mset(0, static_cast<Xapian::doccount>(n));
+    std::map<Xapian::docid, double> extra;
+    for (Xapian::MSetIterator it = m.begin(); it != m.end(); ++it)
+        extra[*it] = it.get_weight();
+    return extra;
 }
 
 // Adds the boost's weight to each ranked document, then reorders each block
-// by the sum (a stable sort: ties keep the first stage's order). Where the
-// boost cannot run (remote shards, records missing) the order stays.
+// by the sum (a stable sort: ties keep the first stage's order). The
+// documents are picked by docid (DocidSource); remote shards cannot run
+// that, so then by id terms; where neither works the order stays.
 void rerank(Xapian::Database &db, const Xapian::Query &boost, std::vector<Ranked> &ranked,
             const nx_xsearch_params *p)
 {
-    std::unique_ptr<DocidSource> source;
+    std::vector<Xapian::docid> ids;
+    for (const Ranked &r : ranked)
+        ids.push_back(r.did);
+    DocidSource only(ids, shard_uuids(db));
     std::map<Xapian::docid, double> extra;
     try {
-        Xapian::Enquire enquire(db);
-        Xapian::Query only = only_these(db, ranked, p, source);
-        enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, boost, only));
-        enquire.set_weighting_scheme(bm25());
-        Xapian::MSet m = enquire.get_mset(0, static_cast<Xapian::doccount>(ranked.size()));
-        for (Xapian::MSetIterator it = m.begin(); it != m.end(); ++it)
-            extra[*it] = it.get_weight();
+        extra = boost_weights(db, boost, Xapian::Query(&only), ranked.size());
     } catch (const Xapian::UnimplementedError &) {
-        return;
+        Xapian::Query by_id = id_terms(db, ranked, p);
+        if (by_id.empty())
+            return;
+        try {
+            extra = boost_weights(db, boost, by_id, ranked.size());
+        } catch (const Xapian::UnimplementedError &) {
+            return;
+        }
     }
     for (Ranked &r : ranked) {
         auto e = extra.find(r.did);
@@ -834,20 +847,17 @@ void fetch_window(const nx_xsearch_params *p, bool reranking, Xapian::doccount *
 std::vector<Ranked> ranked_of(const Xapian::MSet &mset)
 {
     std::vector<Ranked> out;
-    for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
-        Xapian::doccount c = it.get_collapse_count();
-        out.push_back({*it, it.get_weight(), c > UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(c),
-                       std::string()});
-    }
+    for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it)
+        out.push_back({*it, it.get_weight()});
     return out;
 }
 
 // What the first stage found: the ranked documents of the window asked
-// for, the estimate and the exact counts.
+// for, the estimate and, when counting, every match.
 struct Stage {
     std::vector<Ranked> ranked;
     Xapian::doccount estimate = 0;
-    std::vector<std::vector<std::pair<std::string, uint64_t>>> counted;
+    std::vector<bool> matches; // when counting: every match
 };
 
 void setup(Xapian::Enquire &enquire, const Xapian::Query &query, const nx_xsearch_params *p,
@@ -859,8 +869,6 @@ void setup(Xapian::Enquire &enquire, const Xapian::Query &query, const nx_xsearc
         enquire.set_sort_by_value_then_relevance(p->date_slot, true);
     else if (exact_ties)
         enquire.set_sort_by_relevance_then_value(p->date_slot, true);
-    if (p->collapse_slot >= 0)
-        enquire.set_collapse_key(static_cast<Xapian::valueno>(p->collapse_slot));
 }
 
 // Equal scores, newest first (as Xapian's relevance-then-value order does,
@@ -895,51 +903,59 @@ bool fetch(Xapian::Database &db, const Xapian::Query &query, const nx_xsearch_pa
 {
     Xapian::Enquire enquire(db);
     setup(enquire, query, p, exact_ties);
-    std::unique_ptr<CountSpy> spy;
+    std::unique_ptr<DocidSpy> spy;
     Xapian::doccount check = 0;
     if (p->n_counts > 0) {
-        spy.reset(new CountSpy(p->counts, p->n_counts));
+        spy.reset(new DocidSpy(out.matches));
         enquire.add_matchspy(spy.get());
         check = db.get_doccount(); // every match is seen: exact counts
     }
     bool cheap = !exact_ties && p->sort != NX_XSORT_DATE && count > 0;
     Xapian::doccount head = cheap && first > 0 ? 1 : 0;
-    Xapian::MSet mset = enquire.get_mset(first - head, count + (cheap ? head + 1 : 0), check);
+    Xapian::MSet mset;
+    try {
+        mset = enquire.get_mset(first - head, count + (cheap ? head + 1 : 0), check);
+    } catch (const Xapian::UnimplementedError &) {
+        if (!spy) // remote shards: rank, then list the matches apart
+            throw;
+        enquire.clear_matchspies();
+        spy.reset();
+        mset = enquire.get_mset(first - head, count + (cheap ? head + 1 : 0), check);
+        all_matches(db, query, out.matches);
+    }
     out.estimate = mset.get_matches_estimated();
     out.ranked = ranked_of(mset);
     enquire.clear_matchspies();
-    if (cheap) {
-        std::vector<Ranked> &r = out.ranked;
-        if ((head && r.size() > head && r[0].weight == r[head].weight) ||
-            (r.size() > head + count && r[head + count - 1].weight == r[head + count].weight))
-            return false;
-        r.erase(r.begin(), r.begin() + static_cast<long>(std::min<size_t>(head, r.size())));
-        if (r.size() > count)
-            r.resize(count);
-        sort_ties_by_date(db, r, p->date_slot);
-    }
-    if (spy)
-        for (const auto &dim : spy->counts)
-            out.counted.emplace_back(dim.begin(), dim.end());
+    if (!cheap)
+        return true;
+    std::vector<Ranked> &r = out.ranked;
+    if ((head && r.size() > head && r[0].weight == r[head].weight) ||
+        (r.size() > head + count && r[head + count - 1].weight == r[head + count].weight))
+        return false;
+    r.erase(r.begin(), r.begin() + static_cast<long>(std::min<size_t>(head, r.size())));
+    if (r.size() > count)
+        r.resize(count);
+    sort_ties_by_date(db, r, p->date_slot);
     return true;
 }
 
-void read_results(Xapian::Database &db, Stage &stage, size_t skip, uint32_t limit,
-                  int record_slot, nx_xresults *r)
+void read_results(Xapian::Database &db, Stage &stage, size_t skip, const nx_xsearch_params *p,
+                  nx_xresults *r)
 {
     std::vector<Ranked> &ranked = stage.ranked;
     r->estimate = stage.estimate;
-    for (size_t i = skip; i < ranked.size() && i - skip < limit; i++) {
-        Xapian::Document doc = db.get_document(ranked[i].did);
-        std::string record = ranked[i].record;
-        if (record.empty() && record_slot >= 0)
-            record = doc.get_value(static_cast<Xapian::valueno>(record_slot));
+    for (size_t i = skip; i < ranked.size() && i - skip < p->limit; i++) {
         r->weights.push_back(ranked[i].weight);
-        r->is_record.push_back(!record.empty());
-        r->data.push_back(record.empty() ? doc.get_data() : std::move(record));
-        r->collapsed.push_back(ranked[i].collapsed);
+        r->data.push_back(db.get_document(ranked[i].did).get_data());
     }
-    r->counted = std::move(stage.counted);
+    for (size_t d = 0; d < p->n_counts; d++)
+        r->counted.push_back(count_terms(db, stage.matches, p->counts[d].prefix));
+    if (p->n_counts > 0) { // every match was seen
+        uint64_t n = 0;
+        for (bool b : stage.matches)
+            n += b;
+        r->estimate = n;
+    }
 }
 
 nx_xresults *run_ranked(Xapian::Database &db, const Xapian::Query &q, const nx_xsearch_params *p)
@@ -957,10 +973,10 @@ nx_xresults *run_ranked(Xapian::Database &db, const Xapian::Query &q, const nx_x
     Stage stage;
     if (!fetch(db, query, p, first, count, false, stage))
         fetch(db, query, p, first, count, true, stage);
-    if (reranking && !stage.ranked.empty())
+    if (reranking && stage.ranked.size() > 1)
         rerank(db, p->boost->query, stage.ranked, p);
     std::unique_ptr<nx_xresults> r(new nx_xresults);
-    read_results(db, stage, p->offset - first, p->limit, p->record_slot, r.get());
+    read_results(db, stage, p->offset - first, p, r.get());
     return r.release();
 }
 
@@ -1012,13 +1028,12 @@ extern "C" newsdex_status nx_xdb_search_ranked(nx_xdb *db, const nx_xquery *q,
                     throw;
                 db->db().reopen();
             } catch (const Xapian::UnimplementedError &e) {
-                // Remote shards run only Xapian's own posting sources and
-                // match spies, not the recency boost or the facet counter.
-                if (p->sort != NX_XSORT_RECENT && p->n_counts == 0)
+                // Remote shards run only Xapian's own posting sources, not
+                // the recency boost.
+                if (p->sort != NX_XSORT_RECENT)
                     throw;
                 throw Xapian::InvalidArgumentError(
-                    "sorting by recency, facets and histograms cannot run on remote shards (" +
-                    e.get_msg() + ")");
+                    "sorting by recency cannot run on remote shards (" + e.get_msg() + ")");
             }
         }
     });
@@ -1035,13 +1050,11 @@ extern "C" uint64_t nx_xresults_estimate(const nx_xresults *r)
 }
 
 extern "C" void nx_xresults_get(const nx_xresults *r, size_t i, double *weight, const char **data,
-                                size_t *len, int *is_record, uint32_t *collapsed)
+                                size_t *len)
 {
     *weight = r->weights[i];
     *data = r->data[i].data();
     *len = r->data[i].size();
-    *is_record = r->is_record[i];
-    *collapsed = r->collapsed[i];
 }
 
 extern "C" size_t nx_xresults_values(const nx_xresults *r, size_t d)
@@ -1107,79 +1120,36 @@ extern "C" void nx_xterms_free(char **terms, size_t n)
     std::free(terms);
 }
 
-extern "C" newsdex_status nx_xdb_value_freq(nx_xdb *db, unsigned slot, uint64_t *freq,
-                                            nx_error *err)
-{
-    *freq = 0;
-    return guard(err, [&] { *freq = db->db().get_value_freq(slot); });
-}
-
-/* ==================================================================== *
- * Remote shards: "tcp://HOST:PORT" names an index served by            *
- * xapian-tcpsrv. Everything else (a directory, a stub file listing     *
- * shards) is opened by Xapian as a path.                               *
- * ==================================================================== */
+/* ---- Last resort for failures Xapian lets escape to std::terminate ---- */
 
 namespace {
 
-const char kTcpScheme[] = "tcp://";
+void (*fatal_handler)(const char *) = nullptr;
 
-// Splits "HOST:PORT" or "[IPV6]:PORT"; throws InvalidArgumentError.
-void split_host_port(const std::string &where, std::string &host, unsigned &port)
+[[noreturn]] void on_terminate()
 {
-    size_t colon = where.rfind(':');
-    std::string h = colon == std::string::npos ? where : where.substr(0, colon);
-    std::string p = colon == std::string::npos ? "" : where.substr(colon + 1);
-    if (h.size() >= 2 && h.front() == '[' && h.back() == ']')
-        h = h.substr(1, h.size() - 2);
-    unsigned long n = 0;
-    if (!p.empty() && p.size() <= 5 && p.find_first_not_of("0123456789") == std::string::npos)
-        n = std::strtoul(p.c_str(), nullptr, 10);
-    if (h.empty() || n == 0 || n > 65535)
-        throw Xapian::InvalidArgumentError("remote index \"" + std::string(kTcpScheme) + where +
-                                           "\" must be tcp://HOST:PORT");
-    host = h;
-    port = static_cast<unsigned>(n);
-}
-
-// Xapian's NetworkError says "Couldn't connect" and keeps the reason
-// ("Connection refused") apart: put them together.
-Xapian::Database open_remote(const std::string &host, unsigned port, unsigned timeout_ms)
-{
+    std::string msg = "uncaught exception in Xapian";
     try {
-        return Xapian::Remote::open(host, port, timeout_ms, timeout_ms);
-    } catch (const Xapian::NetworkError &e) {
-        const char *why = e.get_error_string();
-        throw Xapian::NetworkError(e.get_msg() + (why ? std::string(" (") + why + ")" : ""));
+        std::exception_ptr e = std::current_exception();
+        if (e)
+            std::rethrow_exception(e);
+    } catch (const Xapian::Error &e) {
+        msg = e.get_msg();
+        if (e.get_error_string())
+            msg += std::string(" (") + e.get_error_string() + ")";
+    } catch (const std::exception &e) {
+        msg = e.what();
+    } catch (...) {
     }
+    if (fatal_handler)
+        fatal_handler(msg.c_str());
+    std::abort();
 }
 
 }  // namespace
 
-static Xapian::Database nx_open_database(const char *path)
+extern "C" void nx_set_fatal_handler(void (*handler)(const char *message))
 {
-    if (std::strncmp(path, kTcpScheme, sizeof kTcpScheme - 1) != 0)
-        return Xapian::Database(path);
-    std::string host;
-    unsigned port = 0;
-    split_host_port(path + sizeof kTcpScheme - 1, host, port);
-    return open_remote(host, port, NX_XDB_REMOTE_TIMEOUT_MS);
-}
-
-extern "C" newsdex_status nx_xdb_open_remote(const char *host, unsigned port,
-                                             unsigned timeout_ms, nx_xdb **out, nx_error *err)
-{
-    *out = nullptr;
-    return guard(err, [&] {
-        if (!host || !*host || port == 0 || port > 65535)
-            throw Xapian::InvalidArgumentError("remote index needs a host and a port 1-65535");
-        nx_xdb *h = new nx_xdb;
-        try {
-            h->rdb = open_remote(host, port, timeout_ms ? timeout_ms : NX_XDB_REMOTE_TIMEOUT_MS);
-        } catch (...) {
-            delete h;
-            throw;
-        }
-        *out = h;
-    });
+    fatal_handler = handler;
+    std::set_terminate(on_terminate);
 }

@@ -150,7 +150,7 @@ newsdex_status nx_xdb_open_readonly_many(const char *const *paths, size_t n, nx_
 
 /* ==================================================================== *
  * Results section (searcher/search.c, similar, facets): sorting,       *
- * recency, exact counts over every match, collapsing, similar.         *
+ * recency, exact counts over every match, similar.                     *
  * ==================================================================== */
 
 typedef enum nx_xsort {
@@ -159,17 +159,12 @@ typedef enum nx_xsort {
     NX_XSORT_RECENT     /* score plus a recency boost, ties newest first */
 } nx_xsort;
 
-/* How one dimension of exact counts reads a value slot. */
-typedef enum nx_xcount_kind {
-    NX_XCOUNT_VALUE,  /* the whole value */
-    NX_XCOUNT_LIST,   /* values each ended by a NUL byte; a value counts once per article */
-    NX_XCOUNT_PREFIX  /* the first `prefix` bytes (shorter values are not counted) */
-} nx_xcount_kind;
-
+/* One dimension of exact counts: every term starting with prefix is a
+ * value (the rest of the term), counted once per matching document that
+ * holds it. Counting reads the terms' posting lists, not the documents, so
+ * it needs no extra index data. */
 typedef struct nx_xcount {
-    unsigned slot;
-    nx_xcount_kind kind;
-    size_t prefix;
+    const char *prefix;
 } nx_xcount;
 
 typedef struct nx_xsearch_params {
@@ -179,25 +174,20 @@ typedef struct nx_xsearch_params {
     double half_life_days;    /* RECENT: age at which the boost halves */
     double recency_share;     /* RECENT: boost of the newest article, as a share of the
                                  best score of the plain query */
-    int collapse_slot;        /* < 0: no collapsing; else one hit per value */
     const nx_xcount *counts;  /* dimensions counted over every match (exact) */
     size_t n_counts;
     const nx_xquery *boost;   /* RELEVANCE, RECENT: a second-stage boost, or NULL */
     uint32_t rerank_block;    /* the boost reorders the matches in blocks of this many
                                  (ranks 1..block, block+1..2 block, ...) by score plus
                                  boost, so pages stay consistent; 0 = no boost */
-    int record_slot;          /* >= 0: a hit's data is this value when the document
-                                 has it (nx_xresults_get says which), else its data.
-                                 Such a value is a format byte, then the document's
-                                 unique id and a NUL byte (then anything) */
-    const char *id_prefix;    /* the prefix of unique id terms: with records, the boost
-                                 stage finds the top documents by id_prefix + id, which
-                                 also works with remote shards */
+    const char *id_prefix;    /* prefix of the unique id terms: remote shards cannot
+                                 run the boost stage's docid filter, so there it
+                                 finds the top documents by their id terms */
 } nx_xsearch_params;
 
 typedef struct nx_xresults nx_xresults;
 
-/* Ranks q as p says. Counting (n_counts > 0) looks at every match, which
+/* Ranks q as p says. Counting (n_counts > 0) lists every match, which
  * also makes the estimate exact. The boost is only evaluated for the
  * blocks that hold the page asked for, which keeps a costly boost (such as
  * a proximity NEAR) cheap. */
@@ -205,13 +195,12 @@ newsdex_status nx_xdb_search_ranked(nx_xdb *db, const nx_xquery *q, const nx_xse
                                     nx_xresults **out, nx_error *err);
 size_t nx_xresults_count(const nx_xresults *r);
 uint64_t nx_xresults_estimate(const nx_xresults *r);
-/* Hit i: weight, stored data or the record_slot value (*is_record says
- * which; valid until freed), the number of other matches folded into it
- * when collapsing. */
+/* Hit i: weight and stored data (valid until freed). */
 void nx_xresults_get(const nx_xresults *r, size_t i, double *weight, const char **data,
-                     size_t *len, int *is_record, uint32_t *collapsed);
-/* Counted dimension d (in the order of p->counts): n distinct values in
- * byte order; value i (not NUL-terminated) and its count. */
+                     size_t *len);
+/* Counted dimension d (in the order of p->counts): n distinct values (the
+ * terms without the prefix) in byte order, those with a count of 0 left
+ * out; value i (not NUL-terminated) and its count. */
 size_t nx_xresults_values(const nx_xresults *r, size_t d);
 void nx_xresults_value(const nx_xresults *r, size_t d, size_t i, const char **value,
                        size_t *len, uint64_t *count);
@@ -230,9 +219,6 @@ newsdex_status nx_xdb_describing_terms(nx_xdb *db, const char *unique_term, cons
                                        nx_error *err);
 void nx_xterms_free(char **terms, size_t n);
 
-/* Number of documents with a value in slot (0 for an index built before
- * the slot was written). */
-newsdex_status nx_xdb_value_freq(nx_xdb *db, unsigned slot, uint64_t *freq, nx_error *err);
 
 /* ==================================================================== *
  * Remote shards (scaling out).                                         *
@@ -241,17 +227,26 @@ newsdex_status nx_xdb_value_freq(nx_xdb *db, unsigned slot, uint64_t *freq, nx_e
 /* nx_xdb_open_readonly() and nx_xdb_open_readonly_many() take, besides an
  * index directory, a Xapian stub file listing shards (lines "auto PATH",
  * "glass PATH", "remote HOST:PORT") and "tcp://HOST:PORT" (HOST may be
- * [IPV6]): an index served by xapian-tcpsrv. A remote that cannot be
- * reached gives NEWSDEX_ERR_NETWORK; a malformed tcp:// name
- * NEWSDEX_ERR_INVALID. Connecting and each exchange time out after: */
+ * [IPV6]): an index served by xapian-tcpsrv (engine/xapian_remote.cc). A
+ * remote that cannot be reached gives NEWSDEX_ERR_NETWORK; a malformed
+ * tcp:// name NEWSDEX_ERR_INVALID. Connecting and each exchange time out
+ * after: */
 #define NX_XDB_REMOTE_TIMEOUT_MS 10000
-
-/* Opens the index served at host:port read-only; timeout_ms 0 means
- * NX_XDB_REMOTE_TIMEOUT_MS. */
-newsdex_status nx_xdb_open_remote(const char *host, unsigned port, unsigned timeout_ms,
-                                  nx_xdb **out, nx_error *err);
 
 #ifdef __cplusplus
 }
 #endif
+#endif
+
+/* ---- Last resort for Xapian failures that cannot be caught ----
+ * Xapian 1.4 can throw from a destructor while a failed write unwinds (seen
+ * with a full disk during commit), which ends in std::terminate. The caller
+ * may register a handler to report the failure before the process aborts;
+ * the handler gets Xapian's message and should not return. */
+#ifdef __cplusplus
+extern "C" {
+#endif
+void nx_set_fatal_handler(void (*handler)(const char *message));
+#ifdef __cplusplus
+}
 #endif

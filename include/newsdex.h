@@ -174,6 +174,14 @@ typedef struct newsdex_writer_counts {
 NEWSDEX_API newsdex_status newsdex_writer_get_counts(const newsdex_writer *writer,
                                                      newsdex_writer_counts *counts);
 
+/**
+ * Committed work only: what the index holds from this writer if the open
+ * batch is lost (pending is 0). Reads no files, so it is safe to call while
+ * reporting a fatal write failure.
+ */
+NEWSDEX_API newsdex_status newsdex_writer_get_committed_counts(const newsdex_writer *writer,
+                                                               newsdex_writer_counts *counts);
+
 /* ------------------------------------------------------------------ */
 /* Searching                                                           */
 /* ------------------------------------------------------------------ */
@@ -291,7 +299,8 @@ typedef struct newsdex_hit {
                                       matches the query (any inflection). */
     size_t n_snippet_marks;      /**< Number of highlighted words in the snippet. */
     uint32_t collapsed;          /**< With newsdex_search_options::collapse: how many
-                                      other matching articles were folded into this one. */
+                                      other matching articles (among the top matches
+                                      folded) were folded into this one. */
 } newsdex_hit;
 
 /**
@@ -351,8 +360,10 @@ NEWSDEX_API void newsdex_fields_free(char **names, size_t count);
 
 /** What newsdex_results_facet_get() counts. */
 typedef enum newsdex_facet {
-    NEWSDEX_FACET_SOURCE = 0, /**< Sources, as written in the articles. */
-    NEWSDEX_FACET_TOPIC = 1,  /**< Topics, as written (an article counts once per topic). */
+    NEWSDEX_FACET_SOURCE = 0, /**< Sources, as first written in the index. */
+    NEWSDEX_FACET_TOPIC = 1,  /**< Topics as a topic: query matches them: lower case,
+                                   accents and punctuation folded (an article counts
+                                   once per topic). */
     NEWSDEX_FACET_YEAR = 2    /**< Years of the articles' dates ("YYYY", UTC). */
 } newsdex_facet;
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "newsdex.h"
+#include "../engine/xapian_wrapper.h"
 #include "progress.h"
 #include "reader.h"
 #include "strset.h"
@@ -412,6 +413,35 @@ static int exit_status(const index_run *run)
     return run->rejected ? NX_EXIT_REJECTED : NX_EXIT_OK;
 }
 
+/* Xapian can abort on a failed write it cannot unwind (a full disk during a
+ * commit). Its last commit is still intact, so report like any failed write
+ * and exit with the documented status instead of dying with SIGABRT. */
+static index_run *fatal_run;
+static uint64_t fatal_initial_total;
+
+static void on_fatal_index_error(const char *message)
+{
+    index_run *run = fatal_run;
+    fprintf(stderr, "newsdex: cannot write to the index: %s\n", message);
+    int nospace = strstr(message, "File too large") || strstr(message, "No space") ||
+                  strstr(message, "quota");
+    run->index_failed = 1;
+    run->index_status = nospace ? NEWSDEX_ERR_NOSPACE : NEWSDEX_ERR_IO;
+    newsdex_writer_counts c;
+    newsdex_writer_get_committed_counts(run->writer, &c);
+    clear_progress(run);
+    report(run, &c, fatal_initial_total + c.added - c.deleted);
+    fflush(stderr);
+    _exit(exit_status(run));
+}
+
+static void guard_fatal_errors(index_run *run)
+{
+    fatal_run = run;
+    newsdex_writer_count(run->writer, &fatal_initial_total);
+    nx_set_fatal_handler(on_fatal_index_error);
+}
+
 /* ---- Options ---- */
 
 static int parse_progress(const char *text, enum progress_mode *mode)
@@ -516,6 +546,7 @@ int cmd_index(int argc, char **argv)
         nx_strset_free(run.seen);
         return rc;
     }
+    guard_fatal_errors(&run);
     /* After a signal each remaining input is opened and left at once, which
      * records where the run stopped. */
     for (int i = optind; i < argc && !run.index_failed && !run.interrupted; i++)

@@ -10,7 +10,6 @@
 #include "newsdex.h"
 #include "../engine/analyzer.h"
 #include "../engine/date.h"
-#include "../engine/doc_values.h" /* results section */
 #include "../engine/field_terms.h"
 #include "../engine/stored_doc.h"
 #include "../engine/terms.h"
@@ -157,8 +156,6 @@ static newsdex_status build_document(newsdex_writer *w, const newsdex_article *a
     for (size_t i = 0; st == NEWSDEX_OK && i < a->n_lists; i++)
         for (size_t j = 0; st == NEWSDEX_OK && j < a->lists[i].count; j++)
             st = add_filter(w, doc, a->lists[i].name, a->lists[i].values[j]);
-    if (st == NEWSDEX_OK) /* results section: values for facets and --collapse */
-        st = nx_doc_values_add(w->analyzer, a, has_date, when, doc, &w->err);
 
     char iso[21];
     if (has_date)
@@ -514,6 +511,14 @@ newsdex_status newsdex_writer_get_counts(const newsdex_writer *w, newsdex_writer
     counts->replaced += w->batch.replaced;
     counts->deleted += w->batch.deleted;
     counts->pending = w->batch.pending;
+    return NEWSDEX_OK;
+}
+
+newsdex_status newsdex_writer_get_committed_counts(const newsdex_writer *w,
+                                                   newsdex_writer_counts *counts)
+{
+    *counts = w->done;
+    counts->pending = 0;
     return NEWSDEX_OK;
 }
 

@@ -19,11 +19,6 @@ typedef struct nx_hit_fields {
 } nx_hit_fields;
 
 newsdex_status nx_hit_decode(const char *data, size_t len, nx_hit_fields *f, nx_error *err);
-
-/* The same from a hit record (NX_SLOT_HIT, engine/doc_values.h): no copy,
- * the fields point into record, which must outlive f. -1 if record is not
- * a well-formed hit record. */
-int nx_hit_from_record(const char *record, size_t len, nx_hit_fields *f);
 void nx_hit_fields_free(nx_hit_fields *f);
 
 /* Exposed for the unit tests: parses the JSON object text[0..len) (NUL

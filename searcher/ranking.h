@@ -28,7 +28,7 @@
  * blocks of this many (1-50, 51-100, ...). Evaluating NEAR for every match
  * instead cost more than the whole rest of the search on the benchmark;
  * fixed blocks keep pages consistent (no article on two pages). */
-#define NX_RERANK_BLOCK 20
+#define NX_RERANK_BLOCK 10
 
 /* The boost for tree: its top-level plain words (not stopwords, years,
  * phrases, fields or excluded words), all within 2n + 4 positions. *out is

@@ -7,6 +7,7 @@
 #include "search_internal.h"
 #include "snippet.h"
 #include "hit_decode.h"
+#include "../engine/terms.h"
 
 static char *copy_str(const char *s)
 {
@@ -38,13 +39,10 @@ static void take_snippet(newsdex_hit *hit, nx_snippet *snip)
 /* Fills hit from one stored article. */
 static newsdex_status make_hit(newsdex_db *db, const newsdex_search_options *o,
                                const nx_search_plan *plan, const char *data, size_t len,
-                               int is_record, newsdex_hit *hit)
+                               newsdex_hit *hit)
 {
     nx_hit_fields doc;
-    newsdex_status st = NEWSDEX_OK;
-    if (!is_record || nx_hit_from_record(data, len, &doc) != 0)
-        st = is_record ? nx_error_set(&db->err, NEWSDEX_ERR_CORRUPT, "damaged hit record")
-                       : nx_hit_decode(data, len, &doc, &db->err);
+    newsdex_status st = nx_hit_decode(data, len, &doc, &db->err);
     if (st != NEWSDEX_OK)
         return st;
     nx_snippet snip = {0};
@@ -72,10 +70,11 @@ static newsdex_status make_hit(newsdex_db *db, const newsdex_search_options *o,
 
 static newsdex_status collect_hits(newsdex_db *db, const newsdex_search_options *o,
                                    const nx_search_plan *plan, const nx_xresults *m,
-                                   newsdex_results *r)
+                                   const nx_page *page, newsdex_results *r)
 {
-    size_t n = nx_xresults_count(m);
-    r->total_estimate = nx_xresults_estimate(m);
+    size_t n = page ? page->n : nx_xresults_count(m);
+    uint64_t estimate = nx_xresults_estimate(m), folded = page ? page->folded : 0;
+    r->total_estimate = estimate > folded ? estimate - folded : 0;
     r->hits = calloc(n ? n : 1, sizeof *r->hits);
     if (!r->hits)
         return nx_error_set(&db->err, NEWSDEX_ERR_NOMEM, "out of memory");
@@ -83,10 +82,10 @@ static newsdex_status collect_hits(newsdex_db *db, const newsdex_search_options 
         const char *data;
         size_t len;
         newsdex_hit *hit = &r->hits[r->n++];
-        int is_record;
-        nx_xresults_get(m, i, &hit->score, &data, &len, &is_record, &hit->collapsed);
+        nx_xresults_get(m, page && page->which ? page->which[i] : i, &hit->score, &data, &len);
         hit->rank = o->offset + (uint32_t)i + 1;
-        newsdex_status st = make_hit(db, o, plan, data, len, is_record, hit);
+        hit->collapsed = page && page->dups ? page->dups[i] : 0;
+        newsdex_status st = make_hit(db, o, plan, data, len, hit);
         if (st != NEWSDEX_OK)
             return st;
     }
@@ -212,12 +211,39 @@ static void free_counts(nx_count_list *l)
     memset(l, 0, sizeof *l);
 }
 
-static int fill_counts(const newsdex_search_options *o, const nx_xresults *m, const int *dims,
-                       newsdex_results *r)
+static void sort_counts(nx_count_list *l, int (*cmp)(const void *, const void *))
+{
+    if (l->n > 1)
+        qsort(l->v, l->n, sizeof *l->v, cmp);
+}
+
+/* Sources are counted by their folded filter term; show each as written
+ * (the writer keeps that in the index metadata, as `newsdex stats` shows). */
+static int name_sources(newsdex_db *db, nx_count_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        char key[NX_TERM_MAX_BYTES + 64], *name = NULL;
+        size_t len = 0;
+        snprintf(key, sizeof key, "%s%s%s", NX_META_SOURCE, NX_FACET_SOURCE, l->v[i].value);
+        if (nx_xdb_get_metadata(db->xdb, key, &name, &len, NULL) != NEWSDEX_OK)
+            return -1;
+        if (len == 0) {
+            free(name);
+            continue;
+        }
+        free(l->v[i].value);
+        l->v[i].value = name;
+    }
+    return 0;
+}
+
+static int fill_counts(newsdex_db *db, const newsdex_search_options *o, const nx_xresults *m,
+                       const int *dims, newsdex_results *r)
 {
     if (o->facets && (copy_counts(m, dims[NX_DIM_SOURCE], &r->facets[NEWSDEX_FACET_SOURCE]) ||
                       copy_counts(m, dims[NX_DIM_TOPIC], &r->facets[NEWSDEX_FACET_TOPIC]) ||
-                      copy_counts(m, dims[NX_DIM_YEAR], &r->facets[NEWSDEX_FACET_YEAR])))
+                      copy_counts(m, dims[NX_DIM_YEAR], &r->facets[NEWSDEX_FACET_YEAR]) ||
+                      name_sources(db, &r->facets[NEWSDEX_FACET_SOURCE])))
         return -1;
     if (o->histogram) {
         int months = o->histogram == NEWSDEX_HISTOGRAM_MONTH;
@@ -229,19 +255,18 @@ static int fill_counts(const newsdex_search_options *o, const nx_xresults *m, co
         if (rc)
             return -1;
     }
-    nx_count_list *f = r->facets;
-    qsort(f[NEWSDEX_FACET_SOURCE].v, f[NEWSDEX_FACET_SOURCE].n, sizeof *f->v, by_count);
-    qsort(f[NEWSDEX_FACET_TOPIC].v, f[NEWSDEX_FACET_TOPIC].n, sizeof *f->v, by_count);
-    qsort(f[NEWSDEX_FACET_YEAR].v, f[NEWSDEX_FACET_YEAR].n, sizeof *f->v, by_value_desc);
+    sort_counts(&r->facets[NEWSDEX_FACET_SOURCE], by_count);
+    sort_counts(&r->facets[NEWSDEX_FACET_TOPIC], by_count);
+    sort_counts(&r->facets[NEWSDEX_FACET_YEAR], by_value_desc);
     return 0;
 }
 
 newsdex_status nx_results_fill(newsdex_db *db, const newsdex_search_options *o,
                                const nx_search_plan *plan, const nx_xresults *m,
-                               const int *dims, newsdex_results *r)
+                               const int *dims, const nx_page *page, newsdex_results *r)
 {
-    newsdex_status st = collect_hits(db, o, plan, m, r);
-    if (st == NEWSDEX_OK && fill_counts(o, m, dims, r) != 0)
+    newsdex_status st = collect_hits(db, o, plan, m, page, r);
+    if (st == NEWSDEX_OK && fill_counts(db, o, m, dims, r) != 0)
         st = nx_error_set(&db->err, NEWSDEX_ERR_NOMEM, "out of memory");
     return st;
 }

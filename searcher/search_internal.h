@@ -16,6 +16,8 @@
 #define NX_SUGGEST_BELOW 5
 /* RECENT: the boost of the newest article, as a share of the best score. */
 #define NX_RECENCY_SHARE 1.0
+/* --collapse folds at most this many top matches. */
+#define NX_COLLAPSE_WINDOW_MAX 20000
 
 struct newsdex_db {
     nx_xdb *xdb;
@@ -59,10 +61,29 @@ typedef struct nx_search_plan {
 newsdex_status nx_search_run(newsdex_db *db, const newsdex_search_options *o,
                              const nx_search_plan *plan, newsdex_results **out);
 
-/* Hits of one page, made from the matches (results.c). */
+/* Which matches make the page: entries of m (page->which[i], or i when
+ * which is NULL) and how many near-duplicates each stands for (dups, or
+ * none when NULL). */
+typedef struct nx_page {
+    const size_t *which;
+    const uint32_t *dups;
+    size_t n;
+    uint64_t folded;  /* near-duplicates left out of the total */
+} nx_page;
+
+/* Hits of one page, made from the matches, and the counts (results.c). */
 newsdex_status nx_results_fill(newsdex_db *db, const newsdex_search_options *o,
                                const nx_search_plan *plan, const nx_xresults *m,
-                               const int *dims, newsdex_results *r);
+                               const int *dims, const nx_page *page, newsdex_results *r);
+
+/* --collapse (collapse.c): folds the matches of m, in rank order, that
+ * share a normalised title and a day into the first of them, and describes
+ * entries [skip, skip + limit) of the folded list in *page (its arrays are
+ * malloc'd; free them with nx_page_free). *folded_all is the length of the
+ * whole folded list. */
+newsdex_status nx_collapse(newsdex_db *db, const nx_xresults *m, size_t skip, size_t limit,
+                           nx_page *page, size_t *folded_all);
+void nx_page_free(nx_page *page);
 
 /* Which counted dimension (index into the nx_xsearch_params counts) holds
  * what; -1 when not counted. */

@@ -26,8 +26,8 @@ newsdex_status nx_search_check_options(newsdex_db *db, const newsdex_search_opti
     return NEWSDEX_OK;
 }
 
-/* The dimensions to count for facets and the histogram; dims[NX_DIM_*]
- * gets each one's index in counts, or -1. */
+/* The dimensions to count for facets and the histogram (filter terms by
+ * prefix); dims[NX_DIM_*] gets each one's index in counts, or -1. */
 static size_t plan_counts(const newsdex_search_options *o, nx_xcount counts[NX_DIMS],
                           int dims[NX_DIMS])
 {
@@ -36,17 +36,17 @@ static size_t plan_counts(const newsdex_search_options *o, nx_xcount counts[NX_D
         dims[d] = -1;
     if (o->facets) {
         dims[NX_DIM_SOURCE] = (int)n;
-        counts[n++] = (nx_xcount){NX_SLOT_SOURCE, NX_XCOUNT_VALUE, 0};
+        counts[n++] = (nx_xcount){NX_FACET_SOURCE};
         dims[NX_DIM_TOPIC] = (int)n;
-        counts[n++] = (nx_xcount){NX_SLOT_TOPICS, NX_XCOUNT_LIST, 0};
+        counts[n++] = (nx_xcount){NX_FACET_TOPIC};
     }
     if (o->facets || o->histogram == NEWSDEX_HISTOGRAM_YEAR) {
         dims[NX_DIM_YEAR] = (int)n;
-        counts[n++] = (nx_xcount){NX_SLOT_DATE, NX_XCOUNT_PREFIX, 4};
+        counts[n++] = (nx_xcount){NX_PREFIX_YEAR};
     }
     if (o->histogram == NEWSDEX_HISTOGRAM_MONTH) {
         dims[NX_DIM_MONTH] = (int)n;
-        counts[n++] = (nx_xcount){NX_SLOT_DATE, NX_XCOUNT_PREFIX, 6};
+        counts[n++] = (nx_xcount){NX_PREFIX_MONTH};
     }
     return n;
 }
@@ -58,6 +58,49 @@ static nx_xsort sort_of(int sort)
                                          : NX_XSORT_RELEVANCE;
 }
 
+/* Ranks q (or, when nothing has all its words, the plan's relaxed query). */
+static newsdex_status rank(newsdex_db *db, const nx_search_plan *plan,
+                           const nx_xsearch_params *params, nx_xresults **m, int *relaxed)
+{
+    *relaxed = 0;
+    newsdex_status st = nx_xdb_search_ranked(db->xdb, plan->query, params, m, &db->err);
+    if (st == NEWSDEX_OK && plan->relaxed && nx_xresults_estimate(*m) == 0 &&
+        nx_xresults_count(*m) == 0) {
+        nx_xresults_free(*m);
+        *m = NULL;
+        *relaxed = 1;
+        st = nx_xdb_search_ranked(db->xdb, plan->relaxed, params, m, &db->err);
+    }
+    return st;
+}
+
+/* --collapse: rank a window of the top matches from the first, fold it,
+ * and widen it until the folded list covers the page (or holds every
+ * match, or reaches NX_COLLAPSE_WINDOW_MAX). */
+static newsdex_status rank_collapsed(newsdex_db *db, const newsdex_search_options *o,
+                                     const nx_search_plan *plan, nx_xsearch_params *params,
+                                     nx_xresults **m, int *relaxed, nx_page *page)
+{
+    uint64_t want = (uint64_t)o->offset + o->limit;
+    uint64_t window = 2 * want + 20;
+    for (;;) {
+        params->offset = 0;
+        params->limit = (uint32_t)(window < NX_COLLAPSE_WINDOW_MAX ? window
+                                                                   : NX_COLLAPSE_WINDOW_MAX);
+        size_t folded_all = 0;
+        newsdex_status st = rank(db, plan, params, m, relaxed);
+        if (st == NEWSDEX_OK)
+            st = nx_collapse(db, *m, o->offset, o->limit, page, &folded_all);
+        if (st != NEWSDEX_OK || folded_all >= want || nx_xresults_count(*m) < params->limit ||
+            params->limit == NX_COLLAPSE_WINDOW_MAX)
+            return st;
+        nx_page_free(page);
+        nx_xresults_free(*m);
+        *m = NULL;
+        window *= 4;
+    }
+}
+
 newsdex_status nx_search_run(newsdex_db *db, const newsdex_search_options *o,
                              const nx_search_plan *plan, newsdex_results **out)
 {
@@ -67,24 +110,19 @@ newsdex_status nx_search_run(newsdex_db *db, const newsdex_search_options *o,
     nx_xsearch_params params = {
         .offset = o->offset, .limit = o->limit, .sort = sort_of(o->sort),
         .date_slot = NX_SLOT_DATE, .half_life_days = o->half_life_days,
-        .recency_share = NX_RECENCY_SHARE, .collapse_slot = o->collapse ? NX_SLOT_COLLAPSE : -1,
-        .counts = counts, .n_counts = plan_counts(o, counts, dims),
-        .boost = plan->boost, .rerank_block = NX_RERANK_BLOCK,
-        .record_slot = NX_SLOT_HIT, .id_prefix = NX_PREFIX_ID};
+        .recency_share = NX_RECENCY_SHARE, .counts = counts,
+        .n_counts = plan_counts(o, counts, dims), .boost = plan->boost,
+        .rerank_block = NX_RERANK_BLOCK, .id_prefix = NX_PREFIX_ID};
     newsdex_results *r = calloc(1, sizeof *r);
     if (!r)
         return nx_error_set(&db->err, NEWSDEX_ERR_NOMEM, "out of memory");
     nx_xresults *m = NULL;
-    newsdex_status st = nx_xdb_search_ranked(db->xdb, plan->query, &params, &m, &db->err);
-    if (st == NEWSDEX_OK && plan->relaxed && nx_xresults_estimate(m) == 0 &&
-        nx_xresults_count(m) == 0) {
-        nx_xresults_free(m);
-        m = NULL;
-        r->relaxed = 1;
-        st = nx_xdb_search_ranked(db->xdb, plan->relaxed, &params, &m, &db->err);
-    }
+    nx_page page = {0};
+    newsdex_status st = o->collapse ? rank_collapsed(db, o, plan, &params, &m, &r->relaxed, &page)
+                                    : rank(db, plan, &params, &m, &r->relaxed);
     if (st == NEWSDEX_OK)
-        st = nx_results_fill(db, o, plan, m, dims, r);
+        st = nx_results_fill(db, o, plan, m, dims, o->collapse ? &page : NULL, r);
+    nx_page_free(&page);
     nx_xresults_free(m);
     if (st != NEWSDEX_OK) {
         newsdex_results_free(r);

@@ -1,7 +1,6 @@
-/* Opening shards (engine/xapian_wrapper.cc, "Remote shards"): tcp://
- * names, nx_xdb_open_remote and stub files. Servers are not needed: a
- * closed loopback port must give NEWSDEX_ERR_NETWORK, a malformed name
- * NEWSDEX_ERR_INVALID. Searching real remote shards is tests/e2e/shards.t. */
+/* Opening shards (engine/xapian_remote.cc): tcp:// names and stub files.
+ * Servers are not needed: a closed loopback port must give
+ * NEWSDEX_ERR_NETWORK, a malformed name NEWSDEX_ERR_INVALID. Searching real remote shards is tests/e2e/shards.t. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -53,20 +52,6 @@ static void test_unreachable(void **state)
     assert_int_equal(nx_xdb_open_readonly_many(two, 2, &db, &failed, &err), NEWSDEX_ERR_NETWORK);
     assert_null(db);
     assert_int_equal(failed, 0);
-}
-
-static void test_open_remote(void **state)
-{
-    (void)state;
-    nx_xdb *db = NULL;
-    nx_error err;
-    assert_int_equal(nx_xdb_open_remote(NULL, 80, 0, &db, &err), NEWSDEX_ERR_INVALID);
-    assert_int_equal(nx_xdb_open_remote("", 80, 0, &db, &err), NEWSDEX_ERR_INVALID);
-    assert_int_equal(nx_xdb_open_remote("127.0.0.1", 0, 0, &db, &err), NEWSDEX_ERR_INVALID);
-    assert_int_equal(nx_xdb_open_remote("127.0.0.1", 70000, 0, &db, &err), NEWSDEX_ERR_INVALID);
-    assert_int_equal(nx_xdb_open_remote("127.0.0.1", 1, 500, &db, &err), NEWSDEX_ERR_NETWORK);
-    assert_null(db);
-    assert_non_null(strstr(err.message, "Couldn't connect"));
 }
 
 /* A stub file is opened by Xapian itself: its shards count together. */
@@ -123,7 +108,6 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_malformed_names),
         cmocka_unit_test(test_unreachable),
-        cmocka_unit_test(test_open_remote),
         cmocka_unit_test(test_stub_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
