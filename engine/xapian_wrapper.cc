@@ -640,8 +640,9 @@ class DocidSpy : public Xapian::MatchSpy {
     std::string name() const override { return "NxDocidSpy"; }
 };
 
-// Every match of query, for remote shards (which cannot run DocidSpy):
-// an unranked list in docid order.
+// Every match of query, for several shards (a spy sees each shard's own
+// docids; remote shards cannot run one at all): an unranked list in docid
+// order, with the docids of the database searched.
 void all_matches(Xapian::Database &db, const Xapian::Query &query, std::vector<bool> &bits)
 {
     Xapian::Enquire enquire(db);
@@ -905,10 +906,14 @@ bool fetch(Xapian::Database &db, const Xapian::Query &query, const nx_xsearch_pa
     setup(enquire, query, p, exact_ties);
     std::unique_ptr<DocidSpy> spy;
     Xapian::doccount check = 0;
-    if (p->n_counts > 0) {
+    bool shards = shard_uuids(db).size() > 1;
+    if (p->n_counts > 0 && !shards) {
         spy.reset(new DocidSpy(out.matches));
         enquire.add_matchspy(spy.get());
         check = db.get_doccount(); // every match is seen: exact counts
+    } else if (p->n_counts > 0) {
+        // A spy sees each shard's own docids: list the matches apart.
+        all_matches(db, query, out.matches);
     }
     bool cheap = !exact_ties && p->sort != NX_XSORT_DATE && count > 0;
     Xapian::doccount head = cheap && first > 0 ? 1 : 0;

@@ -77,6 +77,8 @@ void nx_cli_catch_stop_signals(void)
     /* Restart reads and writes: zlib and Xapian would otherwise see EINTR as
      * an I/O error. The flag is checked between records. */
     sa.sa_flags = SA_RESTART;
+    /* A file size limit must be a write error (exit 6), not a killed process. */
+    signal(SIGXFSZ, SIG_IGN);
     const int signals[] = {SIGINT, SIGTERM};
     for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
         struct sigaction old;

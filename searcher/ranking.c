@@ -189,10 +189,9 @@ static newsdex_status near_query(nx_analyzer *an, const word_set *s,
     return st;
 }
 
-newsdex_status nx_rank_proximity(nx_xdb *xdb, nx_analyzer *analyzer, const nx_query_tree *tree,
+newsdex_status nx_rank_proximity(nx_analyzer *analyzer, const nx_query_tree *tree,
                                  nx_xquery **out, nx_error *err)
 {
-    (void)xdb;
     *out = NULL;
     word_set *s = calloc(1, sizeof *s);
     if (!s)

@@ -25,7 +25,7 @@
 /* Weight of the boost relative to the words' own weight. */
 #define NX_PROXIMITY_SCALE 0.5
 /* The boost is a second stage: it reorders the matches ranked by BM25 in
- * blocks of this many (1-50, 51-100, ...). Evaluating NEAR for every match
+ * blocks of this many (1-10, 11-20, ...: a page of 10). Evaluating NEAR for every match
  * instead cost more than the whole rest of the search on the benchmark;
  * fixed blocks keep pages consistent (no article on two pages). */
 #define NX_RERANK_BLOCK 10
@@ -33,7 +33,7 @@
 /* The boost for tree: its top-level plain words (not stopwords, years,
  * phrases, fields or excluded words), all within 2n + 4 positions. *out is
  * NULL when there are fewer than two such words (or too many). */
-newsdex_status nx_rank_proximity(nx_xdb *xdb, nx_analyzer *analyzer, const nx_query_tree *tree,
+newsdex_status nx_rank_proximity(nx_analyzer *analyzer, const nx_query_tree *tree,
                                  nx_xquery **out, nx_error *err);
 
 /* *out = q, ranked higher where boost matches. */

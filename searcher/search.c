@@ -240,7 +240,7 @@ static newsdex_status prepare(newsdex_db *db, const newsdex_search_options *o, p
     if (st == NEWSDEX_OK && !p->bq.query)
         st = nx_error_set(&db->err, NEWSDEX_ERR_QUERY, "the query has no words to search for");
     if (st == NEWSDEX_OK)
-        st = nx_rank_proximity(db->xdb, db->analyzer, &p->tree, &p->boost, &db->err);
+        st = nx_rank_proximity(db->analyzer, &p->tree, &p->boost, &db->err);
     if (st != NEWSDEX_OK)
         prepared_free(p);
     return st;

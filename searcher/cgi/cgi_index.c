@@ -4,14 +4,22 @@
  * replaced, e.g. by a nightly rebuild moved into place. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "cgi.h"
 
+/* An index is a directory, a stub file listing shards, or a remote
+ * tcp:// address (which has no identity to compare: always reused). */
 static int identity(const char *path, dev_t *dev, ino_t *ino)
 {
     struct stat st;
-    if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+    if (strncmp(path, "tcp://", 6) == 0) {
+        *dev = 0;
+        *ino = 0;
+        return 0;
+    }
+    if (stat(path, &st) != 0 || !(S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)))
         return -1;
     *dev = st.st_dev;
     *ino = st.st_ino;
@@ -33,7 +41,7 @@ static newsdex_db *open_fresh(cgi_index *ix)
         return NULL;
     }
     if (identity(ix->path, &ix->dev, &ix->ino) != 0) {
-        fprintf(stderr, "newsdex.cgi: no index directory at %s\n", ix->path);
+        fprintf(stderr, "newsdex.cgi: no index at %s\n", ix->path);
         return NULL;
     }
     char *message = NULL;
