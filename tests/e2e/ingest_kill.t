@@ -58,6 +58,7 @@ variant() {
 
 # ---- first build (with searches running against it), unchanged re-run ----
 REF="$TMP/ref"
+CGI=${NEWSDEX_CGI:-$(dirname "$NEWSDEX")/newsdex.cgi}
 search_loop() {
     local fails=0 runs=0
     while [ ! -e "$TMP/build.done" ]; do
@@ -65,6 +66,13 @@ search_loop() {
             runs=$((runs + 1))
             "$NEWSDEX" search --db "$REF" --limit 5 "$WORD" >/dev/null 2>>"$TMP/search.err" ||
                 fails=$((fails + 1))
+            # The same through the web endpoint (CGI mode, parameters as arguments).
+            runs=$((runs + 1))
+            status=$(NEWSDEX_DB="$REF" "$CGI" "q=$WORD" format=json 2>>"$TMP/search.err" | head -1)
+            case "$status" in
+                "Status: 200"*) ;;
+                *) fails=$((fails + 1)); echo "cgi: $status" >>"$TMP/search.err" ;;
+            esac
         fi
         sleep 0.1
     done
@@ -80,7 +88,7 @@ wait
 check "first build of the $KIND archive finishes (exit $REF_RC)" test "$REF_RC" -le 1
 E=$(count "$REF")
 read -r runs fails <"$TMP/search.result"
-is "$fails" 0 "$runs searches during the first build: none failed"
+is "$fails" 0 "$runs CLI and CGI searches during the first build: none failed"
 [ -s "$TMP/search.err" ] && sed 's/^/#   /' "$TMP/search.err" | head -5
 
 start=$(now)
