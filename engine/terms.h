@@ -19,8 +19,9 @@
 #define NX_SLOT_FINGERPRINT 1  /* 8 bytes, big endian: hash of the article's content */
 
 /* ---- Results section (searcher/) ----
- * Facets and histograms count the filter terms above (XSOURCE:, XTOPICS:,
- * Y, M) through their posting lists, and --collapse computes its key from
+ * Facets count the filter terms above (XSOURCE:, XTOPICS:) through their
+ * posting lists; years and months are read off NX_SLOT_DATE as the matcher
+ * passes each match (the Y and M terms when it cannot), and --collapse computes its key from
  * the stored title and date, so the search features add nothing to the
  * index. (Value slots were tried and dropped: Xapian 1.4 aborts the
  * process, std::terminate from ValueUpdater's destructor, when a write

@@ -551,6 +551,7 @@ extern "C" newsdex_status nx_xdb_open_readonly_many(const char *const *paths, si
 #include <cmath>
 #include <map>
 #include <memory>
+#include <unordered_map>
 #include <utility>
 
 struct nx_xresults {
@@ -625,19 +626,58 @@ class RecencySource : public Xapian::ValuePostingSource {
 };
 
 // Marks every matching document in a bitmap over docids.
-class DocidSpy : public Xapian::MatchSpy {
+// Sees every match of the first stage: marks its docid (for the
+// dimensions counted through posting lists) and counts the dimensions
+// read off a value slot. Those values are at most 8 bytes, packed big
+// endian into a number, so that numeric order is byte order.
+class CountSpy : public Xapian::MatchSpy {
   public:
-    std::vector<bool> &bits;
+    struct ValueDim {
+        Xapian::valueno slot;
+        size_t bytes;
+        std::unordered_map<uint64_t, uint64_t> counts;
+    };
+    std::vector<bool> *bits; // null when no dimension needs the docids
+    std::vector<ValueDim> dims;
+    uint64_t seen = 0;
 
-    explicit DocidSpy(std::vector<bool> &b) : bits(b) {}
+    explicit CountSpy(std::vector<bool> *b) : bits(b) {}
     void operator()(const Xapian::Document &doc, double) override
     {
-        Xapian::docid did = doc.get_docid();
-        if (did >= bits.size())
-            bits.resize(did + 1);
-        bits[did] = true;
+        seen++;
+        if (bits) {
+            Xapian::docid did = doc.get_docid();
+            if (did >= bits->size())
+                bits->resize(did + 1);
+            (*bits)[did] = true;
+        }
+        for (ValueDim &d : dims) {
+            const std::string v = doc.get_value(d.slot);
+            if (v.size() < d.bytes)
+                continue;
+            uint64_t key = 0;
+            for (size_t i = 0; i < d.bytes; i++)
+                key = key << 8 | static_cast<unsigned char>(v[i]);
+            d.counts[key]++;
+        }
     }
-    std::string name() const override { return "NxDocidSpy"; }
+    std::string name() const override { return "NxCountSpy"; }
+
+    // Dimension v's values and counts, in byte order.
+    std::vector<std::pair<std::string, uint64_t>> counted(size_t v) const
+    {
+        std::vector<std::pair<uint64_t, uint64_t>> keyed(dims[v].counts.begin(),
+                                                         dims[v].counts.end());
+        std::sort(keyed.begin(), keyed.end());
+        std::vector<std::pair<std::string, uint64_t>> out;
+        for (const auto &k : keyed) {
+            std::string value(dims[v].bytes, '\0');
+            for (size_t i = 0; i < dims[v].bytes; i++)
+                value[i] = static_cast<char>(k.first >> (8 * (dims[v].bytes - 1 - i)));
+            out.emplace_back(value, k.second);
+        }
+        return out;
+    }
 };
 
 // Every match of query, for several shards (a spy sees each shard's own
@@ -858,8 +898,36 @@ std::vector<Ranked> ranked_of(const Xapian::MSet &mset)
 struct Stage {
     std::vector<Ranked> ranked;
     Xapian::doccount estimate = 0;
-    std::vector<bool> matches; // when counting: every match
+    std::vector<bool> matches; // when counting through posting lists: every match
+    bool spied = false;        // counted by a CountSpy: the two below hold
+    uint64_t n_matches = 0;
+    std::vector<std::vector<std::pair<std::string, uint64_t>>> value_counts; // per dimension
 };
+
+// A spy for p's dimensions: counts from values where it can, docids for
+// the rest.
+std::unique_ptr<CountSpy> count_spy(const nx_xsearch_params *p, Stage &out)
+{
+    bool need_bits = false;
+    for (size_t d = 0; d < p->n_counts; d++)
+        need_bits |= p->counts[d].value_bytes == 0 || p->counts[d].value_bytes > 8;
+    std::unique_ptr<CountSpy> spy(new CountSpy(need_bits ? &out.matches : nullptr));
+    for (size_t d = 0; d < p->n_counts; d++)
+        if (p->counts[d].value_bytes > 0 && p->counts[d].value_bytes <= 8)
+            spy->dims.push_back({p->counts[d].slot, p->counts[d].value_bytes, {}});
+    return spy;
+}
+
+// Moves what the spy counted into the stage.
+void take_counts(const nx_xsearch_params *p, CountSpy &spy, Stage &out)
+{
+    out.spied = true;
+    out.n_matches = spy.seen;
+    out.value_counts.assign(p->n_counts, {});
+    for (size_t d = 0, v = 0; d < p->n_counts; d++)
+        if (p->counts[d].value_bytes > 0 && p->counts[d].value_bytes <= 8)
+            out.value_counts[d] = spy.counted(v++);
+}
 
 void setup(Xapian::Enquire &enquire, const Xapian::Query &query, const nx_xsearch_params *p,
            bool exact_ties)
@@ -904,11 +972,11 @@ bool fetch(Xapian::Database &db, const Xapian::Query &query, const nx_xsearch_pa
 {
     Xapian::Enquire enquire(db);
     setup(enquire, query, p, exact_ties);
-    std::unique_ptr<DocidSpy> spy;
+    std::unique_ptr<CountSpy> spy;
     Xapian::doccount check = 0;
     bool shards = shard_uuids(db).size() > 1;
     if (p->n_counts > 0 && !shards) {
-        spy.reset(new DocidSpy(out.matches));
+        spy = count_spy(p, out);
         enquire.add_matchspy(spy.get());
         check = db.get_doccount(); // every match is seen: exact counts
     } else if (p->n_counts > 0) {
@@ -931,6 +999,8 @@ bool fetch(Xapian::Database &db, const Xapian::Query &query, const nx_xsearch_pa
     out.estimate = mset.get_matches_estimated();
     out.ranked = ranked_of(mset);
     enquire.clear_matchspies();
+    if (spy)
+        take_counts(p, *spy, out);
     if (!cheap)
         return true;
     std::vector<Ranked> &r = out.ranked;
@@ -953,9 +1023,15 @@ void read_results(Xapian::Database &db, Stage &stage, size_t skip, const nx_xsea
         r->weights.push_back(ranked[i].weight);
         r->data.push_back(db.get_document(ranked[i].did).get_data());
     }
-    for (size_t d = 0; d < p->n_counts; d++)
-        r->counted.push_back(count_terms(db, stage.matches, p->counts[d].prefix));
-    if (p->n_counts > 0) { // every match was seen
+    for (size_t d = 0; d < p->n_counts; d++) {
+        if (stage.spied && p->counts[d].value_bytes > 0 && p->counts[d].value_bytes <= 8)
+            r->counted.push_back(std::move(stage.value_counts[d]));
+        else
+            r->counted.push_back(count_terms(db, stage.matches, p->counts[d].prefix));
+    }
+    if (stage.spied) { // every match was seen
+        r->estimate = stage.n_matches;
+    } else if (p->n_counts > 0) {
         uint64_t n = 0;
         for (bool b : stage.matches)
             n += b;

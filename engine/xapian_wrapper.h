@@ -161,10 +161,16 @@ typedef enum nx_xsort {
 
 /* One dimension of exact counts: every term starting with prefix is a
  * value (the rest of the term), counted once per matching document that
- * holds it. Counting reads the terms' posting lists, not the documents, so
- * it needs no extra index data. */
+ * holds it. Counting reads the terms' posting lists, which costs the same
+ * however few the matches are. When value_bytes > 0 the same counts can
+ * be read off value slot `slot` instead (its first value_bytes bytes are
+ * the value; shorter values count for nothing), once per match as the
+ * matcher passes it: far cheaper for the usual few thousand matches. The
+ * terms stay the fallback (remote shards, or value_bytes > 8). */
 typedef struct nx_xcount {
     const char *prefix;
+    unsigned slot;
+    unsigned value_bytes;
 } nx_xcount;
 
 typedef struct nx_xsearch_params {

@@ -36,17 +36,17 @@ static size_t plan_counts(const newsdex_search_options *o, nx_xcount counts[NX_D
         dims[d] = -1;
     if (o->facets) {
         dims[NX_DIM_SOURCE] = (int)n;
-        counts[n++] = (nx_xcount){NX_FACET_SOURCE};
+        counts[n++] = (nx_xcount){NX_FACET_SOURCE, 0, 0};
         dims[NX_DIM_TOPIC] = (int)n;
-        counts[n++] = (nx_xcount){NX_FACET_TOPIC};
+        counts[n++] = (nx_xcount){NX_FACET_TOPIC, 0, 0};
     }
     if (o->facets || o->histogram == NEWSDEX_HISTOGRAM_YEAR) {
         dims[NX_DIM_YEAR] = (int)n;
-        counts[n++] = (nx_xcount){NX_PREFIX_YEAR};
+        counts[n++] = (nx_xcount){NX_PREFIX_YEAR, NX_SLOT_DATE, 4}; /* YYYY of the date */
     }
     if (o->histogram == NEWSDEX_HISTOGRAM_MONTH) {
         dims[NX_DIM_MONTH] = (int)n;
-        counts[n++] = (nx_xcount){NX_PREFIX_MONTH};
+        counts[n++] = (nx_xcount){NX_PREFIX_MONTH, NX_SLOT_DATE, 6}; /* YYYYMM */
     }
     return n;
 }
