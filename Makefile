@@ -5,7 +5,7 @@
 BUILD    ?= build
 CC       ?= cc
 CXX      ?= c++
-PKGS     := xapian-core jansson libutf8proc zlib
+PKGS     := xapian-core jansson libutf8proc zlib libdeflate
 OPT      ?= -O2 -g
 SANFLAGS :=
 ifeq ($(SANITIZE),1)
@@ -168,7 +168,7 @@ e2e: $(CGI)
 
 # One process per request under plain CGI: the small libraries are linked in
 # statically (fewer shared objects to map and relocate at every start).
-CGI_STATIC := -Wl,-Bstatic -ljansson -lutf8proc -lstemmer -lfcgi -Wl,-Bdynamic
+CGI_STATIC := -Wl,-Bstatic -ljansson -lutf8proc -lstemmer -ldeflate -lfcgi -Wl,-Bdynamic
 
 $(CGI): $(CGI_OBJS) $(LIB)
 	$(CXX) $(LDFLAGS) -Wl,--as-needed -o $@ $(CGI_OBJS) $(LIB) $(CGI_STATIC) $(LDLIBS)

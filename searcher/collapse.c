@@ -46,7 +46,7 @@ static uint64_t key_of(newsdex_db *db, const char *data, size_t len)
 {
     nx_hit_fields f;
     nx_error ignored;
-    if (nx_hit_decode(data, len, &f, &ignored) != NEWSDEX_OK)
+    if (nx_hit_decode(&db->inflater, data, len, &f, &ignored) != NEWSDEX_OK)
         return 0;
     title_buf t = {.len = 0};
     uint64_t key = 0;

@@ -3,7 +3,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
+
+#include <libdeflate.h>
 
 #define FORMAT_ZJSON 'z' /* engine/stored_doc.c's format byte */
 
@@ -203,45 +204,42 @@ int nx_hit_parse_json(char *text, size_t len, nx_hit_fields *f)
 
 /* Inflates the zlib stream z[0, n) into out[0, out_len) exactly: raw
  * deflate after the 2-byte header, without the Adler-32 check of the whole
- * text (a fifth of the time; a damaged article still fails to inflate or to
- * parse here, and then nx_stored_decode checks everything). */
-static int inflate_exact(const unsigned char *z, size_t n, char *out, size_t out_len)
+ * text (a damaged article still fails to inflate or to parse here, and
+ * then nx_stored_decode checks everything). libdeflate, not zlib's
+ * inflate: on the articles of a results page it takes half the time. */
+static int inflate_exact(nx_inflater **inf, const unsigned char *z, size_t n, char *out,
+                         size_t out_len)
 {
     if (n < 6 || (z[0] & 0x0F) != 8 || (z[1] & 0x20) || ((z[0] << 8) | z[1]) % 31 != 0)
         return -1;
-    z_stream zs;
-    memset(&zs, 0, sizeof zs);
-    if (inflateInit2(&zs, -MAX_WBITS) != Z_OK)
+    if (!*inf && !(*inf = libdeflate_alloc_decompressor()))
         return -1;
-    zs.next_in = (Bytef *)(z + 2);
-    zs.avail_in = (uInt)(n - 2);
-    zs.next_out = (Bytef *)out;
-    zs.avail_out = (uInt)out_len;
-    int rc = inflate(&zs, Z_FINISH);
-    size_t got = out_len - zs.avail_out;
-    inflateEnd(&zs);
-    return rc == Z_STREAM_END && got == out_len ? 0 : -1;
+    size_t got = 0;
+    enum libdeflate_result rc =
+        libdeflate_deflate_decompress(*inf, z + 2, n - 2, out, out_len, &got);
+    return rc == LIBDEFLATE_SUCCESS && got == out_len ? 0 : -1;
 }
 
 /* The fast path; -1 sends the article to nx_stored_decode. */
-static int decode_fast(const char *data, size_t len, nx_hit_fields *f)
+static int decode_fast(nx_inflater **inf, const char *data, size_t len, nx_hit_fields *f)
 {
     const unsigned char *b = (const unsigned char *)data;
     if (len < 5 || b[0] != FORMAT_ZJSON)
         return -1;
     size_t text_len = ((size_t)b[1] << 24) | ((size_t)b[2] << 16) | ((size_t)b[3] << 8) | b[4];
     f->text = malloc(text_len + 1);
-    if (!f->text || inflate_exact(b + 5, len - 5, f->text, text_len) != 0 ||
+    if (!f->text || inflate_exact(inf, b + 5, len - 5, f->text, text_len) != 0 ||
         memchr(f->text, '\0', text_len))
         return -1;
     f->text[text_len] = '\0';
     return nx_hit_parse_json(f->text, text_len, f);
 }
 
-newsdex_status nx_hit_decode(const char *data, size_t len, nx_hit_fields *f, nx_error *err)
+newsdex_status nx_hit_decode(nx_inflater **inf, const char *data, size_t len, nx_hit_fields *f,
+                             nx_error *err)
 {
     memset(f, 0, sizeof *f);
-    if (decode_fast(data, len, f) == 0)
+    if (decode_fast(inf, data, len, f) == 0)
         return NEWSDEX_OK;
     free(f->text);
     f->text = NULL;
@@ -264,4 +262,9 @@ void nx_hit_fields_free(nx_hit_fields *f)
     free(f->text);
     nx_stored_doc_free(&f->doc);
     memset(f, 0, sizeof *f);
+}
+
+void nx_inflater_free(nx_inflater *inf)
+{
+    libdeflate_free_decompressor(inf);
 }

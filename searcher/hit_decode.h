@@ -18,7 +18,13 @@ typedef struct nx_hit_fields {
     nx_stored_doc doc;  /* the slow path's document */
 } nx_hit_fields;
 
-newsdex_status nx_hit_decode(const char *data, size_t len, nx_hit_fields *f, nx_error *err);
+/* Decompresses with *inf, made on first use (keep it for the next
+ * article: making one costs as much as decompressing a short article);
+ * free it with nx_inflater_free. */
+typedef struct libdeflate_decompressor nx_inflater;
+newsdex_status nx_hit_decode(nx_inflater **inf, const char *data, size_t len, nx_hit_fields *f,
+                             nx_error *err);
+void nx_inflater_free(nx_inflater *inf); /* NULL is fine */
 void nx_hit_fields_free(nx_hit_fields *f);
 
 /* Exposed for the unit tests: parses the JSON object text[0..len) (NUL

@@ -42,7 +42,7 @@ static newsdex_status make_hit(newsdex_db *db, const newsdex_search_options *o,
                                newsdex_hit *hit)
 {
     nx_hit_fields doc;
-    newsdex_status st = nx_hit_decode(data, len, &doc, &db->err);
+    newsdex_status st = nx_hit_decode(&db->inflater, data, len, &doc, &db->err);
     if (st != NEWSDEX_OK)
         return st;
     nx_snippet snip = {0};

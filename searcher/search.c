@@ -118,6 +118,7 @@ void newsdex_db_close(newsdex_db *db)
         return;
     nx_xdb_close(db->xdb, NULL);
     nx_analyzer_free(db->analyzer);
+    nx_inflater_free(db->inflater);
     free(db);
 }
 

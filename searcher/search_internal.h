@@ -10,6 +10,7 @@
 #include "newsdex.h"
 #include "../engine/analyzer.h"
 #include "../engine/xapian_wrapper.h"
+#include "hit_decode.h"
 
 #define NX_SEARCH_LIMIT_MAX 10000
 /* Suggest a spelling when fewer articles than this match. */
@@ -22,6 +23,7 @@
 struct newsdex_db {
     nx_xdb *xdb;
     nx_analyzer *analyzer;
+    nx_inflater *inflater; /* reused for every stored article read */
     nx_error err;
 };
 

@@ -597,8 +597,9 @@ static void test_hit_decode_round_trip(void **state)
     size_t len = 0;
     nx_error err;
     assert_int_equal(nx_stored_encode(&a, "2024-01-02T03:04:05Z", &data, &len, &err), NEWSDEX_OK);
+    nx_inflater *inf = NULL;
     nx_hit_fields f;
-    assert_int_equal(nx_hit_decode(data, len, &f, &err), NEWSDEX_OK);
+    assert_int_equal(nx_hit_decode(&inf, data, len, &f, &err), NEWSDEX_OK);
     assert_non_null(f.text); /* the fast path */
     assert_string_equal(f.id, "x-1");
     assert_string_equal(f.title, a.title);
@@ -608,7 +609,14 @@ static void test_hit_decode_round_trip(void **state)
     assert_string_equal(f.url, "http://u");
     nx_hit_fields_free(&f);
     free(data);
-    assert_int_equal(nx_hit_decode("zzz", 3, &f, &err), NEWSDEX_ERR_CORRUPT);
+    assert_int_equal(nx_hit_decode(&inf, "zzz", 3, &f, &err), NEWSDEX_ERR_CORRUPT);
+    /* A damaged stream: the fast path refuses it, the slow path reports it. */
+    assert_int_equal(nx_stored_encode(&a, "2024-01-02T03:04:05Z", &data, &len, &err), NEWSDEX_OK);
+    data[len - 3] ^= 0x5A;
+    data[len / 2] ^= 0x5A;
+    assert_int_equal(nx_hit_decode(&inf, data, len, &f, &err), NEWSDEX_ERR_CORRUPT);
+    free(data);
+    nx_inflater_free(inf);
 }
 
 static void test_edit_distance(void **state)
