@@ -15,11 +15,32 @@
 #include <string>
 #include <vector>
 
+// Per read-only handle: the first value_bytes of a value slot for every
+// docid, packed (see CountSpy), made when a handle counts that dimension
+// a second time (a long-lived handle, such as FastCGI's, will go on
+// counting; a one-shot search does not pay for it). Valid for the
+// handle's snapshot of the index: dropped whenever the handle reopens.
+struct nx_key_cache {
+    std::map<std::pair<Xapian::valueno, size_t>, std::vector<uint64_t>> keys;
+    std::map<std::pair<Xapian::valueno, size_t>, unsigned> uses;
+    void clear()
+    {
+        keys.clear();
+        uses.clear();
+    }
+};
+
 struct nx_xdb {
     Xapian::WritableDatabase wdb;  // valid when writable
     Xapian::Database rdb;          // valid when read-only
     bool writable = false;
+    nx_key_cache key_cache;        // read-only handles only
     Xapian::Database &db() { return writable ? static_cast<Xapian::Database &>(wdb) : rdb; }
+    void reopen()
+    {
+        if (!writable && rdb.reopen())
+            key_cache.clear();
+    }
 };
 
 struct nx_xdoc {
@@ -331,7 +352,7 @@ extern "C" newsdex_status nx_xdb_search(nx_xdb *db, const nx_xquery *q, uint32_t
             } catch (const Xapian::DatabaseModifiedError &) {
                 if (attempt >= 5)
                     throw;
-                db->db().reopen();
+                db->reopen();
             }
         }
     });
@@ -481,8 +502,7 @@ extern "C" newsdex_status nx_xdb_total_length(nx_xdb *db, uint64_t *length, nx_e
 extern "C" newsdex_status nx_xdb_reopen(nx_xdb *db, nx_error *err)
 {
     return guard(err, [&] {
-        if (!db->writable)
-            db->rdb.reopen();
+        db->reopen();
     });
 }
 
@@ -548,6 +568,7 @@ extern "C" newsdex_status nx_xdb_open_readonly_many(const char *const *paths, si
  * ==================================================================== */
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <map>
 #include <memory>
@@ -628,11 +649,25 @@ class RecencySource : public Xapian::ValuePostingSource {
 // Marks every matching document in a bitmap over docids.
 // Sees every match of the first stage: marks its docid (for the
 // dimensions counted through posting lists) and counts the dimensions
-// read off a value slot. Those values are at most 8 bytes, packed big
-// endian into a number, so that numeric order is byte order.
+// read off a value slot, through the handle's key cache. Values are at
+// most 8 bytes, packed big endian into a number so that numeric order is
+// byte order.
+constexpr uint64_t NO_KEY = UINT64_MAX; // no value, or a value too short
+
+uint64_t pack_key(const std::string &v, size_t bytes)
+{
+    if (v.size() < bytes)
+        return NO_KEY;
+    uint64_t key = 0;
+    for (size_t i = 0; i < bytes; i++)
+        key = key << 8 | static_cast<unsigned char>(v[i]);
+    return key;
+}
+
 class CountSpy : public Xapian::MatchSpy {
   public:
     struct ValueDim {
+        const std::vector<uint64_t> *keys; // by docid
         Xapian::valueno slot;
         size_t bytes;
         std::unordered_map<uint64_t, uint64_t> counts;
@@ -645,20 +680,17 @@ class CountSpy : public Xapian::MatchSpy {
     void operator()(const Xapian::Document &doc, double) override
     {
         seen++;
+        Xapian::docid did = doc.get_docid();
         if (bits) {
-            Xapian::docid did = doc.get_docid();
             if (did >= bits->size())
                 bits->resize(did + 1);
             (*bits)[did] = true;
         }
         for (ValueDim &d : dims) {
-            const std::string v = doc.get_value(d.slot);
-            if (v.size() < d.bytes)
-                continue;
-            uint64_t key = 0;
-            for (size_t i = 0; i < d.bytes; i++)
-                key = key << 8 | static_cast<unsigned char>(v[i]);
-            d.counts[key]++;
+            uint64_t key = did < d.keys->size() ? (*d.keys)[did]
+                                                 : pack_key(doc.get_value(d.slot), d.bytes);
+            if (key != NO_KEY)
+                d.counts[key]++;
         }
     }
     std::string name() const override { return "NxCountSpy"; }
@@ -679,6 +711,32 @@ class CountSpy : public Xapian::MatchSpy {
         return out;
     }
 };
+
+// The cached keys of (slot, bytes), made on the second use; null before.
+const std::vector<uint64_t> *cached_keys(Xapian::Database &db, nx_key_cache *cache,
+                                         Xapian::valueno slot, size_t bytes)
+{
+    if (!cache || bytes == 0 || bytes > 8)
+        return nullptr;
+    auto dim = std::make_pair(slot, bytes);
+    auto found = cache->keys.find(dim);
+    if (found != cache->keys.end())
+        return &found->second;
+    unsigned &uses = cache->uses[dim];
+    if (uses == UINT_MAX || uses++ == 0)
+        return nullptr;
+    std::vector<uint64_t> keys(static_cast<size_t>(db.get_lastdocid()) + 1, NO_KEY);
+    try {
+        for (Xapian::ValueIterator v = db.valuestream_begin(slot); v != db.valuestream_end(slot);
+             ++v)
+            if (v.get_docid() < keys.size())
+                keys[v.get_docid()] = pack_key(*v, bytes);
+    } catch (const Xapian::UnimplementedError &) {
+        uses = UINT_MAX; // a backend without value streams: count through the terms
+        return nullptr;
+    }
+    return &(cache->keys[dim] = std::move(keys));
+}
 
 // Every match of query, for several shards (a spy sees each shard's own
 // docids; remote shards cannot run one at all): an unranked list in docid
@@ -899,22 +957,29 @@ struct Stage {
     std::vector<Ranked> ranked;
     Xapian::doccount estimate = 0;
     std::vector<bool> matches; // when counting through posting lists: every match
-    bool spied = false;        // counted by a CountSpy: the two below hold
+    bool spied = false;        // counted by a CountSpy: the three below hold
     uint64_t n_matches = 0;
+    std::vector<bool> from_spy; // per dimension: counted by the spy
     std::vector<std::vector<std::pair<std::string, uint64_t>>> value_counts; // per dimension
 };
 
-// A spy for p's dimensions: counts from values where it can, docids for
-// the rest.
-std::unique_ptr<CountSpy> count_spy(const nx_xsearch_params *p, Stage &out)
+// A spy for p's dimensions: the value dimensions with cached keys it
+// counts itself; for the rest it marks the docids.
+std::unique_ptr<CountSpy> count_spy(Xapian::Database &db, nx_key_cache *cache,
+                                    const nx_xsearch_params *p, Stage &out)
 {
-    bool need_bits = false;
-    for (size_t d = 0; d < p->n_counts; d++)
-        need_bits |= p->counts[d].value_bytes == 0 || p->counts[d].value_bytes > 8;
-    std::unique_ptr<CountSpy> spy(new CountSpy(need_bits ? &out.matches : nullptr));
-    for (size_t d = 0; d < p->n_counts; d++)
-        if (p->counts[d].value_bytes > 0 && p->counts[d].value_bytes <= 8)
-            spy->dims.push_back({p->counts[d].slot, p->counts[d].value_bytes, {}});
+    out.from_spy.assign(p->n_counts, false);
+    std::unique_ptr<CountSpy> spy(new CountSpy(nullptr));
+    for (size_t d = 0; d < p->n_counts; d++) {
+        const nx_xcount &c = p->counts[d];
+        const std::vector<uint64_t> *keys = cached_keys(db, cache, c.slot, c.value_bytes);
+        if (keys) {
+            spy->dims.push_back({keys, c.slot, c.value_bytes, {}});
+            out.from_spy[d] = true;
+        } else {
+            spy->bits = &out.matches;
+        }
+    }
     return spy;
 }
 
@@ -925,7 +990,7 @@ void take_counts(const nx_xsearch_params *p, CountSpy &spy, Stage &out)
     out.n_matches = spy.seen;
     out.value_counts.assign(p->n_counts, {});
     for (size_t d = 0, v = 0; d < p->n_counts; d++)
-        if (p->counts[d].value_bytes > 0 && p->counts[d].value_bytes <= 8)
+        if (out.from_spy[d])
             out.value_counts[d] = spy.counted(v++);
 }
 
@@ -967,8 +1032,9 @@ void sort_ties_by_date(Xapian::Database &db, std::vector<Ranked> &ranked, Xapian
 // orders ties by date itself. It returns false when a tie crosses the
 // window's edge (the cheap way cannot know the order there): then the caller
 // asks again with exact_ties.
-bool fetch(Xapian::Database &db, const Xapian::Query &query, const nx_xsearch_params *p,
-           Xapian::doccount first, Xapian::doccount count, bool exact_ties, Stage &out)
+bool fetch(Xapian::Database &db, nx_key_cache *cache, const Xapian::Query &query,
+           const nx_xsearch_params *p, Xapian::doccount first, Xapian::doccount count,
+           bool exact_ties, Stage &out)
 {
     Xapian::Enquire enquire(db);
     setup(enquire, query, p, exact_ties);
@@ -976,7 +1042,7 @@ bool fetch(Xapian::Database &db, const Xapian::Query &query, const nx_xsearch_pa
     Xapian::doccount check = 0;
     bool shards = shard_uuids(db).size() > 1;
     if (p->n_counts > 0 && !shards) {
-        spy = count_spy(p, out);
+        spy = count_spy(db, cache, p, out);
         enquire.add_matchspy(spy.get());
         check = db.get_doccount(); // every match is seen: exact counts
     } else if (p->n_counts > 0) {
@@ -1024,7 +1090,7 @@ void read_results(Xapian::Database &db, Stage &stage, size_t skip, const nx_xsea
         r->data.push_back(db.get_document(ranked[i].did).get_data());
     }
     for (size_t d = 0; d < p->n_counts; d++) {
-        if (stage.spied && p->counts[d].value_bytes > 0 && p->counts[d].value_bytes <= 8)
+        if (stage.spied && stage.from_spy[d])
             r->counted.push_back(std::move(stage.value_counts[d]));
         else
             r->counted.push_back(count_terms(db, stage.matches, p->counts[d].prefix));
@@ -1039,7 +1105,8 @@ void read_results(Xapian::Database &db, Stage &stage, size_t skip, const nx_xsea
     }
 }
 
-nx_xresults *run_ranked(Xapian::Database &db, const Xapian::Query &q, const nx_xsearch_params *p)
+nx_xresults *run_ranked(Xapian::Database &db, nx_key_cache *cache, const Xapian::Query &q,
+                        const nx_xsearch_params *p)
 {
     Xapian::PostingSource *source = nullptr;
     std::unique_ptr<Xapian::PostingSource> owned;
@@ -1052,8 +1119,8 @@ nx_xresults *run_ranked(Xapian::Database &db, const Xapian::Query &q, const nx_x
     Xapian::doccount first, count;
     fetch_window(p, reranking, &first, &count);
     Stage stage;
-    if (!fetch(db, query, p, first, count, false, stage))
-        fetch(db, query, p, first, count, true, stage);
+    if (!fetch(db, cache, query, p, first, count, false, stage))
+        fetch(db, cache, query, p, first, count, true, stage);
     if (reranking && stage.ranked.size() > 1)
         rerank(db, p->boost->query, stage.ranked, p);
     std::unique_ptr<nx_xresults> r(new nx_xresults);
@@ -1102,12 +1169,12 @@ extern "C" newsdex_status nx_xdb_search_ranked(nx_xdb *db, const nx_xquery *q,
         // As nx_xdb_search: a writer committing under us means reopen and retry.
         for (int attempt = 0;; attempt++) {
             try {
-                *out = run_ranked(db->db(), q->query, p);
+                *out = run_ranked(db->db(), db->writable ? nullptr : &db->key_cache, q->query, p);
                 return;
             } catch (const Xapian::DatabaseModifiedError &) {
                 if (attempt >= 5)
                     throw;
-                db->db().reopen();
+                db->reopen();
             } catch (const Xapian::UnimplementedError &e) {
                 // Remote shards run only Xapian's own posting sources, not
                 // the recency boost.
