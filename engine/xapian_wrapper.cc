@@ -35,11 +35,14 @@ struct nx_xdb {
     Xapian::Database rdb;          // valid when read-only
     bool writable = false;
     nx_key_cache key_cache;        // read-only handles only
+    uint64_t generation = 0;       // read-only handles: reopens that moved
     Xapian::Database &db() { return writable ? static_cast<Xapian::Database &>(wdb) : rdb; }
     void reopen()
     {
-        if (!writable && rdb.reopen())
+        if (!writable && rdb.reopen()) {
             key_cache.clear();
+            generation++;
+        }
     }
 };
 
@@ -497,6 +500,11 @@ extern "C" newsdex_status nx_xdb_lastdocid(nx_xdb *db, uint64_t *docid, nx_error
 extern "C" newsdex_status nx_xdb_total_length(nx_xdb *db, uint64_t *length, nx_error *err)
 {
     return guard(err, [&] { *length = db->db().get_total_length(); });
+}
+
+extern "C" uint64_t nx_xdb_generation(const nx_xdb *db)
+{
+    return db ? db->generation : 0;
 }
 
 extern "C" newsdex_status nx_xdb_reopen(nx_xdb *db, nx_error *err)

@@ -124,6 +124,9 @@ newsdex_status nx_xdb_total_length(nx_xdb *db, uint64_t *length, nx_error *err);
 /* Read-only: move to the latest committed revision (a writer may have
  * committed since open). Writable: no-op. */
 newsdex_status nx_xdb_reopen(nx_xdb *db, nx_error *err);
+/* Changes whenever the handle moved to another version of the index (a
+ * reopen that found commits); a read-write handle always says 0. */
+uint64_t nx_xdb_generation(const nx_xdb *db);
 
 /* ---- Query language additions (query_builder.c) ---- */
 

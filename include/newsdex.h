@@ -420,6 +420,15 @@ NEWSDEX_API newsdex_status newsdex_similar(newsdex_db *db, const char *id,
  */
 NEWSDEX_API newsdex_status newsdex_db_reopen(newsdex_db *db);
 
+/**
+ * A number that changes whenever @p db moves to another version of the
+ * index: newsdex_db_reopen() found new commits, or a search met a writer's
+ * commit and reopened by itself. What @p db returns is the same while it
+ * stays the same, so a long-running searcher can keep results (rendered
+ * pages, say) under it and drop them when it changes. 0 for NULL.
+ */
+NEWSDEX_API uint64_t newsdex_db_generation(const newsdex_db *db);
+
 /* ---- End of the web search addition ---- */
 
 #ifdef __cplusplus

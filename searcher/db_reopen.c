@@ -9,3 +9,8 @@ newsdex_status newsdex_db_reopen(newsdex_db *db)
     nx_error_clear(&db->err);
     return nx_xdb_reopen(db->xdb, &db->err);
 }
+
+uint64_t newsdex_db_generation(const newsdex_db *db)
+{
+    return db ? nx_xdb_generation(db->xdb) : 0;
+}
