@@ -799,58 +799,6 @@ Xapian::Query with_recency(Xapian::Database &db, const Xapian::Query &q,
     return Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, Xapian::Query(*source));
 }
 
-// Matches of the listed documents only (no weight). Documents are given by
-// their docids in the searched database; for several databases searched as
-// one, each shard keeps the ones that are its own (Xapian interleaves
-// docids: global = (local - 1) * shards + shard + 1), found by its UUID.
-class DocidSource : public Xapian::PostingSource {
-    std::vector<Xapian::docid> global, local;
-    std::vector<std::string> uuids; // of the shards, in order
-    size_t at = 0;
-    bool started = false;
-
-  public:
-    DocidSource(std::vector<Xapian::docid> ids, std::vector<std::string> shard_uuids)
-        : global(std::move(ids)), uuids(std::move(shard_uuids))
-    {
-        std::sort(global.begin(), global.end());
-        set_maxweight(0);
-    }
-    void init(const Xapian::Database &db) override
-    {
-        size_t shards = uuids.size() > 1 ? uuids.size() : 1, shard = 0;
-        if (shards > 1) {
-            auto it = std::find(uuids.begin(), uuids.end(), db.get_uuid());
-            shard = it == uuids.end() ? shards : static_cast<size_t>(it - uuids.begin());
-        }
-        local.clear();
-        for (Xapian::docid d : global)
-            if ((d - 1) % shards == shard)
-                local.push_back((d - 1) / shards + 1);
-        at = 0;
-        started = false;
-    }
-    Xapian::doccount get_termfreq_min() const override { return 0; }
-    Xapian::doccount get_termfreq_est() const override { return static_cast<Xapian::doccount>(global.size()); }
-    Xapian::doccount get_termfreq_max() const override { return static_cast<Xapian::doccount>(global.size()); }
-    void next(double) override
-    {
-        if (started)
-            at++;
-        started = true;
-    }
-    void skip_to(Xapian::docid did, double) override
-    {
-        started = true;
-        while (at < local.size() && local[at] < did)
-            at++;
-    }
-    bool at_end() const override { return started && at >= local.size(); }
-    Xapian::docid get_docid() const override { return local[at]; }
-    DocidSource *clone() const override { return new DocidSource(global, uuids); }
-    std::string name() const override { return "NxDocidSource"; }
-};
-
 std::vector<std::string> shard_uuids(const Xapian::Database &db)
 {
     std::vector<std::string> out;
@@ -869,87 +817,6 @@ struct Ranked {
     Xapian::docid did;
     double weight;
 };
-
-// The documents to weigh in the second stage by their unique id terms
-// (found in their term lists): slower than a DocidSource, but remote shards
-// run it. An empty query if some document has no id term.
-Xapian::Query id_terms(Xapian::Database &db, const std::vector<Ranked> &ranked,
-                       const nx_xsearch_params *p)
-{
-    std::vector<Xapian::Query> terms;
-    std::string prefix = p->id_prefix ? p->id_prefix : "";
-    for (const Ranked &r : ranked) {
-        Xapian::TermIterator t = db.termlist_begin(r.did);
-        t.skip_to(prefix);
-        if (prefix.empty() || t == db.termlist_end(r.did) || (*t).compare(0, prefix.size(), prefix))
-            return Xapian::Query();
-        terms.emplace_back(*t);
-    }
-    return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
-}
-
-// The boost's weight for each of n documents matched by `only`.
-std::map<Xapian::docid, double> boost_weights(Xapian::Database &db, const Xapian::Query &boost,
-                                              const Xapian::Query &only, size_t n)
-{
-    Xapian::Enquire enquire(db);
-    enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, boost, only));
-    enquire.set_weighting_scheme(bm25());
-    Xapian::MSet m = enquire.get_mset(0, static_cast<Xapian::doccount>(n));
-    std::map<Xapian::docid, double> extra;
-    for (Xapian::MSetIterator it = m.begin(); it != m.end(); ++it)
-        extra[*it] = it.get_weight();
-    return extra;
-}
-
-// Adds the boost's weight to each ranked document, then reorders each block
-// by the sum (a stable sort: ties keep the first stage's order). The
-// documents are picked by docid (DocidSource); remote shards cannot run
-// that, so then by id terms; where neither works the order stays.
-void rerank(Xapian::Database &db, const Xapian::Query &boost, std::vector<Ranked> &ranked,
-            const nx_xsearch_params *p)
-{
-    std::vector<Xapian::docid> ids;
-    for (const Ranked &r : ranked)
-        ids.push_back(r.did);
-    DocidSource only(ids, shard_uuids(db));
-    std::map<Xapian::docid, double> extra;
-    try {
-        extra = boost_weights(db, boost, Xapian::Query(&only), ranked.size());
-    } catch (const Xapian::UnimplementedError &) {
-        Xapian::Query by_id = id_terms(db, ranked, p);
-        if (by_id.empty())
-            return;
-        try {
-            extra = boost_weights(db, boost, by_id, ranked.size());
-        } catch (const Xapian::UnimplementedError &) {
-            return;
-        }
-    }
-    for (Ranked &r : ranked) {
-        auto e = extra.find(r.did);
-        if (e != extra.end())
-            r.weight += e->second;
-    }
-    size_t block = p->rerank_block;
-    for (size_t from = 0; from < ranked.size(); from += block)
-        std::stable_sort(ranked.begin() + static_cast<long>(from),
-                         ranked.begin() + static_cast<long>(std::min(from + block, ranked.size())),
-                         [](const Ranked &a, const Ranked &b) { return a.weight > b.weight; });
-}
-
-// The ranks to fetch: the page, widened to whole blocks when reranking.
-void fetch_window(const nx_xsearch_params *p, bool reranking, Xapian::doccount *first,
-                  Xapian::doccount *count)
-{
-    *first = p->offset;
-    *count = p->limit;
-    if (!reranking || p->limit == 0)
-        return;
-    uint64_t block = p->rerank_block, end = static_cast<uint64_t>(p->offset) + p->limit;
-    *first = static_cast<Xapian::doccount>(p->offset / block * block);
-    *count = static_cast<Xapian::doccount>((end + block - 1) / block * block - *first);
-}
 
 std::vector<Ranked> ranked_of(const Xapian::MSet &mset)
 {
@@ -1088,12 +955,11 @@ bool fetch(Xapian::Database &db, nx_key_cache *cache, const Xapian::Query &query
     return true;
 }
 
-void read_results(Xapian::Database &db, Stage &stage, size_t skip, const nx_xsearch_params *p,
-                  nx_xresults *r)
+void read_results(Xapian::Database &db, Stage &stage, const nx_xsearch_params *p, nx_xresults *r)
 {
     std::vector<Ranked> &ranked = stage.ranked;
     r->estimate = stage.estimate;
-    for (size_t i = skip; i < ranked.size() && i - skip < p->limit; i++) {
+    for (size_t i = 0; i < ranked.size() && i < p->limit; i++) {
         r->weights.push_back(ranked[i].weight);
         r->data.push_back(db.get_document(ranked[i].did).get_data());
     }
@@ -1123,16 +989,11 @@ nx_xresults *run_ranked(Xapian::Database &db, nx_key_cache *cache, const Xapian:
         query = with_recency(db, q, p, &source);
         owned.reset(source);
     }
-    bool reranking = p->boost && p->rerank_block > 0 && p->sort != NX_XSORT_DATE;
-    Xapian::doccount first, count;
-    fetch_window(p, reranking, &first, &count);
     Stage stage;
-    if (!fetch(db, cache, query, p, first, count, false, stage))
-        fetch(db, cache, query, p, first, count, true, stage);
-    if (reranking && stage.ranked.size() > 1)
-        rerank(db, p->boost->query, stage.ranked, p);
+    if (!fetch(db, cache, query, p, p->offset, p->limit, false, stage))
+        fetch(db, cache, query, p, p->offset, p->limit, true, stage);
     std::unique_ptr<nx_xresults> r(new nx_xresults);
-    read_results(db, stage, p->offset - first, p, r.get());
+    read_results(db, stage, p, r.get());
     return r.release();
 }
 
@@ -1225,6 +1086,25 @@ extern "C" void nx_xresults_value(const nx_xresults *r, size_t d, size_t i, cons
     *value = item.first.data();
     *len = item.first.size();
     *count = item.second;
+}
+
+extern "C" newsdex_status nx_xresults_reorder(nx_xresults *r, const size_t *order,
+                                              const double *weights, size_t n, nx_error *err)
+{
+    return guard(err, [&] {
+        std::vector<double> w;
+        std::vector<std::string> d;
+        w.reserve(n);
+        d.reserve(n);
+        for (size_t i = 0; i < n; i++) {
+            if (order[i] >= r->data.size())
+                throw Xapian::InvalidArgumentError("reorder: no such entry");
+            w.push_back(weights[i]);
+            d.push_back(r->data[order[i]]);
+        }
+        r->weights.swap(w);
+        r->data.swap(d);
+    });
 }
 
 extern "C" void nx_xresults_free(nx_xresults *r)

@@ -185,21 +185,12 @@ typedef struct nx_xsearch_params {
                                  best score of the plain query */
     const nx_xcount *counts;  /* dimensions counted over every match (exact) */
     size_t n_counts;
-    const nx_xquery *boost;   /* RELEVANCE, RECENT: a second-stage boost, or NULL */
-    uint32_t rerank_block;    /* the boost reorders the matches in blocks of this many
-                                 (ranks 1..block, block+1..2 block, ...) by score plus
-                                 boost, so pages stay consistent; 0 = no boost */
-    const char *id_prefix;    /* prefix of the unique id terms: remote shards cannot
-                                 run the boost stage's docid filter, so there it
-                                 finds the top documents by their id terms */
 } nx_xsearch_params;
 
 typedef struct nx_xresults nx_xresults;
 
 /* Ranks q as p says. Counting (n_counts > 0) lists every match, which
- * also makes the estimate exact. The boost is only evaluated for the
- * blocks that hold the page asked for, which keeps a costly boost (such as
- * a proximity NEAR) cheap. */
+ * also makes the estimate exact. */
 newsdex_status nx_xdb_search_ranked(nx_xdb *db, const nx_xquery *q, const nx_xsearch_params *p,
                                     nx_xresults **out, nx_error *err);
 size_t nx_xresults_count(const nx_xresults *r);
@@ -213,6 +204,9 @@ void nx_xresults_get(const nx_xresults *r, size_t i, double *weight, const char 
 size_t nx_xresults_values(const nx_xresults *r, size_t d);
 void nx_xresults_value(const nx_xresults *r, size_t d, size_t i, const char **value,
                        size_t *len, uint64_t *count);
+/* Keeps n hits: hit order[i] (with weight weights[i]) becomes hit i. */
+newsdex_status nx_xresults_reorder(nx_xresults *r, const size_t *order, const double *weights,
+                                   size_t n, nx_error *err);
 void nx_xresults_free(nx_xresults *r);
 
 /* The terms that best tell the document indexed by unique_term from the

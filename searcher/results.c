@@ -36,17 +36,26 @@ static void take_snippet(newsdex_hit *hit, nx_snippet *snip)
     memset(snip, 0, sizeof *snip);
 }
 
-/* Fills hit from one stored article. */
+/* Fills hit from one stored article, read here or by the proximity stage
+ * (pre: its fields stay with their owner, its snippet moves into the hit). */
 static newsdex_status make_hit(newsdex_db *db, const newsdex_search_options *o,
                                const nx_search_plan *plan, const char *data, size_t len,
-                               newsdex_hit *hit)
+                               nx_read_hit *pre, newsdex_hit *hit)
 {
-    nx_hit_fields doc;
-    newsdex_status st = nx_hit_decode(&db->inflater, data, len, &doc, &db->err);
-    if (st != NEWSDEX_OK)
-        return st;
+    nx_hit_fields own;
+    if (!pre) {
+        newsdex_status st = nx_hit_decode(&db->inflater, data, len, &own, &db->err);
+        if (st != NEWSDEX_OK)
+            return st;
+    }
+    const nx_hit_fields doc = pre ? pre->f : own;
+    newsdex_status st = NEWSDEX_OK;
     nx_snippet snip = {0};
-    if (o->snippets)
+    if (pre && pre->has_snippet) {
+        snip = pre->snippet;
+        memset(&pre->snippet, 0, sizeof pre->snippet);
+        pre->has_snippet = 0;
+    } else if (o->snippets)
         st = nx_snippet_make(db->analyzer, doc.body[0] ? doc.body : doc.title, plan->stems,
                              plan->n_stems, o->snippet_chars ? o->snippet_chars : 200, &snip,
                              &db->err);
@@ -61,7 +70,8 @@ static newsdex_status make_hit(newsdex_db *db, const newsdex_search_options *o,
     hit->source = copy_str(doc.source);
     hit->url = copy_str(doc.url);
     take_snippet(hit, &snip);
-    nx_hit_fields_free(&doc);
+    if (!pre)
+        nx_hit_fields_free(&own);
     if (st == NEWSDEX_OK && (!hit->id || !hit->title || !hit->date || !hit->source ||
                              !hit->url || !hit->snippet))
         st = nx_error_set(&db->err, NEWSDEX_ERR_NOMEM, "out of memory");
@@ -70,7 +80,8 @@ static newsdex_status make_hit(newsdex_db *db, const newsdex_search_options *o,
 
 static newsdex_status collect_hits(newsdex_db *db, const newsdex_search_options *o,
                                    const nx_search_plan *plan, const nx_xresults *m,
-                                   const nx_page *page, newsdex_results *r)
+                                   nx_read_hit *read, const nx_page *page,
+                                   newsdex_results *r)
 {
     size_t n = page ? page->n : nx_xresults_count(m);
     uint64_t estimate = nx_xresults_estimate(m), folded = page ? page->folded : 0;
@@ -82,10 +93,12 @@ static newsdex_status collect_hits(newsdex_db *db, const newsdex_search_options 
         const char *data;
         size_t len;
         newsdex_hit *hit = &r->hits[r->n++];
-        nx_xresults_get(m, page && page->which ? page->which[i] : i, &hit->score, &data, &len);
+        size_t entry = page && page->which ? page->which[i] : i;
+        nx_xresults_get(m, entry, &hit->score, &data, &len);
         hit->rank = o->offset + (uint32_t)i + 1;
         hit->collapsed = page && page->dups ? page->dups[i] : 0;
-        newsdex_status st = make_hit(db, o, plan, data, len, hit);
+        newsdex_status st =
+            make_hit(db, o, plan, data, len, read ? &read[entry] : NULL, hit);
         if (st != NEWSDEX_OK)
             return st;
     }
@@ -263,9 +276,10 @@ static int fill_counts(newsdex_db *db, const newsdex_search_options *o, const nx
 
 newsdex_status nx_results_fill(newsdex_db *db, const newsdex_search_options *o,
                                const nx_search_plan *plan, const nx_xresults *m,
-                               const int *dims, const nx_page *page, newsdex_results *r)
+                               nx_read_hit *read, const int *dims, const nx_page *page,
+                               newsdex_results *r)
 {
-    newsdex_status st = collect_hits(db, o, plan, m, page, r);
+    newsdex_status st = collect_hits(db, o, plan, m, read, page, r);
     if (st == NEWSDEX_OK && fill_counts(db, o, m, dims, r) != 0)
         st = nx_error_set(&db->err, NEWSDEX_ERR_NOMEM, "out of memory");
     return st;

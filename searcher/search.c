@@ -141,7 +141,7 @@ void newsdex_search_options_init(newsdex_search_options *o)
 typedef struct prepared {
     nx_query_tree tree;
     nx_built_query bq;
-    nx_xquery *boost;  /* proximity boost, or NULL */
+    nx_near_words near; /* weighed for the proximity boost */
     char lo[9], hi[9]; /* --from/--to as YYYYMMDD, "" if not given */
 } prepared;
 
@@ -149,8 +149,6 @@ static void prepared_free(prepared *p)
 {
     nx_query_tree_free(&p->tree);
     nx_built_query_free(&p->bq);
-    nx_xquery_free(p->boost);
-    p->boost = NULL;
 }
 
 static int stop_at_first(const char *term, size_t len, uint64_t freq, void *ctx)
@@ -241,7 +239,7 @@ static newsdex_status prepare(newsdex_db *db, const newsdex_search_options *o, p
     if (st == NEWSDEX_OK && !p->bq.query)
         st = nx_error_set(&db->err, NEWSDEX_ERR_QUERY, "the query has no words to search for");
     if (st == NEWSDEX_OK)
-        st = nx_rank_proximity(db->analyzer, &p->tree, &p->boost, &db->err);
+        st = nx_rank_near_words(db->analyzer, &p->tree, &p->near, &db->err);
     if (st != NEWSDEX_OK)
         prepared_free(p);
     return st;
@@ -250,7 +248,7 @@ static newsdex_status prepare(newsdex_db *db, const newsdex_search_options *o, p
 /* The plan for a prepared query: --any ranks by the any-word query. */
 static nx_search_plan plan_of(const prepared *p, const newsdex_search_options *o)
 {
-    nx_search_plan plan = {p->bq.query, p->bq.relaxed, p->boost, p->bq.stems, p->bq.n_stems};
+    nx_search_plan plan = {p->bq.query, p->bq.relaxed, &p->near, p->bq.stems, p->bq.n_stems};
     if (o->any && p->bq.relaxed) {
         plan.query = p->bq.relaxed;
         plan.relaxed = NULL;
@@ -346,6 +344,24 @@ static char *tree_text(const prepared *p)
     return full;
 }
 
+/* The Xapian query's description, followed by the proximity stage. */
+static char *with_proximity(char *described, const nx_near_words *w)
+{
+    size_t n = strlen(described) + 96;
+    for (size_t i = 0; i < w->n; i++)
+        n += strlen(w->stem[i]) + 1;
+    char *out = malloc(n);
+    if (out) {
+        int k = snprintf(out, n, "%s, then the proximity stage: x%.1f where", described,
+                         1 + NX_PROXIMITY_SCALE);
+        for (size_t i = 0; i < w->n; i++)
+            k += snprintf(out + k, n - (size_t)k, " %s", w->stem[i]);
+        snprintf(out + k, n - (size_t)k, " stand within %zu words", 2 * w->n + 4);
+    }
+    free(described);
+    return out;
+}
+
 newsdex_status newsdex_explain(newsdex_db *db, const newsdex_search_options *o,
                                char **tree_out, char **xapian_out)
 {
@@ -356,12 +372,9 @@ newsdex_status newsdex_explain(newsdex_db *db, const newsdex_search_options *o,
     if (st != NEWSDEX_OK)
         return st;
     nx_search_plan plan = plan_of(&p, o);
-    nx_xquery *ranked = NULL;
-    if (plan.boost)
-        st = nx_rank_boost(plan.query, plan.boost, &ranked, &db->err);
-    if (st == NEWSDEX_OK)
-        st = nx_xquery_describe(ranked ? ranked : plan.query, xapian_out, &db->err);
-    nx_xquery_free(ranked);
+    st = nx_xquery_describe(plan.query, xapian_out, &db->err);
+    if (st == NEWSDEX_OK && p.near.n && !(*xapian_out = with_proximity(*xapian_out, &p.near)))
+        st = nx_error_set(&db->err, NEWSDEX_ERR_NOMEM, "out of memory");
     if (st == NEWSDEX_OK && !(*tree_out = tree_text(&p)))
         st = nx_error_set(&db->err, NEWSDEX_ERR_NOMEM, "out of memory");
     if (st != NEWSDEX_OK) {

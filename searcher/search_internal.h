@@ -11,6 +11,8 @@
 #include "../engine/analyzer.h"
 #include "../engine/xapian_wrapper.h"
 #include "hit_decode.h"
+#include "ranking.h"
+#include "snippet.h"
 
 #define NX_SEARCH_LIMIT_MAX 10000
 /* Suggest a spelling when fewer articles than this match. */
@@ -50,11 +52,11 @@ struct newsdex_results {
 };
 
 /* What to run: the matching query, its any-word fallback (or NULL), the
- * ranking boost (or NULL) and the stems to highlight. */
+ * words weighed for proximity and the stems to highlight. */
 typedef struct nx_search_plan {
     const nx_xquery *query;
     const nx_xquery *relaxed;
-    const nx_xquery *boost;
+    const nx_near_words *near;
     char *const *stems;
     size_t n_stems;
 } nx_search_plan;
@@ -73,10 +75,20 @@ typedef struct nx_page {
     uint64_t folded;  /* near-duplicates left out of the total */
 } nx_page;
 
-/* Hits of one page, made from the matches, and the counts (results.c). */
+/* An article the proximity stage read already: its fields and, when
+ * snippets are asked for, its snippet (has_snippet). */
+typedef struct nx_read_hit {
+    nx_hit_fields f;
+    nx_snippet snippet;
+    int has_snippet;
+} nx_read_hit;
+
+/* Hits of one page, made from the matches, and the counts (results.c).
+ * read (or NULL) holds, per entry of m, the article already read. */
 newsdex_status nx_results_fill(newsdex_db *db, const newsdex_search_options *o,
                                const nx_search_plan *plan, const nx_xresults *m,
-                               const int *dims, const nx_page *page, newsdex_results *r);
+                               nx_read_hit *read, const int *dims, const nx_page *page,
+                               newsdex_results *r);
 
 /* --collapse (collapse.c): folds the matches of m, in rank order, that
  * share a normalised title and a day into the first of them, and describes

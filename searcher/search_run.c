@@ -1,9 +1,11 @@
 /* The search pipeline after parsing: rank (BM25, sorted by relevance, date
- * or recency, then the proximity boost reorders the top in blocks of
- * NX_RERANK_BLOCK), fall back to any word when nothing has them all, count
- * facets over every match, and make the hits. */
+ * or recency), fall back to any word when nothing has them all, count
+ * facets over every match, reorder the top in blocks of NX_RERANK_BLOCK by
+ * proximity (on the stored articles, which the hits then reuse), and make
+ * the hits. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ranking.h"
 #include "search_internal.h"
@@ -74,12 +76,122 @@ static newsdex_status rank(newsdex_db *db, const nx_search_plan *plan,
     return st;
 }
 
+/* ---- The proximity stage ---- */
+
+static int reranking(const newsdex_search_options *o, const nx_search_plan *plan)
+{
+    return plan->near && plan->near->n >= 2 && o->sort != NEWSDEX_SORT_DATE;
+}
+
+/* The ranks to fetch for the page [offset, offset + limit): whole blocks. */
+static void block_window(uint32_t offset, uint32_t limit, uint32_t *first, uint32_t *count)
+{
+    uint64_t block = NX_RERANK_BLOCK, end = (uint64_t)offset + limit;
+    *first = (uint32_t)(offset / block * block);
+    *count = limit ? (uint32_t)((end + block - 1) / block * block - *first) : 0;
+}
+
+static void free_read(nx_read_hit *r, size_t n)
+{
+    for (size_t i = 0; r && i < n; i++) {
+        nx_hit_fields_free(&r[i].f);
+        nx_snippet_free(&r[i].snippet);
+    }
+    free(r);
+}
+
+/* Stable, by weight, best first: a block is at most a page long. */
+static void sort_block(size_t *order, double *w, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        size_t o = order[i];
+        double x = w[i];
+        size_t j = i;
+        for (; j > 0 && w[j - 1] < x; j--) {
+            order[j] = order[j - 1];
+            w[j] = w[j - 1];
+        }
+        order[j] = o;
+        w[j] = x;
+    }
+}
+
+/* Reads article i of m into r, with its snippet when o asks for one, and
+ * says whether its words stand near (title or body). */
+static newsdex_status read_near(newsdex_db *db, const newsdex_search_options *o,
+                                const nx_search_plan *plan, const nx_xresults *m, size_t i,
+                                nx_read_hit *r, double *weight, int *near)
+{
+    const char *data;
+    size_t len;
+    nx_xresults_get(m, i, weight, &data, &len);
+    newsdex_status st = nx_hit_decode(&db->inflater, data, len, &r->f, &db->err);
+    const nx_near_words *w = plan->near;
+    size_t window = 2 * w->n + 4;
+    if (st == NEWSDEX_OK)
+        st = nx_text_near(db->analyzer, r->f.title, w->stems, w->n, window, near, &db->err);
+    if (st != NEWSDEX_OK || (*near && !o->snippets))
+        return st;
+    if (!o->snippets)
+        return nx_text_near(db->analyzer, r->f.body, w->stems, w->n, window, near, &db->err);
+    /* The snippet's scan of the body answers for the body too. */
+    nx_near_ask ask = {w->stems, w->n, window, 0};
+    const char *text = r->f.body[0] ? r->f.body : r->f.title;
+    st = nx_snippet_make_near(db->analyzer, text, plan->stems, plan->n_stems,
+                              o->snippet_chars ? o->snippet_chars : 200,
+                              r->f.body[0] ? &ask : NULL, &r->snippet, &db->err);
+    r->has_snippet = st == NEWSDEX_OK;
+    *near = *near || ask.near;
+    return st;
+}
+
+/* Reads every match of m (ranked from a block's start), boosts those whose
+ * words stand near, reorders each block and keeps [skip, skip + keep) of
+ * them; *read then holds the kept articles, in m's new order. */
+static newsdex_status rerank_near(newsdex_db *db, const newsdex_search_options *o,
+                                  const nx_search_plan *plan, nx_xresults *m, size_t skip,
+                                  size_t keep, nx_read_hit **read)
+{
+    size_t n = nx_xresults_count(m);
+    *read = NULL;
+    nx_read_hit *all = calloc(n ? n : 1, sizeof *all);
+    size_t *order = malloc((n ? n : 1) * sizeof *order);
+    double *w = malloc((n ? n : 1) * sizeof *w);
+    newsdex_status st = all && order && w ? NEWSDEX_OK
+                                          : nx_error_set(&db->err, NEWSDEX_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; st == NEWSDEX_OK && i < n; i++) {
+        int near = 0;
+        order[i] = i;
+        st = read_near(db, o, plan, m, i, &all[i], &w[i], &near);
+        if (near)
+            w[i] *= 1 + NX_PROXIMITY_SCALE;
+    }
+    for (size_t b = 0; st == NEWSDEX_OK && b < n; b += NX_RERANK_BLOCK)
+        sort_block(order + b, w + b, n - b < NX_RERANK_BLOCK ? n - b : NX_RERANK_BLOCK);
+    size_t from = skip < n ? skip : n, k = n - from < keep ? n - from : keep;
+    if (st == NEWSDEX_OK)
+        st = nx_xresults_reorder(m, order + from, w + from, k, &db->err);
+    nx_read_hit *kept = st == NEWSDEX_OK ? calloc(k ? k : 1, sizeof *kept) : NULL;
+    if (st == NEWSDEX_OK && !kept)
+        st = nx_error_set(&db->err, NEWSDEX_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; st == NEWSDEX_OK && i < k; i++) {
+        kept[i] = all[order[from + i]]; /* moves: the slot is emptied */
+        memset(&all[order[from + i]], 0, sizeof all[0]);
+    }
+    free_read(all, n);
+    free(order);
+    free(w);
+    if (st == NEWSDEX_OK)
+        *read = kept;
+    return st;
+}
+
 /* --collapse: rank a window of the top matches from the first, fold it,
  * and widen it until the folded list covers the page (or holds every
  * match, or reaches NX_COLLAPSE_WINDOW_MAX). */
 static newsdex_status rank_collapsed(newsdex_db *db, const newsdex_search_options *o,
                                      const nx_search_plan *plan, nx_xsearch_params *params,
-                                     nx_xresults **m, int *relaxed, nx_page *page)
+                                     nx_xresults **m, int *relaxed, nx_page *page, int near)
 {
     uint64_t want = (uint64_t)o->offset + o->limit;
     uint64_t window = 2 * want + 20;
@@ -89,6 +201,13 @@ static newsdex_status rank_collapsed(newsdex_db *db, const newsdex_search_option
                                                                    : NX_COLLAPSE_WINDOW_MAX);
         size_t folded_all = 0;
         newsdex_status st = rank(db, plan, params, m, relaxed);
+        nx_read_hit *read = NULL; /* collapse reads the articles itself */
+        size_t n = *m ? nx_xresults_count(*m) : 0;
+        newsdex_search_options unsnipped = *o; /* snippets come with the page */
+        unsnipped.snippets = 0;
+        if (st == NEWSDEX_OK && near)
+            st = rerank_near(db, &unsnipped, plan, *m, 0, n, &read);
+        free_read(read, n);
         if (st == NEWSDEX_OK)
             st = nx_collapse(db, *m, o->offset, o->limit, page, &folded_all);
         if (st != NEWSDEX_OK || folded_all >= want || nx_xresults_count(*m) < params->limit ||
@@ -111,17 +230,30 @@ newsdex_status nx_search_run(newsdex_db *db, const newsdex_search_options *o,
         .offset = o->offset, .limit = o->limit, .sort = sort_of(o->sort),
         .date_slot = NX_SLOT_DATE, .half_life_days = o->half_life_days,
         .recency_share = NX_RECENCY_SHARE, .counts = counts,
-        .n_counts = plan_counts(o, counts, dims), .boost = plan->boost,
-        .rerank_block = NX_RERANK_BLOCK, .id_prefix = NX_PREFIX_ID};
+        .n_counts = plan_counts(o, counts, dims)};
+    int near = reranking(o, plan);
+    if (near && !o->collapse)
+        block_window(o->offset, o->limit, &params.offset, &params.limit);
     newsdex_results *r = calloc(1, sizeof *r);
     if (!r)
         return nx_error_set(&db->err, NEWSDEX_ERR_NOMEM, "out of memory");
     nx_xresults *m = NULL;
+    nx_read_hit *read = NULL;
+    size_t n_read = 0;
     nx_page page = {0};
-    newsdex_status st = o->collapse ? rank_collapsed(db, o, plan, &params, &m, &r->relaxed, &page)
-                                    : rank(db, plan, &params, &m, &r->relaxed);
+    newsdex_status st;
+    if (o->collapse) {
+        st = rank_collapsed(db, o, plan, &params, &m, &r->relaxed, &page, near);
+    } else {
+        st = rank(db, plan, &params, &m, &r->relaxed);
+        if (st == NEWSDEX_OK && near) {
+            st = rerank_near(db, o, plan, m, o->offset - params.offset, o->limit, &read);
+            n_read = m ? nx_xresults_count(m) : 0;
+        }
+    }
     if (st == NEWSDEX_OK)
-        st = nx_results_fill(db, o, plan, m, dims, o->collapse ? &page : NULL, r);
+        st = nx_results_fill(db, o, plan, m, read, dims, o->collapse ? &page : NULL, r);
+    free_read(read, n_read);
     nx_page_free(&page);
     nx_xresults_free(m);
     if (st != NEWSDEX_OK) {

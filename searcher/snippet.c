@@ -199,6 +199,84 @@ static newsdex_status find_matches(nx_analyzer *analyzer, const char *text, size
     return st;
 }
 
+/* ---- Proximity: are all the words close together? ---- */
+
+/* Word number of each match (words counted as runs of non-separator
+ * bytes, as the scan sees them), into pos[0, m->n). */
+static void word_numbers(const char *text, const matches *m, size_t *pos)
+{
+    size_t word = 0, at = 0;
+    int in_word = 0;
+    for (size_t i = 0; i < m->n; i++) {
+        for (; at < m->v[i].start; at++) {
+            int sep = byte_kind[(unsigned char)text[at]] == K_SEP;
+            word += !sep && !in_word;
+            in_word = !sep;
+        }
+        pos[i] = word;
+    }
+}
+
+/* The fewest consecutive words holding a match of every word (0: not all
+ * occur); word_of[stem] says which word a match's stem stands for (-1:
+ * none). */
+static size_t shortest_span(const matches *m, const size_t *pos, const int *word_of,
+                            size_t n_words)
+{
+    size_t count[NX_NEAR_MAX_WORDS] = {0}, distinct = 0, best = 0;
+    for (size_t lo = 0, hi = 0; hi < m->n; hi++) {
+        int w = word_of[m->v[hi].stem];
+        if (w >= 0 && count[w]++ == 0)
+            distinct++;
+        while (distinct == n_words && lo <= hi) {
+            size_t span = pos[hi] - pos[lo] + 1;
+            if (best == 0 || span < best)
+                best = span;
+            int v = word_of[m->v[lo++].stem];
+            if (v >= 0 && --count[v] == 0)
+                distinct--;
+        }
+    }
+    return best;
+}
+
+/* Whether the matches m of text hold every word within window words. */
+static newsdex_status near_in(const char *text, const matches *m, const int *word_of,
+                              size_t n_words, size_t window, int *near, nx_error *err)
+{
+    *near = 0;
+    if (m->n < n_words)
+        return NEWSDEX_OK;
+    size_t *pos = malloc(m->n * sizeof *pos);
+    if (!pos)
+        return nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory weighing proximity");
+    word_numbers(text, m, pos);
+    size_t span = shortest_span(m, pos, word_of, n_words);
+    *near = span > 0 && span <= window;
+    free(pos);
+    return NEWSDEX_OK;
+}
+
+newsdex_status nx_text_near(nx_analyzer *analyzer, const char *text, char *const *stems,
+                            size_t n_stems, size_t window, int *near, nx_error *err)
+{
+    *near = 0;
+    if (n_stems < 2 || n_stems > NX_NEAR_MAX_WORDS)
+        return NEWSDEX_OK;
+    size_t len = strlen(text);
+    matches m = {.stems = stems, .n_stems = n_stems};
+    newsdex_status st = find_matches(analyzer, text, len < SCAN_LIMIT ? len : SCAN_LIMIT, &m, err);
+    if (st == NEWSDEX_OK && m.nomem)
+        st = nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory weighing proximity");
+    int word_of[NX_NEAR_MAX_WORDS];
+    for (size_t i = 0; i < n_stems; i++)
+        word_of[i] = (int)i;
+    if (st == NEWSDEX_OK)
+        st = near_in(text, &m, word_of, n_stems, window, near, err);
+    free(m.v);
+    return st;
+}
+
 /* ---- The best window ---- */
 
 /* Index of the match that starts the best window: most distinct query
@@ -348,8 +426,27 @@ static newsdex_status build(const char *text, size_t len, size_t scanned, const 
     return NEWSDEX_OK;
 }
 
+/* The snippet from text's matches m. */
+static newsdex_status snippet_of(const char *text, size_t len, size_t scanned, matches *m,
+                                 size_t max_bytes, nx_snippet *out, nx_error *err)
+{
+    size_t best = best_window(m, max_bytes);
+    size_t from = m->n ? window_start(text, m->v[best].start, max_bytes) : 0;
+    while (from < scanned && is_ws(text[from]))
+        from++;
+    size_t to = window_end(text, scanned, from, m->n ? m->v[best].end : from, max_bytes);
+    return build(text, len, scanned, m, from, to, out, err);
+}
+
 newsdex_status nx_snippet_make(nx_analyzer *analyzer, const char *text, char *const *stems,
                                size_t n_stems, size_t max_bytes, nx_snippet *out, nx_error *err)
+{
+    return nx_snippet_make_near(analyzer, text, stems, n_stems, max_bytes, NULL, out, err);
+}
+
+newsdex_status nx_snippet_make_near(nx_analyzer *analyzer, const char *text, char *const *stems,
+                                    size_t n_stems, size_t max_bytes, nx_near_ask *near,
+                                    nx_snippet *out, nx_error *err)
 {
     memset(out, 0, sizeof *out);
     size_t len = strlen(text);
@@ -358,15 +455,35 @@ newsdex_status nx_snippet_make(nx_analyzer *analyzer, const char *text, char *co
     newsdex_status st = find_matches(analyzer, text, scanned, &m, err);
     if (st == NEWSDEX_OK && m.nomem)
         st = nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory making a snippet");
-    if (st == NEWSDEX_OK) {
-        size_t best = best_window(&m, max_bytes);
-        size_t from = m.n ? window_start(text, m.v[best].start, max_bytes) : 0;
-        while (from < scanned && is_ws(text[from]))
-            from++;
-        size_t to = window_end(text, scanned, from, m.n ? m.v[best].end : from, max_bytes);
-        st = build(text, len, scanned, &m, from, to, out, err);
+    if (st == NEWSDEX_OK)
+        st = snippet_of(text, len, scanned, &m, max_bytes, out, err);
+    if (st == NEWSDEX_OK && near) {
+        /* The words are among the highlighted stems as a rule; if one is
+         * not, the text is scanned again for them alone. */
+        int *word_of = calloc(n_stems ? n_stems : 1, sizeof *word_of);
+        size_t found = 0;
+        for (size_t i = 0; word_of && i < n_stems; i++) {
+            word_of[i] = -1;
+            for (size_t w = 0; w < near->n_words; w++)
+                if (strcmp(stems[i], near->words[w]) == 0) {
+                    word_of[i] = (int)w;
+                    found++;
+                    break;
+                }
+        }
+        if (!word_of)
+            st = nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory weighing proximity");
+        else if (found == near->n_words && near->n_words >= 2 &&
+                 near->n_words <= NX_NEAR_MAX_WORDS)
+            st = near_in(text, &m, word_of, near->n_words, near->window, &near->near, err);
+        else
+            st = nx_text_near(analyzer, text, near->words, near->n_words, near->window,
+                              &near->near, err);
+        free(word_of);
     }
     free(m.v);
+    if (st != NEWSDEX_OK)
+        nx_snippet_free(out);
     return st;
 }
 

@@ -242,7 +242,7 @@ static void test_proximity(void **state)
     expect_ids(f, &o, "d07 d08");
     char *tree = NULL, *xapian = NULL;
     assert_int_equal(newsdex_explain(f->db, &o, &tree, &xapian), NEWSDEX_OK);
-    assert_non_null(strstr(xapian, "NEAR"));
+    assert_non_null(strstr(xapian, "proximity stage"));
     free(tree);
     free(xapian);
 }
@@ -516,6 +516,53 @@ static void test_snippet_window(void **state)
     nx_analyzer_free(an);
 }
 
+/* nx_text_near and the snippet's own answer agree, on spans of words. */
+static int near(nx_analyzer *an, const char *text, char **words, size_t n, size_t window)
+{
+    nx_error err;
+    int alone = -1;
+    assert_int_equal(nx_text_near(an, text, words, n, window, &alone, &err), NEWSDEX_OK);
+    char *stems[] = {words[0], "zzzother", words[n - 1]}; /* highlights: not all words */
+    nx_near_ask ask = {words, n, window, -1};
+    nx_snippet s;
+    assert_int_equal(nx_snippet_make_near(an, text, stems, 3, 200, &ask, &s, &err), NEWSDEX_OK);
+    nx_snippet_free(&s);
+    char *all[] = {words[0], words[1], n > 2 ? words[2] : "zzzother"};
+    ask.near = -1;
+    assert_int_equal(nx_snippet_make_near(an, text, all, 3, 200, &ask, &s, &err), NEWSDEX_OK);
+    nx_snippet_free(&s);
+    if (ask.near != alone)
+        fail_msg("[%s]: alone %d, with the snippet %d", text, alone, ask.near);
+    return alone;
+}
+
+static void test_text_near(void **state)
+{
+    (void)state;
+    nx_analyzer *an;
+    nx_error err;
+    assert_int_equal(nx_analyzer_new(NULL, &an, &err), NEWSDEX_OK);
+    char *two[] = {"layoff", "amazon"}, *three[] = {"interest", "rate", "fed"};
+    assert_true(near(an, "Amazon layoffs continue", two, 2, 8));
+    assert_true(near(an, "layoffs at the big online retailer Amazon.com", two, 2, 8));
+    /* 9 words from the first to the last: not within 8, within 9. */
+    const char *apart = "Layoffs one two three four five six seven Amazon";
+    assert_false(near(an, apart, two, 2, 8));
+    assert_true(near(an, apart, two, 2, 9));
+    assert_false(near(an, "Amazon only, twice: Amazon", two, 2, 100));
+    /* The shortest span counts, wherever it is: a far pair first, a close one later. */
+    assert_true(near(an, "Fed, a b c d e f g h i j k l m n o p, interest rates; the Fed "
+                         "raised interest rates", three, 3, 10));
+    assert_false(near(an, "interest a b c d e f g h i j k l rates a b c d e f g h i j Fed",
+                      three, 3, 10));
+    /* One word, or none: never near. */
+    assert_false(near(an, "layoffs layoffs", (char *[]){"layoff", "layoff"}, 2, 0));
+    int n = -1;
+    assert_int_equal(nx_text_near(an, "layoffs", two, 1, 10, &n, &err), NEWSDEX_OK);
+    assert_false(n);
+    nx_analyzer_free(an);
+}
+
 static void test_hit_marks_in_results(void **state)
 {
     fixture *f = *state;
@@ -648,6 +695,7 @@ int main(void)
         cmocka_unit_test(test_hit_marks_in_results),
         cmocka_unit_test(test_highlights_match_analyzer),
         cmocka_unit_test(test_snippet_window),
+        cmocka_unit_test(test_text_near),
         cmocka_unit_test(test_snippet_html),
         cmocka_unit_test(test_hit_parse_json),
         cmocka_unit_test(test_hit_decode_round_trip),
