@@ -173,6 +173,13 @@ CGI_STATIC := -Wl,-Bstatic -ljansson -lutf8proc -lstemmer -ldeflate -lfcgi -Wl,-
 $(CGI): $(CGI_OBJS) $(LIB)
 	$(CXX) $(LDFLAGS) -Wl,--as-needed -o $@ $(CGI_OBJS) $(LIB) $(CGI_STATIC) $(LDLIBS)
 
+# The response cache is the one part of newsdex.cgi with a unit test; it needs
+# nothing but libc, so the test links its object alone.
+$(BUILD)/tests/test_cgi_cache: tests/unit/test_cgi_cache.c $(BUILD)/searcher/cgi/cgi_cache.o
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-unused-parameter -o $@.o -c $<
+	$(CC) $(LDFLAGS) -o $@ $@.o $(BUILD)/searcher/cgi/cgi_cache.o -lcmocka
+
 serve: deps
 	$(MAKE) all
 	rm -rf $(BUILD)/demo-index

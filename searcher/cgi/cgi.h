@@ -9,18 +9,23 @@
 #include <sys/types.h>
 
 #include "newsdex.h"
+#include "cgi_cache.h"
 #include "cgi_params.h"
 
 /* ---- Settings (cgi_config.c) ----
  * The index comes from the environment the server sets (NEWSDEX_DB), else
  * from newsdex.cgi.conf beside the program: lines `key = value`, # comments.
- * Keys: db, time_limit (seconds per request), retry_after (seconds). */
+ * Keys: db, time_limit (seconds per request), retry_after (seconds),
+ * cache_entries and cache_mib (the FastCGI response cache; 0 turns it off).
+ * NEWSDEX_CACHE_ENTRIES and NEWSDEX_CACHE_MIB, when set, win over the file. */
 #define CGI_PATH_MAX 4096
 
 typedef struct cgi_settings {
     char db[CGI_PATH_MAX];   /* "" if none was configured */
     double time_limit;       /* seconds per request (default 5) */
     unsigned retry_after;    /* Retry-After of a 503 (default 30) */
+    size_t cache_entries;    /* responses kept by a FastCGI process (default 256) */
+    size_t cache_mib;        /* their byte budget in MiB (default 32) */
 } cgi_settings;
 
 void cgi_settings_load(cgi_settings *s);
@@ -31,6 +36,7 @@ typedef struct cgi_index {
     newsdex_db *db;
     dev_t dev;               /* identity of the index directory when opened */
     ino_t ino;
+    uint64_t opens;          /* handles opened so far: tells a new handle apart */
 } cgi_index;
 
 /* The open index, brought up to date (reopened when a writer committed, or
@@ -45,6 +51,7 @@ typedef struct cgi_response {
     const char *content_type;
     unsigned retry_after;    /* seconds; 0 = no Retry-After */
     int head_only;           /* HEAD: headers only */
+    const char *cache_status; /* FastCGI: "hit" or "miss" (X-Newsdex-Cache); CGI: NULL */
     char *body;              /* malloc'd */
     size_t len;
 } cgi_response;
@@ -75,6 +82,12 @@ typedef struct cgi_request {
 /* Answers req into *resp (always filled, also when out of memory). */
 void cgi_handle(const cgi_request *req, cgi_index *ix, const cgi_settings *s,
                 cgi_response *resp);
+/* The same for a FastCGI process: a search answered before (the same query
+ * string, the same version of the index, within the TTL) is answered from
+ * cache, and a fresh 200 goes into it; resp->cache_status says which ("miss"
+ * for everything when cache is NULL, i.e. turned off). */
+void cgi_handle_cached(const cgi_request *req, cgi_index *ix, const cgi_settings *s,
+                       cgi_cache *cache, cgi_response *resp);
 
 /* ---- What the API offers beyond plain search (cgi_features.c) ---- */
 typedef struct cgi_year_count {

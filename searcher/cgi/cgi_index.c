@@ -49,7 +49,9 @@ static newsdex_db *open_fresh(cgi_index *ix)
         fprintf(stderr, "newsdex.cgi: %s\n", message ? message : "cannot open the index");
         free(message);
         ix->db = NULL;
+        return NULL;
     }
+    ix->opens++; /* a new handle: answers cached under the old one are stale */
     return ix->db;
 }
 

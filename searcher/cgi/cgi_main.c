@@ -5,7 +5,8 @@
  *             (lighttpd's bin-path, spawn-fcgi, systemd), or listening itself:
  *             newsdex.cgi --listen 127.0.0.1:9000 (or a socket path).
  *             The index stays open across requests and is reopened when the
- *             indexer changes it.
+ *             indexer changes it; repeated searches are answered from a
+ *             response cache (cgi_cache.c) while the index stays the same.
  *   Command line, for tests and debugging: newsdex.cgi q=layoffs format=json
  *             (the arguments are joined with '&' into the query string; the
  *             whole response, headers included, goes to standard output).
@@ -35,7 +36,9 @@ typedef struct canned {
     size_t len;
 } canned;
 
-static canned timeout_reply[2];              /* [CGI_FORMAT_HTML], [CGI_FORMAT_JSON] */
+/* [FastCGI or not][CGI_FORMAT_HTML or CGI_FORMAT_JSON]: FastCGI's carry the
+ * X-Newsdex-Cache header every FastCGI response has. */
+static canned timeout_reply[2][2];
 static volatile sig_atomic_t wd_format;      /* which of them */
 static volatile sig_atomic_t wd_fd = STDOUT_FILENO;
 static volatile sig_atomic_t wd_fcgi_id = -1; /* FastCGI request id, -1 for plain CGI */
@@ -83,7 +86,7 @@ static void on_time_limit(int sig)
 {
     (void)sig;
     static const char note[] = "newsdex.cgi: a request went over the time limit\n";
-    const canned *c = &timeout_reply[wd_format == CGI_FORMAT_JSON];
+    const canned *c = &timeout_reply[wd_fcgi_id >= 0][wd_format == CGI_FORMAT_JSON];
     if (wd_fcgi_id >= 0)
         fcgi_send_raw(wd_fd, wd_fcgi_id, c->text, c->len);
     else
@@ -92,28 +95,32 @@ static void on_time_limit(int sig)
     _exit(3);
 }
 
-static void prepare_canned(canned *c, const char *type, const char *body, unsigned retry)
+static void prepare_canned(canned *c, const char *type, const char *body, unsigned retry,
+                           const char *extra)
 {
     int n = snprintf(c->text, sizeof c->text,
                      "Status: 503 Service Unavailable\r\nContent-Type: %s\r\n"
                      "Content-Length: %zu\r\nRetry-After: %u\r\nCache-Control: no-store\r\n"
-                     "X-Content-Type-Options: nosniff\r\n\r\n%s",
-                     type, strlen(body), retry, body);
+                     "X-Content-Type-Options: nosniff\r\n%s\r\n%s",
+                     type, strlen(body), retry, extra, body);
     c->len = n > 0 && (size_t)n < sizeof c->text ? (size_t)n : 0;
 }
 
 static void watchdog_init(const cgi_settings *s)
 {
     unsigned retry = s->retry_after ? s->retry_after : 30;
-    prepare_canned(&timeout_reply[CGI_FORMAT_HTML], CGI_TYPE_HTML,
-                   "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                   "<title>News search</title></head><body><p>The search took too long. "
-                   "Try again, or with fewer words.</p></body></html>\n",
-                   retry);
-    prepare_canned(&timeout_reply[CGI_FORMAT_JSON], CGI_TYPE_JSON,
-                   "{\"error\":\"the search went over the time limit\",\"parameter\":null,"
-                   "\"status\":503}\n",
-                   retry);
+    static const char html[] =
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        "<title>News search</title></head><body><p>The search took too long. "
+        "Try again, or with fewer words.</p></body></html>\n";
+    static const char json[] =
+        "{\"error\":\"the search went over the time limit\",\"parameter\":null,"
+        "\"status\":503}\n";
+    for (int fcgi = 0; fcgi < 2; fcgi++) {
+        const char *extra = fcgi ? "X-Newsdex-Cache: miss\r\n" : "";
+        prepare_canned(&timeout_reply[fcgi][CGI_FORMAT_HTML], CGI_TYPE_HTML, html, retry, extra);
+        prepare_canned(&timeout_reply[fcgi][CGI_FORMAT_JSON], CGI_TYPE_JSON, json, retry, extra);
+    }
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_time_limit;
@@ -202,16 +209,28 @@ static void send_fcgi(FCGX_Stream *out, const cgi_response *r)
         FCGX_PutStr(r->body, (int)r->len, out);
 }
 
-static void fcgi_serve(FCGX_Request *req, cgi_index *ix, const cgi_settings *s)
+static void fcgi_serve(FCGX_Request *req, cgi_index *ix, const cgi_settings *s,
+                       cgi_cache *cache)
 {
     cgi_request r = {FCGX_GetParam("REQUEST_METHOD", req->envp),
                      FCGX_GetParam("QUERY_STRING", req->envp)};
     cgi_response resp;
     watchdog_arm(s->time_limit, r.query_string, req->ipcFd, req->requestId);
-    cgi_handle(&r, ix, s, &resp);
+    cgi_handle_cached(&r, ix, s, cache, &resp);
     watchdog_disarm();
     send_fcgi(req->out, &resp);
     cgi_response_free(&resp);
+}
+
+/* NULL when the settings turn the cache off (or there is no memory for it). */
+static cgi_cache *cache_start(const cgi_settings *s)
+{
+    if (s->cache_entries == 0 || s->cache_mib == 0)
+        return NULL;
+    cgi_cache *c = cgi_cache_new(s->cache_entries, s->cache_mib << 20, CGI_CACHE_TTL_DEFAULT);
+    if (!c)
+        fputs("newsdex.cgi: no memory for the response cache; serving without it\n", stderr);
+    return c;
 }
 
 static int fastcgi_loop(int listen_fd, const cgi_settings *s)
@@ -222,10 +241,12 @@ static int fastcgi_loop(int listen_fd, const cgi_settings *s)
         return 1;
     }
     cgi_index ix = {.path = s->db};
+    cgi_cache *cache = cache_start(s);
     while (FCGX_Accept_r(&req) >= 0) {
-        fcgi_serve(&req, &ix, s);
+        fcgi_serve(&req, &ix, s, cache);
         FCGX_Finish_r(&req);
     }
+    cgi_cache_free(cache);
     cgi_index_close(&ix);
     return 0;
 }

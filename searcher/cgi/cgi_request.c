@@ -106,14 +106,9 @@ static int render_results(FILE *out, const cgi_params *p, const newsdex_search_o
     return cgi_html_page(out, &page);
 }
 
-static void run_search(cgi_response *resp, const cgi_params *p, cgi_index *ix,
-                       const cgi_settings *s)
+static void search_and_render(cgi_response *resp, const cgi_params *p, newsdex_db *db,
+                              const cgi_settings *s)
 {
-    newsdex_db *db = cgi_index_get(ix);
-    if (!db) {
-        respond_unavailable(resp, p, s);
-        return;
-    }
     newsdex_search_options o;
     set_options(&o, p);
     newsdex_results *r = NULL;
@@ -132,6 +127,58 @@ static void run_search(cgi_response *resp, const cgi_params *p, cgi_index *ix,
     newsdex_results_free(r);
 }
 
+/* A page kept under version v of the index, copied into resp; 0 on a miss
+ * (or no memory for the copy: then the search runs as usual). */
+static int answer_from_cache(cgi_response *resp, cgi_cache *cache, const char *qs,
+                             cgi_cache_version v)
+{
+    cgi_cached hit;
+    if (!cgi_cache_get(cache, qs, strlen(qs), v, cgi_cache_clock(), &hit))
+        return 0;
+    char *body = malloc(hit.len ? hit.len : 1);
+    if (!body)
+        return 0;
+    memcpy(body, hit.body, hit.len);
+    cgi_response_free(resp);
+    resp->body = body;
+    resp->len = hit.len;
+    resp->status = hit.status;
+    /* The static string, not the cache's copy, which a later request may free. */
+    resp->content_type = strcmp(hit.content_type, CGI_TYPE_JSON) == 0 ? CGI_TYPE_JSON
+                                                                       : CGI_TYPE_HTML;
+    resp->cache_status = "hit";
+    return 1;
+}
+
+static void keep_in_cache(cgi_cache *cache, const char *qs, cgi_cache_version v,
+                          const cgi_response *resp)
+{
+    if (!cache || resp->status != 200)
+        return; /* errors are never cached: the next request tries again */
+    cgi_cached c = {resp->status, resp->content_type, resp->body, resp->len};
+    cgi_cache_put(cache, qs, strlen(qs), v, &c, cgi_cache_clock());
+}
+
+/* The lookup comes after cgi_index_get(), which picks up what the indexer
+ * committed: the version it reports is the one a fresh search would read. */
+static void run_search(cgi_response *resp, const cgi_params *p, cgi_index *ix,
+                       const cgi_settings *s, cgi_cache *cache, const char *qs)
+{
+    newsdex_db *db = cgi_index_get(ix);
+    if (!db) {
+        respond_unavailable(resp, p, s);
+        return;
+    }
+    cgi_cache_version v = {ix->opens, newsdex_db_generation(db)};
+    if (cache && answer_from_cache(resp, cache, qs, v))
+        return;
+    search_and_render(resp, p, db, s);
+    /* A search that met a writer's commit reopened by itself and read a
+     * newer version than v: not kept under v. */
+    if (newsdex_db_generation(db) == v.generation)
+        keep_in_cache(cache, qs, v, resp);
+}
+
 /* The page with only the search form, for a visit without a query. */
 static void respond_form(cgi_response *resp, const cgi_params *p)
 {
@@ -146,8 +193,8 @@ static void respond_form(cgi_response *resp, const cgi_params *p)
     resp->content_type = CGI_TYPE_HTML;
 }
 
-void cgi_handle(const cgi_request *req, cgi_index *ix, const cgi_settings *s,
-                cgi_response *resp)
+static void handle(const cgi_request *req, cgi_index *ix, const cgi_settings *s,
+                   cgi_cache *cache, cgi_response *resp)
 {
     memset(resp, 0, sizeof *resp);
     const char *qs = req->query_string ? req->query_string : "";
@@ -165,5 +212,19 @@ void cgi_handle(const cgi_request *req, cgi_index *ix, const cgi_settings *s,
     else if (!p.has_q)
         respond_form(resp, &p);
     else
-        run_search(resp, &p, ix, s);
+        run_search(resp, &p, ix, s, cache, qs);
+}
+
+void cgi_handle(const cgi_request *req, cgi_index *ix, const cgi_settings *s,
+                cgi_response *resp)
+{
+    handle(req, ix, s, NULL, resp);
+}
+
+void cgi_handle_cached(const cgi_request *req, cgi_index *ix, const cgi_settings *s,
+                       cgi_cache *cache, cgi_response *resp)
+{
+    handle(req, ix, s, cache, resp);
+    if (!resp->cache_status)
+        resp->cache_status = "miss";
 }

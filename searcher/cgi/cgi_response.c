@@ -40,6 +40,9 @@ size_t cgi_response_headers(const cgi_response *r, char *buf, size_t cap)
         len += (size_t)snprintf(buf + len, cap - len, "Retry-After: %u\r\n", r->retry_after);
     if (r->status == 405 && len < cap)
         len += (size_t)snprintf(buf + len, cap - len, "Allow: GET, HEAD\r\n");
+    if (r->cache_status && len < cap) /* FastCGI: served from the response cache or not */
+        len += (size_t)snprintf(buf + len, cap - len, "X-Newsdex-Cache: %s\r\n",
+                                r->cache_status);
     if (len + 2 >= cap)
         return 0;
     memcpy(buf + len, "\r\n", 3);

@@ -208,6 +208,23 @@ NEWSDEX_DB= run "$TMP/bin/newsdex.cgi" q=layoffs format=json
 _split_response "$OUT"
 is "$STATUS/$(header Retry-After)" "503/7" "retry_after from newsdex.cgi.conf"
 
+# ---- Response cache settings (only FastCGI has the cache: cgi_http.t) -------------
+cgi q=layoffs format=json
+is "$STATUS/$(header X-Newsdex-Cache)" "200/" "command line: no response cache, no X-Newsdex-Cache"
+NEWSDEX_CACHE_ENTRIES=lots cgi q=layoffs format=json
+is "$STATUS" 200 "a bad NEWSDEX_CACHE_ENTRIES does not stop the search"
+like "$ERR" 'environment: ignoring NEWSDEX_CACHE_ENTRIES = lots \(a whole number from 0 to 1000000' \
+    "a bad NEWSDEX_CACHE_ENTRIES is reported with what is wanted"
+NEWSDEX_CACHE_MIB=-3 NEWSDEX_CACHE_ENTRIES=10 cgi q=layoffs format=json
+is "$(printf '%s\n' "$ERR" | grep -c ignoring)" 1 "a bad NEWSDEX_CACHE_MIB alone is reported"
+like "$ERR" 'ignoring NEWSDEX_CACHE_MIB = -3 \(a whole number of MiB' "and names the variable"
+printf 'db = %s\ncache_entries = 2000000\ncache_mib = 16\nflavour = mint\n' "$DB" > "$TMP/bin/newsdex.cgi.conf"
+NEWSDEX_DB= run "$TMP/bin/newsdex.cgi" q=layoffs format=json
+like "$ERR" 'newsdex.cgi.conf: ignoring cache_entries = 2000000 \(a whole number' \
+    "a bad cache_entries in newsdex.cgi.conf is reported"
+like "$ERR" 'ignoring flavour = mint \(not a setting\)' "an unknown key is reported as such"
+unlike "$ERR" 'cache_mib' "a good cache_mib is taken silently"
+
 # ---- Time limit ------------------------------------------------------------------
 printf 'db = %s\ntime_limit = 0.000001\n' "$DB" > "$TMP/bin/newsdex.cgi.conf"
 NEWSDEX_DB= run "$TMP/bin/newsdex.cgi" q=layoffs format=json

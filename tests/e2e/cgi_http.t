@@ -115,6 +115,88 @@ is "$STATUS/$(header Retry-After)" "503/30" "CGI: index gone: 503 with Retry-Aft
 mv "$TMP/db.away" "$DB"
 is "$(hits wobbegong)$(hits wobbegong)" "11" "FastCGI: the index back in place is served again"
 
+# ---- FastCGI: the response cache ------------------------------------------------------
+# A search answered once is answered again from memory until the indexer
+# commits; errors are never kept. lighttpd may hand a repeat to the other
+# process, which has not answered it yet, so a hit is awaited for up to three
+# requests (by then some process has answered it before).
+cache_state() { header X-Newsdex-Cache; }
+until_hit() { # URL [CURL-ARGS...]: requests until a hit, at most 3
+    local i
+    for i in 1 2 3; do
+        http_get "$@"
+        [ "$(cache_state)" = hit ] && return 0
+    done
+    return 1
+}
+ids() { body_json 'join " ", sort map { $_->{id} } @{$j->{results}}'; }
+url="$BASE/search?q=merger&format=json&limit=100"
+http_get "$url"
+is "$STATUS/$(cache_state)" "200/miss" "cache: a query not asked before is a miss"
+printf '%s' "$BODY" > "$TMP/cache.miss"
+miss_headers="$(header Content-Length)/$(header Content-Type)"
+before=$(ids)
+until_hit "$url"
+is "$STATUS/$(cache_state)" "200/hit" "cache: the same query again is a hit"
+printf '%s' "$BODY" > "$TMP/cache.hit"
+cmp -s "$TMP/cache.miss" "$TMP/cache.hit"
+ok $? "cache: the hit has the same body as the miss"
+is "$(header Content-Length)/$(header Content-Type)" "$miss_headers" \
+    "cache: the hit has the same Content-Length and Content-Type"
+like "$(header Content-Security-Policy)" "default-src 'none'" "cache: the hit keeps the other headers"
+until_hit "$url" -I
+is "$STATUS/$(cache_state)/$BODY/$(header Content-Length)/$(header Content-Type)" \
+    "200/hit//$miss_headers" "cache: HEAD is served from the cached GET (headers only)"
+http_get "$BASE/search?format=json&q=merger&limit=100"
+is "$(cache_state)/$(ids)" "miss/$before" "cache: the key is the exact query string"
+http_get "$BASE/search.cgi?q=merger&format=json&limit=100"
+is "$STATUS/$(cache_state)" "200/" "cache: plain CGI has no cache (and no X-Newsdex-Cache)"
+
+echo '{"id":"cache-1","date":"2024-07-01","title":"Axolotl merger talks","body":"The axolotl merger was agreed."}' > "$TMP/cache.jsonl"
+run "$NEWSDEX" index --db "$DB" "$TMP/cache.jsonl"
+is "$RC" 0 "cache: an article matching the query indexed into the same index"
+http_get "$url"
+is "$STATUS/$(cache_state)" "200/miss" "cache: after the commit, the query is a miss"
+like " $(ids) " " cache-1 " "cache: after the commit, the answer has the new article"
+for n in 2 3; do # whichever process answers
+    http_get "$url"
+    like " $(ids) " " cache-1 " "cache: after the commit, request $n has the new article"
+done
+until_hit "$url"
+is "$(cache_state)/$(ids)" "hit/$(printf '%s\n' $before cache-1 | sort | tr '\n' ' ' | sed 's/ $//')" \
+    "cache: the new answer is then the one cached"
+
+bad=""
+for _ in 1 2 3; do
+    http_get "$BASE/search?q=merger&limit=101&format=json"
+    bad="$bad $STATUS/$(cache_state)"
+done
+is "$bad" " 400/miss 400/miss 400/miss" "cache: a 400 is never a hit"
+
+# Off: NEWSDEX_CACHE_ENTRIES=0 in the FastCGI environment, or cache_entries = 0.
+cache_off() { # DESCRIPTION: three requests, all misses with the same body
+    local states="" first=""
+    for _ in 1 2 3; do
+        http_get "$url"
+        states="$states $STATUS/$(cache_state)"
+        [ -n "$first" ] || first=$BODY
+        [ "$BODY" = "$first" ] || states="$states (another body)"
+    done
+    is "$states" " 200/miss 200/miss 200/miss" "$1: every response is a miss"
+}
+stop_lighttpd
+start_lighttpd --fastcgi-env NEWSDEX_CACHE_ENTRIES=0
+url="$BASE/search?q=merger&format=json&limit=100"
+cache_off "NEWSDEX_CACHE_ENTRIES=0"
+stop_lighttpd
+mkdir -p "$TMP/nocache"
+cp "$NEWSDEX_CGI" "$TMP/nocache/newsdex.cgi"
+printf 'cache_entries = 0  # off\ncache_mib = 8\n' > "$TMP/nocache/newsdex.cgi.conf"
+NEWSDEX_CGI=$TMP/nocache/newsdex.cgi start_lighttpd
+url="$BASE/search?q=merger&format=json&limit=100"
+cache_off "cache_entries = 0 in newsdex.cgi.conf"
+unlike "$(cat "$LIGHTTPD_STATE/error.log")" 'ignoring' "the cache settings are read without complaint"
+
 # ---- The time limit, under both ---------------------------------------------------------
 # A copy of the program whose newsdex.cgi.conf sets a limit no search can meet.
 stop_lighttpd
@@ -126,6 +208,8 @@ for path in /search /search /search.cgi; do
     http_get "$BASE$path?q=layoffs&format=json"
     is "$STATUS/$(header Retry-After)/$(body_json '$j->{error}')" \
         "503/9/the search went over the time limit" "$path over the time limit: 503 with Retry-After"
+    is "$(header X-Newsdex-Cache)" "$([ "$path" = /search ] && echo miss)" \
+        "$path over the time limit: X-Newsdex-Cache on FastCGI only"
 done
 like "$(cat "$LIGHTTPD_STATE/error.log")" 'child exited' "FastCGI: the process over the limit exited"
 

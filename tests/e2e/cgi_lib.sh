@@ -6,8 +6,10 @@
 #                   STATUS (HTTP status), HEADERS and BODY
 #   header NAME     the value of response header NAME (after cgi or http_get)
 #   body_json EXPR  json EXPR on $BODY
-#   start_lighttpd  lighttpd on a free loopback port with web/lighttpd.conf.in;
-#                   sets PORT and BASE (http://127.0.0.1:PORT); killed on exit
+#   start_lighttpd [WEB/SERVE-ARGS...]  lighttpd on a free loopback port with
+#                   web/lighttpd.conf.in (arguments go to web/serve, e.g.
+#                   --fastcgi-env NAME=VALUE); sets PORT and BASE
+#                   (http://127.0.0.1:PORT); killed on exit
 #   http_get URL [CURL-ARGS...]  curl; sets STATUS, HEADERS, BODY
 # shellcheck shell=bash
 
@@ -65,7 +67,7 @@ start_lighttpd() {
         _port_free "$PORT" || continue
         state=$TMP/web-$PORT
         "$REPO_ROOT/web/serve" --db "$DB" --cgi "$NEWSDEX_CGI" --port "$PORT" --state "$state" \
-            --config-only > /dev/null || bail_out "web/serve --config-only failed"
+            "$@" --config-only > /dev/null || bail_out "web/serve --config-only failed"
         lighttpd -D -f "$state/lighttpd.conf" > "$state/stdout.log" 2>&1 &
         pid=$!
         NX_CHILD_PIDS="${NX_CHILD_PIDS:-} $pid"
