@@ -675,31 +675,46 @@ uint64_t pack_key(const std::string &v, size_t bytes)
 class CountSpy : public Xapian::MatchSpy {
   public:
     struct ValueDim {
-        const std::vector<uint64_t> *keys; // by docid
+        const std::vector<uint64_t> *keys; // by docid; null: read the value itself
         Xapian::valueno slot;
         size_t bytes;
         std::unordered_map<uint64_t, uint64_t> counts;
     };
-    std::vector<bool> *bits; // null when no dimension needs the docids
+    std::vector<bool> *bits = nullptr; // null when no dimension needs the docids
+    // Reading a value costs a lookup per match: past DIRECT_MAX matches the
+    // dimensions without cached keys only mark the match in `late`, and the
+    // rest is counted through the terms' posting lists.
+    static constexpr uint64_t DIRECT_MAX = 300;
+    std::vector<bool> *late = nullptr;
     std::vector<ValueDim> dims;
     uint64_t seen = 0;
 
-    explicit CountSpy(std::vector<bool> *b) : bits(b) {}
     void operator()(const Xapian::Document &doc, double) override
     {
         seen++;
         Xapian::docid did = doc.get_docid();
-        if (bits) {
-            if (did >= bits->size())
-                bits->resize(did + 1);
-            (*bits)[did] = true;
-        }
+        if (bits)
+            mark(*bits, did);
+        bool read_values = seen <= DIRECT_MAX;
         for (ValueDim &d : dims) {
-            uint64_t key = did < d.keys->size() ? (*d.keys)[did]
-                                                 : pack_key(doc.get_value(d.slot), d.bytes);
+            uint64_t key = NO_KEY;
+            if (d.keys && did < d.keys->size())
+                key = (*d.keys)[did];
+            else if (d.keys || read_values)
+                key = pack_key(doc.get_value(d.slot), d.bytes);
+            else
+                continue; // marked below
             if (key != NO_KEY)
                 d.counts[key]++;
         }
+        if (!read_values && late)
+            mark(*late, did);
+    }
+    static void mark(std::vector<bool> &v, Xapian::docid did)
+    {
+        if (did >= v.size())
+            v.resize(did + 1);
+        v[did] = true;
     }
     std::string name() const override { return "NxCountSpy"; }
 
@@ -835,6 +850,7 @@ struct Stage {
     bool spied = false;        // counted by a CountSpy: the three below hold
     uint64_t n_matches = 0;
     std::vector<bool> from_spy; // per dimension: counted by the spy
+    std::vector<bool> late;     // matches the spy left to the posting lists
     std::vector<std::vector<std::pair<std::string, uint64_t>>> value_counts; // per dimension
 };
 
@@ -844,13 +860,20 @@ std::unique_ptr<CountSpy> count_spy(Xapian::Database &db, nx_key_cache *cache,
                                     const nx_xsearch_params *p, Stage &out)
 {
     out.from_spy.assign(p->n_counts, false);
-    std::unique_ptr<CountSpy> spy(new CountSpy(nullptr));
+    out.matches.clear(); // a second pass (exact ties) counts afresh
+    out.late.clear();
+    std::unique_ptr<CountSpy> spy(new CountSpy);
+    bool terms_only = false; // a facet counted through its terms needs every docid
+    for (size_t d = 0; d < p->n_counts; d++)
+        terms_only |= p->counts[d].value_bytes == 0 || p->counts[d].value_bytes > 8;
     for (size_t d = 0; d < p->n_counts; d++) {
         const nx_xcount &c = p->counts[d];
         const std::vector<uint64_t> *keys = cached_keys(db, cache, c.slot, c.value_bytes);
-        if (keys) {
+        if (keys || (!terms_only && c.value_bytes > 0 && c.value_bytes <= 8)) {
             spy->dims.push_back({keys, c.slot, c.value_bytes, {}});
             out.from_spy[d] = true;
+            if (!keys)
+                spy->late = &out.late;
         } else {
             spy->bits = &out.matches;
         }
@@ -955,6 +978,19 @@ bool fetch(Xapian::Database &db, nx_key_cache *cache, const Xapian::Query &query
     return true;
 }
 
+// Two count lists in byte order, as one.
+std::vector<std::pair<std::string, uint64_t>>
+merge_counts(const std::vector<std::pair<std::string, uint64_t>> &a,
+             const std::vector<std::pair<std::string, uint64_t>> &b)
+{
+    std::map<std::string, uint64_t> sum;
+    for (const auto &x : a)
+        sum[x.first] += x.second;
+    for (const auto &x : b)
+        sum[x.first] += x.second;
+    return {sum.begin(), sum.end()};
+}
+
 void read_results(Xapian::Database &db, Stage &stage, const nx_xsearch_params *p, nx_xresults *r)
 {
     std::vector<Ranked> &ranked = stage.ranked;
@@ -964,7 +1000,10 @@ void read_results(Xapian::Database &db, Stage &stage, const nx_xsearch_params *p
         r->data.push_back(db.get_document(ranked[i].did).get_data());
     }
     for (size_t d = 0; d < p->n_counts; d++) {
-        if (stage.spied && stage.from_spy[d])
+        if (stage.spied && stage.from_spy[d] && !stage.late.empty())
+            r->counted.push_back(merge_counts(stage.value_counts[d],
+                                              count_terms(db, stage.late, p->counts[d].prefix)));
+        else if (stage.spied && stage.from_spy[d])
             r->counted.push_back(std::move(stage.value_counts[d]));
         else
             r->counted.push_back(count_terms(db, stage.matches, p->counts[d].prefix));

@@ -516,6 +516,81 @@ static void test_snippet_window(void **state)
     nx_analyzer_free(an);
 }
 
+/* Year counts over many matches: read off each match's date for the first
+ * few hundred, through the year terms for the rest, and from a per-handle
+ * cache once a handle has counted twice. Every way gives the same counts,
+ * ties (all scores equal) and a reindex included. */
+static void expect_years(newsdex_db *db, const char *query, const uint64_t *want, size_t n_years)
+{
+    newsdex_search_options o;
+    newsdex_search_options_init(&o);
+    o.query = query;
+    o.limit = 3;
+    o.histogram = NEWSDEX_HISTOGRAM_YEAR;
+    newsdex_results *r = NULL;
+    assert_int_equal(newsdex_search(db, &o, &r), NEWSDEX_OK);
+    assert_int_equal(newsdex_results_histogram_count(r), n_years);
+    uint64_t total = 0;
+    for (size_t i = 0; i < n_years; i++) {
+        const char *p;
+        uint64_t n;
+        char year[8];
+        snprintf(year, sizeof year, "%zu", 2000 + i);
+        assert_int_equal(newsdex_results_histogram_get(r, i, &p, &n), NEWSDEX_OK);
+        assert_string_equal(p, year);
+        if (n != want[i])
+            fail_msg("%s: %s has %llu, not %llu", query, p, (unsigned long long)n,
+                     (unsigned long long)want[i]);
+        total += n;
+    }
+    assert_int_equal(newsdex_results_total_estimate(r), total);
+    newsdex_results_free(r);
+}
+
+static void put_many(const char *dir, size_t from, size_t to, uint64_t *per_year, size_t n_years)
+{
+    newsdex_writer *w = NULL;
+    assert_int_equal(newsdex_writer_open(dir, &w, NULL), NEWSDEX_OK);
+    for (size_t i = from; i < to; i++) {
+        char id[32], date[16];
+        size_t y = (i * 7) % n_years; /* years interleaved in docid order */
+        snprintf(id, sizeof id, "m%zu", i);
+        snprintf(date, sizeof date, "%zu-0%zu-15", 2000 + y, 1 + i % 9);
+        newsdex_article a = {.id = id, .title = "Widget report", .date = date,
+                             .body = i % 2 ? "Widget sales rose." : "Widget sales fell."};
+        assert_int_equal(newsdex_writer_put(w, &a, NULL), NEWSDEX_OK);
+        per_year[y]++;
+    }
+    assert_int_equal(newsdex_writer_close(w), NEWSDEX_OK);
+}
+
+static void test_year_counts_many(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/newsdex-years-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    enum { YEARS = 5 };
+    uint64_t per_year[YEARS] = {0};
+    put_many(dir, 0, 900, per_year, YEARS);
+    newsdex_db *db = NULL;
+    assert_int_equal(newsdex_db_open(dir, &db, NULL), NEWSDEX_OK);
+    for (int round = 0; round < 3; round++) /* direct + terms, cache made, cache used */
+        expect_years(db, "widget", per_year, YEARS);
+    uint64_t rose[YEARS] = {0};
+    for (size_t i = 1; i < 900; i += 2)
+        rose[(i * 7) % YEARS]++;
+    expect_years(db, "rose", rose, YEARS);
+    /* More articles: the handle sees them after a reopen, cache or not. */
+    put_many(dir, 900, 1000, per_year, YEARS);
+    assert_int_equal(newsdex_db_reopen(db), NEWSDEX_OK);
+    expect_years(db, "widget", per_year, YEARS);
+    expect_years(db, "widget", per_year, YEARS);
+    newsdex_db_close(db);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 /* nx_text_near and the snippet's own answer agree, on spans of words. */
 static int near(nx_analyzer *an, const char *text, char **words, size_t n, size_t window)
 {
@@ -696,6 +771,7 @@ int main(void)
         cmocka_unit_test(test_highlights_match_analyzer),
         cmocka_unit_test(test_snippet_window),
         cmocka_unit_test(test_text_near),
+        cmocka_unit_test(test_year_counts_many),
         cmocka_unit_test(test_snippet_html),
         cmocka_unit_test(test_hit_parse_json),
         cmocka_unit_test(test_hit_decode_round_trip),
