@@ -144,28 +144,33 @@ static uint32_t first_letters(const probes *pr)
 static int scan_run(const char *text, size_t len, size_t *at, const probes *pr,
                     uint32_t firsts)
 {
+    const unsigned char *t = (const unsigned char *)text;
     size_t end = *at;
-    int may = 0, token_start = 1;
-    for (; end < len; end++) {
-        unsigned char c = (unsigned char)text[end];
-        switch (byte_kind[c]) {
-        case K_SEP:
-            *at = end;
-            return may;
-        case K_HIGH:
+    int may = 0;
+    while (end < len) { /* at a token start */
+        unsigned k = byte_kind[t[end]];
+        if (k == K_SEP)
+            break;
+        if (k == K_HIGH) {
             may = 1;
             break;
-        case K_JOIN:
-            token_start = 1;
-            break;
-        default:
-            if (token_start && !may) {
-                unsigned letter = (unsigned)((c | 0x20) - 'a');
-                may = letter < 26 && ((firsts >> letter) & 1) && probe_at(text, end, len, pr);
-            }
-            token_start = 0;
         }
+        if (k == K_JOIN) {
+            end++;
+            continue;
+        }
+        unsigned letter = (unsigned)((t[end] | 0x20) - 'a');
+        if (letter < 26 && ((firsts >> letter) & 1) && probe_at(text, end, len, pr)) {
+            may = 1;
+            break;
+        }
+        /* The rest of this token cannot start one: skip it whole. */
+        for (end++; end < len && byte_kind[t[end]] == K_ALNUM; end++)
+            ;
     }
+    if (may) /* the end of the run is all that is left to find */
+        while (end < len && byte_kind[t[end]] != K_SEP)
+            end++;
     *at = end;
     return may;
 }
