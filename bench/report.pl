@@ -37,6 +37,7 @@ my %label = (
     'fts5-snip'      => 'SQLite FTS5 (+snippet())',
     'omega-cgi'      => 'omega CGI',
     'newsdex-cgi'    => 'newsdex CGI',
+    'floor-cgi'      => 'process start only (libxapian loaded, no search)',
 );
 my @shapes = qw(common rare phrase boolean field date);
 my (%lat, %byq, %hits, %answered, %qseen);
@@ -226,7 +227,7 @@ if ($f{'query.newsdex.filters'}) {
     push @md, "Filter forms in newsdex's query language (probed by the run): $f{'query.newsdex.filters'}.", '';
 }
 
-my @pairs = (['newsdex', 'xapian-snip'], ['newsdex', 'fts5-snip'],
+my @pairs = (['newsdex', 'xapian'], ['newsdex', 'xapian-snip'], ['newsdex', 'fts5-snip'],
              ['newsdex-nosnip', 'xapian'], ['newsdex-nosnip', 'fts5']);
 push @md, '### Ratios newsdex / baseline (same queries; below 1× = newsdex faster)', '';
 push @md, '| comparison | shape | queries | p50 | p90 | p99 |', '|---|---|---:|---:|---:|---:|';
@@ -256,7 +257,8 @@ push @md, '';
 
 push @md, '## Search CGI, one process per request (ms)', '';
 push @md, '| CGI | requests | p50 | p90 | p99 | requests/s (sequential) |', '|---|---:|---:|---:|---:|---:|';
-for my $e (qw(omega-cgi newsdex-cgi)) {
+for my $e (qw(omega-cgi newsdex-cgi floor-cgi)) {
+    next if $e eq 'floor-cgi' && !$lat{$e};
     if ($lat{$e}) {
         my $s = $lstats{$e}{all};
         push @md, sprintf('| %s | %d | %s | %s | %s | %s |', $label{$e}, $s->{n} * $f{'bench.cgi_rounds'}, ms($s->{p50}),
@@ -268,7 +270,16 @@ for my $e (qw(omega-cgi newsdex-cgi)) {
 }
 push @md, '', "omega: xapian-omega's own `query` template over the scriptindex database, run as"
     . " `$f{'version.omega'}` CGI with QUERY_STRING set; the time is fork to exit with the whole page read."
-    . " Requests/s is one client in sequence; concurrent clients are not measured yet.", '';
+    . " Requests/s is one client in sequence; concurrent clients are not measured yet.";
+if ($lat{'omega-cgi'} && $lat{'newsdex-cgi'}) {
+    my $o = $lstats{'omega-cgi'}{all}{p50};
+    my $line = sprintf('newsdex CGI / omega CGI at p50: %.2f×.', $lstats{'newsdex-cgi'}{all}{p50} / $o);
+    $line .= sprintf(' A program that only loads libxapian (bench/cgi_floor.cc) already takes %.2f× omega\'s'
+        . ' time: the floor under any search CGI linked to the shared library.', $lstats{'floor-cgi'}{all}{p50} / $o)
+        if $lat{'floor-cgi'};
+    push @md, '', $line;
+}
+push @md, '';
 
 push @md, '## Plots', '', '![Query latency distribution](latency.png)', '',
     '![Latency per query shape](latency-shapes.png)', '', '![Indexing throughput](throughput.png)', '';
@@ -316,6 +327,10 @@ close $mdh;
         . ' | ' . $lq->('fts5-snip') . $rl->('newsdex', 'fts5-snip') . ' | |';
     push @s, '| query p50 / p99 ms, top 10 without snippets | ' . $lq->('newsdex-nosnip') . ' | ' . $lq->('xapian') . $rl->('newsdex-nosnip', 'xapian')
         . ' | ' . $lq->('fts5') . $rl->('newsdex-nosnip', 'fts5') . ' | |';
+    if (my $r = $ratios{latency}{'newsdex/xapian'}{all}) {
+        push @s, '| query p50 / p99, newsdex with snippets / raw Xapian without | ' . x($r->{p50}) . ' / ' . x($r->{p99})
+            . ' | | | |';
+    }
     my $omega = $lat{'omega-cgi'} ? ms($lstats{'omega-cgi'}{all}{p50}) . ' / ' . ms($lstats{'omega-cgi'}{all}{p99}) : 'n/a';
     my $ncgi = $lat{'newsdex-cgi'} ? ms($lstats{'newsdex-cgi'}{all}{p50}) . ' / ' . ms($lstats{'newsdex-cgi'}{all}{p99})
         : ($f{'query.newsdex-cgi.log'} // 'not run');
@@ -376,7 +391,7 @@ print $jh JSON::PP->new->canonical->pretty->encode(\%json);
 close $jh;
 
 # ---- Plots -------------------------------------------------------------------------
-my @cdf_engines = grep { $lat{$_} } (@qengines, 'omega-cgi', 'newsdex-cgi');
+my @cdf_engines = grep { $lat{$_} } (@qengines, 'omega-cgi', 'newsdex-cgi');  # not the floor
 for my $e (@cdf_engines) {
     my @v = sort { $a <=> $b } @{ $lat{$e}{all} };
     open my $d, '>', "$work/cdf-$e.dat" or die;
