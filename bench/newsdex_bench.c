@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "bench_util.h"
+#include "newsdex_query.h"
 #include "newsdex.h"
 
 enum { FORM_TOPIC, FORM_SOURCE, FORM_DATE, N_FORMS };
@@ -34,14 +35,9 @@ static unsigned forms_of(const char *query)
 
 static size_t count_hits(newsdex_db *db, const char *query)
 {
-    newsdex_search_options o;
-    newsdex_search_options_init(&o);
-    o.query = query;
-    o.snippets = 0;
-    newsdex_results *res = NULL;
-    size_t n = newsdex_search(db, &o, &res) == NEWSDEX_OK ? newsdex_results_count(res) : 0;
-    newsdex_results_free(res);
-    return n;
+    size_t n = 0, touched = 0;
+    uint64_t estimate = 0;
+    return bench_newsdex_query(db, query, 0, &n, &estimate, &touched) == NEWSDEX_OK ? n : 0;
 }
 
 /* Marks in skip[] the queries to leave out; returns how many. */
@@ -130,27 +126,10 @@ int main(int argc, char **argv)
         for (size_t i = 0; i < qs.n; i++) {
             if (skip[i])
                 continue;
-            newsdex_search_options o;
-            newsdex_search_options_init(&o);
-            o.query = qs.q[i].text;
-            o.limit = 10;
-            o.snippets = snippets;
-            newsdex_results *res = NULL;
-            uint64_t t0 = bench_now_ns();
-            st = newsdex_search(db, &o, &res);
             size_t n = 0;
             uint64_t estimate = 0;
-            if (st == NEWSDEX_OK) {
-                n = newsdex_results_count(res);
-                estimate = newsdex_results_total_estimate(res);
-                for (size_t k = 0; k < n; k++) {
-                    newsdex_hit hit;
-                    if (newsdex_results_get(res, k, &hit) == NEWSDEX_OK)
-                        touched += strlen(hit.id) + strlen(hit.title) + strlen(hit.snippet) +
-                                   strlen(hit.url);
-                }
-            }
-            newsdex_results_free(res);
+            uint64_t t0 = bench_now_ns();
+            st = bench_newsdex_query(db, qs.q[i].text, snippets, &n, &estimate, &touched);
             uint64_t t1 = bench_now_ns();
             if (st != NEWSDEX_OK) {
                 if (round == -warmup || warmup == 0)

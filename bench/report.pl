@@ -38,6 +38,8 @@ my %label = (
     'omega-cgi'      => 'omega CGI',
     'newsdex-cgi'    => 'newsdex CGI',
     'floor-cgi'      => 'process start only (libxapian loaded, no search)',
+    'newsdex-paired' => 'newsdex (snippets), interleaved',
+    'xapian-paired'  => 'raw Xapian, interleaved',
 );
 my @shapes = qw(common rare phrase boolean field date);
 my (%lat, %byq, %hits, %answered, %qseen);
@@ -207,7 +209,8 @@ if ($index{newsdex}) {
 push @md, '## Query latency (ms, top 10, stored data read for every hit)', '';
 push @md, "A query's latency is the median of its $f{'bench.rounds'} timed rounds; the percentiles are over the queries.", '';
 push @md, '| engine | queries | answered | p50 | p90 | p99 | mean |', '|---|---:|---:|---:|---:|---:|---:|';
-my @qengines = grep { $lat{$_} } qw(newsdex newsdex-nosnip xapian-snip xapian fts5-snip fts5);
+my @qengines = grep { $lat{$_} } qw(newsdex newsdex-nosnip xapian-snip xapian fts5-snip fts5
+                                    newsdex-paired xapian-paired);
 for my $e (@qengines) {
     my $s = $lstats{$e}{all};
     my $nq = scalar keys %{ $byq{$e} };
@@ -216,7 +219,10 @@ for my $e (@qengines) {
 }
 push @md, '', '"answered": queries with at least one hit. newsdex and raw Xapian read each hit\'s stored'
     . ' article; FTS5 reads every column of each hit row. "snippets" rows also build a highlighted'
-    . ' extract per hit (newsdex: its snippets; Xapian: MSet::snippet; FTS5: snippet()).', '';
+    . ' extract per hit (newsdex: its snippets; Xapian: MSet::snippet; FTS5: snippet()).'
+    . ($lat{'newsdex-paired'} ? ' "interleaved" rows come from bench/paired_bench: each query runs on both'
+        . ' engines back to back in one process (which goes first alternates), so load from elsewhere on the'
+        . ' machine falls on both alike; the other rows take turns a whole round at a time.' : ''), '';
 if (grep { ($answered{$_} // 0) != ($answered{newsdex} // 0) } @qengines) {
     push @md, 'The engines answer different numbers of queries: when no article has all the words,'
         . ' newsdex returns relaxed (any-word) results and says so, at the cost of a second search,'
@@ -227,7 +233,8 @@ if ($f{'query.newsdex.filters'}) {
     push @md, "Filter forms in newsdex's query language (probed by the run): $f{'query.newsdex.filters'}.", '';
 }
 
-my @pairs = (['newsdex', 'xapian'], ['newsdex', 'xapian-snip'], ['newsdex', 'fts5-snip'],
+my @pairs = (['newsdex-paired', 'xapian-paired'], ['newsdex', 'xapian'], ['newsdex', 'xapian-snip'],
+             ['newsdex', 'fts5-snip'],
              ['newsdex-nosnip', 'xapian'], ['newsdex-nosnip', 'fts5']);
 push @md, '### Ratios newsdex / baseline (same queries; below 1× = newsdex faster)', '';
 push @md, '| comparison | shape | queries | p50 | p90 | p99 |', '|---|---|---:|---:|---:|---:|';
@@ -329,6 +336,10 @@ close $mdh;
         . ' | ' . $lq->('fts5') . $rl->('newsdex-nosnip', 'fts5') . ' | |';
     if (my $r = $ratios{latency}{'newsdex/xapian'}{all}) {
         push @s, '| query p50 / p99, newsdex with snippets / raw Xapian without | ' . x($r->{p50}) . ' / ' . x($r->{p99})
+            . ' | | | |';
+    }
+    if (my $r = $ratios{latency}{'newsdex-paired/xapian-paired'}{all}) {
+        push @s, '| the same, interleaved query by query in one process | ' . x($r->{p50}) . ' / ' . x($r->{p99})
             . ' | | | |';
     }
     my $omega = $lat{'omega-cgi'} ? ms($lstats{'omega-cgi'}{all}{p50}) . ' / ' . ms($lstats{'omega-cgi'}{all}{p99}) : 'n/a';

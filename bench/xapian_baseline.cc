@@ -22,6 +22,7 @@
 #include <string>
 
 #include "bench_util.h"
+#include "xapian_search.h"
 
 namespace {
 
@@ -39,7 +40,7 @@ std::string lower(std::string s)
     return s;
 }
 
-const char SEP = '\x1f';
+const char SEP = XAPIAN_BENCH_SEP;
 
 int do_index(const char *db_path, const char *corpus)
 {
@@ -110,20 +111,7 @@ int do_search(const char *db_path, const char *queries_path, int rounds, int war
     bench_queries qs;
     if (bench_queries_load(queries_path, &qs) != 0)
         return 1;
-    Xapian::Database db(db_path);
-    Xapian::Stem stem("english");
-    Xapian::QueryParser qp;
-    qp.set_database(db);
-    qp.set_stemmer(stem);
-    qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
-    qp.set_default_op(Xapian::Query::OP_AND);
-    qp.add_boolean_prefix("topic", "XT");
-    qp.add_boolean_prefix("source", "XS");
-    Xapian::DateRangeProcessor dates(0, "date:");
-    qp.add_rangeprocessor(&dates);
-    const unsigned flags = Xapian::QueryParser::FLAG_BOOLEAN | Xapian::QueryParser::FLAG_PHRASE |
-                           Xapian::QueryParser::FLAG_LOVEHATE;
-    Xapian::Enquire enquire(db);
+    XapianSearch search(db_path);
     unsigned long errors = 0;
     size_t touched = 0;
     for (int round = -warmup; round < rounds; round++) {
@@ -132,22 +120,7 @@ int do_search(const char *db_path, const char *queries_path, int rounds, int war
             size_t hits = 0;
             unsigned long long estimate = 0;
             try {
-                Xapian::Query q = qp.parse_query(qs.q[i].text, flags);
-                enquire.set_query(q);
-                Xapian::MSet m = enquire.get_mset(0, 10);
-                estimate = m.get_matches_estimated();
-                for (Xapian::MSetIterator it = m.begin(); it != m.end(); ++it) {
-                    std::string data = it.get_document().get_data();
-                    touched += data.size();
-                    if (snippets) {
-                        size_t body = 0;
-                        for (int k = 0; k < 5 && body != std::string::npos; k++)
-                            body = data.find(SEP, body == 0 ? 0 : body + 1);
-                        std::string text = body == std::string::npos ? data : data.substr(body + 1);
-                        touched += m.snippet(text, 200, stem).size();
-                    }
-                    hits++;
-                }
+                hits = search.run(qs.q[i].text, snippets, &estimate, &touched);
             } catch (const Xapian::Error &e) {
                 if (round == -warmup)
                     std::fprintf(stderr, "xapian_baseline: query %zu (%s): %s\n", i + 1,

@@ -905,9 +905,11 @@ void setup(Xapian::Enquire &enquire, const Xapian::Query &query, const nx_xsearc
 
 // Equal scores, newest first (as Xapian's relevance-then-value order does,
 // undated last); Xapian's own order for ties is by docid.
-void sort_ties_by_date(Xapian::Database &db, std::vector<Ranked> &ranked, Xapian::valueno slot)
+// Orders each group of equal scores that starts before `end` newest first.
+void sort_ties_by_date(Xapian::Database &db, std::vector<Ranked> &ranked, Xapian::valueno slot,
+                       size_t end)
 {
-    for (size_t from = 0; from < ranked.size();) {
+    for (size_t from = 0; from < ranked.size() && from < end;) {
         size_t to = from + 1;
         while (to < ranked.size() && ranked[to].weight == ranked[from].weight)
             to++;
@@ -926,13 +928,15 @@ void sort_ties_by_date(Xapian::Database &db, std::vector<Ranked> &ranked, Xapian
 
 // Ranks [first, first + count). Sorting by relevance then date in Xapian
 // reads a value for every candidate, which cost a tenth of the search: the
-// cheap way sorts by relevance, fetches one more document on each side and
-// orders ties by date itself. It returns false when a tie crosses the
-// window's edge (the cheap way cannot know the order there): then the caller
-// asks again with exact_ties.
+// cheap way sorts by relevance, fetches one more document before the
+// window and `extra` (at least one) after it, and orders ties by date
+// itself. It returns false when it cannot know the order: a tie with the
+// document before the window, or a tie across the window's end that runs
+// past what it fetched. The caller then asks again with more extra, and at
+// last with exact_ties.
 bool fetch(Xapian::Database &db, nx_key_cache *cache, const Xapian::Query &query,
            const nx_xsearch_params *p, Xapian::doccount first, Xapian::doccount count,
-           bool exact_ties, Stage &out)
+           bool exact_ties, Xapian::doccount extra, Stage &out)
 {
     Xapian::Enquire enquire(db);
     setup(enquire, query, p, exact_ties);
@@ -949,15 +953,16 @@ bool fetch(Xapian::Database &db, nx_key_cache *cache, const Xapian::Query &query
     }
     bool cheap = !exact_ties && p->sort != NX_XSORT_DATE && count > 0;
     Xapian::doccount head = cheap && first > 0 ? 1 : 0;
+    Xapian::doccount asked = count + (cheap ? head + std::max<Xapian::doccount>(extra, 1) : 0);
     Xapian::MSet mset;
     try {
-        mset = enquire.get_mset(first - head, count + (cheap ? head + 1 : 0), check);
+        mset = enquire.get_mset(first - head, asked, check);
     } catch (const Xapian::UnimplementedError &) {
         if (!spy) // remote shards: rank, then list the matches apart
             throw;
         enquire.clear_matchspies();
         spy.reset();
-        mset = enquire.get_mset(first - head, count + (cheap ? head + 1 : 0), check);
+        mset = enquire.get_mset(first - head, asked, check);
         all_matches(db, query, out.matches);
     }
     out.estimate = mset.get_matches_estimated();
@@ -968,13 +973,20 @@ bool fetch(Xapian::Database &db, nx_key_cache *cache, const Xapian::Query &query
     if (!cheap)
         return true;
     std::vector<Ranked> &r = out.ranked;
-    if ((head && r.size() > head && r[0].weight == r[head].weight) ||
-        (r.size() > head + count && r[head + count - 1].weight == r[head + count].weight))
+    size_t end = head + count;
+    if (head && r.size() > head && r[0].weight == r[head].weight)
         return false;
+    if (r.size() > end && r[end - 1].weight == r[end].weight) {
+        size_t e = end; // the tie across the end: complete only if it ends before the list does
+        while (e < r.size() && r[e].weight == r[end - 1].weight)
+            e++;
+        if (e == r.size() && r.size() == asked)
+            return false;
+    }
     r.erase(r.begin(), r.begin() + static_cast<long>(std::min<size_t>(head, r.size())));
+    sort_ties_by_date(db, r, p->date_slot, count);
     if (r.size() > count)
         r.resize(count);
-    sort_ties_by_date(db, r, p->date_slot);
     return true;
 }
 
@@ -1028,9 +1040,16 @@ nx_xresults *run_ranked(Xapian::Database &db, nx_key_cache *cache, const Xapian:
         query = with_recency(db, q, p, &source);
         owned.reset(source);
     }
+    // Ties across the page's end are common (short articles with the same
+    // words score the same). A few documents past the page settle most of
+    // them; a much wider first window slows the typical query (Xapian
+    // prunes less), so only a second match, which costs a whole pass, goes
+    // wide; counting reads every match anyway, so it starts wide.
     Stage stage;
-    if (!fetch(db, cache, query, p, p->offset, p->limit, false, stage))
-        fetch(db, cache, query, p, p->offset, p->limit, true, stage);
+    Xapian::doccount wide = p->limit + 20;
+    if (!(p->n_counts == 0 && fetch(db, cache, query, p, p->offset, p->limit, false, 4, stage)) &&
+        !fetch(db, cache, query, p, p->offset, p->limit, false, wide, stage))
+        fetch(db, cache, query, p, p->offset, p->limit, true, 0, stage);
     std::unique_ptr<nx_xresults> r(new nx_xresults);
     read_results(db, stage, p, r.get());
     return r.release();

@@ -25,7 +25,8 @@
 
 typedef struct match {
     size_t start, end;
-    int stem; /* index into the query stems */
+    int stem;    /* index into the query stems */
+    size_t word; /* number of the run of word bytes holding it (when known) */
 } match;
 
 typedef struct matches {
@@ -34,6 +35,8 @@ typedef struct matches {
     char *const *stems;
     size_t n_stems;
     size_t base; /* offset of the text being analyzed */
+    size_t run;  /* number of the run being analyzed */
+    int runs_known; /* every match's word is set (the scan counted runs) */
     int nomem;
 } matches;
 
@@ -58,7 +61,7 @@ static int record(const nx_token *tok, void *ctx)
         m->v = v;
         m->cap = cap;
     }
-    m->v[m->n++] = (match){m->base + tok->start, m->base + tok->end, stem};
+    m->v[m->n++] = (match){m->base + tok->start, m->base + tok->end, stem, m->run};
     return 0;
 }
 
@@ -192,6 +195,8 @@ static newsdex_status find_matches(nx_analyzer *analyzer, const char *text, size
         return analyze_at(analyzer, text, 0, len, m, err);
     uint32_t firsts = first_letters(&pr);
     newsdex_status st = NEWSDEX_OK;
+    m->runs_known = 1; /* runs are counted here, for proximity */
+    m->run = 0;
     for (size_t i = 0; i < len && st == NEWSDEX_OK && !m->nomem;) {
         if (byte_kind[(unsigned char)text[i]] == K_SEP) {
             i++;
@@ -200,6 +205,7 @@ static newsdex_status find_matches(nx_analyzer *analyzer, const char *text, size
         size_t start = i;
         if (scan_run(text, len, &i, &pr, firsts))
             st = analyze_at(analyzer, text, start, i, m, err);
+        m->run++;
     }
     return st;
 }
@@ -255,7 +261,11 @@ static newsdex_status near_in(const char *text, const matches *m, const int *wor
     size_t *pos = malloc(m->n * sizeof *pos);
     if (!pos)
         return nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory weighing proximity");
-    word_numbers(text, m, pos);
+    if (m->runs_known)
+        for (size_t i = 0; i < m->n; i++)
+            pos[i] = m->v[i].word;
+    else
+        word_numbers(text, m, pos);
     size_t span = shortest_span(m, pos, word_of, n_words);
     *near = span > 0 && span <= window;
     free(pos);
