@@ -591,6 +591,64 @@ static void test_year_counts_many(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* Equal scores across the end of a page: every page holds the newest of
+ * the tied articles not shown before, whether the tie is a few articles
+ * long (settled past the page), longer (a wider window) or longer still
+ * (Xapian's own sort by date). */
+static void expect_tie_pages(newsdex_db *db, size_t n_docs, uint32_t limit)
+{
+    size_t want = n_docs; /* ids are "t<day>": the newest is the highest day */
+    for (uint32_t offset = 0; offset < n_docs; offset += limit) {
+        newsdex_search_options o;
+        newsdex_search_options_init(&o);
+        o.query = "gadget";
+        o.offset = offset;
+        o.limit = limit;
+        newsdex_results *r = NULL;
+        assert_int_equal(newsdex_search(db, &o, &r), NEWSDEX_OK);
+        for (size_t i = 0; i < newsdex_results_count(r); i++) {
+            newsdex_hit h;
+            char id[32];
+            assert_int_equal(newsdex_results_get(r, i, &h), NEWSDEX_OK);
+            snprintf(id, sizeof id, "t%02zu", want--);
+            if (strcmp(h.id, id) != 0)
+                fail_msg("%zu tied, page at %u: rank %zu is %s, not %s", n_docs, offset, i + 1, h.id, id);
+        }
+        newsdex_results_free(r);
+    }
+    assert_int_equal(want, 0);
+}
+
+static void test_ties_across_pages(void **state)
+{
+    (void)state;
+    static const size_t sizes[] = {13, 27, 60};
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        char dir[] = "/tmp/newsdex-ties-XXXXXX";
+        assert_non_null(mkdtemp(dir));
+        newsdex_writer *w = NULL;
+        assert_int_equal(newsdex_writer_open(dir, &w, NULL), NEWSDEX_OK);
+        for (size_t i = 1; i <= sizes[k]; i++) {
+            /* Written in a shuffled order, so docid order is not date order. */
+            unsigned day = (unsigned)(1 + (i * 7) % sizes[k]) % 100;
+            char id[32], date[32];
+            snprintf(id, sizeof id, "t%02u", day);
+            snprintf(date, sizeof date, "2020-%02u-%02u", 1 + day / 28, 1 + day % 28);
+            newsdex_article a = {.id = id, .title = "Gadget", .body = "A gadget.", .date = date};
+            assert_int_equal(newsdex_writer_put(w, &a, NULL), NEWSDEX_OK);
+        }
+        assert_int_equal(newsdex_writer_close(w), NEWSDEX_OK);
+        newsdex_db *db = NULL;
+        assert_int_equal(newsdex_db_open(dir, &db, NULL), NEWSDEX_OK);
+        expect_tie_pages(db, sizes[k], 10);
+        expect_tie_pages(db, sizes[k], 7);
+        newsdex_db_close(db);
+        char cmd[128];
+        snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+        assert_int_equal(system(cmd), 0);
+    }
+}
+
 /* nx_text_near and the snippet's own answer agree, on spans of words. */
 static int near(nx_analyzer *an, const char *text, char **words, size_t n, size_t window)
 {
@@ -772,6 +830,7 @@ int main(void)
         cmocka_unit_test(test_snippet_window),
         cmocka_unit_test(test_text_near),
         cmocka_unit_test(test_year_counts_many),
+        cmocka_unit_test(test_ties_across_pages),
         cmocka_unit_test(test_snippet_html),
         cmocka_unit_test(test_hit_parse_json),
         cmocka_unit_test(test_hit_decode_round_trip),
