@@ -475,6 +475,10 @@ static void test_highlights_match_analyzer(void **state)
         {"\xE6\x9D\xB1\xE4\xBA\xAC\xE3\x81\xAE\xE6\xA0\xAA\xE5\xBC\x8F", "\xE6\x9D\xB1\xE4\xBA\xAC"},
         {"x\xE2\x80\x94layoffs and ad-free tiers", "layoffs free"},
         {"Rates rose; rating agencies rated it", "rate"},
+        /* Long words and runs: the scan skips sixteen bytes at a time. */
+        {"Antidisestablishmentarianism layoffs; supercalifragilistic2024layoffs layoffs", "layoff"},
+        {"abcdefghijklmnopqrstuvwxyz0123456789ABCDEF.layoffs xyzxyzxyzxyzxyzxyz'layoffs", "layoffs"},
+        {"llllllllllllllll\xC3\xA9layoffs lllllllllllllllllayoffs layoffs", "layoffs"},
     };
     nx_analyzer *an;
     nx_error err;
