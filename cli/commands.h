@@ -21,6 +21,7 @@ int cmd_index(int argc, char **argv);
 int cmd_search(int argc, char **argv);
 int cmd_delete(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_compact(int argc, char **argv); /* indexer/compact_command.c */
 /* Query language (searcher/fields_command.c, searcher/search_command.c). */
 int cmd_fields(int argc, char **argv);
 int cmd_similar(int argc, char **argv); /* results section: searcher/similar_command.c */

@@ -15,6 +15,7 @@ static const command commands[] = {
     {"search", cmd_search, "search an index"},
     {"delete", cmd_delete, "delete articles by id"},
     {"stats", cmd_stats, "show what an index holds"},
+    {"compact", cmd_compact, "rewrite an index compactly, in place"},
     {"fields", cmd_fields, "list the fields a query can search (FIELD:value)"},
     {"similar", cmd_similar, "list the articles most like a given one"}, /* results section */
 };

@@ -11,6 +11,8 @@
 
 #include <xapian.h>
 
+#include <sys/stat.h>
+
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -49,13 +51,38 @@ Xapian::Database open_remote(const std::string &host, unsigned port, unsigned ti
     }
 }
 
+// A local index or stub file. `newsdex compact` swaps a new directory in
+// for the old one; Xapian reads the version file and then each table by
+// path, so an open that straddles the swap can mix the two. When the path
+// names another file or directory after the open than before, the open
+// (failed or not) is done again.
+Xapian::Database open_local(const char *path)
+{
+    for (int attempt = 0;; attempt++) {
+        struct stat before, after;
+        bool known = stat(path, &before) == 0;
+        auto unmoved = [&] {
+            return !known || stat(path, &after) != 0 ||
+                   (before.st_dev == after.st_dev && before.st_ino == after.st_ino) || attempt >= 3;
+        };
+        try {
+            Xapian::Database db(path);
+            if (unmoved())
+                return db;
+        } catch (const Xapian::DatabaseError &) {
+            if (unmoved())
+                throw;
+        }
+    }
+}
+
 }  // namespace
 
 // Declared in xapian_wrapper.cc; hidden like every nx_ symbol.
 Xapian::Database nx_open_database(const char *path)
 {
     if (std::strncmp(path, kTcpScheme, sizeof kTcpScheme - 1) != 0)
-        return Xapian::Database(path);
+        return open_local(path);
     std::string host;
     unsigned port = 0;
     split_host_port(path + sizeof kTcpScheme - 1, host, port);

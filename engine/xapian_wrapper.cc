@@ -139,6 +139,11 @@ Xapian::Query::op to_xapian_op(nx_xquery_op op)
 
 }  // namespace
 
+newsdex_status nx_map_exception(nx_error *err)
+{
+    return map_exception(err);
+}
+
 /* ---- Databases ---- */
 
 extern "C" newsdex_status nx_xdb_open_writable(const char *path, nx_xdb **out, nx_error *err)

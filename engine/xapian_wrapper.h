@@ -252,4 +252,8 @@ extern "C" {
 void nx_set_fatal_handler(void (*handler)(const char *message));
 #ifdef __cplusplus
 }
+/* C++ only, for the other C++ files of engine/: called inside a catch block,
+ * records the exception being handled in *err and returns its status, the
+ * same way every call of this header does. */
+newsdex_status nx_map_exception(nx_error *err);
 #endif

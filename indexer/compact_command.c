@@ -1,0 +1,659 @@
+/* `newsdex compact --db DIR`: rewrite an index compactly, in place.
+ *
+ * An index written incrementally is about twice the size it needs to be.
+ * This takes the writer lock (as `index` does) for the whole run, writes a
+ * compact copy (Xapian's compaction, document ids kept) into a temporary
+ * directory beside the index, ".NAME.compact-XXXXXX", and swaps the two
+ * directories in one atomic step (renameat2 RENAME_EXCHANGE), then removes
+ * the old one. Searches go on throughout: they read the old directory,
+ * then the new one. Until the swap the original is never touched, so
+ * failing, a full disk or a signal leaves it as it was, with the temporary
+ * directory removed; a run killed outright (kill -9) leaves the temporary
+ * directory behind, and the next run, which holds the lock and therefore
+ * knows it is stale, removes it.
+ *
+ * The compaction runs in a child process so that SIGINT/SIGTERM stop it at
+ * once, however large the index: the parent kills the child, removes the
+ * temporary directory and exits 128+signal. */
+#define _GNU_SOURCE /* renameat2 (glibc >= 2.28) */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "newsdex.h"
+#include "index_dir.h"
+#include "../cli/commands.h"
+#include "../engine/xapian_compact.h"
+#include "../engine/xapian_wrapper.h"
+
+#define TMP_INFIX ".compact-"
+#define TMP_RANDOM 6 /* mkdtemp's XXXXXX */
+#define PATH_CAP 4096
+
+typedef struct compact_opts {
+    const char *db_path; /* as given: messages name it */
+    unsigned wait_lock;  /* seconds */
+    int json;
+} compact_opts;
+
+typedef struct compact_run {
+    const char *db_path;        /* as given */
+    char dir[PATH_CAP];         /* the index directory, symlinks resolved */
+    char parent[PATH_CAP];      /* its parent directory */
+    const char *base;           /* its name in parent (points into dir) */
+    int parent_fd;
+    char tmp_name[NAME_MAX + 1]; /* in parent; "" when there is none */
+    char tmp_path[PATH_CAP];
+    newsdex_writer *writer;     /* the lock on the original */
+    nx_xdb *fresh;              /* the compacted copy, open for writing (its lock) */
+    uint64_t articles, lastdocid, size_before, size_after;
+    struct timespec started;
+} compact_run;
+
+static void usage(FILE *out)
+{
+    fputs("usage: newsdex compact [--db DIR] [--wait-lock SECS] [--json]\n"
+          "Rewrites the index in DIR compactly, in place (often half the size after\n"
+          "incremental indexing). Holds the writer lock meanwhile; searches go on.\n"
+          "The original is replaced in one atomic step only once the copy is complete.\n"
+          "  --db DIR          index directory (default: $NEWSDEX_DB)\n"
+          "  --wait-lock SECS  wait up to SECS for another writer to finish\n"
+          "  --json            print the summary as one JSON object\n"
+          "SIGINT/SIGTERM: stop, remove the unfinished copy, exit 128+signal.\n",
+          out);
+}
+
+/* ---- Directories ---- */
+
+static double elapsed(const compact_run *run)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - run->started.tv_sec) +
+           (double)(now.tv_nsec - run->started.tv_nsec) / 1e9;
+}
+
+/* Bytes of the regular files directly in the directory `name` of `at`
+ * (Xapian keeps an index flat). */
+static uint64_t directory_size(int at, const char *name)
+{
+    int fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    uint64_t total = 0;
+    struct dirent *e;
+    struct stat st;
+    while (d && (e = readdir(d)) != NULL)
+        if (fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+            total += (uint64_t)st.st_size;
+    if (d)
+        closedir(d);
+    else if (fd >= 0)
+        close(fd);
+    return total;
+}
+
+/* Removes the directory `name` of `at` and everything in it, following no
+ * symbolic link. Returns 0, or -1 with errno of the first failure. */
+static int remove_tree(int at, const char *name, int depth)
+{
+    int fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ENOENT ? 0 : -1;
+    DIR *d = fdopendir(fd);
+    if (!d) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    int failure = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        if (unlinkat(fd, e->d_name, 0) == 0 || errno == ENOENT)
+            continue;
+        if (errno == EISDIR && depth < 8 && remove_tree(fd, e->d_name, depth + 1) == 0)
+            continue;
+        if (!failure)
+            failure = errno;
+    }
+    closedir(d);
+    if (unlinkat(at, name, AT_REMOVEDIR) != 0 && errno != ENOENT && !failure)
+        failure = errno;
+    errno = failure;
+    return failure ? -1 : 0;
+}
+
+/* Removes the temporary directory, if any; says so when that fails. */
+static void remove_tmp(compact_run *run)
+{
+    if (!run->tmp_name[0])
+        return;
+    if (remove_tree(run->parent_fd, run->tmp_name, 0) != 0)
+        fprintf(stderr, "newsdex: could not remove %s: %s (the next compact removes it)\n",
+                run->tmp_path, strerror(errno));
+    run->tmp_name[0] = '\0';
+}
+
+/* 1 if name is one of our temporary directories for this index. */
+static int is_tmp_name(const compact_run *run, const char *name)
+{
+    size_t base = strlen(run->base), infix = strlen(TMP_INFIX);
+    return name[0] == '.' && !strncmp(name + 1, run->base, base) &&
+           !strncmp(name + 1 + base, TMP_INFIX, infix) &&
+           strlen(name + 1 + base + infix) == TMP_RANDOM;
+}
+
+/* Leftovers of runs killed outright (or whose clean-up failed). We hold
+ * the writer lock, which every compact of this index holds until its
+ * temporary directory is gone: any we find is stale. */
+static void remove_stale(compact_run *run)
+{
+    int fd = openat(run->parent_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!d) {
+        if (fd >= 0)
+            close(fd);
+        return;
+    }
+    struct dirent *e;
+    struct stat st;
+    while ((e = readdir(d)) != NULL) {
+        if (!is_tmp_name(run, e->d_name) ||
+            fstatat(run->parent_fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+            !S_ISDIR(st.st_mode))
+            continue;
+        if (remove_tree(run->parent_fd, e->d_name, 0) == 0)
+            fprintf(stderr, "newsdex: removed %s/%s, left by an interrupted compact\n",
+                    run->parent, e->d_name);
+        else
+            fprintf(stderr, "newsdex: could not remove %s/%s, left by an interrupted compact: %s\n",
+                    run->parent, e->d_name, strerror(errno));
+    }
+    closedir(d);
+}
+
+/* Gives `name` of `at` the owner and permissions in `want`. Returns -1
+ * (errno set) when the owner could not be changed. */
+static int match_owner_mode(int at, const char *name, const struct stat *want)
+{
+    struct stat st;
+    if (fstatat(at, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+        return 0;
+    int rc = 0, chowned = 0;
+    if (st.st_uid != want->st_uid || st.st_gid != want->st_gid) {
+        if (fchownat(at, name, want->st_uid, want->st_gid, AT_SYMLINK_NOFOLLOW) == 0)
+            chowned = 1;
+        else
+            rc = -1;
+    }
+    int saved = errno;
+    /* After chown, which may clear the set-id bits. */
+    if (chowned || (st.st_mode & 07777) != (want->st_mode & 07777))
+        fchmodat(at, name, want->st_mode & 07777, 0);
+    errno = saved;
+    return rc;
+}
+
+/* The copy gets the original's owner and permissions: the directory's, and
+ * each file's that the original also has (a web server reading the index
+ * as another user must go on reading it, an indexer running as its owner
+ * writing it). A failure is worth a warning, not an abort. */
+static void copy_ownership(compact_run *run)
+{
+    struct stat old;
+    int failed = 0, why = 0;
+    if (fstatat(run->parent_fd, run->base, &old, 0) != 0)
+        return;
+    if (match_owner_mode(run->parent_fd, run->tmp_name, &old) != 0)
+        failed = 1, why = errno;
+    int old_fd = openat(run->parent_fd, run->base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int new_fd = openat(run->parent_fd, run->tmp_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    DIR *d = old_fd >= 0 && new_fd >= 0 ? fdopendir(new_fd) : NULL;
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL)
+        if (fstatat(old_fd, e->d_name, &old, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(old.st_mode) &&
+            match_owner_mode(new_fd, e->d_name, &old) != 0 && !failed)
+            failed = 1, why = errno;
+    if (d)
+        closedir(d);
+    else if (new_fd >= 0)
+        close(new_fd);
+    if (old_fd >= 0)
+        close(old_fd);
+    if (failed)
+        fprintf(stderr, "newsdex: warning: the compacted index could not be given the owner of "
+                        "the original (%s): it is owned by this user now\n",
+                strerror(why));
+}
+
+/* fsync a directory (its entries), `name` of `at`. */
+static int sync_dir(int at, const char *name)
+{
+    int fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd);
+    close(fd);
+    return rc;
+}
+
+/* Swaps the two names in one step: each reader sees one or the other.
+ * glibc >= 2.28 declares renameat2 (and RENAME_EXCHANGE) in <stdio.h>;
+ * older C libraries get the system call itself. */
+static int exchange(int dir_fd, const char *a, const char *b)
+{
+#if defined(RENAME_EXCHANGE)
+    return renameat2(dir_fd, a, dir_fd, b, RENAME_EXCHANGE);
+#elif defined(SYS_renameat2)
+    return (int)syscall(SYS_renameat2, dir_fd, a, dir_fd, b, 1u << 1 /* RENAME_EXCHANGE */);
+#else
+    (void)dir_fd, (void)a, (void)b;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+/* ---- Setting up ---- */
+
+/* Resolves DIR (a symbolic link is followed: the directory it names is
+ * compacted, and the link stays) and checks it holds an index. */
+static int find_index(compact_run *run)
+{
+    char real[PATH_MAX];
+    struct stat st;
+    if (!realpath(run->db_path, real)) {
+        fprintf(stderr, "newsdex: cannot open index %s: %s\n", run->db_path, strerror(errno));
+        return NX_EXIT_INDEX;
+    }
+    if (stat(real, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "newsdex: %s is not an index directory (compact works on one index "
+                        "directory; compact each shard of a stub file on its own)\n",
+                run->db_path);
+        return NX_EXIT_INDEX;
+    }
+    char version[PATH_CAP];
+    if (snprintf(version, sizeof version, "%s/iamglass", real) >= (int)sizeof version ||
+        access(version, F_OK) != 0) {
+        fprintf(stderr, "newsdex: cannot open index %s: no index there\n", run->db_path);
+        return NX_EXIT_INDEX;
+    }
+    char *slash = strrchr(real, '/');
+    if (!slash || !slash[1] || strlen(real) >= sizeof run->dir) {
+        fprintf(stderr, "newsdex: cannot compact %s in place\n", run->db_path);
+        return NX_EXIT_INDEX;
+    }
+    memcpy(run->dir, real, strlen(real) + 1);
+    run->base = run->dir + (slash - real) + 1;
+    snprintf(run->parent, sizeof run->parent, "%.*s", slash == real ? 1 : (int)(slash - real),
+             real);
+    run->parent_fd = open(run->parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (run->parent_fd < 0) {
+        fprintf(stderr, "newsdex: cannot open %s: %s\n", run->parent, strerror(errno));
+        return NX_EXIT_INDEX;
+    }
+    return NX_EXIT_OK;
+}
+
+/* Articles and the last document id of the index at path. */
+static int count_articles(const char *path, uint64_t *articles, uint64_t *lastdocid)
+{
+    nx_error err;
+    nx_error_clear(&err);
+    nx_xdb *db = NULL;
+    newsdex_status st = nx_xdb_open_readonly(path, &db, &err);
+    if (st == NEWSDEX_OK)
+        st = nx_xdb_doccount(db, articles, &err);
+    if (st == NEWSDEX_OK)
+        st = nx_xdb_lastdocid(db, lastdocid, &err);
+    nx_xdb_close(db, NULL);
+    if (st != NEWSDEX_OK)
+        fprintf(stderr, "newsdex: cannot read index %s: %s\n", path, err.message);
+    return st == NEWSDEX_OK ? NX_EXIT_OK : nx_cli_exit_for_status(st);
+}
+
+static int make_tmp(compact_run *run)
+{
+    char path[PATH_CAP];
+    if (snprintf(path, sizeof path, "%s/.%s" TMP_INFIX "XXXXXX", run->parent, run->base) >=
+            (int)sizeof path ||
+        strlen(run->base) + 1 + strlen(TMP_INFIX) + TMP_RANDOM > NAME_MAX) {
+        fprintf(stderr, "newsdex: the index's name is too long for a temporary name beside it\n");
+        return NX_EXIT_INDEX;
+    }
+    if (!mkdtemp(path)) {
+        fprintf(stderr, "newsdex: cannot create a temporary directory beside the index, in %s: %s\n",
+                run->parent, strerror(errno));
+        return errno == ENOSPC || errno == EDQUOT ? NX_EXIT_NOSPACE : NX_EXIT_INDEX;
+    }
+    memcpy(run->tmp_path, path, strlen(path) + 1);
+    snprintf(run->tmp_name, sizeof run->tmp_name, "%s", strrchr(path, '/') + 1);
+    return NX_EXIT_OK;
+}
+
+/* ---- The compaction, in a child process ---- */
+
+typedef struct child_result {
+    int status; /* newsdex_status */
+    char message[NX_ERROR_MAX];
+} child_result;
+
+static int child_fd = -1;
+
+static void child_send(newsdex_status st, const char *message)
+{
+    child_result r;
+    memset(&r, 0, sizeof r);
+    r.status = (int)st;
+    snprintf(r.message, sizeof r.message, "%s", message);
+    /* Smaller than PIPE_BUF: written whole, and never blocks. */
+    if (write(child_fd, &r, sizeof r) != (ssize_t)sizeof r)
+        _exit(2);
+}
+
+/* Xapian may abort on a write it cannot unwind (a full disk): pass the
+ * reason on before dying. */
+static void on_child_fatal(const char *message)
+{
+    child_send(NEWSDEX_ERR_IO, message);
+    _exit(1);
+}
+
+static void compact_child(const compact_run *run, int fd, pid_t parent)
+{
+    prctl(PR_SET_PDEATHSIG, SIGKILL); /* the parent died (kill -9): stop too */
+    if (getppid() != parent)
+        _exit(1);
+    /* The parent decides what a signal means: it kills us when it stops. */
+    signal(SIGINT, SIG_IGN);
+    signal(SIGTERM, SIG_IGN);
+    child_fd = fd;
+    nx_set_fatal_handler(on_child_fatal);
+    nx_error err;
+    nx_error_clear(&err);
+    newsdex_status st = nx_xdb_compact(run->dir, run->tmp_path, &err);
+    child_send(st, err.message);
+    _exit(st == NEWSDEX_OK ? 0 : 1); /* no atexit handlers, no destructors: all is the parent's */
+}
+
+static int no_space(const char *message)
+{
+    const int codes[] = {ENOSPC, EDQUOT, EFBIG};
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
+        if (strstr(message, strerror(codes[i])))
+            return 1;
+    return 0;
+}
+
+/* Waits for the child; a stop signal kills it. 1 if stopped by a signal. */
+static int wait_child(pid_t pid, int *wstatus)
+{
+    for (;;) {
+        pid_t r = waitpid(pid, wstatus, WNOHANG);
+        if (r == pid || (r < 0 && errno != EINTR))
+            return 0;
+        if (nx_cli_stop_signal()) {
+            kill(pid, SIGKILL);
+            while (waitpid(pid, wstatus, 0) < 0 && errno == EINTR)
+                ;
+            return 1;
+        }
+        struct timespec t = {0, 25 * 1000 * 1000};
+        nanosleep(&t, NULL);
+    }
+}
+
+static int compact_into_tmp(compact_run *run)
+{
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) {
+        fprintf(stderr, "newsdex: cannot compact: %s\n", strerror(errno));
+        return NX_EXIT_INDEX;
+    }
+    fflush(NULL);
+    pid_t parent = getpid(), pid = fork();
+    if (pid == 0) {
+        close(fds[0]);
+        compact_child(run, fds[1], parent);
+    }
+    close(fds[1]);
+    if (pid < 0) {
+        fprintf(stderr, "newsdex: cannot compact: %s\n", strerror(errno));
+        close(fds[0]);
+        return NX_EXIT_INDEX;
+    }
+    int wstatus = 0;
+    int stopped = wait_child(pid, &wstatus);
+    child_result r;
+    memset(&r, 0, sizeof r);
+    ssize_t got = read(fds[0], &r, sizeof r);
+    close(fds[0]);
+    if (stopped || nx_cli_stop_signal())
+        return NX_EXIT_SIGNAL + nx_cli_stop_signal();
+    r.message[sizeof r.message - 1] = '\0';
+    newsdex_status st = got == (ssize_t)sizeof r ? (newsdex_status)r.status : NEWSDEX_ERR_INTERNAL;
+    if (got != (ssize_t)sizeof r) {
+        if (WIFSIGNALED(wstatus))
+            snprintf(r.message, sizeof r.message, "the compacting process was killed by signal %d",
+                     WTERMSIG(wstatus));
+        else
+            snprintf(r.message, sizeof r.message, "the compacting process failed");
+    }
+    if (st == NEWSDEX_OK)
+        return NX_EXIT_OK;
+    if (st == NEWSDEX_ERR_IO && no_space(r.message))
+        st = NEWSDEX_ERR_NOSPACE;
+    fprintf(stderr, "newsdex: cannot compact index %s: %s\n", run->db_path, r.message);
+    if (st == NEWSDEX_ERR_NOSPACE)
+        fprintf(stderr, "newsdex: compacting needs room for a second copy of the index (up to "
+                        "its size) beside it\n");
+    return nx_cli_exit_for_status(st);
+}
+
+/* ---- Swapping ---- */
+
+/* Opens the copy for writing: a check that it is a sound writable index
+ * holding what the original does, and its lock, held until the end. */
+static int check_copy(compact_run *run)
+{
+    nx_error err;
+    nx_error_clear(&err);
+    uint64_t articles = 0, lastdocid = 0;
+    newsdex_status st = nx_xdb_open_writable(run->tmp_path, &run->fresh, &err);
+    if (st == NEWSDEX_OK)
+        st = nx_xdb_doccount(run->fresh, &articles, &err);
+    if (st == NEWSDEX_OK)
+        st = nx_xdb_lastdocid(run->fresh, &lastdocid, &err);
+    if (st != NEWSDEX_OK) {
+        fprintf(stderr, "newsdex: the compacted copy does not open: %s\n", err.message);
+        return NX_EXIT_INDEX;
+    }
+    if (articles != run->articles || lastdocid != run->lastdocid) {
+        fprintf(stderr, "newsdex: the compacted copy holds %llu articles (last id %llu), the "
+                        "index %llu (last id %llu)\n",
+                (unsigned long long)articles, (unsigned long long)lastdocid,
+                (unsigned long long)run->articles, (unsigned long long)run->lastdocid);
+        return NX_EXIT_INDEX;
+    }
+    copy_ownership(run);
+    /* Xapian synced the files; their names must be on disk too before the swap. */
+    if (sync_dir(run->parent_fd, run->tmp_name) != 0) {
+        fprintf(stderr, "newsdex: cannot sync %s: %s\n", run->tmp_path, strerror(errno));
+        return errno == ENOSPC || errno == EDQUOT ? NX_EXIT_NOSPACE : NX_EXIT_INDEX;
+    }
+    /* Our pid for "locked by another writer (pid N)" once the copy is the index. */
+    nx_index_dir_write_pid(run->tmp_path);
+    return NX_EXIT_OK;
+}
+
+static int swap_in(compact_run *run)
+{
+    if (exchange(run->parent_fd, run->tmp_name, run->base) != 0) {
+        int e = errno;
+        if (e == EINVAL || e == ENOSYS || e == ENOTSUP)
+            fprintf(stderr, "newsdex: cannot swap the compacted index into place: the file system "
+                            "of %s does not support exchanging two directories atomically "
+                            "(renameat2 RENAME_EXCHANGE: %s); the index was left as it was\n",
+                    run->parent, strerror(e));
+        else
+            fprintf(stderr, "newsdex: cannot swap the compacted index into place (%s): %s%s; "
+                            "the index was left as it was\n",
+                    run->dir, strerror(e),
+                    e == EBUSY ? " (a mount point cannot be replaced: compact needs the index "
+                                 "directory inside a file system, not at its top)"
+                               : "");
+        return NX_EXIT_INDEX;
+    }
+    /* The old index now has the temporary name (tmp_name, tmp_path). */
+    if (fsync(run->parent_fd) != 0)
+        fprintf(stderr, "newsdex: warning: cannot sync %s: %s\n", run->parent, strerror(errno));
+    return NX_EXIT_OK;
+}
+
+/* Releases the locks and removes what is left, in the order that keeps the
+ * index locked until nothing of the run remains. */
+static void finish(compact_run *run)
+{
+    remove_tmp(run); /* the old index once swapped, else the unfinished copy */
+    /* Closing the original's writer removes DIR/newsdex.pid: after the swap,
+     * the copy's, which is ours. Nothing is written: the index is unchanged. */
+    newsdex_writer_close(run->writer);
+    run->writer = NULL;
+    nx_xdb_close(run->fresh, NULL);
+    run->fresh = NULL;
+    if (run->parent_fd >= 0)
+        close(run->parent_fd);
+    run->parent_fd = -1;
+}
+
+static void format_size(char *buf, size_t cap, uint64_t bytes)
+{
+    if (bytes >= 1024ull * 1024 * 1024)
+        snprintf(buf, cap, "%.2f GiB", (double)bytes / (1024.0 * 1024 * 1024));
+    else if (bytes >= 1024 * 1024)
+        snprintf(buf, cap, "%.1f MiB", (double)bytes / (1024.0 * 1024));
+    else
+        snprintf(buf, cap, "%.1f KiB", (double)bytes / 1024.0);
+}
+
+static void report(const compact_run *run, int json)
+{
+    double seconds = elapsed(run);
+    if (json) {
+        json_t *o = json_pack("{s:s, s:I, s:I, s:f, s:I}", "index", run->db_path, "size_before",
+                              (json_int_t)run->size_before, "size_after",
+                              (json_int_t)run->size_after, "seconds", seconds, "articles",
+                              (json_int_t)run->articles);
+        if (o)
+            json_dumpf(o, stdout, JSON_COMPACT);
+        json_decref(o);
+        fputc('\n', stdout);
+    } else {
+        char before[32], after[32];
+        format_size(before, sizeof before, run->size_before);
+        format_size(after, sizeof after, run->size_after);
+        printf("compacted: %s -> %s in %.1f s; index holds %llu articles\n", before, after,
+               seconds, (unsigned long long)run->articles);
+    }
+    fflush(stdout);
+}
+
+/* ---- Options ---- */
+
+/* Returns -1 to go on, else the exit status. */
+static int parse_options(int argc, char **argv, compact_opts *o)
+{
+    static const struct option options[] = {
+        {"db", required_argument, NULL, 'd'},   {"wait-lock", required_argument, NULL, 'w'},
+        {"json", no_argument, NULL, 'j'},       {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int c, bad = 0;
+    optind = 1;
+    while (!bad && (c = getopt_long(argc, argv, "+d:jh", options, NULL)) != -1) {
+        switch (c) {
+        case 'd': o->db_path = optarg; break;
+        case 'w': bad = nx_cli_parse_uint(optarg, "--wait-lock", 86400, &o->wait_lock); break;
+        case 'j': o->json = 1; break;
+        case 'h': usage(stdout); return NX_EXIT_OK;
+        default: bad = 1;
+        }
+    }
+    o->db_path = nx_cli_db_path(o->db_path);
+    const char *problem = bad              ? NULL
+                          : !o->db_path    ? "no index given (use --db DIR or set NEWSDEX_DB)"
+                          : optind < argc ? "unexpected arguments (compact takes only options)"
+                                           : NULL;
+    if (problem)
+        fprintf(stderr, "newsdex compact: %s\n", problem);
+    if (bad || problem) {
+        usage(stderr);
+        return NX_EXIT_USAGE;
+    }
+    return -1;
+}
+
+/* Everything up to the swap; the original is untouched whatever happens. */
+static int prepare(compact_run *run, const compact_opts *o)
+{
+    int rc = find_index(run);
+    if (rc != NX_EXIT_OK)
+        return rc;
+    nx_cli_catch_stop_signals();
+    if ((rc = nx_cli_open_writer(run->db_path, o->wait_lock, &run->writer)) != NX_EXIT_OK)
+        return rc;
+    remove_stale(run);
+    run->size_before = directory_size(run->parent_fd, run->base);
+    if ((rc = count_articles(run->dir, &run->articles, &run->lastdocid)) != NX_EXIT_OK)
+        return rc;
+    if (nx_cli_stop_signal())
+        return NX_EXIT_SIGNAL + nx_cli_stop_signal();
+    if ((rc = make_tmp(run)) != NX_EXIT_OK)
+        return rc;
+    if ((rc = compact_into_tmp(run)) != NX_EXIT_OK)
+        return rc;
+    if ((rc = check_copy(run)) != NX_EXIT_OK)
+        return rc;
+    /* The last moment to stop: from the swap on, the run completes. */
+    return nx_cli_stop_signal() ? NX_EXIT_SIGNAL + nx_cli_stop_signal() : NX_EXIT_OK;
+}
+
+int cmd_compact(int argc, char **argv)
+{
+    compact_opts o = {0};
+    int rc = parse_options(argc, argv, &o);
+    if (rc >= 0)
+        return rc;
+    compact_run run = {.db_path = o.db_path, .parent_fd = -1};
+    clock_gettime(CLOCK_MONOTONIC, &run.started);
+    rc = prepare(&run, &o);
+    if (rc == NX_EXIT_OK)
+        rc = swap_in(&run);
+    if (rc != NX_EXIT_OK) {
+        if (rc > NX_EXIT_SIGNAL)
+            fprintf(stderr, "newsdex: interrupted by %s; the index was left as it was\n",
+                    rc == NX_EXIT_SIGNAL + SIGINT ? "SIGINT" : "SIGTERM");
+        nx_xdb_close(run.fresh, NULL); /* before its directory goes */
+        run.fresh = NULL;
+        finish(&run);
+        return rc;
+    }
+    run.size_after = directory_size(run.parent_fd, run.base);
+    finish(&run);
+    report(&run, o.json);
+    return NX_EXIT_OK;
+}
