@@ -119,7 +119,7 @@ sub ratio_stats {
 my $articles = $f{'corpus.articles'} || 0;
 my $bytes = $f{'corpus.bytes'} || 0;
 my @ix = (
-    ['newsdex', 'newsdex', 'newsdex index; no compaction command (xapian-compact of its files: %s)'],
+    ['newsdex', 'newsdex', 'size after newsdex compact (before: %s)'],
     ['xapian', 'raw Xapian', 'size after xapian-compact (before: %s)'],
     ['fts5', 'SQLite FTS5', "size after 'optimize'"],
     ['omega', 'omega scriptindex', 'size after xapian-compact (before: %s)'],
@@ -139,8 +139,6 @@ for my $row (@ix) {
     };
     $index{$k}{size_uncompacted_mib} = $f{"index.$k.bytes_uncompacted"} / 1048576
         if defined $f{"index.$k.bytes_uncompacted"};
-    $index{$k}{size_xapian_compact_mib} = $f{"index.$k.bytes_xapian_compact"} / 1048576
-        if defined $f{"index.$k.bytes_xapian_compact"};
 }
 
 # ---- Formatting ------------------------------------------------------------------
@@ -182,8 +180,11 @@ push @md, '|---|---:|---:|---:|---:|---:|---:|---|';
 for my $row (@ix) {
     my ($k, $name, $note) = @$row;
     my $i = $index{$k} or next;
-    my $extra = $k eq 'newsdex' ? num($i->{size_xapian_compact_mib}) . ' MiB'
-        : defined $i->{size_uncompacted_mib} ? num($i->{size_uncompacted_mib}) . ' MiB' : '';
+    my $extra = defined $i->{size_uncompacted_mib} ? num($i->{size_uncompacted_mib}) . ' MiB' : '';
+    $extra .= sprintf('; compacting took %s s', num($f{'index.newsdex.compact_s'}))
+        if $k eq 'newsdex' && defined $f{'index.newsdex.compact_s'};
+    $note = 'as indexed: newsdex compact did not finish (see compact.err)'
+        if $k eq 'newsdex' && !defined $f{'index.newsdex.compact_s'};
     push @md, sprintf('| %s | %s | %s | %s | %s | %s | %s | %s |', $name, num($i->{articles_per_s}, 0),
         num($i->{mb_per_s}), num($i->{wall_s}), num($i->{cpu_s}), num($i->{peak_rss_mib}, 0),
         num($i->{size_mib}), $note =~ /%s/ ? sprintf($note, $extra) : $note);
