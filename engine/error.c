@@ -1,5 +1,6 @@
 #include "error.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,4 +60,13 @@ char *nx_error_strdup(const nx_error *err)
     if (copy)
         memcpy(copy, msg, n);
     return copy;
+}
+
+int nx_error_is_no_space(const char *message)
+{
+    const int codes[] = {ENOSPC, EDQUOT, EFBIG};
+    for (size_t i = 0; message && i < sizeof codes / sizeof codes[0]; i++)
+        if (strstr(message, strerror(codes[i])))
+            return 1;
+    return 0;
 }

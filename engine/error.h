@@ -18,6 +18,12 @@ typedef struct nx_error {
 
 /* Record @p status with a printf-style message; returns @p status so callers
  * can write `return nx_error_set(err, NEWSDEX_ERR_IO, "...")`. err may be NULL. */
+/* Non-zero when a write error's message says there was no room to write:
+ * Xapian reports a full disk as a generic DatabaseError carrying the errno
+ * text, and a quota or a file size limit is the same problem for an
+ * operator. */
+int nx_error_is_no_space(const char *message);
+
 newsdex_status nx_error_set(nx_error *err, newsdex_status status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

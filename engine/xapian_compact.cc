@@ -7,24 +7,6 @@
 
 #include <xapian.h>
 
-#include <cerrno>
-#include <cstring>
-
-namespace {
-
-// Xapian reports a full disk as a DatabaseError whose message ends with
-// the errno text. A quota or a file size limit is the same problem for an
-// operator: there is no room to write.
-bool is_no_space(const char *message)
-{
-    const int codes[] = {ENOSPC, EDQUOT, EFBIG};
-    for (int code : codes)
-        if (std::strstr(message, std::strerror(code)))
-            return true;
-    return false;
-}
-
-}  // namespace
 
 extern "C" newsdex_status nx_xdb_compact(const char *src_dir, const char *dst_dir, nx_error *err)
 {
@@ -41,7 +23,7 @@ extern "C" newsdex_status nx_xdb_compact(const char *src_dir, const char *dst_di
         return NEWSDEX_OK;
     } catch (...) {
         newsdex_status st = nx_map_exception(e);
-        if (st == NEWSDEX_ERR_IO && is_no_space(e->message))
+        if (st == NEWSDEX_ERR_IO && nx_error_is_no_space(e->message))
             st = e->status = NEWSDEX_ERR_NOSPACE;
         return st;
     }

@@ -390,15 +390,6 @@ static void compact_child(const compact_run *run, int fd, pid_t parent)
     _exit(st == NEWSDEX_OK ? 0 : 1); /* no atexit handlers, no destructors: all is the parent's */
 }
 
-static int no_space(const char *message)
-{
-    const int codes[] = {ENOSPC, EDQUOT, EFBIG};
-    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
-        if (strstr(message, strerror(codes[i])))
-            return 1;
-    return 0;
-}
-
 /* Waits for the child; a stop signal kills it. 1 if stopped by a signal. */
 static int wait_child(pid_t pid, int *wstatus)
 {
@@ -455,7 +446,7 @@ static int compact_into_tmp(compact_run *run)
     }
     if (st == NEWSDEX_OK)
         return NX_EXIT_OK;
-    if (st == NEWSDEX_ERR_IO && no_space(r.message))
+    if (st == NEWSDEX_ERR_IO && nx_error_is_no_space(r.message))
         st = NEWSDEX_ERR_NOSPACE;
     fprintf(stderr, "newsdex: cannot compact index %s: %s\n", run->db_path, r.message);
     if (st == NEWSDEX_ERR_NOSPACE)

@@ -425,8 +425,7 @@ static void on_fatal_index_error(const char *message)
 {
     index_run *run = fatal_run;
     fprintf(stderr, "newsdex: cannot write to the index: %s\n", message);
-    int nospace = strstr(message, "File too large") || strstr(message, "No space") ||
-                  strstr(message, "quota");
+    int nospace = nx_error_is_no_space(message);
     run->index_failed = 1;
     run->index_status = nospace ? NEWSDEX_ERR_NOSPACE : NEWSDEX_ERR_IO;
     newsdex_writer_counts c;

@@ -173,18 +173,6 @@ static newsdex_status build_document(newsdex_writer *w, const newsdex_article *a
 
 /* ---- Atomic batches ---- */
 
-/* Xapian reports a full disk as a generic DatabaseError; its message carries
- * the errno text. Quota and file-size limits are the same problem for an
- * operator: there is no room to write. */
-static int is_no_space(const char *message)
-{
-    const int codes[] = {ENOSPC, EDQUOT, EFBIG};
-    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
-        if (strstr(message, strerror(codes[i])))
-            return 1;
-    return 0;
-}
-
 /* A write failed: the open batch is gone (dropped here, or by Xapian when a
  * commit fails), so it must not be counted. */
 static newsdex_status write_failed(newsdex_writer *w, newsdex_status st)
@@ -195,7 +183,7 @@ static newsdex_status write_failed(newsdex_writer *w, newsdex_status st)
         w->in_batch = 0;
     }
     memset(&w->batch, 0, sizeof w->batch);
-    if (st == NEWSDEX_ERR_IO && is_no_space(w->err.message))
+    if (st == NEWSDEX_ERR_IO && nx_error_is_no_space(w->err.message))
         st = w->err.status = NEWSDEX_ERR_NOSPACE;
     return st;
 }

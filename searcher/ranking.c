@@ -93,7 +93,7 @@ newsdex_status nx_rank_near_words(nx_analyzer *analyzer, const nx_query_tree *tr
 newsdex_status nx_rank_is_near(nx_analyzer *analyzer, const nx_near_words *w, const char *title,
                                const char *body, int *near, nx_error *err)
 {
-    size_t window = 2 * w->n + 4;
+    size_t window = nx_rank_near_window(w);
     newsdex_status st = nx_text_near(analyzer, title, w->stems, w->n, window, near, err);
     if (st == NEWSDEX_OK && !*near)
         st = nx_text_near(analyzer, body, w->stems, w->n, window, near, err);

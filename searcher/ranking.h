@@ -42,6 +42,12 @@ typedef struct nx_near_words {
 newsdex_status nx_rank_near_words(nx_analyzer *analyzer, const nx_query_tree *tree,
                                   nx_near_words *out, nx_error *err);
 
+/* The window for w's words: 2n + 4 consecutive words for n words. */
+static inline size_t nx_rank_near_window(const nx_near_words *w)
+{
+    return 2 * w->n + 4;
+}
+
 /* *near: whether the words stand within the window in title or body. */
 newsdex_status nx_rank_is_near(nx_analyzer *analyzer, const nx_near_words *w, const char *title,
                                const char *body, int *near, nx_error *err);

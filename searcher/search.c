@@ -356,7 +356,7 @@ static char *with_proximity(char *described, const nx_near_words *w)
                          1 + NX_PROXIMITY_SCALE);
         for (size_t i = 0; i < w->n; i++)
             k += snprintf(out + k, n - (size_t)k, " %s", w->stem[i]);
-        snprintf(out + k, n - (size_t)k, " stand within %zu words", 2 * w->n + 4);
+        snprintf(out + k, n - (size_t)k, " stand within %zu words", nx_rank_near_window(w));
     }
     free(described);
     return out;

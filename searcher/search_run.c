@@ -127,13 +127,14 @@ static newsdex_status read_near(newsdex_db *db, const newsdex_search_options *o,
     nx_xresults_get(m, i, weight, &data, &len);
     newsdex_status st = nx_hit_decode(&db->inflater, data, len, &r->f, &db->err);
     const nx_near_words *w = plan->near;
-    size_t window = 2 * w->n + 4;
-    if (st == NEWSDEX_OK)
-        st = nx_text_near(db->analyzer, r->f.title, w->stems, w->n, window, near, &db->err);
-    if (st != NEWSDEX_OK || (*near && !o->snippets))
+    if (st != NEWSDEX_OK)
         return st;
     if (!o->snippets)
-        return nx_text_near(db->analyzer, r->f.body, w->stems, w->n, window, near, &db->err);
+        return nx_rank_is_near(db->analyzer, w, r->f.title, r->f.body, near, &db->err);
+    size_t window = nx_rank_near_window(w);
+    st = nx_text_near(db->analyzer, r->f.title, w->stems, w->n, window, near, &db->err);
+    if (st != NEWSDEX_OK)
+        return st;
     /* The snippet's scan of the body answers for the body too. */
     nx_near_ask ask = {w->stems, w->n, window, 0};
     const char *text = r->f.body[0] ? r->f.body : r->f.title;
