@@ -4,6 +4,8 @@
 
 #include "xapian_wrapper.h"
 
+#include "month_map.h"
+
 #include <xapian.h>
 
 #include <cstdarg>
@@ -34,6 +36,7 @@ struct nx_xdb {
     Xapian::WritableDatabase wdb;  // valid when writable
     Xapian::Database rdb;          // valid when read-only
     bool writable = false;
+    nx_months::Writer months;      // writable handles: the month map
     nx_key_cache key_cache;        // read-only handles only
     uint64_t generation = 0;       // read-only handles: reopens that moved
     Xapian::Database &db() { return writable ? static_cast<Xapian::Database &>(wdb) : rdb; }
@@ -181,7 +184,11 @@ extern "C" newsdex_status nx_xdb_close(nx_xdb *db, nx_error *err)
 {
     if (!db)
         return NEWSDEX_OK;
-    newsdex_status st = guard(err, [&] { db->db().close(); });
+    newsdex_status st = guard(err, [&] {
+        if (db->writable) // close() commits what is pending outside a transaction
+            db->months.flush(db->wdb);
+        db->db().close();
+    });
     try {
         delete db;
     } catch (...) {
@@ -195,6 +202,7 @@ extern "C" newsdex_status nx_xdb_commit(nx_xdb *db, nx_error *err)
     return guard(err, [&] {
         if (!db->writable)
             throw Xapian::InvalidOperationError("index is open read-only");
+        db->months.flush(db->wdb);
         db->wdb.commit();
     });
 }
@@ -222,7 +230,9 @@ extern "C" newsdex_status nx_xdb_replace(nx_xdb *db, const char *unique_term, co
     return guard(err, [&] {
         if (!db->writable)
             throw Xapian::InvalidOperationError("index is open read-only");
-        db->wdb.replace_document(unique_term, doc->doc);
+        db->months.prepare(db->wdb);
+        Xapian::docid did = db->wdb.replace_document(unique_term, doc->doc);
+        db->months.set(db->wdb, did, doc->doc);
     });
 }
 
@@ -413,12 +423,18 @@ extern "C" newsdex_status nx_xdb_begin_transaction(nx_xdb *db, nx_error *err)
 
 extern "C" newsdex_status nx_xdb_commit_transaction(nx_xdb *db, nx_error *err)
 {
-    return guard(err, [&] { writable(db).commit_transaction(); });
+    return guard(err, [&] {
+        db->months.flush(writable(db)); // in the same commit as the documents
+        db->wdb.commit_transaction();
+    });
 }
 
 extern "C" newsdex_status nx_xdb_cancel_transaction(nx_xdb *db, nx_error *err)
 {
-    return guard(err, [&] { writable(db).cancel_transaction(); });
+    return guard(err, [&] {
+        db->months.discard();
+        writable(db).cancel_transaction();
+    });
 }
 
 extern "C" newsdex_status nx_xdb_delete_unique(nx_xdb *db, const char *unique_term,
@@ -686,11 +702,13 @@ class CountSpy : public Xapian::MatchSpy {
         std::unordered_map<uint64_t, uint64_t> counts;
     };
     std::vector<bool> *bits = nullptr; // null when no dimension needs the docids
-    // Reading a value costs a lookup per match: past DIRECT_MAX matches the
-    // dimensions without cached keys only mark the match in `late`, and the
-    // rest is counted through the terms' posting lists.
+    // Reading a value costs a lookup per match: past direct_max matches
+    // (none when the month map serves the dates) the dimensions without
+    // cached keys only list the match in `late`, counted afterwards through
+    // the month map or the terms' posting lists.
     static constexpr uint64_t DIRECT_MAX = 300;
-    std::vector<bool> *late = nullptr;
+    uint64_t direct_max = DIRECT_MAX;
+    std::vector<Xapian::docid> *late = nullptr;
     std::vector<ValueDim> dims;
     uint64_t seen = 0;
 
@@ -700,7 +718,7 @@ class CountSpy : public Xapian::MatchSpy {
         Xapian::docid did = doc.get_docid();
         if (bits)
             mark(*bits, did);
-        bool read_values = seen <= DIRECT_MAX;
+        bool read_values = seen <= direct_max;
         for (ValueDim &d : dims) {
             uint64_t key = NO_KEY;
             if (d.keys && did < d.keys->size())
@@ -708,12 +726,12 @@ class CountSpy : public Xapian::MatchSpy {
             else if (d.keys || read_values)
                 key = pack_key(doc.get_value(d.slot), d.bytes);
             else
-                continue; // marked below
+                continue; // listed below
             if (key != NO_KEY)
                 d.counts[key]++;
         }
         if (!read_values && late)
-            mark(*late, did);
+            late->push_back(did);
     }
     static void mark(std::vector<bool> &v, Xapian::docid did)
     {
@@ -723,22 +741,23 @@ class CountSpy : public Xapian::MatchSpy {
     }
     std::string name() const override { return "NxCountSpy"; }
 
-    // Dimension v's values and counts, in byte order.
-    std::vector<std::pair<std::string, uint64_t>> counted(size_t v) const
-    {
-        std::vector<std::pair<uint64_t, uint64_t>> keyed(dims[v].counts.begin(),
-                                                         dims[v].counts.end());
-        std::sort(keyed.begin(), keyed.end());
-        std::vector<std::pair<std::string, uint64_t>> out;
-        for (const auto &k : keyed) {
-            std::string value(dims[v].bytes, '\0');
-            for (size_t i = 0; i < dims[v].bytes; i++)
-                value[i] = static_cast<char>(k.first >> (8 * (dims[v].bytes - 1 - i)));
-            out.emplace_back(value, k.second);
-        }
-        return out;
-    }
 };
+
+// Counts by packed key as values and counts, in byte order.
+std::vector<std::pair<std::string, uint64_t>>
+unpacked_counts(const std::unordered_map<uint64_t, uint64_t> &counts, size_t bytes)
+{
+    std::vector<std::pair<uint64_t, uint64_t>> keyed(counts.begin(), counts.end());
+    std::sort(keyed.begin(), keyed.end());
+    std::vector<std::pair<std::string, uint64_t>> out;
+    for (const auto &k : keyed) {
+        std::string value(bytes, '\0');
+        for (size_t i = 0; i < bytes; i++)
+            value[i] = static_cast<char>(k.first >> (8 * (bytes - 1 - i)));
+        out.emplace_back(value, k.second);
+    }
+    return out;
+}
 
 // The cached keys of (slot, bytes), made on the second use; null before.
 const std::vector<uint64_t> *cached_keys(Xapian::Database &db, nx_key_cache *cache,
@@ -855,15 +874,18 @@ struct Stage {
     bool spied = false;        // counted by a CountSpy: the three below hold
     uint64_t n_matches = 0;
     std::vector<bool> from_spy; // per dimension: counted by the spy
-    std::vector<bool> late;     // matches the spy left to the posting lists
+    std::vector<Xapian::docid> late; // matches the spy left to the month map or posting lists
     std::vector<std::vector<std::pair<std::string, uint64_t>>> value_counts; // per dimension
 };
 
 // A spy for p's dimensions: the value dimensions with cached keys it
-// counts itself; for the rest it marks the docids.
+// counts itself; the other value dimensions it reads or lists in `late`;
+// for the rest it marks the docids.
 std::unique_ptr<CountSpy> count_spy(Xapian::Database &db, nx_key_cache *cache,
-                                    const nx_xsearch_params *p, Stage &out)
+                                    nx_months::Reader &months, const nx_xsearch_params *p,
+                                    Stage &out)
 {
+    uint64_t direct = 0;
     out.from_spy.assign(p->n_counts, false);
     out.matches.clear(); // a second pass (exact ties) counts afresh
     out.late.clear();
@@ -874,15 +896,20 @@ std::unique_ptr<CountSpy> count_spy(Xapian::Database &db, nx_key_cache *cache,
     for (size_t d = 0; d < p->n_counts; d++) {
         const nx_xcount &c = p->counts[d];
         const std::vector<uint64_t> *keys = cached_keys(db, cache, c.slot, c.value_bytes);
-        if (keys || (!terms_only && c.value_bytes > 0 && c.value_bytes <= 8)) {
+        bool mapped = months.serves(c.slot, c.value_bytes);
+        if (keys || mapped || (!terms_only && c.value_bytes > 0 && c.value_bytes <= 8)) {
             spy->dims.push_back({keys, c.slot, c.value_bytes, {}});
             out.from_spy[d] = true;
-            if (!keys)
+            if (!keys) {
                 spy->late = &out.late;
+                if (!mapped)
+                    direct = CountSpy::DIRECT_MAX;
+            }
         } else {
             spy->bits = &out.matches;
         }
     }
+    spy->direct_max = direct;
     return spy;
 }
 
@@ -894,7 +921,7 @@ void take_counts(const nx_xsearch_params *p, CountSpy &spy, Stage &out)
     out.value_counts.assign(p->n_counts, {});
     for (size_t d = 0, v = 0; d < p->n_counts; d++)
         if (out.from_spy[d])
-            out.value_counts[d] = spy.counted(v++);
+            out.value_counts[d] = unpacked_counts(spy.dims[v].counts, spy.dims[v].bytes), v++;
 }
 
 void setup(Xapian::Enquire &enquire, const Xapian::Query &query, const nx_xsearch_params *p,
@@ -939,9 +966,9 @@ void sort_ties_by_date(Xapian::Database &db, std::vector<Ranked> &ranked, Xapian
 // document before the window, or a tie across the window's end that runs
 // past what it fetched. The caller then asks again with more extra, and at
 // last with exact_ties.
-bool fetch(Xapian::Database &db, nx_key_cache *cache, const Xapian::Query &query,
-           const nx_xsearch_params *p, Xapian::doccount first, Xapian::doccount count,
-           bool exact_ties, Xapian::doccount extra, Stage &out)
+bool fetch(Xapian::Database &db, nx_key_cache *cache, nx_months::Reader &months,
+           const Xapian::Query &query, const nx_xsearch_params *p, Xapian::doccount first,
+           Xapian::doccount count, bool exact_ties, Xapian::doccount extra, Stage &out)
 {
     Xapian::Enquire enquire(db);
     setup(enquire, query, p, exact_ties);
@@ -949,7 +976,7 @@ bool fetch(Xapian::Database &db, nx_key_cache *cache, const Xapian::Query &query
     Xapian::doccount check = 0;
     bool shards = shard_uuids(db).size() > 1;
     if (p->n_counts > 0 && !shards) {
-        spy = count_spy(db, cache, p, out);
+        spy = count_spy(db, cache, months, p, out);
         enquire.add_matchspy(spy.get());
         check = db.get_doccount(); // every match is seen: exact counts
     } else if (p->n_counts > 0) {
@@ -1008,7 +1035,30 @@ merge_counts(const std::vector<std::pair<std::string, uint64_t>> &a,
     return {sum.begin(), sum.end()};
 }
 
-void read_results(Xapian::Database &db, Stage &stage, const nx_xsearch_params *p, nx_xresults *r)
+// How many of the late matches fall in each value of dimension c: through
+// the month map when it serves c, else through the terms' posting lists.
+std::vector<std::pair<std::string, uint64_t>> count_late(Xapian::Database &db,
+                                                         nx_months::Reader &months,
+                                                         const std::vector<Xapian::docid> &late,
+                                                         const nx_xcount &c)
+{
+    if (months.serves(c.slot, c.value_bytes)) {
+        std::unordered_map<uint64_t, uint64_t> counts;
+        for (Xapian::docid did : late) {
+            uint16_t code = months.code(did);
+            if (code)
+                counts[nx_months::packed(code, c.value_bytes)]++;
+        }
+        return unpacked_counts(counts, c.value_bytes);
+    }
+    std::vector<bool> bits;
+    for (Xapian::docid did : late)
+        CountSpy::mark(bits, did);
+    return count_terms(db, bits, c.prefix);
+}
+
+void read_results(Xapian::Database &db, nx_months::Reader &months, Stage &stage,
+                  const nx_xsearch_params *p, nx_xresults *r)
 {
     std::vector<Ranked> &ranked = stage.ranked;
     r->estimate = stage.estimate;
@@ -1019,7 +1069,7 @@ void read_results(Xapian::Database &db, Stage &stage, const nx_xsearch_params *p
     for (size_t d = 0; d < p->n_counts; d++) {
         if (stage.spied && stage.from_spy[d] && !stage.late.empty())
             r->counted.push_back(merge_counts(stage.value_counts[d],
-                                              count_terms(db, stage.late, p->counts[d].prefix)));
+                                              count_late(db, months, stage.late, p->counts[d])));
         else if (stage.spied && stage.from_spy[d])
             r->counted.push_back(std::move(stage.value_counts[d]));
         else
@@ -1051,12 +1101,14 @@ nx_xresults *run_ranked(Xapian::Database &db, nx_key_cache *cache, const Xapian:
     // prunes less), so only a second match, which costs a whole pass, goes
     // wide; counting reads every match anyway, so it starts wide.
     Stage stage;
+    nx_months::Reader months(db);
     Xapian::doccount wide = p->limit + 20;
-    if (!(p->n_counts == 0 && fetch(db, cache, query, p, p->offset, p->limit, false, 4, stage)) &&
-        !fetch(db, cache, query, p, p->offset, p->limit, false, wide, stage))
-        fetch(db, cache, query, p, p->offset, p->limit, true, 0, stage);
+    if (!(p->n_counts == 0 &&
+          fetch(db, cache, months, query, p, p->offset, p->limit, false, 4, stage)) &&
+        !fetch(db, cache, months, query, p, p->offset, p->limit, false, wide, stage))
+        fetch(db, cache, months, query, p, p->offset, p->limit, true, 0, stage);
     std::unique_ptr<nx_xresults> r(new nx_xresults);
-    read_results(db, stage, p, r.get());
+    read_results(db, months, stage, p, r.get());
     return r.release();
 }
 

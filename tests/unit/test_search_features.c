@@ -18,6 +18,8 @@
 #include "newsdex.h"
 #include "../../engine/analyzer.h"
 #include "../../engine/stored_doc.h"
+#include "../../engine/terms.h"
+#include "../../engine/xapian_wrapper.h"
 #include "../../searcher/hit_decode.h"
 #include "../../searcher/result_format.h"
 #include "../../searcher/snippet.h"
@@ -520,16 +522,19 @@ static void test_snippet_window(void **state)
     nx_analyzer_free(an);
 }
 
-/* Year counts over many matches: read off each match's date for the first
- * few hundred, through the year terms for the rest, and from a per-handle
- * cache once a handle has counted twice. Every way gives the same counts,
- * ties (all scores equal) and a reindex included. */
-static void expect_years(newsdex_db *db, const char *query, const uint64_t *want, size_t n_years)
+/* Year counts over many matches: through the month map the writer keeps in
+ * the index (engine/month_map.h); without one (an index written before it
+ * existed), read off each match's date for the first few hundred and
+ * through the year terms for the rest; and from a per-handle cache once a
+ * handle has counted twice. Every way gives the same counts, ties (all
+ * scores equal), reindexing, replacing and a cancelled batch included. */
+static void expect_years_page(newsdex_db *db, const char *query, uint32_t limit,
+                              const uint64_t *want, size_t n_years)
 {
     newsdex_search_options o;
     newsdex_search_options_init(&o);
     o.query = query;
-    o.limit = 3;
+    o.limit = limit;
     o.histogram = NEWSDEX_HISTOGRAM_YEAR;
     newsdex_results *r = NULL;
     assert_int_equal(newsdex_search(db, &o, &r), NEWSDEX_OK);
@@ -551,6 +556,13 @@ static void expect_years(newsdex_db *db, const char *query, const uint64_t *want
     newsdex_results_free(r);
 }
 
+/* A page of 3: the scores tie across its end, so the search matches a
+ * second time and the handle's cache makes its keys then. */
+static void expect_years(newsdex_db *db, const char *query, const uint64_t *want, size_t n_years)
+{
+    expect_years_page(db, query, 3, want, n_years);
+}
+
 static void put_many(const char *dir, size_t from, size_t to, uint64_t *per_year, size_t n_years)
 {
     newsdex_writer *w = NULL;
@@ -566,6 +578,69 @@ static void put_many(const char *dir, size_t from, size_t to, uint64_t *per_year
         per_year[y]++;
     }
     assert_int_equal(newsdex_writer_close(w), NEWSDEX_OK);
+}
+
+/* Through the wrapper: the writer's own calls, to reach what the public API
+ * does only on failures (a cancelled batch) or never (an index without
+ * the month map). */
+static nx_xdb *open_raw(const char *dir)
+{
+    nx_error err;
+    nx_error_clear(&err);
+    nx_xdb *x = NULL;
+    if (nx_xdb_open_writable(dir, &x, &err) != NEWSDEX_OK)
+        fail_msg("open %s: %s", dir, err.message);
+    return x;
+}
+
+static void close_raw(nx_xdb *x)
+{
+    nx_error err;
+    nx_error_clear(&err);
+    if (nx_xdb_close(x, &err) != NEWSDEX_OK)
+        fail_msg("close: %s", err.message);
+}
+
+/* Article id, now dated `date` and holding no words: it matches nothing. */
+static void replace_raw(nx_xdb *x, const char *id, const char *date)
+{
+    nx_error err;
+    nx_error_clear(&err);
+    nx_xdoc *doc = NULL;
+    char term[64];
+    snprintf(term, sizeof term, "%s%s", NX_PREFIX_ID, id);
+    assert_int_equal(nx_xdoc_new(&doc, &err), NEWSDEX_OK);
+    assert_int_equal(nx_xdoc_add_boolean_term(doc, term, &err), NEWSDEX_OK);
+    assert_int_equal(nx_xdoc_set_value(doc, NX_SLOT_DATE, date, strlen(date), &err), NEWSDEX_OK);
+    assert_int_equal(nx_xdb_replace(x, term, doc, &err), NEWSDEX_OK);
+    nx_xdoc_free(doc);
+}
+
+static int has_month_map(const char *dir)
+{
+    nx_error err;
+    nx_error_clear(&err);
+    nx_xdb *x = NULL;
+    char *flag = NULL;
+    size_t len = 0;
+    assert_int_equal(nx_xdb_open_readonly(dir, &x, &err), NEWSDEX_OK);
+    assert_int_equal(nx_xdb_get_metadata(x, NX_META_MONTHS, &flag, &len, &err), NEWSDEX_OK);
+    nx_xdb_close(x, &err);
+    free(flag);
+    return len > 0;
+}
+
+/* Counts seen by a fresh handle matching once (counts only: no cache, the
+ * month map or else the values and terms), then with pages of 3. */
+static void expect_years_every_way(const char *dir, const char *query, const uint64_t *want,
+                                   size_t n_years)
+{
+    newsdex_db *db = NULL;
+    assert_int_equal(newsdex_db_open(dir, &db, NULL), NEWSDEX_OK);
+    expect_years_page(db, query, 0, want, n_years);
+    for (int round = 0; round < 3; round++)
+        expect_years(db, query, want, n_years);
+    newsdex_db_close(db);
 }
 
 static void test_year_counts_many(void **state)
@@ -590,6 +665,40 @@ static void test_year_counts_many(void **state)
     expect_years(db, "widget", per_year, YEARS);
     expect_years(db, "widget", per_year, YEARS);
     newsdex_db_close(db);
+    assert_true(has_month_map(dir));
+
+    /* A batch cancelled: the map keeps what was committed. m0 is in 2000. */
+    nx_error err;
+    nx_error_clear(&err);
+    nx_xdb *x = open_raw(dir);
+    assert_int_equal(nx_xdb_begin_transaction(x, &err), NEWSDEX_OK);
+    replace_raw(x, "m0", "20030101000000");
+    assert_int_equal(nx_xdb_cancel_transaction(x, &err), NEWSDEX_OK);
+    close_raw(x);
+    expect_years_every_way(dir, "widget", per_year, YEARS);
+    /* Committed: m0 no longer matches, so 2000 has one fewer. */
+    x = open_raw(dir);
+    assert_int_equal(nx_xdb_begin_transaction(x, &err), NEWSDEX_OK);
+    replace_raw(x, "m0", "20030101000000");
+    assert_int_equal(nx_xdb_commit_transaction(x, &err), NEWSDEX_OK);
+    close_raw(x);
+    per_year[0]--;
+    expect_years_every_way(dir, "widget", per_year, YEARS);
+
+    /* An index from before the month map: the values and the year terms
+     * count; the next writer builds the whole map. */
+    x = open_raw(dir);
+    assert_int_equal(nx_xdb_set_metadata(x, NX_META_MONTHS, "", 0, &err), NEWSDEX_OK);
+    assert_int_equal(nx_xdb_set_metadata(x, NX_META_MONTHS_CHUNK "0", "", 0, &err), NEWSDEX_OK);
+    close_raw(x);
+    assert_false(has_month_map(dir));
+    expect_years_every_way(dir, "widget", per_year, YEARS);
+    put_many(dir, 1000, 1010, per_year, YEARS);
+    assert_true(has_month_map(dir));
+    expect_years_every_way(dir, "widget", per_year, YEARS);
+    for (size_t i = 901; i < 1010; i += 2) /* the odd ones rose */
+        rose[(i * 7) % YEARS]++;
+    expect_years_every_way(dir, "rose", rose, YEARS);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     assert_int_equal(system(cmd), 0);
