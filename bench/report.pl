@@ -38,6 +38,7 @@ my %label = (
     'omega-cgi'      => 'omega CGI',
     'newsdex-cgi'    => 'newsdex CGI',
     'floor-cgi'      => 'process start only (libxapian loaded, no search)',
+    'exec-floor-cgi' => 'process start only (static, no libraries)',
     'newsdex-paired' => 'newsdex (snippets), interleaved',
     'xapian-paired'  => 'raw Xapian, interleaved',
 );
@@ -265,8 +266,8 @@ push @md, '';
 
 push @md, '## Search CGI, one process per request (ms)', '';
 push @md, '| CGI | requests | p50 | p90 | p99 | requests/s (sequential) |', '|---|---:|---:|---:|---:|---:|';
-for my $e (qw(omega-cgi newsdex-cgi floor-cgi)) {
-    next if $e eq 'floor-cgi' && !$lat{$e};
+for my $e (qw(omega-cgi newsdex-cgi floor-cgi exec-floor-cgi)) {
+    next if $e =~ /floor/ && !$lat{$e};
     if ($lat{$e}) {
         my $s = $lstats{$e}{all};
         push @md, sprintf('| %s | %d | %s | %s | %s | %s |', $label{$e}, $s->{n} * $f{'bench.cgi_rounds'}, ms($s->{p50}),
@@ -285,6 +286,9 @@ if ($lat{'omega-cgi'} && $lat{'newsdex-cgi'}) {
     $line .= sprintf(' A program that only loads libxapian (bench/cgi_floor.cc) already takes %.2f× omega\'s'
         . ' time: the floor under any search CGI linked to the shared library.', $lstats{'floor-cgi'}{all}{p50} / $o)
         if $lat{'floor-cgi'};
+    $line .= sprintf(' A static program that only prints a page (bench/cgi_exec_floor.c) takes %.2f×:'
+        . ' what starting any process costs on this machine.', $lstats{'exec-floor-cgi'}{all}{p50} / $o)
+        if $lat{'exec-floor-cgi'};
     push @md, '', $line;
 }
 push @md, '';

@@ -8,6 +8,7 @@
 #include <xapian.h>
 
 #include <string>
+#include <vector>
 
 // Fields of the document data, in order: id, title, date, source, url, body.
 constexpr char XAPIAN_BENCH_SEP = '\x1f';
@@ -26,8 +27,10 @@ class XapianSearch {
     }
 
     // Top 10 of text, reading every hit's data (and a snippet of its body
-    // when asked); adds the bytes read to *touched. Throws Xapian::Error.
-    size_t run(const char *text, bool snippets, unsigned long long *estimate, size_t *touched)
+    // when asked); adds the bytes read to *touched, and each hit's title to
+    // *titles when given. Throws Xapian::Error.
+    size_t run(const char *text, bool snippets, unsigned long long *estimate, size_t *touched,
+               std::vector<std::string> *titles = nullptr)
     {
         const unsigned flags = Xapian::QueryParser::FLAG_BOOLEAN |
                                Xapian::QueryParser::FLAG_PHRASE |
@@ -39,6 +42,12 @@ class XapianSearch {
         for (Xapian::MSetIterator it = m.begin(); it != m.end(); ++it) {
             std::string data = it.get_document().get_data();
             *touched += data.size();
+            if (titles) {
+                size_t from = data.find(XAPIAN_BENCH_SEP);
+                size_t to = from == std::string::npos ? from : data.find(XAPIAN_BENCH_SEP, from + 1);
+                titles->push_back(from == std::string::npos ? std::string()
+                                                            : data.substr(from + 1, to - from - 1));
+            }
             if (snippets) {
                 size_t body = 0;
                 for (int k = 0; k < 5 && body != std::string::npos; k++)
