@@ -45,7 +45,7 @@ $(NEWSDEX): $(CLI_OBJS) $(LIB)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-unused-parameter -o $@.o -c $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MT $@ -Wno-unused-parameter -o $@.o -c $<
 	$(CXX) $(LDFLAGS) -o $@ $@.o $(LIB) $(LDLIBS) -lcmocka
 
 $(BUILD)/%.o: %.c
@@ -177,7 +177,7 @@ $(CGI): $(CGI_OBJS) $(LIB)
 # nothing but libc, so the test links its object alone.
 $(BUILD)/tests/test_cgi_cache: tests/unit/test_cgi_cache.c $(BUILD)/searcher/cgi/cgi_cache.o
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-unused-parameter -o $@.o -c $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MT $@ -Wno-unused-parameter -o $@.o -c $<
 	$(CC) $(LDFLAGS) -o $@ $@.o $(BUILD)/searcher/cgi/cgi_cache.o -lcmocka
 
 serve: deps
@@ -201,7 +201,7 @@ FUZZ_SECONDS   ?= 60
 
 $(BUILD)/tests/test_alloc_failure: tests/unit/test_alloc_failure.c $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-unused-parameter -o $@.o -c $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MT $@ -Wno-unused-parameter -o $@.o -c $<
 	$(CXX) $(LDFLAGS) $(WRAP_ALLOC) -o $@ $@.o $(LIB) $(LDLIBS) -lcmocka
 
 check-valgrind: deps

@@ -1,7 +1,6 @@
 /* Unit tests for the Reuters-21578 SGML reader (indexer/sgml_reader.c)
  * against small synthetic files, plus the real archive when it is there
  * ($NEWSDEX_SHARED/corpus/reuters21578 or ../shared/corpus/reuters21578). */
-#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,113 +11,21 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <cmocka.h>
 
 #include "../../engine/utf8.h"
 #include "../../indexer/reader.h"
-
-static char tmpdir[64];
+#include "reader_files.h"
 
 /* ---- helpers ------------------------------------------------------- */
 
-static void path_of(char *out, size_t size, const char *name)
-{
-    int n = snprintf(out, size, "%s/%s", tmpdir, name);
-    assert_true(n > 0 && (size_t)n < size);
-}
-
-static void write_file(const char *path, const void *data, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(data, 1, len, f), len);
-    assert_int_equal(fclose(f), 0);
-}
-
-static void write_gz(const char *path, const void *data, size_t len)
-{
-    gzFile gz = gzopen(path, "wb");
-    assert_non_null(gz);
-    assert_int_equal(gzwrite(gz, data, (unsigned)len), (int)len);
-    assert_int_equal(gzclose(gz), Z_OK);
-}
-
-static nx_reader *open_bytes(const char *name, const char *data, size_t len)
-{
-    char path[256];
-    path_of(path, sizeof path, name);
-    write_file(path, data, len);
-    nx_reader *r = NULL;
-    nx_error err;
-    nx_error_clear(&err);
-    if (nx_reader_open(path, &r, &err) != NEWSDEX_OK)
-        fail_msg("open %s: %s", path, err.message);
-    return r;
-}
-
-static nx_reader *open_text(const char *name, const char *text)
-{
-    return open_bytes(name, text, strlen(text));
-}
-
 static void expect_article(nx_reader *r, newsdex_article *a, const char *id, unsigned long line)
 {
-    nx_error err;
-    nx_error_clear(&err);
-    nx_read_result res = nx_reader_next(r, a, &err);
-    if (res != NX_READ_ARTICLE)
-        fail_msg("line %lu: want article \"%s\", got result %d: %s", nx_reader_line(r), id,
-                 (int)res, err.message);
-    assert_string_equal(a->id, id);
+    next_article(r, a, id);
     assert_string_equal(a->source, "Reuters");
     if (nx_reader_line(r) != line)
         fail_msg("article %s: line %lu, want %lu", id, nx_reader_line(r), line);
-}
-
-static void expect_rejected(nx_reader *r, const char *fragment, unsigned long line)
-{
-    newsdex_article a;
-    nx_error err;
-    nx_error_clear(&err);
-    nx_read_result res = nx_reader_next(r, &a, &err);
-    if (res != NX_READ_REJECTED || err.status != NEWSDEX_ERR_INVALID ||
-        !strstr(err.message, fragment))
-        fail_msg("line %lu: want rejection '%s', got result %d status %d: '%s'",
-                 nx_reader_line(r), fragment, (int)res, (int)err.status, err.message);
-    assert_int_equal(nx_reader_line(r), line);
-    assert_null(a.id);
-}
-
-static void expect_end(nx_reader *r)
-{
-    newsdex_article a;
-    nx_error err;
-    assert_int_equal(nx_reader_next(r, &a, &err), NX_READ_END);
-    assert_int_equal(nx_reader_next(r, &a, &err), NX_READ_END);
-}
-
-static const newsdex_list_field *find_list(const newsdex_article *a, const char *name)
-{
-    for (size_t i = 0; i < a->n_lists; i++)
-        if (strcmp(a->lists[i].name, name) == 0)
-            return &a->lists[i];
-    return NULL;
-}
-
-/* List @p name holds exactly the NULL-terminated @p values. */
-static void expect_list(const newsdex_article *a, const char *name, const char *const *values)
-{
-    const newsdex_list_field *f = find_list(a, name);
-    if (!f)
-        fail_msg("list \"%s\" missing", name);
-    size_t n = 0;
-    while (values[n])
-        n++;
-    assert_int_equal(f->count, n);
-    for (size_t i = 0; i < n; i++)
-        assert_string_equal(f->values[i], values[i]);
 }
 
 static void expect_text(const char *got, const char *want)
@@ -142,40 +49,10 @@ static unsigned long line_of(const char *text, const char *needle)
     return line;
 }
 
-static int remove_tree(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return -1;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        if (!d)
-            return -1;
-        struct dirent *e;
-        while ((e = readdir(d)) != NULL) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                continue;
-            char child[1024];
-            snprintf(child, sizeof child, "%s/%s", path, e->d_name);
-            remove_tree(child);
-        }
-        closedir(d);
-        return rmdir(path);
-    }
-    return unlink(path);
-}
-
 static int make_tmpdir(void **state)
 {
     (void)state;
-    strcpy(tmpdir, "/tmp/nx_sgml_test_XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int remove_tmpdir(void **state)
-{
-    (void)state;
-    return remove_tree(tmpdir);
+    return create_tmpdir("nx_sgml_test");
 }
 
 /* A record as in the archive; %s: NEWID, DATE, TOPICS content, TEXT. */

@@ -1,7 +1,6 @@
 /* Unit tests for the plain-text reader (indexer/text_reader.c) and for what
  * indexer/reader.c adds around every format: directory walks, an explicit
  * format, standard input, the current file's name. */
-#include <dirent.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <setjmp.h>
@@ -13,38 +12,13 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <cmocka.h>
 
 #include "../../indexer/reader.h"
-
-static char tmpdir[64];
+#include "reader_files.h"
 
 /* ---- helpers ------------------------------------------------------- */
-
-static void path_of(char *out, size_t size, const char *name)
-{
-    int n = snprintf(out, size, "%s/%s", tmpdir, name);
-    assert_true(n > 0 && (size_t)n < size);
-}
-
-static void write_file(const char *path, const void *data, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    if (!f)
-        fail_msg("cannot write %s", path);
-    assert_int_equal(fwrite(data, 1, len, f), len);
-    assert_int_equal(fclose(f), 0);
-}
-
-static void write_gz(const char *path, const void *data, size_t len)
-{
-    gzFile gz = gzopen(path, "wb");
-    assert_non_null(gz);
-    assert_int_equal(gzwrite(gz, data, (unsigned)len), (int)len);
-    assert_int_equal(gzclose(gz), Z_OK);
-}
 
 /* Write tmpdir/name (creating no directories) and return its full path. */
 static const char *put(const char *name, const char *text)
@@ -76,13 +50,7 @@ static nx_reader *open_format(const char *path, const char *format)
 static void expect_article(nx_reader *r, newsdex_article *a, const char *id, const char *file,
                            unsigned long line)
 {
-    nx_error err;
-    nx_error_clear(&err);
-    nx_read_result res = nx_reader_next(r, a, &err);
-    if (res != NX_READ_ARTICLE)
-        fail_msg("%s:%lu: want article \"%s\", got result %d: %s", nx_reader_current_path(r),
-                 nx_reader_line(r), id, (int)res, err.message);
-    assert_string_equal(a->id, id);
+    next_article(r, a, id);
     if (file) {
         char path[512];
         path_of(path, sizeof path, file);
@@ -103,48 +71,10 @@ static void expect_result(nx_reader *r, nx_read_result want, const char *fragmen
     assert_null(a.id);
 }
 
-static void expect_end(nx_reader *r)
-{
-    newsdex_article a;
-    nx_error err;
-    assert_int_equal(nx_reader_next(r, &a, &err), NX_READ_END);
-    assert_int_equal(nx_reader_next(r, &a, &err), NX_READ_END);
-}
-
-static int remove_tree(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return -1;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        if (!d)
-            return -1;
-        struct dirent *e;
-        while ((e = readdir(d)) != NULL) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                continue;
-            char child[1024];
-            snprintf(child, sizeof child, "%s/%s", path, e->d_name);
-            remove_tree(child);
-        }
-        closedir(d);
-        return rmdir(path);
-    }
-    return unlink(path);
-}
-
 static int make_tmpdir(void **state)
 {
     (void)state;
-    strcpy(tmpdir, "/tmp/nx_text_test_XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int remove_tmpdir(void **state)
-{
-    (void)state;
-    return remove_tree(tmpdir);
+    return create_tmpdir("nx_text_test");
 }
 
 /* ---- plain text ---------------------------------------------------- */
