@@ -320,9 +320,12 @@ close $mdh;
         my $cell = ms($st->{p50}) . ' / ' . ms($st->{p99});
         return $cell;
     };
-    push @s, "Latest quick run (`$f{'run.command'}`, $f{'run.date'}, commit `" . substr($f{'run.commit'}, 0, 12)
+    my $quick = ($f{'run.size'} // 'quick') eq 'quick';
+    push @s, 'Latest ' . ($quick ? 'quick run' : 'run') . " (`$f{'run.command'}`, $f{'run.date'}, commit `"
+        . substr($f{'run.commit'}, 0, 12)
         . ($f{'run.commit'} =~ /uncommitted/ ? '` plus uncommitted changes' : '`')
-        . "): " . num($articles, 0) . " Reuters-21578 articles on $f{'machine.cpu'} ($f{'machine.nproc'} cores,"
+        . "): " . num($articles, 0) . ($quick ? ' Reuters-21578 articles' : ' articles resampled from Reuters-21578')
+        . " on $f{'machine.cpu'} ($f{'machine.nproc'} cores,"
         . " $f{'machine.ram_gib'} GiB), load average $f{'machine.load_start'} at the start"
         . " (the machine was shared). Xapian $f{'version.xapian'}, SQLite $f{'version.sqlite'},"
         . " xapian-omega $f{'version.omega'}. In parentheses: newsdex / that engine.", '';
