@@ -9,6 +9,8 @@ namespace nx_months {
 namespace {
 
 constexpr uint32_t CHUNK_DOCS = 4096;
+constexpr size_t CODE_BYTES = 3;
+const std::string COMPLETE = std::to_string(CODE_BYTES); // the value of NX_META_MONTHS
 
 std::string chunk_key(uint32_t n)
 {
@@ -26,41 +28,42 @@ int digits(const std::string &v, size_t at, size_t n)
     return x;
 }
 
-// Two bytes per docid, little endian, without the trailing zeros.
-std::string encode(const std::vector<uint16_t> &codes)
+// CODE_BYTES per docid, little endian, without the trailing zeros.
+std::string encode(const std::vector<uint32_t> &codes)
 {
     size_t n = codes.size();
     while (n > 0 && codes[n - 1] == 0)
         n--;
-    std::string out(2 * n, '\0');
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = static_cast<char>(codes[i] & 0xff);
-        out[2 * i + 1] = static_cast<char>(codes[i] >> 8);
-    }
+    std::string out(CODE_BYTES * n, '\0');
+    for (size_t i = 0; i < n; i++)
+        for (size_t b = 0; b < CODE_BYTES; b++)
+            out[CODE_BYTES * i + b] = static_cast<char>(codes[i] >> (8 * b) & 0xff);
     return out;
 }
 
-uint16_t decode_at(const std::string &chunk, size_t i)
+uint32_t decode_at(const std::string &chunk, size_t i)
 {
-    if (2 * i + 1 >= chunk.size())
+    if (CODE_BYTES * i + CODE_BYTES > chunk.size())
         return 0;
-    return static_cast<uint16_t>(static_cast<unsigned char>(chunk[2 * i]) |
-                                 static_cast<unsigned char>(chunk[2 * i + 1]) << 8);
+    uint32_t code = 0;
+    for (size_t b = 0; b < CODE_BYTES; b++)
+        code |= uint32_t{static_cast<unsigned char>(chunk[CODE_BYTES * i + b])} << (8 * b);
+    return code;
 }
 
 }  // namespace
 
-uint16_t code_of(const std::string &value)
+uint32_t code_of(const std::string &value)
 {
     if (value.size() < 6)
         return 0;
     int year = digits(value, 0, 4), month = digits(value, 4, 2);
     if (year < 0 || month < 1 || month > 12)
         return 0;
-    return static_cast<uint16_t>(1 + year * 12 + month - 1); // at most 1 + 9999 * 12 + 11
+    return static_cast<uint32_t>(1 + year * 12 + month - 1); // at most 120,000: 17 bits
 }
 
-uint64_t packed(uint16_t code, size_t bytes)
+uint64_t packed(uint32_t code, size_t bytes)
 {
     unsigned year = (code - 1u) / 12, month = (code - 1u) % 12 + 1;
     unsigned char text[6] = {
@@ -75,12 +78,12 @@ uint64_t packed(uint16_t code, size_t bytes)
 
 /* ---- Writer ---- */
 
-std::vector<uint16_t> &Writer::chunk(Xapian::WritableDatabase &db, uint32_t n)
+std::vector<uint32_t> &Writer::chunk(Xapian::WritableDatabase &db, uint32_t n)
 {
     auto found = chunks.find(n);
     if (found != chunks.end())
         return found->second;
-    std::vector<uint16_t> &codes = chunks[n];
+    std::vector<uint32_t> &codes = chunks[n];
     codes.assign(CHUNK_DOCS, 0);
     std::string stored = db.get_metadata(chunk_key(n));
     for (size_t i = 0; i < CHUNK_DOCS; i++)
@@ -93,27 +96,27 @@ void Writer::prepare(Xapian::WritableDatabase &db)
     if (prepared)
         return;
     prepared = true;
-    if (!db.get_metadata(NX_META_MONTHS).empty())
+    if (db.get_metadata(NX_META_MONTHS) == COMPLETE)
         return;
     mark_complete = true;
     if (db.get_lastdocid() == 0)
         return; // a new index: what this session writes is the whole map
-    // Written before the map existed: every stored date, once.
-    for (Xapian::ValueIterator v = db.valuestream_begin(NX_SLOT_DATE);
-         v != db.valuestream_end(NX_SLOT_DATE); ++v) {
-        uint32_t n = v.get_docid() / CHUNK_DOCS;
-        std::vector<uint16_t> &codes = chunks[n];
-        codes.resize(CHUNK_DOCS, 0);
-        codes[v.get_docid() % CHUNK_DOCS] = code_of(*v);
-        dirty.insert(n);
+    // Written before the map existed (or in another layout): every stored
+    // date, once, over whatever chunks there were.
+    for (Xapian::docid did = 0; did <= db.get_lastdocid(); did += CHUNK_DOCS) {
+        chunks[did / CHUNK_DOCS].assign(CHUNK_DOCS, 0);
+        dirty.insert(did / CHUNK_DOCS);
     }
+    for (Xapian::ValueIterator v = db.valuestream_begin(NX_SLOT_DATE);
+         v != db.valuestream_end(NX_SLOT_DATE); ++v)
+        chunks[v.get_docid() / CHUNK_DOCS][v.get_docid() % CHUNK_DOCS] = code_of(*v);
 }
 
 void Writer::set(Xapian::WritableDatabase &db, Xapian::docid did, const Xapian::Document &doc)
 {
     uint32_t n = did / CHUNK_DOCS;
-    uint16_t code = code_of(doc.get_value(NX_SLOT_DATE));
-    std::vector<uint16_t> &codes = chunk(db, n);
+    uint32_t code = code_of(doc.get_value(NX_SLOT_DATE));
+    std::vector<uint32_t> &codes = chunk(db, n);
     if (codes[did % CHUNK_DOCS] != code) {
         codes[did % CHUNK_DOCS] = code;
         dirty.insert(n);
@@ -126,7 +129,7 @@ void Writer::flush(Xapian::WritableDatabase &db)
         db.set_metadata(chunk_key(n), encode(chunks[n]));
     dirty.clear();
     if (mark_complete && prepared) {
-        db.set_metadata(NX_META_MONTHS, "1");
+        db.set_metadata(NX_META_MONTHS, COMPLETE);
         mark_complete = false;
     }
 }
@@ -150,11 +153,11 @@ bool Reader::serves(Xapian::valueno slot, size_t bytes)
     if (slot != NX_SLOT_DATE || (bytes != 4 && bytes != 6))
         return false;
     if (complete < 0)
-        complete = !db.get_metadata(NX_META_MONTHS).empty();
+        complete = db.get_metadata(NX_META_MONTHS) == COMPLETE;
     return complete;
 }
 
-uint16_t Reader::code(Xapian::docid did)
+uint32_t Reader::code(Xapian::docid did)
 {
     uint32_t n = did / CHUNK_DOCS;
     auto found = chunks.find(n);

@@ -6,11 +6,13 @@
 // lookup per match.
 //
 // Layout: metadata "newsdex:months:N" holds docids [N * 4096, N * 4096 + 4096),
-// two bytes each, little endian, trailing zeros left out: 0 for no date,
-// else 1 + (year * 12 + month - 1) of the value "YYYYMM..." in the date
-// slot. "newsdex:months" = "1" says the map covers every document; an index
-// written before the map existed lacks it, and searches read the values as
-// before until a writer next commits (which builds the whole map once).
+// three bytes each, little endian, trailing zeros left out: 0 for no date,
+// else 1 + year * 12 + month - 1 of the value "YYYYMM..." in the date slot
+// (years 0000-9999 need 17 bits). "newsdex:months" = "3" (the bytes per
+// docid) says the map covers every document; an index written before the
+// map existed, or in another layout, lacks it, and searches read the values
+// as before until a writer next writes an article (which builds the whole
+// map once).
 #ifndef NX_MONTH_MAP_H
 #define NX_MONTH_MAP_H
 
@@ -26,12 +28,12 @@ namespace nx_months {
 
 // The code of a date value "YYYYMM...": 0 when it does not start with a
 // year and a month 01-12.
-uint16_t code_of(const std::string &value);
+uint32_t code_of(const std::string &value);
 
 // The first `bytes` of the date value of a month code, packed big endian
 // into a number as the match counting packs values (4: "YYYY", 6: "YYYYMM");
 // only for codes other than 0 and bytes 4 or 6.
-uint64_t packed(uint16_t code, size_t bytes);
+uint64_t packed(uint32_t code, size_t bytes);
 
 // A writer's side: records the date of every document it writes and puts
 // the changed chunks into the metadata before each commit.
@@ -48,8 +50,8 @@ class Writer {
     void discard();
 
   private:
-    std::vector<uint16_t> &chunk(Xapian::WritableDatabase &db, uint32_t n);
-    std::map<uint32_t, std::vector<uint16_t>> chunks; // loaded or changed this session
+    std::vector<uint32_t> &chunk(Xapian::WritableDatabase &db, uint32_t n);
+    std::map<uint32_t, std::vector<uint32_t>> chunks; // loaded or changed this session
     std::set<uint32_t> dirty;
     bool prepared = false;
     bool mark_complete = false; // the flush writes "newsdex:months" too
@@ -61,7 +63,7 @@ class Reader {
     explicit Reader(const Xapian::Database &db);
     // Whether the map gives the first `bytes` of the values in slot.
     bool serves(Xapian::valueno slot, size_t bytes);
-    uint16_t code(Xapian::docid did);
+    uint32_t code(Xapian::docid did);
 
   private:
     const Xapian::Database &db;

@@ -1045,7 +1045,7 @@ std::vector<std::pair<std::string, uint64_t>> count_late(Xapian::Database &db,
     if (months.serves(c.slot, c.value_bytes)) {
         std::unordered_map<uint64_t, uint64_t> counts;
         for (Xapian::docid did : late) {
-            uint16_t code = months.code(did);
+            uint32_t code = months.code(did);
             if (code)
                 counts[nx_months::packed(code, c.value_bytes)]++;
         }

@@ -704,6 +704,62 @@ static void test_year_counts_many(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* The month map holds any year the indexer takes, 1000 to 9999 (codes of
+ * 17 bits), and months across years (histogram by month). */
+static void test_month_map_extreme_years(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/newsdex-far-years-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    static const char *const dates[] = {"1000-01-01", "5461-06-30", "9999-12-31", "9999-11-01"};
+    newsdex_writer *w = NULL;
+    assert_int_equal(newsdex_writer_open(dir, &w, NULL), NEWSDEX_OK);
+    for (size_t i = 0; i < 4; i++) {
+        char id[8];
+        snprintf(id, sizeof id, "far%zu", i);
+        newsdex_article a = {.id = id, .title = "Almanac", .date = dates[i], .body = "Almanac entry."};
+        assert_int_equal(newsdex_writer_put(w, &a, NULL), NEWSDEX_OK);
+    }
+    assert_int_equal(newsdex_writer_close(w), NEWSDEX_OK);
+    assert_true(has_month_map(dir));
+    newsdex_db *db = NULL;
+    assert_int_equal(newsdex_db_open(dir, &db, NULL), NEWSDEX_OK);
+    newsdex_search_options o;
+    newsdex_search_options_init(&o);
+    o.query = "almanac";
+    o.limit = 0; /* one match, counted once: through the map */
+    o.facets = 1;
+    newsdex_results *r = NULL;
+    assert_int_equal(newsdex_search(db, &o, &r), NEWSDEX_OK);
+    static const char *const years[] = {"9999", "5461", "1000"}; /* newest first */
+    static const uint64_t counts[] = {2, 1, 1};
+    assert_int_equal(newsdex_results_facet_count(r, NEWSDEX_FACET_YEAR), 3);
+    for (size_t i = 0; i < 3; i++) {
+        const char *value;
+        uint64_t n;
+        assert_int_equal(newsdex_results_facet_get(r, NEWSDEX_FACET_YEAR, i, &value, &n),
+                         NEWSDEX_OK);
+        assert_string_equal(value, years[i]);
+        assert_int_equal(n, counts[i]);
+    }
+    newsdex_results_free(r);
+    o.facets = 0;
+    o.query = "almanac date:9999";
+    o.histogram = NEWSDEX_HISTOGRAM_MONTH;
+    assert_int_equal(newsdex_search(db, &o, &r), NEWSDEX_OK);
+    assert_int_equal(newsdex_results_histogram_count(r), 2); /* 9999-11, 9999-12 */
+    const char *period;
+    uint64_t n;
+    assert_int_equal(newsdex_results_histogram_get(r, 1, &period, &n), NEWSDEX_OK);
+    assert_string_equal(period, "9999-12");
+    assert_int_equal(n, 1);
+    newsdex_results_free(r);
+    newsdex_db_close(db);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 /* Equal scores across the end of a page: every page holds the newest of
  * the tied articles not shown before, whether the tie is a few articles
  * long (settled past the page), longer (a wider window) or longer still
@@ -943,6 +999,7 @@ int main(void)
         cmocka_unit_test(test_snippet_window),
         cmocka_unit_test(test_text_near),
         cmocka_unit_test(test_year_counts_many),
+        cmocka_unit_test(test_month_map_extreme_years),
         cmocka_unit_test(test_ties_across_pages),
         cmocka_unit_test(test_snippet_html),
         cmocka_unit_test(test_hit_parse_json),
