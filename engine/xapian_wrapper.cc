@@ -4,6 +4,7 @@
 
 #include "xapian_wrapper.h"
 
+#include "match_list.h"
 #include "month_map.h"
 
 #include <xapian.h>
@@ -55,6 +56,7 @@ struct nx_xdoc {
 
 struct nx_xquery {
     Xapian::Query query;
+    nx_matchlist::PlanPtr plan; // its matches without the matcher; null for phrases and such
 };
 
 struct nx_xmatches {
@@ -138,6 +140,22 @@ Xapian::Query::op to_xapian_op(nx_xquery_op op)
     case NX_XQ_NEAR: return Xapian::Query::OP_NEAR;
     }
     throw Xapian::InvalidArgumentError("unknown query operator");
+}
+
+// The match-list plan of op over plans (match_list.h); null where the
+// matcher must decide (positions).
+nx_matchlist::PlanPtr plan_of(nx_xquery_op op, const std::vector<nx_matchlist::PlanPtr> &plans)
+{
+    switch (op) {
+    case NX_XQ_AND:
+    case NX_XQ_FILTER: return nx_matchlist::combine(nx_matchlist::Op::AND, plans);
+    case NX_XQ_OR: return nx_matchlist::combine(nx_matchlist::Op::OR, plans);
+    case NX_XQ_AND_NOT: return nx_matchlist::combine(nx_matchlist::Op::AND_NOT, plans);
+    case NX_XQ_AND_MAYBE: return nx_matchlist::combine(nx_matchlist::Op::AND_MAYBE, plans);
+    case NX_XQ_PHRASE:
+    case NX_XQ_NEAR: return nullptr;
+    }
+    return nullptr;
 }
 
 }  // namespace
@@ -284,7 +302,9 @@ extern "C" newsdex_status nx_xquery_term(const char *term, uint32_t wqf, uint32_
                                          nx_xquery **out, nx_error *err)
 {
     *out = nullptr;
-    return guard(err, [&] { *out = new nx_xquery{Xapian::Query(term, wqf ? wqf : 1, position)}; });
+    return guard(err, [&] {
+        *out = new nx_xquery{Xapian::Query(term, wqf ? wqf : 1, position), nx_matchlist::term(term)};
+    });
 }
 
 extern "C" newsdex_status nx_xquery_combine(nx_xquery_op op, nx_xquery *const *subs, size_t n,
@@ -293,23 +313,29 @@ extern "C" newsdex_status nx_xquery_combine(nx_xquery_op op, nx_xquery *const *s
     *out = nullptr;
     return guard(err, [&] {
         std::vector<Xapian::Query> parts;
+        std::vector<nx_matchlist::PlanPtr> plans;
         parts.reserve(n);
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < n; i++) {
             parts.push_back(subs[i]->query);
-        *out = new nx_xquery{Xapian::Query(to_xapian_op(op), parts.begin(), parts.end(), window)};
+            plans.push_back(subs[i]->plan);
+        }
+        *out = new nx_xquery{Xapian::Query(to_xapian_op(op), parts.begin(), parts.end(), window),
+                             plan_of(op, plans)};
     });
 }
 
 extern "C" newsdex_status nx_xquery_match_all(nx_xquery **out, nx_error *err)
 {
     *out = nullptr;
-    return guard(err, [&] { *out = new nx_xquery{Xapian::Query::MatchAll}; });
+    return guard(err, [&] { *out = new nx_xquery{Xapian::Query::MatchAll, nx_matchlist::all()}; });
 }
 
 extern "C" newsdex_status nx_xquery_match_nothing(nx_xquery **out, nx_error *err)
 {
     *out = nullptr;
-    return guard(err, [&] { *out = new nx_xquery{Xapian::Query::MatchNothing}; });
+    return guard(err, [&] {
+        *out = new nx_xquery{Xapian::Query::MatchNothing, nx_matchlist::nothing()};
+    });
 }
 
 extern "C" newsdex_status nx_xquery_scale(const nx_xquery *q, double factor, nx_xquery **out,
@@ -317,7 +343,8 @@ extern "C" newsdex_status nx_xquery_scale(const nx_xquery *q, double factor, nx_
 {
     *out = nullptr;
     return guard(err, [&] {
-        *out = new nx_xquery{Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->query, factor)};
+        *out = new nx_xquery{Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->query, factor),
+                             q->plan};
     });
 }
 
@@ -542,12 +569,13 @@ extern "C" newsdex_status nx_xquery_value_range(unsigned slot, const char *lo, c
 {
     *out = nullptr;
     return guard(err, [&] {
+        nx_matchlist::PlanPtr plan = nx_matchlist::value_range(slot, lo, hi);
         if (lo && hi)
-            *out = new nx_xquery{Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, lo, hi)};
+            *out = new nx_xquery{Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, lo, hi), plan};
         else if (lo)
-            *out = new nx_xquery{Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, lo)};
+            *out = new nx_xquery{Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, lo), plan};
         else if (hi)
-            *out = new nx_xquery{Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, hi)};
+            *out = new nx_xquery{Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, hi), plan};
         else
             throw Xapian::InvalidArgumentError("value range without ends");
     });
@@ -559,7 +587,8 @@ extern "C" newsdex_status nx_xquery_wildcard(const char *prefix, uint32_t max_ex
     *out = nullptr;
     return guard(err, [&] {
         *out = new nx_xquery{Xapian::Query(Xapian::Query::OP_WILDCARD, prefix, max_expansion,
-                                           Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT)};
+                                           Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT),
+                             nullptr}; // expanded by the matcher: no plan
     });
 }
 
@@ -1085,8 +1114,34 @@ void read_results(Xapian::Database &db, nx_months::Reader &months, Stage &stage,
     }
 }
 
+// Counts for p's dimensions (and the total) from q's match list, when it
+// has one and the month map serves every dimension read off a value; false
+// when the matcher's spy must count instead.
+bool count_by_plan(Xapian::Database &db, nx_months::Reader &months,
+                   const nx_matchlist::Plan *plan, const nx_xsearch_params *p, nx_xresults &r)
+{
+    if (!plan || p->n_counts == 0 || shard_uuids(db).size() > 1)
+        return false;
+    for (size_t d = 0; d < p->n_counts; d++) {
+        const nx_xcount &c = p->counts[d];
+        bool by_terms = c.value_bytes == 0 || c.value_bytes > 8;
+        if (!by_terms && !months.serves(c.slot, c.value_bytes))
+            return false;
+    }
+    std::vector<Xapian::docid> ids;
+    try {
+        ids = nx_matchlist::matches(db, *plan);
+    } catch (const Xapian::UnimplementedError &) {
+        return false; // a remote index without value streams
+    }
+    r.estimate = ids.size();
+    for (size_t d = 0; d < p->n_counts; d++)
+        r.counted.push_back(count_late(db, months, ids, p->counts[d]));
+    return true;
+}
+
 nx_xresults *run_ranked(Xapian::Database &db, nx_key_cache *cache, const Xapian::Query &q,
-                        const nx_xsearch_params *p)
+                        const nx_matchlist::Plan *plan, const nx_xsearch_params *p)
 {
     Xapian::PostingSource *source = nullptr;
     std::unique_ptr<Xapian::PostingSource> owned;
@@ -1102,13 +1157,24 @@ nx_xresults *run_ranked(Xapian::Database &db, nx_key_cache *cache, const Xapian:
     // wide; counting reads every match anyway, so it starts wide.
     Stage stage;
     nx_months::Reader months(db);
-    Xapian::doccount wide = p->limit + 20;
-    if (!(p->n_counts == 0 &&
-          fetch(db, cache, months, query, p, p->offset, p->limit, false, 4, stage)) &&
-        !fetch(db, cache, months, query, p, p->offset, p->limit, false, wide, stage))
-        fetch(db, cache, months, query, p, p->offset, p->limit, true, 0, stage);
+    std::unique_ptr<nx_xresults> counts(new nx_xresults);
+    nx_xsearch_params ranking = *p; // counted apart: the ranking counts nothing
+    if (count_by_plan(db, months, plan, p, *counts))
+        ranking.n_counts = 0;
+    else
+        counts.reset();
+    const nx_xsearch_params *rp = &ranking;
+    Xapian::doccount wide = rp->limit + 20;
+    if (!(rp->n_counts == 0 &&
+          fetch(db, cache, months, query, rp, rp->offset, rp->limit, false, 4, stage)) &&
+        !fetch(db, cache, months, query, rp, rp->offset, rp->limit, false, wide, stage))
+        fetch(db, cache, months, query, rp, rp->offset, rp->limit, true, 0, stage);
     std::unique_ptr<nx_xresults> r(new nx_xresults);
-    read_results(db, months, stage, p, r.get());
+    read_results(db, months, stage, rp, r.get());
+    if (counts) {
+        r->estimate = counts->estimate;
+        r->counted = std::move(counts->counted);
+    }
     return r.release();
 }
 
@@ -1153,7 +1219,8 @@ extern "C" newsdex_status nx_xdb_search_ranked(nx_xdb *db, const nx_xquery *q,
         // As nx_xdb_search: a writer committing under us means reopen and retry.
         for (int attempt = 0;; attempt++) {
             try {
-                *out = run_ranked(db->db(), db->writable ? nullptr : &db->key_cache, q->query, p);
+                *out = run_ranked(db->db(), db->writable ? nullptr : &db->key_cache, q->query,
+                                  q->plan.get(), p);
                 return;
             } catch (const Xapian::DatabaseModifiedError &) {
                 if (attempt >= 5)

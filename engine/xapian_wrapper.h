@@ -167,9 +167,12 @@ typedef enum nx_xsort {
  * holds it. Counting reads the terms' posting lists, which costs the same
  * however few the matches are. When value_bytes > 0 the same counts can
  * be read off value slot `slot` instead (its first value_bytes bytes are
- * the value; shorter values count for nothing), once per match as the
- * matcher passes it: far cheaper for the usual few thousand matches. The
- * terms stay the fallback (remote shards, or value_bytes > 8). */
+ * the value; shorter values count for nothing): for the date slot through
+ * the month map (engine/month_map.h), else once per match as the matcher
+ * passes it. The matches themselves come from the posting lists directly
+ * when the query has no phrase, NEAR or wildcard (engine/match_list.h),
+ * else from the matcher. The terms stay the fallback (remote shards, or
+ * value_bytes > 8). */
 typedef struct nx_xcount {
     const char *prefix;
     unsigned slot;
