@@ -43,20 +43,6 @@ PlanPtr combine(Op op, const std::vector<PlanPtr> &subs)
     return p;
 }
 
-PlanPtr value_range(Xapian::valueno slot, const char *lo, const char *hi)
-{
-    if ((lo && !*lo) || (hi && !*hi))
-        return nullptr; // empty ends: Xapian's own rules, left to the matcher
-    auto p = std::make_shared<Plan>();
-    p->op = Op::VALUE_RANGE;
-    p->slot = slot;
-    p->has_lo = lo != nullptr;
-    p->has_hi = hi != nullptr;
-    p->lo = lo ? lo : "";
-    p->hi = hi ? hi : "";
-    return p;
-}
-
 /* ---- Cursors ----
  * seek(did) gives the first match >= did, 0 past the last (docids start
  * at 1); calls only ever go forward, so a cursor keeps its place. */
@@ -76,12 +62,9 @@ class Cursor {
         ended = cur == 0;
         return cur;
     }
-    // Whether did matches; a filter answers without scanning for the next.
-    virtual bool accepts(Xapian::docid did) { return seek(did) == did; }
+    bool accepts(Xapian::docid did) { return seek(did) == did; }
     // Roughly how many documents match: the rarest leads an AND.
     virtual double size() const = 0;
-    // Checked rather than walked inside an AND (values are read per docid).
-    virtual bool is_filter() const { return false; }
 
   protected:
     virtual Xapian::docid find(Xapian::docid did) = 0;
@@ -122,88 +105,34 @@ class NothingCursor : public Cursor {
     Xapian::docid find(Xapian::docid) override { return 0; }
 };
 
-class ValueRangeCursor : public Cursor {
-    Xapian::ValueIterator it, end;
-    const Plan &plan;
-    double n;
-
-    bool in_range(const std::string &v) const
-    {
-        return (!plan.has_lo || v >= plan.lo) && (!plan.has_hi || v <= plan.hi);
-    }
-
-  public:
-    ValueRangeCursor(const Xapian::Database &db, const Plan &p)
-        : it(db.valuestream_begin(p.slot)), end(db.valuestream_end(p.slot)), plan(p),
-          n(db.get_value_freq(p.slot))
-    {
-    }
-    double size() const override { return n; }
-    bool is_filter() const override { return true; }
-    bool accepts(Xapian::docid did) override
-    {
-        if (it != end && it.get_docid() < did)
-            it.skip_to(did);
-        return it != end && it.get_docid() == did && in_range(*it);
-    }
-
-  protected:
-    Xapian::docid find(Xapian::docid did) override
-    {
-        if (it != end && it.get_docid() < did)
-            it.skip_to(did);
-        while (it != end && !in_range(*it))
-            ++it;
-        return it == end ? 0 : it.get_docid();
-    }
-};
-
+// Leapfrog: the rarest list proposes, the others skip to it or past it.
 class AndCursor : public Cursor {
-    std::vector<CursorPtr> lead;    // walked, the rarest first
-    std::vector<CursorPtr> filters; // checked on what the lead agrees on
+    std::vector<CursorPtr> subs; // the rarest first
 
   public:
-    explicit AndCursor(std::vector<CursorPtr> subs)
+    explicit AndCursor(std::vector<CursorPtr> s) : subs(std::move(s))
     {
         std::stable_sort(subs.begin(), subs.end(),
                          [](const CursorPtr &a, const CursorPtr &b) { return a->size() < b->size(); });
-        for (CursorPtr &c : subs)
-            (c->is_filter() ? filters : lead).push_back(std::move(c));
-        if (lead.empty()) { // filters only: the first one walks
-            lead.push_back(std::move(filters.front()));
-            filters.erase(filters.begin());
-        }
     }
-    double size() const override { return lead.front()->size(); }
+    double size() const override { return subs.front()->size(); }
 
   protected:
     Xapian::docid find(Xapian::docid did) override
     {
         Xapian::docid target = did;
-        for (;;) {
-            bool agreed = true;
-            for (CursorPtr &c : lead) {
-                Xapian::docid d = c->seek(target);
-                if (d == 0)
-                    return 0;
-                if (d != target) {
-                    target = d;
-                    agreed = false;
-                    break;
-                }
-            }
-            if (!agreed)
+        for (size_t i = 0; i < subs.size();) {
+            Xapian::docid d = subs[i]->seek(target);
+            if (d == 0)
+                return 0;
+            if (d != target) { // past it: every list again from the new target
+                target = d;
+                i = i == 0 ? 1 : 0;
                 continue;
-            bool kept = true;
-            for (CursorPtr &f : filters)
-                if (!f->accepts(target)) {
-                    kept = false;
-                    break;
-                }
-            if (kept)
-                return target;
-            target++;
+            }
+            i++;
         }
+        return target;
     }
 };
 
@@ -260,8 +189,6 @@ CursorPtr cursor(const Xapian::Database &db, const Plan &p)
         return CursorPtr(new PostingCursor(db, std::string()));
     case Op::NOTHING:
         return CursorPtr(new NothingCursor);
-    case Op::VALUE_RANGE:
-        return CursorPtr(new ValueRangeCursor(db, p));
     case Op::AND_MAYBE: // the rest only weighs
         return cursor(db, *p.subs.front());
     case Op::AND_NOT: {
@@ -286,6 +213,31 @@ CursorPtr cursor(const Xapian::Database &db, const Plan &p)
 }
 
 }  // namespace
+
+double estimate(const Xapian::Database &db, const Plan &plan)
+{
+    double n = db.get_doccount();
+    switch (plan.op) {
+    case Op::TERM: return plan.term.empty() ? n : db.get_termfreq(plan.term);
+    case Op::ALL: return n;
+    case Op::NOTHING: return 0;
+    case Op::AND_NOT:
+    case Op::AND_MAYBE: return estimate(db, *plan.subs.front());
+    case Op::AND: {
+        double e = n;
+        for (const PlanPtr &s : plan.subs)
+            e *= n > 0 ? estimate(db, *s) / n : 0;
+        return e;
+    }
+    case Op::OR: {
+        double e = 0;
+        for (const PlanPtr &s : plan.subs)
+            e += estimate(db, *s);
+        return e < n ? e : n;
+    }
+    }
+    return n;
+}
 
 std::vector<Xapian::docid> matches(const Xapian::Database &db, const Plan &plan)
 {

@@ -8,9 +8,12 @@ namespace nx_months {
 
 namespace {
 
-constexpr uint32_t CHUNK_DOCS = 4096;
+// Small chunks: a search with few matches reads few bytes (a chunk is one
+// B-tree item); one with many reads more chunks, each as cheap.
+constexpr uint32_t CHUNK_DOCS = 512;
 constexpr size_t CODE_BYTES = 3;
-const std::string COMPLETE = std::to_string(CODE_BYTES); // the value of NX_META_MONTHS
+// The value of NX_META_MONTHS: the layout the map is complete in.
+const std::string COMPLETE = std::to_string(CODE_BYTES) + ":" + std::to_string(CHUNK_DOCS);
 
 std::string chunk_key(uint32_t n)
 {

@@ -569,13 +569,13 @@ extern "C" newsdex_status nx_xquery_value_range(unsigned slot, const char *lo, c
 {
     *out = nullptr;
     return guard(err, [&] {
-        nx_matchlist::PlanPtr plan = nx_matchlist::value_range(slot, lo, hi);
+        // No match-list plan: the matcher checks values as fast (match_list.h).
         if (lo && hi)
-            *out = new nx_xquery{Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, lo, hi), plan};
+            *out = new nx_xquery{Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, lo, hi), nullptr};
         else if (lo)
-            *out = new nx_xquery{Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, lo), plan};
+            *out = new nx_xquery{Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, lo), nullptr};
         else if (hi)
-            *out = new nx_xquery{Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, hi), plan};
+            *out = new nx_xquery{Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, hi), nullptr};
         else
             throw Xapian::InvalidArgumentError("value range without ends");
     });
@@ -1115,12 +1115,16 @@ void read_results(Xapian::Database &db, nx_months::Reader &months, Stage &stage,
 }
 
 // Counts for p's dimensions (and the total) from q's match list, when it
-// has one and the month map serves every dimension read off a value; false
-// when the matcher's spy must count instead.
+// has one, it promises enough matches for the walk to pay (match_list.h)
+// and the month map serves every dimension read off a value; false when
+// the matcher's spy must count instead.
+constexpr double PLAN_MIN_MATCHES = 1000;
+
 bool count_by_plan(Xapian::Database &db, nx_months::Reader &months,
                    const nx_matchlist::Plan *plan, const nx_xsearch_params *p, nx_xresults &r)
 {
-    if (!plan || p->n_counts == 0 || shard_uuids(db).size() > 1)
+    if (!plan || p->n_counts == 0 || shard_uuids(db).size() > 1 ||
+        nx_matchlist::estimate(db, *plan) < PLAN_MIN_MATCHES)
         return false;
     for (size_t d = 0; d < p->n_counts; d++) {
         const nx_xcount &c = p->counts[d];

@@ -2,7 +2,8 @@
  * operator the query builder uses, nested, over an index whose documents'
  * terms and dates follow from their number, so that the expected matches
  * are computed here by brute force. Totals and per-year counts must agree
- * exactly, across the month map's chunk boundary (4,096 documents). */
+ * exactly, across the month map's chunk boundary (4,096 documents), with a
+ * plan and without one (phrases). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -28,10 +29,38 @@ static int has(int i, char t)
     case 'c': return i % 5 == 0;
     case 'd': return i % 7 == 0;
     case 'e': return i <= 10 || i == 4097;
+    case 'f': return i % 10 != 0; /* f and g: common, so that their ANDs are walked */
+    case 'g': return i % 10 != 3 && i % 17 != 0;
     }
     return 0;
 }
 static int dated(int i) { return i % 13 != 0; }
+
+/* Positioned words for phrases: i % 4 == 0 "p q", 1 "q p", 2 "p x q", 3 none;
+ * i % 6 == 0 "r r", 1 "r x r". */
+typedef struct posting {
+    const char *term;
+    uint32_t pos;
+} posting;
+
+static size_t postings_of(int i, posting *out)
+{
+    size_t n = 0;
+    switch (i % 4) {
+    case 0: out[n++] = (posting){"p", 1}; out[n++] = (posting){"q", 2}; break;
+    case 1: out[n++] = (posting){"q", 1}; out[n++] = (posting){"p", 2}; break;
+    case 2: out[n++] = (posting){"p", 1}; out[n++] = (posting){"x", 2}; out[n++] = (posting){"q", 3}; break;
+    }
+    if (i % 6 == 0) {
+        out[n++] = (posting){"r", 10};
+        out[n++] = (posting){"r", 11};
+    } else if (i % 6 == 1) {
+        out[n++] = (posting){"r", 10};
+        out[n++] = (posting){"x", 11};
+        out[n++] = (posting){"r", 12};
+    }
+    return n;
+}
 static int year_of(int i) { return FIRST_YEAR + i % N_YEARS; }
 
 typedef struct fixture {
@@ -56,11 +85,14 @@ static int setup(void **state)
         assert_int_equal(nx_xdoc_new(&doc, &err), NEWSDEX_OK);
         snprintf(id, sizeof id, "%sd%d", NX_PREFIX_ID, i);
         assert_int_equal(nx_xdoc_add_boolean_term(doc, id, &err), NEWSDEX_OK);
-        for (const char *t = "abcde"; *t; t++)
+        for (const char *t = "abcdefg"; *t; t++)
             if (has(i, *t)) {
                 char term[2] = {*t, '\0'};
                 assert_int_equal(nx_xdoc_add_term(doc, term, 1, &err), NEWSDEX_OK);
             }
+        posting ps[8];
+        for (size_t k = 0, n = postings_of(i, ps); k < n; k++)
+            assert_int_equal(nx_xdoc_add_posting(doc, ps[k].term, ps[k].pos, 1, &err), NEWSDEX_OK);
         if (dated(i)) {
             snprintf(date, sizeof date, "%d0615120000", year_of(i));
             assert_int_equal(nx_xdoc_set_value(doc, NX_SLOT_DATE, date, strlen(date), &err),
@@ -215,6 +247,32 @@ static int m_scaled(int i) { return (has(i, 'a') || has(i, 'b')) && has(i, 'c');
 static int m_c(int i) { return has(i, 'c'); }
 static int m_narrow(int i) { return in_years(i, 1993, 1993) && has(i, 'a') && has(i, 'b') && has(i, 'c'); }
 static int m_not_range(int i) { return has(i, 'd') && !in_years(i, 1991, 1999); }
+static int m_fg(int i) { return has(i, 'f') && has(i, 'g'); }
+static int m_fgb(int i) { return has(i, 'f') && has(i, 'g') && has(i, 'b'); }
+static int m_fg_not_a(int i) { return has(i, 'f') && has(i, 'g') && !has(i, 'a'); }
+static int m_f_or_ga(int i) { return has(i, 'f') || (has(i, 'g') && has(i, 'a')); }
+static int m_pq(int i) { return i % 4 == 0; }
+static int m_qp_or_b(int i) { return i % 4 == 1 || has(i, 'b'); }
+static int m_rr_not_pq(int i) { return i % 6 == 0 && i % 4 != 0; }
+static int m_pq_and_a_in(int i) { return i % 4 == 0 && has(i, 'c') && in_years(i, 1994, 1997); }
+
+static nx_xquery *phrase2(const char *a, const char *b)
+{
+    return op(NX_XQ_PHRASE, t(a), t(b));
+}
+
+static nx_xquery *phrase3(const char *a, const char *b, const char *c)
+{
+    nx_error err;
+    nx_xquery *parts[3] = {t(a), t(b), t(c)}, *q = NULL;
+    assert_int_equal(nx_xquery_combine(NX_XQ_PHRASE, parts, 3, 0, &q, &err), NEWSDEX_OK);
+    for (int i = 0; i < 3; i++)
+        nx_xquery_free(parts[i]);
+    return q;
+}
+
+static int m_pxq(int i) { return i % 4 == 2; }
+static int m_rxr(int i) { return i % 6 == 1; }
 
 static void test_operators(void **state)
 {
@@ -243,12 +301,37 @@ static void test_operators(void **state)
            op(NX_XQ_AND, op(NX_XQ_AND, years(1993, 1993), t("a")), op(NX_XQ_AND, t("b"), t("c"))),
            m_narrow);
     expect(f, "d AND_NOT 1991..1999", op(NX_XQ_AND_NOT, t("d"), years(1991, 1999)), m_not_range);
+    /* Common words: many matches expected, so these are walked. */
+    expect(f, "f AND g", op(NX_XQ_AND, t("f"), t("g")), m_fg);
+    expect(f, "f AND g AND b", op(NX_XQ_AND, op(NX_XQ_AND, t("g"), t("f")), t("b")), m_fgb);
+    expect(f, "(f AND g) AND_NOT a", op(NX_XQ_AND_NOT, op(NX_XQ_AND, t("f"), t("g")), t("a")),
+           m_fg_not_a);
+    expect(f, "f OR (g AND a)", op(NX_XQ_OR, t("f"), op(NX_XQ_AND, t("g"), t("a"))), m_f_or_ga);
+}
+
+/* Exact phrases (in order, adjacent, a word repeated) have no plan: such
+ * queries, and those that hold one, count through the matcher, as exactly.
+ * (Reading positions per candidate here cost four times the matcher's
+ * way on a broad phrase, so phrases stay with it.) */
+static void test_phrases(void **state)
+{
+    fixture *f = *state;
+    expect(f, "\"p q\"", phrase2("p", "q"), m_pq);
+    expect(f, "\"q p\" OR b", op(NX_XQ_OR, phrase2("q", "p"), t("b")), m_qp_or_b);
+    expect(f, "\"r r\" AND_NOT \"p q\"", op(NX_XQ_AND_NOT, phrase2("r", "r"), phrase2("p", "q")),
+           m_rr_not_pq);
+    expect(f, "\"p x q\"", phrase3("p", "x", "q"), m_pxq);
+    expect(f, "\"r x r\"", phrase3("r", "x", "r"), m_rxr);
+    expect(f, "\"p q\" AND c FILTER 1994..1997",
+           op(NX_XQ_FILTER, op(NX_XQ_AND, phrase2("p", "q"), t("c")), years(1994, 1997)),
+           m_pq_and_a_in);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_operators, setup, teardown),
+        cmocka_unit_test(test_operators),
+        cmocka_unit_test(test_phrases),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, setup, teardown);
 }
