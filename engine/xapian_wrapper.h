@@ -170,9 +170,9 @@ typedef enum nx_xsort {
  * the value; shorter values count for nothing): for the date slot through
  * the month map (engine/month_map.h), else once per match as the matcher
  * passes it. The matches themselves come from the posting lists directly
- * when the query has no phrase, NEAR or wildcard (engine/match_list.h),
- * else from the matcher. The terms stay the fallback (remote shards, or
- * value_bytes > 8). */
+ * when the query promises many and has no phrase, NEAR, wildcard or value
+ * range (engine/match_list.h), else from the matcher. The terms stay the
+ * fallback (remote shards, or value_bytes > 8). */
 typedef struct nx_xcount {
     const char *prefix;
     unsigned slot;
