@@ -5,14 +5,14 @@
 // process (newsdex.cgi) then costs a few metadata reads instead of one
 // lookup per match.
 //
-// Layout: metadata "newsdex:months:N" holds docids [N * 4096, N * 4096 + 4096),
+// Layout: metadata "newsdex:months:N" holds docids [N * 512, N * 512 + 512),
 // three bytes each, little endian, trailing zeros left out: 0 for no date,
 // else 1 + year * 12 + month - 1 of the value "YYYYMM..." in the date slot
-// (years 0000-9999 need 17 bits). "newsdex:months" = "3" (the bytes per
-// docid) says the map covers every document; an index written before the
-// map existed, or in another layout, lacks it, and searches read the values
-// as before until a writer next writes an article (which builds the whole
-// map once).
+// (years 0000-9999 need 17 bits). "newsdex:months" = "3:512" (bytes per
+// docid, docids per chunk) says the map covers every document; an index
+// written before the map existed, or in another layout, lacks it, and
+// searches read the values as before until a writer next writes an article
+// (which builds the whole map once).
 #ifndef NX_MONTH_MAP_H
 #define NX_MONTH_MAP_H
 

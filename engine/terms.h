@@ -35,7 +35,7 @@
 /* Index metadata keys (Xapian user metadata). */
 #define NX_META_LAST_RUN "newsdex:last_run"       /* JSON summary of the last index run */
 #define NX_META_SOURCE   "newsdex:source:"        /* + XSOURCE term -> source as written */
-#define NX_META_MONTHS   "newsdex:months"         /* "3": the month map is complete */
+#define NX_META_MONTHS   "newsdex:months"         /* "3:512": the month map is complete */
 #define NX_META_MONTHS_CHUNK "newsdex:months:"    /* + chunk number: engine/month_map.h */
 
 /* Title words stand above body words: their wdf counts this many times. */

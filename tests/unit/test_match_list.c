@@ -2,7 +2,7 @@
  * operator the query builder uses, nested, over an index whose documents'
  * terms and dates follow from their number, so that the expected matches
  * are computed here by brute force. Totals and per-year counts must agree
- * exactly, across the month map's chunk boundary (4,096 documents), with a
+ * exactly, across the month map's chunk boundaries (512 documents), with a
  * plan and without one (phrases). */
 #include <setjmp.h>
 #include <stdarg.h>
