@@ -3,6 +3,7 @@
 #include "match_list.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace nx_matchlist {
 
@@ -63,6 +64,11 @@ class Cursor {
         return cur;
     }
     bool accepts(Xapian::docid did) { return seek(did) == did; }
+    // The first match after did (none after the largest docid).
+    Xapian::docid after(Xapian::docid did)
+    {
+        return did == std::numeric_limits<Xapian::docid>::max() ? 0 : seek(did + 1);
+    }
     // Roughly how many documents match: the rarest leads an AND.
     virtual double size() const = 0;
 
@@ -174,7 +180,7 @@ class AndNotCursor : public Cursor {
     {
         Xapian::docid d = keep->seek(did);
         while (d && drop->accepts(d))
-            d = keep->seek(d + 1);
+            d = keep->after(d);
         return d;
     }
 };
@@ -243,7 +249,7 @@ std::vector<Xapian::docid> matches(const Xapian::Database &db, const Plan &plan)
 {
     std::vector<Xapian::docid> out;
     CursorPtr c = cursor(db, plan);
-    for (Xapian::docid d = c->seek(1); d != 0; d = c->seek(d + 1))
+    for (Xapian::docid d = c->seek(1); d != 0; d = c->after(d))
         out.push_back(d);
     return out;
 }

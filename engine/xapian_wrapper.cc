@@ -1120,7 +1120,7 @@ void read_results(Xapian::Database &db, nx_months::Reader &months, Stage &stage,
 // the matcher's spy must count instead.
 constexpr double PLAN_MIN_MATCHES = 1000;
 
-bool count_by_plan(Xapian::Database &db, nx_months::Reader &months,
+bool count_by_plan(Xapian::Database &db, nx_key_cache *cache, nx_months::Reader &months,
                    const nx_matchlist::Plan *plan, const nx_xsearch_params *p, nx_xresults &r)
 {
     if (!plan || p->n_counts == 0 || shard_uuids(db).size() > 1 ||
@@ -1139,8 +1139,20 @@ bool count_by_plan(Xapian::Database &db, nx_months::Reader &months,
         return false; // a remote index without value streams
     }
     r.estimate = ids.size();
-    for (size_t d = 0; d < p->n_counts; d++)
-        r.counted.push_back(count_late(db, months, ids, p->counts[d]));
+    for (size_t d = 0; d < p->n_counts; d++) {
+        const nx_xcount &c = p->counts[d];
+        // A long-lived handle's own keys, once made, beat the map's chunks.
+        const std::vector<uint64_t> *keys = cached_keys(db, cache, c.slot, c.value_bytes);
+        if (!keys) {
+            r.counted.push_back(count_late(db, months, ids, c));
+            continue;
+        }
+        std::unordered_map<uint64_t, uint64_t> counts;
+        for (Xapian::docid did : ids)
+            if (did < keys->size() && (*keys)[did] != NO_KEY)
+                counts[(*keys)[did]]++;
+        r.counted.push_back(unpacked_counts(counts, c.value_bytes));
+    }
     return true;
 }
 
@@ -1163,7 +1175,7 @@ nx_xresults *run_ranked(Xapian::Database &db, nx_key_cache *cache, const Xapian:
     nx_months::Reader months(db);
     std::unique_ptr<nx_xresults> counts(new nx_xresults);
     nx_xsearch_params ranking = *p; // counted apart: the ranking counts nothing
-    if (count_by_plan(db, months, plan, p, *counts))
+    if (count_by_plan(db, cache, months, plan, p, *counts))
         ranking.n_counts = 0;
     else
         counts.reset();

@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "../../indexer/reader.h"
+#include "scratch_dir.h"
 
 /* The group's scratch directory, made by create_tmpdir(). */
 static char tmpdir[64];
@@ -37,32 +38,6 @@ static inline int create_tmpdir(const char *prefix)
     if (n < 0 || (size_t)n >= sizeof tmpdir)
         return -1;
     return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-/* rm -r @p path, not following links. */
-static inline int remove_tree(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return -1;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        if (!d)
-            return -1;
-        struct dirent *e;
-        while ((e = readdir(d)) != NULL) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                continue;
-            /* a path too long to build is left, so the rmdir below fails */
-            char child[1024];
-            int n = snprintf(child, sizeof child, "%s/%s", path, e->d_name);
-            if (n > 0 && (size_t)n < sizeof child)
-                remove_tree(child);
-        }
-        closedir(d);
-        return rmdir(path);
-    }
-    return unlink(path);
 }
 
 /* Group teardown: remove tmpdir and all the tests left in it. */

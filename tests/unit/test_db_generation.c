@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "newsdex.h"
+#include "scratch_dir.h"
 
 typedef struct fixture {
     char dir[64];
@@ -61,9 +62,7 @@ static int teardown(void **state)
     fixture *f = *state;
     newsdex_db_close(f->db);
     newsdex_writer_close(f->w);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
+    if (remove_tree(f->dir) != 0)
         fprintf(stderr, "could not remove %s\n", f->dir);
     free(f);
     return 0;

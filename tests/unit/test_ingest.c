@@ -19,6 +19,7 @@
 #include "../../indexer/fingerprint.h"
 #include "../../indexer/progress.h"
 #include "../../indexer/strset.h"
+#include "scratch_dir.h"
 
 /* ---- fingerprints ---- */
 
@@ -119,29 +120,6 @@ typedef struct fixture {
     char db[128];
     newsdex_writer *w;
 } fixture;
-
-static void remove_tree(const char *path)
-{
-    struct stat sb;
-    if (lstat(path, &sb) != 0)
-        return;
-    if (S_ISDIR(sb.st_mode)) {
-        DIR *d = opendir(path);
-        struct dirent *de;
-        while (d && (de = readdir(d)) != NULL) {
-            if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
-                char child[1024];
-                snprintf(child, sizeof child, "%s/%s", path, de->d_name);
-                remove_tree(child);
-            }
-        }
-        if (d)
-            closedir(d);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
 
 static int setup(void **state)
 {

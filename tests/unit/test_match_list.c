@@ -17,6 +17,7 @@
 
 #include "../../engine/terms.h"
 #include "../../engine/xapian_wrapper.h"
+#include "scratch_dir.h"
 
 enum { N_DOCS = 5000, FIRST_YEAR = 1990, N_YEARS = 11 };
 
@@ -113,9 +114,7 @@ static int teardown(void **state)
     fixture *f = *state;
     nx_error err;
     nx_xdb_close(f->db, &err);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
+    if (remove_tree(f->dir) != 0)
         fprintf(stderr, "could not remove %s\n", f->dir);
     free(f);
     return 0;

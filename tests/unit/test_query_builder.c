@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "newsdex.h"
+#include "scratch_dir.h"
 
 /* ------------------------------------------------------------------ */
 /* Building the indexes                                                */
@@ -258,9 +259,7 @@ static int teardown(void **state)
     fixture *f = *state;
     newsdex_db_close(f->db);
     newsdex_db_close(f->text_db);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    int rc = system(cmd);
+    int rc = remove_tree(f->dir);
     free(f);
     return rc == 0 ? 0 : -1;
 }

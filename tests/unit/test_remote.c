@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../../engine/xapian_wrapper.h"
+#include "scratch_dir.h"
 
 /* A loopback port nothing listens on: 1 (tcpmux) is never served here. */
 #define CLOSED "127.0.0.1:1"
@@ -60,7 +61,7 @@ static void test_stub_file(void **state)
     (void)state;
     char dir[] = "/tmp/nx_remote_test_XXXXXX";
     assert_non_null(mkdtemp(dir));
-    char a[128], b[128], stub[128], cmd[512];
+    char a[128], b[128], stub[128];
     snprintf(a, sizeof a, "%s/a", dir);
     snprintf(b, sizeof b, "%s/b", dir);
     snprintf(stub, sizeof stub, "%s/all.stub", dir);
@@ -99,8 +100,7 @@ static void test_stub_file(void **state)
     fprintf(f, "remote " CLOSED "\n");
     fclose(f);
     assert_int_equal(nx_xdb_open_readonly(stub, &db, &err), NEWSDEX_ERR_NETWORK);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(remove_tree(dir), 0);
 }
 
 int main(void)

@@ -24,6 +24,7 @@
 #include "../../searcher/result_format.h"
 #include "../../searcher/snippet.h"
 #include "../../searcher/spelling.h"
+#include "scratch_dir.h"
 
 typedef struct doc {
     const char *id, *date, *source, *title, *body;
@@ -99,9 +100,7 @@ static int teardown(void **state)
 {
     fixture *f = *state;
     newsdex_db_close(f->db);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
+    if (remove_tree(f->dir) != 0)
         fprintf(stderr, "could not remove %s\n", f->dir);
     free(f);
     return 0;
@@ -699,9 +698,7 @@ static void test_year_counts_many(void **state)
     for (size_t i = 901; i < 1010; i += 2) /* the odd ones rose */
         rose[(i * 7) % YEARS]++;
     expect_years_every_way(dir, "rose", rose, YEARS);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(remove_tree(dir), 0);
 }
 
 /* The month map holds any year the indexer takes, 1000 to 9999 (codes of
@@ -755,9 +752,7 @@ static void test_month_map_extreme_years(void **state)
     assert_int_equal(n, 1);
     newsdex_results_free(r);
     newsdex_db_close(db);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(remove_tree(dir), 0);
 }
 
 /* Equal scores across the end of a page: every page holds the newest of
@@ -812,9 +807,7 @@ static void test_ties_across_pages(void **state)
         expect_tie_pages(db, sizes[k], 10);
         expect_tie_pages(db, sizes[k], 7);
         newsdex_db_close(db);
-        char cmd[128];
-        snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-        assert_int_equal(system(cmd), 0);
+        assert_int_equal(remove_tree(dir), 0);
     }
 }
 

@@ -22,6 +22,7 @@
 
 #include "newsdex.h"
 #include "../../engine/xapian_wrapper.h"
+#include "scratch_dir.h"
 
 /* ------------------------------------------------------------------ */
 /* Temp directories                                                    */
@@ -31,30 +32,6 @@ typedef struct fixture {
     char dir[64];   /* the mkdtemp() directory */
     char db[128];   /* dir/db: where the index goes */
 } fixture;
-
-static void remove_tree(const char *path)
-{
-    struct stat sb;
-    if (lstat(path, &sb) != 0)
-        return;
-    if (S_ISDIR(sb.st_mode)) {
-        DIR *d = opendir(path);
-        if (d) {
-            struct dirent *de;
-            while ((de = readdir(d)) != NULL) {
-                if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-                    continue;
-                char child[1024];
-                snprintf(child, sizeof child, "%s/%s", path, de->d_name);
-                remove_tree(child);
-            }
-            closedir(d);
-        }
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
 
 static int setup(void **state)
 {
