@@ -831,12 +831,33 @@ void all_matches(Xapian::Database &db, const Xapian::Query &query, std::vector<b
     }
 }
 
+// Up to this many marked documents, their own term lists (a lookup and a
+// decompression each, 10-20 us) beat reading every posting of every term
+// with the prefix, which costs the same however few the matches (1.2 ms for
+// sources and topics on Reuters). Measured (bench queries, --facets): 30
+// took 23% less time than the posting lists alone, 60 12%, 200 33% more.
+constexpr size_t TERMLIST_MAX = 30;
+
 // How many of the marked documents hold each term starting with prefix
-// (the terms' posting lists against the bitmap; zero counts left out).
+// (the terms' posting lists against the bitmap, or the few documents'
+// term lists; zero counts left out), in byte order.
 std::vector<std::pair<std::string, uint64_t>> count_terms(Xapian::Database &db,
                                                           const std::vector<bool> &bits,
                                                           const std::string &prefix)
 {
+    std::vector<Xapian::docid> few;
+    for (size_t d = 0; d < bits.size() && few.size() <= TERMLIST_MAX; d++)
+        if (bits[d])
+            few.push_back(static_cast<Xapian::docid>(d));
+    if (few.size() <= TERMLIST_MAX) {
+        std::map<std::string, uint64_t> counts;
+        for (Xapian::docid did : few) {
+            Xapian::TermIterator t = db.termlist_begin(did), end = db.termlist_end(did);
+            for (t.skip_to(prefix); t != end && (*t).compare(0, prefix.size(), prefix) == 0; ++t)
+                counts[(*t).substr(prefix.size())]++;
+        }
+        return {counts.begin(), counts.end()};
+    }
     std::vector<std::pair<std::string, uint64_t>> out;
     for (Xapian::TermIterator t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t) {
         const std::string term = *t;
