@@ -1086,12 +1086,21 @@ merge_counts(const std::vector<std::pair<std::string, uint64_t>> &a,
 }
 
 // How many of the late matches fall in each value of dimension c: through
-// the month map when it serves c, else through the terms' posting lists.
+// keys (a handle's cached ones; may be null), else the month map when it
+// serves c, else the terms' posting lists.
 std::vector<std::pair<std::string, uint64_t>> count_late(Xapian::Database &db,
+                                                         const std::vector<uint64_t> *keys,
                                                          nx_months::Reader &months,
                                                          const std::vector<Xapian::docid> &late,
                                                          const nx_xcount &c)
 {
+    if (keys) { // a long-lived handle's own keys, once made, beat the map's chunks
+        std::unordered_map<uint64_t, uint64_t> counts;
+        for (Xapian::docid did : late)
+            if (did < keys->size() && (*keys)[did] != NO_KEY)
+                counts[(*keys)[did]]++;
+        return unpacked_counts(counts, c.value_bytes);
+    }
     if (months.serves(c.slot, c.value_bytes)) {
         std::unordered_map<uint64_t, uint64_t> counts;
         for (Xapian::docid did : late) {
@@ -1119,7 +1128,7 @@ void read_results(Xapian::Database &db, nx_months::Reader &months, Stage &stage,
     for (size_t d = 0; d < p->n_counts; d++) {
         if (stage.spied && stage.from_spy[d] && !stage.late.empty())
             r->counted.push_back(merge_counts(stage.value_counts[d],
-                                              count_late(db, months, stage.late, p->counts[d])));
+                                              count_late(db, nullptr, months, stage.late, p->counts[d])));
         else if (stage.spied && stage.from_spy[d])
             r->counted.push_back(std::move(stage.value_counts[d]));
         else
@@ -1162,17 +1171,7 @@ bool count_by_plan(Xapian::Database &db, nx_key_cache *cache, nx_months::Reader 
     r.estimate = ids.size();
     for (size_t d = 0; d < p->n_counts; d++) {
         const nx_xcount &c = p->counts[d];
-        // A long-lived handle's own keys, once made, beat the map's chunks.
-        const std::vector<uint64_t> *keys = cached_keys(db, cache, c.slot, c.value_bytes);
-        if (!keys) {
-            r.counted.push_back(count_late(db, months, ids, c));
-            continue;
-        }
-        std::unordered_map<uint64_t, uint64_t> counts;
-        for (Xapian::docid did : ids)
-            if (did < keys->size() && (*keys)[did] != NO_KEY)
-                counts[(*keys)[did]]++;
-        r.counted.push_back(unpacked_counts(counts, c.value_bytes));
+        r.counted.push_back(count_late(db, cached_keys(db, cache, c.slot, c.value_bytes), months, ids, c));
     }
     return true;
 }
