@@ -288,11 +288,38 @@ static nx_xquery *filter_value(builder *b, const nx_qnode *n, const scope *sc)
     return scaled(b, term_query(b, "", term), 0.0);
 }
 
-static nx_xquery *wildcard_query(builder *b, const char *pattern, double factor)
+/* Characters (code points) in s. */
+static size_t utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* The wildcard's minimum length holds for the word part of the term the
+ * analyzer produced (after the term's prefix), not for the text typed:
+ * the analyzer drops soft hyphens, combining marks and zero-width
+ * characters, which would otherwise count. */
+static int wildcard_too_short(builder *b, const nx_qnode *n, const char *word)
+{
+    if (utf8_chars(word) >= NX_QUERY_WILDCARD_MIN)
+        return 0;
+    fail(b, nx_error_set(b->err, NEWSDEX_ERR_QUERY,
+                         "position %zu: wildcard \"%.60s*\" needs at least %d letters before *"
+                         " (it searches for \"%.60s*\")",
+                         n->column, n->text, NX_QUERY_WILDCARD_MIN, word));
+    return 1;
+}
+
+/* prefix_len: bytes of the term prefix in pattern, before the word. */
+static nx_xquery *wildcard_query(builder *b, const nx_qnode *n, const char *pattern,
+                                 size_t prefix_len, double factor)
 {
     nx_xquery *q = NULL;
-    if (b->status == NEWSDEX_OK)
-        fail(b, nx_xquery_wildcard(pattern, NX_WILDCARD_MAX_TERMS, &q, b->err));
+    if (b->status != NEWSDEX_OK || wildcard_too_short(b, n, pattern + prefix_len))
+        return NULL;
+    fail(b, nx_xquery_wildcard(pattern, NX_WILDCARD_MAX_TERMS, &q, b->err));
     return factor == 1.0 ? q : scaled(b, q, factor);
 }
 
@@ -301,16 +328,20 @@ static nx_xquery *build_wildcard(builder *b, const nx_qnode *n, const scope *sc)
     char pattern[NX_TERM_MAX_BYTES + 8];
     if (sc->kind == F_FILTER || sc->kind == F_ID) {
         filter_term(b, n, sc, pattern, sizeof pattern);
-        return b->status == NEWSDEX_OK && pattern[0] ? wildcard_query(b, pattern, 0.0) : NULL;
+        if (b->status != NEWSDEX_OK || !pattern[0])
+            return NULL;
+        const char *colon = sc->kind == F_ID ? NULL : strchr(pattern, ':');
+        size_t prefix_len = colon ? (size_t)(colon + 1 - pattern) : strlen(NX_PREFIX_ID);
+        return wildcard_query(b, n, pattern, prefix_len, 0.0);
     }
     word_list w = {0};
     nx_xquery *q = NULL;
     if (analyze(b, n->text, &w) && w.n != 1)
         fail(b, query_error(b, n, "wildcard \"%.60s*\" must be a single word", n->text));
     else if (b->status == NEWSDEX_OK) {
-        snprintf(pattern, sizeof pattern, "%s%s", sc->kind == F_TITLE ? NX_PREFIX_TITLE : "",
-                 w.texts[0]);
-        q = wildcard_query(b, pattern, 1.0);
+        const char *prefix = sc->kind == F_TITLE ? NX_PREFIX_TITLE : "";
+        snprintf(pattern, sizeof pattern, "%s%s", prefix, w.texts[0]);
+        q = wildcard_query(b, n, pattern, strlen(prefix), 1.0);
     }
     word_list_free(&w);
     return q;

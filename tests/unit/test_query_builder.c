@@ -545,6 +545,18 @@ static const error_case errors[] = {
     {"ab*", "position 1: wildcard \"ab*\" needs at least 3 letters before *"},
     {"id:f0*", "position 4: wildcard \"f0*\" needs at least 3 letters before *"},
     {"abc-d*", "position 1: wildcard \"abc-d*\" must be a single word"},
+    /* The minimum counts what the analyzer keeps: soft hyphens, combining
+     * marks and zero-width spaces are dropped, so these are "a*". */
+    {"a\xc2\xad\xc2\xad*", "position 1: wildcard \"a\xc2\xad\xc2\xad*\" needs at least 3 letters"
+                          " before * (it searches for \"a*\")"},
+    {"a\xcc\x81\xcc\x81*", "position 1: wildcard \"a\xcc\x81\xcc\x81*\" needs at least 3 letters"
+                          " before * (it searches for \"a*\")"},
+    {"a\xe2\x80\x8b\xe2\x80\x8b*", "position 1: wildcard \"a\xe2\x80\x8b\xe2\x80\x8b*\" needs at"
+                                  " least 3 letters before * (it searches for \"a*\")"},
+    {"title:a\xc2\xad\xc2\xad*", "position 7: wildcard \"a\xc2\xad\xc2\xad*\" needs at least 3"
+                                " letters before * (it searches for \"a*\")"},
+    {"topic:cr\xc2\xad\xc2\xad*", "position 7: wildcard \"cr\xc2\xad\xc2\xad*\" needs at least 3"
+                                 " letters before * (it searches for \"cr*\")"},
     {"source:!!!", "position 8: source: \"!!!\" has no words to search for"},
     {"topic:(\"a b\"~2)", "position 8: proximity searches text, not the field \"topic\""},
     {"", "the query has no words to search for"},
