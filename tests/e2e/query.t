@@ -4,7 +4,7 @@
 # relaxed results, --explain, `help query`, `fields`, and hostile input.
 . "$(dirname "$0")/lib.sh"
 
-plan 77
+plan 79
 
 DB="$TMP/db"
 run "$NEWSDEX" index --db "$DB" "$CORPUS"
@@ -79,6 +79,9 @@ is "$(ids 'layoff*' | wc -w)" "$(ids 'layoffs OR layoff' | wc -w)" "layoff* find
 run "$NEWSDEX" search --db "$DB" 'la*'
 is "$RC" 2 "a short wildcard exits 2"
 is "$ERR" 'newsdex: position 1: wildcard "la*" needs at least 3 letters before *' "and says why"
+run "$NEWSDEX" search --db "$DB" $'l\u00ada*'
+is "$RC" 2 "soft hyphens do not count towards a wildcard's letters"
+like "$ERR" 'it searches for "la\*"' "and the message shows what was searched"
 is "$(ids '"rate cut"')" "ndx-0036" "a phrase matches the words as written (not rate cuts)"
 is "$(ids rate cut | wc -w)" "$(ids 'rate* cut*' | wc -w)" "words match any inflection"
 is "$(ids '"cut rate"')" "" "a phrase keeps its order"
