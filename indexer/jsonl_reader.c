@@ -282,15 +282,20 @@ static nx_read_result jsonl_next(void *state, newsdex_article *a, nx_error *err)
         switch (nx_line_reader_next(s->lines, &line, &len, err)) {
         case NX_LINE_OK:
             break;
-        case NX_LINE_TOO_LONG:
+        case NX_LINE_TOO_LONG: /* err says so; the line is the record */
             return NX_READ_REJECTED;
         case NX_LINE_END:
             return NX_READ_END;
+        case NX_LINE_STOPPED:
+            return NX_READ_STOPPED;
         default:
             return NX_READ_FAILED;
         }
-        if (!is_blank(line, len))
+        if (!is_blank(line, len)) {
+            NX_READER_WORK(2 * len); /* the UTF-8 check, then jansson's one pass */
             return parse_line(s, line, len, a, err);
+        }
+        NX_READER_WORK(len);
     }
 }
 
@@ -302,6 +307,11 @@ static unsigned long jsonl_line(const void *state)
 static unsigned long long jsonl_bytes(const void *state)
 {
     return nx_line_reader_bytes(((const jsonl_state *)state)->lines);
+}
+
+static void jsonl_set_stop(void *state, const volatile sig_atomic_t *stop)
+{
+    nx_line_reader_set_stop(((jsonl_state *)state)->lines, stop);
 }
 
 static void jsonl_close(void *state)
@@ -323,4 +333,5 @@ const nx_reader_format nx_jsonl_format = {
     .line = jsonl_line,
     .bytes = jsonl_bytes,
     .close = jsonl_close,
+    .set_stop = jsonl_set_stop,
 };

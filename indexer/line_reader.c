@@ -1,6 +1,7 @@
 /* Lines through zlib's gz* API: gzread passes plain files through untouched,
  * so one code path serves .jsonl, .jsonl.gz and stdin (gzip or not). */
 #include "line_reader.h"
+#include "reader.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -33,6 +34,8 @@ struct nx_line_reader {
     int direct;              /* input is not gzip (or not yet known) */
     int eof;
     int failed;              /* reading failed; `failure` says why */
+    int stopped;             /* *stop was seen set: no more reading */
+    const volatile sig_atomic_t *stop;
     nx_error failure;
 };
 
@@ -65,6 +68,18 @@ newsdex_status nx_line_reader_open(const char *path, nx_line_reader **out, nx_er
     r->direct = 1;
     *out = r;
     return NEWSDEX_OK;
+}
+
+void nx_line_reader_set_stop(nx_line_reader *r, const volatile sig_atomic_t *stop)
+{
+    r->stop = stop;
+}
+
+static nx_line_result stop_now(nx_line_reader *r, nx_error *err)
+{
+    r->stopped = 1;
+    nx_error_set(err, NEWSDEX_ERR_IO, "reading stopped by a signal");
+    return NX_LINE_STOPPED;
 }
 
 /* gzerror() prefixes messages with "<fd:N>: " for gzdopen'd files. */
@@ -184,6 +199,8 @@ nx_line_result nx_line_reader_next(nx_line_reader *r, const char **line, size_t 
     r->line_len = 0;
     r->too_long = 0;
     for (;;) {
+        if (r->stopped || (r->stop && *r->stop))
+            return stop_now(r, err); /* checked once per chunk: an endless line ends too */
         if (r->chunk_pos == r->chunk_len) {
             if (r->failed)
                 return fail_now(r, err); /* a partial last line is dropped */
@@ -199,6 +216,7 @@ nx_line_result nx_line_reader_next(nx_line_reader *r, const char **line, size_t 
         size_t avail = r->chunk_len - r->chunk_pos;
         const char *nl = memchr(start, '\n', avail);
         size_t take = nl ? (size_t)(nl - start) : avail;
+        NX_READER_WORK(take + (nl != NULL));
         if (!append(r, start, take))
             return fail_now(r, err);
         take += nl != NULL;

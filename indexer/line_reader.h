@@ -3,6 +3,7 @@
 #ifndef NX_LINE_READER_H
 #define NX_LINE_READER_H
 
+#include <signal.h>
 #include <stddef.h>
 #include "../engine/error.h"
 
@@ -11,9 +12,13 @@
 
 typedef enum nx_line_result {
     NX_LINE_OK,        /* *line holds the next line */
-    NX_LINE_TOO_LONG,  /* a line over NX_LINE_MAX was skipped; err says so (INVALID) */
+    NX_LINE_TOO_LONG,  /* a line over NX_LINE_MAX was skipped; err says so (INVALID).
+                        * The caller must turn it into a rejected record: the line
+                        * may have held records of its own. */
     NX_LINE_END,       /* no more input */
-    NX_LINE_FAILED     /* input cannot be read further; err says why */
+    NX_LINE_FAILED,    /* input cannot be read further; err says why */
+    NX_LINE_STOPPED    /* the stop flag is set (nx_line_reader_set_stop): nothing more
+                        * is read, every further call says so too */
 } nx_line_result;
 
 typedef struct nx_line_reader nx_line_reader;
@@ -21,6 +26,11 @@ typedef struct nx_line_reader nx_line_reader;
 /* Open @p path ("-" = standard input). Fails with NEWSDEX_ERR_IO
  * (`cannot open "x": No such file or directory`) or NEWSDEX_ERR_NOMEM. */
 newsdex_status nx_line_reader_open(const char *path, nx_line_reader **out, nx_error *err);
+
+/* Make every read check *@p stop (a signal handler's flag; NULL: none) at
+ * least once per 8 KiB of input, also while an over-long line is skipped,
+ * and return NX_LINE_STOPPED once it is non-zero. */
+void nx_line_reader_set_stop(nx_line_reader *reader, const volatile sig_atomic_t *stop);
 
 /* Next line, without "\n" and one trailing "\r". *line is NUL-terminated but
  * may hold NUL bytes; *len is its length. Valid until the next call or close.

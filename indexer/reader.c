@@ -9,15 +9,27 @@
 #include <string.h>
 #include <sys/stat.h>
 
+_Thread_local unsigned long long nx_reader_work_bytes;
+
+unsigned long long nx_reader_work(void)
+{
+    return nx_reader_work_bytes;
+}
+
 /* Deeper than this is a bind-mount loop or a mistake, not an archive. */
 #define WALK_DEPTH_MAX 64
 
 /* One file of the input; error != 0 marks a directory that could not be
- * listed, reported when its turn comes. */
+ * listed (is_dir), or an input file that cannot be read (a dangling symlink,
+ * one that vanished, a FIFO or device): reported when its turn comes. */
 typedef struct walk_entry {
     char *path;
     int error;
+    int is_dir;
 } walk_entry;
+
+/* walk_entry.error for a file that is not a regular file. */
+#define NOT_REGULAR (-1)
 
 struct nx_reader {
     const nx_reader_format *forced;  /* --format, or NULL: by file name */
@@ -28,6 +40,8 @@ struct nx_reader {
     size_t n_files, files_cap, next_file;
     int walk;                        /* root is a directory */
     int failed;                      /* the current file failed */
+    int stopped;                     /* the stop flag was seen: nothing more */
+    const volatile sig_atomic_t *stop;
     unsigned long long done_bytes;   /* bytes of the files already closed */
 };
 
@@ -84,7 +98,7 @@ static char *copy_string(const char *s)
 /* ---- directory walk ------------------------------------------------ */
 
 /* Takes ownership of @p path (freed on failure). */
-static int add_entry(nx_reader *r, char *path, int error)
+static int add_entry(nx_reader *r, char *path, int error, int is_dir)
 {
     if (r->n_files == r->files_cap) {
         size_t cap = r->files_cap ? r->files_cap * 2 : 16;
@@ -96,7 +110,7 @@ static int add_entry(nx_reader *r, char *path, int error)
         r->files = grown;
         r->files_cap = cap;
     }
-    r->files[r->n_files++] = (walk_entry){path, error};
+    r->files[r->n_files++] = (walk_entry){path, error, is_dir};
     return 1;
 }
 
@@ -172,25 +186,32 @@ static int collect(nx_reader *r, const char *dir, int depth);
 
 /* Add @p path (owned) if it is an input file, or walk it if a directory.
  * Symlinks to files count; symlinks to directories are not followed, so a
- * walk cannot loop. Returns 0 when out of memory. */
+ * walk cannot loop. A name that should be read (a known extension, or any
+ * name under --format) but cannot be (vanished, a dangling symlink, not a
+ * regular file) is an entry that fails in its turn: never skipped unsaid.
+ * Returns 0 when out of memory. */
 static int visit(nx_reader *r, char *path, int depth)
 {
     struct stat st;
     int ok = lstat(path, &st) == 0;
+    int error = ok ? 0 : errno;
     int linked = ok && S_ISLNK(st.st_mode);
-    if (linked)
-        ok = stat(path, &st) == 0;
+    if (linked && !(ok = stat(path, &st) == 0))
+        error = errno;
     if (ok && S_ISDIR(st.st_mode) && !linked) {
         if (depth >= WALK_DEPTH_MAX)
-            return add_entry(r, path, ELOOP);
+            return add_entry(r, path, ELOOP, 1);
         ok = collect(r, path, depth + 1);
         free(path);
         return ok;
     }
-    if (ok && S_ISREG(st.st_mode) && (r->forced || format_by_suffix(path)))
-        return add_entry(r, path, 0);
-    free(path); /* vanished, dangling, or not an input file */
-    return 1;
+    if (!(r->forced || format_by_suffix(path)) || (ok && S_ISDIR(st.st_mode))) {
+        free(path); /* not an input file, or a symlinked directory */
+        return 1;
+    }
+    if (ok && !S_ISREG(st.st_mode))
+        error = NOT_REGULAR;
+    return add_entry(r, path, ok ? error : (error ? error : ENOENT), 0);
 }
 
 static int collect(nx_reader *r, const char *dir, int depth)
@@ -203,7 +224,7 @@ static int collect(nx_reader *r, const char *dir, int depth)
     if (listed == 0) {
         int error = errno ? errno : EIO;
         char *copy = copy_string(dir);
-        return copy && add_entry(r, copy, error);
+        return copy && add_entry(r, copy, error, 1);
     }
     int ok = 1;
     for (size_t i = 0; ok && i < n; i++) {
@@ -237,8 +258,15 @@ static newsdex_status open_walk(nx_reader *r, nx_error *err)
 
 static newsdex_status open_file(nx_reader *r, const walk_entry *e, nx_error *err)
 {
-    if (e->error)
+    if (e->error && e->is_dir)
         return nx_error_set(err, NEWSDEX_ERR_IO, "cannot read directory \"%s\": %s", e->path,
+                            strerror(e->error));
+    if (e->error == NOT_REGULAR)
+        return nx_error_set(err, NEWSDEX_ERR_IO,
+                            "cannot read \"%s\": not a regular file (a FIFO, socket or device)",
+                            e->path);
+    if (e->error)
+        return nx_error_set(err, NEWSDEX_ERR_IO, "cannot open \"%s\": %s", e->path,
                             strerror(e->error));
     const nx_reader_format *format = r->forced ? r->forced : format_by_suffix(e->path);
     if (strcmp(e->path, "-") == 0 && !r->forced)
@@ -250,8 +278,10 @@ static newsdex_status open_file(nx_reader *r, const walk_entry *e, nx_error *err
                             "format)",
                             e->path);
     newsdex_status st = format->open(e->path, &r->state, err);
-    if (st == NEWSDEX_OK)
+    if (st == NEWSDEX_OK) {
         r->format = format;
+        format->set_stop(r->state, r->stop);
+    }
     else
         r->state = NULL;
     return st;
@@ -281,7 +311,7 @@ static int is_directory(const char *path)
 static newsdex_status open_single(nx_reader *r, nx_error *err)
 {
     char *copy = copy_string(r->root);
-    if (!copy || !add_entry(r, copy, 0))
+    if (!copy || !add_entry(r, copy, 0, 0))
         return nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory opening \"%s\"", r->root);
     r->next_file = 1;
     return open_file(r, &r->files[0], err);
@@ -328,11 +358,30 @@ static void close_current(nx_reader *r)
     r->state = NULL;
 }
 
+void nx_reader_set_stop(nx_reader *r, const volatile sig_atomic_t *stop)
+{
+    r->stop = stop;
+    if (r->state)
+        r->format->set_stop(r->state, stop);
+}
+
+static nx_read_result stopped(nx_reader *r, newsdex_article *article, nx_error *err)
+{
+    memset(article, 0, sizeof *article);
+    r->stopped = 1;
+    nx_error_set(err, NEWSDEX_ERR_IO, "reading stopped by a signal");
+    return NX_READ_STOPPED;
+}
+
 nx_read_result nx_reader_next(nx_reader *r, newsdex_article *article, nx_error *err)
 {
     for (;;) {
+        if (r->stopped || (r->stop && *r->stop)) /* also between files of a walk */
+            return stopped(r, article, err);
         if (r->state && !(r->walk && r->failed)) {
             nx_read_result res = r->format->next(r->state, article, err);
+            if (res == NX_READ_STOPPED)
+                return stopped(r, article, err);
             r->failed = res == NX_READ_FAILED;
             if (res != NX_READ_END || !r->walk)
                 return res; /* a single file keeps its own end and failure */

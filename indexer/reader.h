@@ -8,14 +8,24 @@
 #ifndef NX_READER_H
 #define NX_READER_H
 
+#include <signal.h>
+
 #include "newsdex.h"
 #include "../engine/error.h"
 
+/* Nothing is skipped silently: input a reader cannot use (a bad or
+ * unterminated record, an over-long line or record, whatever an over-long
+ * line held) is NX_READ_REJECTED with the reason, and input it cannot read
+ * on (an I/O error, damaged gzip, a directory entry that cannot be read) is
+ * NX_READ_FAILED. Only what is not a record by definition passes unreported:
+ * blank lines of JSON Lines, the text between SGML records. */
 typedef enum nx_read_result {
     NX_READ_ARTICLE,   /* *article holds the next record */
     NX_READ_REJECTED,  /* a bad record was skipped; err says why; reading may go on */
     NX_READ_END,       /* no more input */
-    NX_READ_FAILED     /* input cannot be read further (I/O error, corrupt gzip); err says why */
+    NX_READ_FAILED,    /* input cannot be read further (I/O error, corrupt gzip); err says why */
+    NX_READ_STOPPED    /* the stop flag was set (nx_reader_set_stop()): reading ended
+                        * early, the input is not finished; every further call says so */
 } nx_read_result;
 
 typedef struct nx_reader nx_reader;
@@ -30,6 +40,12 @@ newsdex_status nx_reader_open(const char *path, nx_reader **out, nx_error *err);
  * with NEWSDEX_ERR_INVALID. */
 newsdex_status nx_reader_open_format(const char *path, const char *format, nx_reader **out,
                                      nx_error *err);
+
+/* Have every read check *@p stop (a flag a SIGINT/SIGTERM handler sets; NULL:
+ * none) at least once per 8 KiB of input, however long a line, a record or
+ * a run of files without records, and end with NX_READ_STOPPED once it is
+ * non-zero. Stays in force for every file of a directory walk. */
+void nx_reader_set_stop(nx_reader *reader, const volatile sig_atomic_t *stop);
 
 /* Next record. The article and every string it points to stay valid until
  * the next call or nx_reader_close(). In a directory walk, NX_READ_FAILED
@@ -56,6 +72,16 @@ unsigned long long nx_reader_bytes(const nx_reader *reader);
 
 void nx_reader_close(nx_reader *reader);
 
+/* Bytes examined by the readers of the calling thread so far: every scan
+ * the line reader and the formats make over their input adds what it
+ * looked at. Tests read it before and after a read to check that reading
+ * stays linear in the input, whatever its shape. */
+unsigned long long nx_reader_work(void);
+
+/* For the implementations: count @p n more bytes examined. */
+extern _Thread_local unsigned long long nx_reader_work_bytes;
+#define NX_READER_WORK(n) (nx_reader_work_bytes += (unsigned long long)(n))
+
 /* ---- For format implementations (one file each, e.g. jsonl_reader.c) ----
  * nx_reader dispatches to one of these; `state` is the format's own object. */
 typedef struct nx_reader_format {
@@ -65,6 +91,9 @@ typedef struct nx_reader_format {
     unsigned long (*line)(const void *state);
     unsigned long long (*bytes)(const void *state);
     void (*close)(void *state);
+    /* Check *stop as nx_reader_set_stop() says (NULL: no flag); called
+     * after open, and again whenever the flag is set. */
+    void (*set_stop)(void *state, const volatile sig_atomic_t *stop);
 } nx_reader_format;
 
 /* JSON Lines: one object per line (jsonl_reader.c). */

@@ -17,7 +17,17 @@
  * "people", "orgs", "exchanges", "companies" from their <D> values and
  * "authors" from <AUTHOR>. Without <BODY> the loose text of <TEXT> is the
  * body (TYPE="UNPROC"; its first line is the title if there is no <TITLE>),
- * except for TYPE="BRIEF", a headline whose loose text is only filler. */
+ * except for TYPE="BRIEF", a headline whose loose text is only filler.
+ *
+ * Nothing is skipped unsaid: a record that is unterminated, cut off by the
+ * next one, longer than SGML_RECORD_MAX or holding a line longer than
+ * NX_LINE_MAX is rejected, and so is a line longer than NX_LINE_MAX between
+ * records (it may hold records). Only text between records is ignored.
+ *
+ * Linear time, whatever the input: every search for a tag goes forward
+ * from where the last search for that tag ended (tag_memo), a tag ends at
+ * the next '<' at the latest, and the text between records is scanned in
+ * place, never copied or searched again. */
 #include "reader.h"
 
 #include <stdint.h>
@@ -64,12 +74,29 @@ typedef struct element {
     span attrs, content;
 } element;
 
+/* A search for one tag in one range, remembered: the first match at or
+ * after `from` is `at` (the range's end: none), so every later search from
+ * [from, at] has the same answer. Searches that move forward through a
+ * range thus look at each byte once. `end` is tag_end(at), once asked. */
+typedef struct tag_memo {
+    size_t from, at, end;
+    int valid, has_end;
+} tag_memo;
+
+/* The element searches of one name in one range (see find_element_in). */
+typedef struct element_finder {
+    const char *name;
+    tag_memo open, close;
+} element_finder;
+
 typedef struct sgml_state {
     nx_line_reader *lines;
-    text_buf rec;        /* raw record: its lines so far, from "<REUTERS" on */
-    text_buf carry;      /* rest of a line after a record: scanned next */
-    unsigned long carry_line;
-    int has_carry;
+    text_buf rec;        /* raw record: from "<REUTERS" to "</REUTERS" */
+    span cur;            /* the line being scanned, from the line reader */
+    size_t cur_pos;      /* where scanning cur goes on */
+    unsigned long cur_line;
+    int have_line;       /* cur holds a line not scanned to its end */
+    tag_memo open_memo, close_memo; /* "<REUTERS", "</REUTERS" in cur */
     int at_end;          /* input ended; only NX_READ_END from now on */
     unsigned long line;  /* line where the last record returned starts */
     text_buf out;        /* every string of the current article */
@@ -152,11 +179,11 @@ static int has_name(const char *s, size_t n, const char *name)
  * @p from whose name ends there ("<DATE" must not match "<DATELINE"), or n. */
 static size_t find_tag(const char *s, size_t n, size_t from, const char *name, int closing)
 {
-    size_t k = strlen(name);
+    size_t k = strlen(name), start = from;
     while (from < n) {
         const char *lt = memchr(s + from, '<', n - from);
         if (!lt)
-            return n;
+            break;
         size_t at = (size_t)(lt - s), i = at + 1;
         from = at + 1;
         if (closing && (i >= n || s[i++] != '/'))
@@ -164,48 +191,86 @@ static size_t find_tag(const char *s, size_t n, size_t from, const char *name, i
         if (!has_name(s + i, n - i, name))
             continue;
         size_t e = i + k;
-        if (e == n || s[e] == '>' || s[e] == '/' || is_space(s[e]))
+        if (e == n || s[e] == '>' || s[e] == '/' || is_space(s[e])) {
+            NX_READER_WORK(e - start);
             return at;
+        }
     }
+    NX_READER_WORK(n - start);
     return n;
 }
 
 /* Offset just past the '>' ending the tag that starts at @p at, skipping
- * quoted attribute values; 0 if the tag is not closed within s[0..n). */
+ * quoted attribute values; 0 if the tag is not closed within s[0..n). A
+ * '<' ends the search even inside quotes: a tag never runs into the next
+ * one, so no byte is looked at for two tags. */
 static size_t tag_end(const char *s, size_t n, size_t at)
 {
     char quote = 0;
     for (size_t i = at + 1; i < n; i++) {
+        if (s[i] == '<') {
+            NX_READER_WORK(i - at);
+            return 0; /* the next tag begins: this one was never closed */
+        }
         if (quote)
             quote = s[i] == quote ? 0 : quote;
         else if (s[i] == '"' || s[i] == '\'')
             quote = s[i];
-        else if (s[i] == '>')
+        else if (s[i] == '>') {
+            NX_READER_WORK(i - at);
             return i + 1;
-        else if (s[i] == '<')
-            return 0; /* the next tag begins: this one was never closed */
+        }
     }
+    NX_READER_WORK(n - at);
     return 0;
 }
 
-/* First element NAME in s[from..n). An element whose closing tag is missing
- * runs to the end of the range: lenient, as the archive needs. */
-static int find_element(const char *s, size_t n, size_t from, const char *name, element *e)
+/* find_tag() through @p m: no search from where an earlier one already
+ * looked. One memo serves one name, one direction and one range. */
+static size_t memo_find(tag_memo *m, const char *s, size_t n, size_t from, const char *name,
+                        int closing)
 {
-    size_t at = find_tag(s, n, from, name, 0);
+    if (m->valid && from >= m->from && from <= m->at)
+        return m->at;
+    *m = (tag_memo){.from = from, .at = find_tag(s, n, from, name, closing), .valid = 1};
+    return m->at;
+}
+
+/* tag_end() of the tag memo_find() found last, computed once. */
+static size_t memo_end(tag_memo *m, const char *s, size_t n)
+{
+    if (!m->has_end) {
+        m->end = m->at < n ? tag_end(s, n, m->at) : 0;
+        m->has_end = 1;
+    }
+    return m->end;
+}
+
+/* First element f->name in s[from..n). An element whose closing tag is
+ * missing runs to the end of the range: lenient, as the archive needs.
+ * Calls with the same finder must share the range and never go back. */
+static int find_element_in(element_finder *f, const char *s, size_t n, size_t from, element *e)
+{
+    size_t at = memo_find(&f->open, s, n, from, f->name, 0);
     if (at == n)
         return 0;
-    size_t open_end = tag_end(s, n, at);
+    size_t open_end = memo_end(&f->open, s, n);
     if (!open_end)
         return 0;
-    size_t name_end = at + 1 + strlen(name);
-    size_t close = find_tag(s, n, open_end, name, 1);
-    size_t close_end = close < n ? tag_end(s, n, close) : 0;
+    size_t name_end = at + 1 + strlen(f->name);
+    size_t close = memo_find(&f->close, s, n, open_end, f->name, 1);
+    size_t close_end = close < n ? memo_end(&f->close, s, n) : 0;
     e->start = at;
     e->attrs = (span){s + name_end, open_end - 1 - name_end};
     e->content = (span){s + open_end, close - open_end};
     e->end = close_end ? close_end : close;
     return 1;
+}
+
+static int find_element(const char *s, size_t n, size_t from, const char *name, element *e)
+{
+    element_finder f = {.name = name};
+    return find_element_in(&f, s, n, from, e);
 }
 
 /* Value of attribute @p name in a start tag's attribute text: quoted with
@@ -214,6 +279,7 @@ static int attr_value(span attrs, const char *name, span *value)
 {
     const char *s = attrs.p;
     size_t n = attrs.n, k = strlen(name), i = 0;
+    NX_READER_WORK(n);
     while (i < n) {
         while (i < n && is_space(s[i]))
             i++;
@@ -299,17 +365,24 @@ static int32_t char_ref(const char *s, size_t n, size_t *len)
     return -2;
 }
 
-/* Length of markup (a tag, comment or declaration) at s[0] == '<', or 0
- * when the '<' is plain text. Unknown inline tags are dropped. */
-static size_t markup_len(const char *s, size_t n)
+/* Length of markup (a tag, comment or declaration) at s[i] == '<', or 0
+ * when the '<' is plain text. Unknown inline tags are dropped. *gt is the
+ * first '>' at or after some earlier i (n: none; NONE: not looked for yet),
+ * kept by the caller, so
+ * that a million "<a" without a '>' do not search the rest a million times. */
+static size_t markup_len(const char *s, size_t n, size_t i, size_t *gt)
 {
-    if (n < 2)
+    if (n - i < 2)
         return 0;
-    char c = upper(s[1]);
+    char c = upper(s[i + 1]);
     if (!((c >= 'A' && c <= 'Z') || c == '/' || c == '!' || c == '?'))
         return 0;
-    const char *gt = memchr(s, '>', n);
-    return gt ? (size_t)(gt - s) + 1 : 0;
+    if (*gt == NONE || *gt < i) {
+        const char *p = memchr(s + i, '>', n - i);
+        *gt = p ? (size_t)(p - s) : n;
+        NX_READER_WORK(*gt - i);
+    }
+    return *gt < n ? *gt - i + 1 : 0;
 }
 
 static void put_code_point(text_buf *b, int32_t cp)
@@ -383,7 +456,8 @@ static size_t plain_run(const char *s, size_t n)
  * control codes dropped, invalid UTF-8 as U+FFFD, ends trimmed. */
 static void emit_text(emitter *e, const char *s, size_t n)
 {
-    size_t i = 0, len;
+    size_t i = 0, len, gt = NONE; /* NONE: no '>' looked for yet */
+    NX_READER_WORK(n);
     while (i < n) {
         unsigned char c = (unsigned char)s[i];
         int32_t cp;
@@ -395,7 +469,7 @@ static void emit_text(emitter *e, const char *s, size_t n)
             i += len;
             continue;
         }
-        if (c == '<' && (len = markup_len(s + i, n - i)) > 0) {
+        if (c == '<' && (len = markup_len(s, n, i, &gt)) > 0) {
             i += len;
             continue;
         }
@@ -525,14 +599,15 @@ static void push_value(sgml_state *s, size_t off)
 static void add_d_values(sgml_state *s, span list, size_t which)
 {
     const char *p = list.p;
-    size_t n = list.n, at = find_tag(p, n, 0, "D", 0);
+    tag_memo opens = {0}, closes = {0};
+    size_t n = list.n, at = memo_find(&opens, p, n, 0, "D", 0);
     s->list_first[which] = s->n_values;
     while (at < n) {
-        size_t from = tag_end(p, n, at);
+        size_t from = memo_end(&opens, p, n);
         if (!from)
             break;
-        size_t next_open = find_tag(p, n, from, "D", 0);
-        size_t next_close = find_tag(p, n, from, "D", 1);
+        size_t next_open = memo_find(&opens, p, n, from, "D", 0);
+        size_t next_close = memo_find(&closes, p, n, from, "D", 1);
         size_t stop = next_open < next_close ? next_open : next_close;
         size_t off = add_string(&s->out, (span){p + from, stop - from}, 1);
         if (off != NONE)
@@ -596,13 +671,14 @@ static void add_author(sgml_state *s, span raw)
  * scratch: all there is of TYPE="UNPROC" records. */
 static span residual_text(sgml_state *s, span text)
 {
-    static const char *const skip[] = {"TITLE", "DATELINE", "AUTHOR", "BODY"};
+    element_finder skip[] = {{.name = "TITLE"}, {.name = "DATELINE"}, {.name = "AUTHOR"},
+                             {.name = "BODY"}};
     s->scratch.len = 0;
     size_t pos = 0;
     while (pos < text.n) {
         element first = {.start = text.n, .end = text.n}, e;
         for (size_t i = 0; i < sizeof skip / sizeof skip[0]; i++)
-            if (find_element(text.p, text.n, pos, skip[i], &e) && e.start < first.start)
+            if (find_element_in(&skip[i], text.p, text.n, pos, &e) && e.start < first.start)
                 first = e;
         tb_put(&s->scratch, text.p + pos, first.start - pos);
         pos = first.end > first.start ? first.end : text.n;
@@ -804,28 +880,18 @@ static newsdex_status sgml_open(const char *path, void **state, nx_error *err)
     return NEWSDEX_OK;
 }
 
-/* Next input line: the carried rest of the last one first. */
-static nx_line_result next_line(sgml_state *s, span *line, unsigned long *line_no,
-                                nx_error *err)
+/* Load the next input line into cur, to be scanned from its start. */
+static nx_line_result load_line(sgml_state *s, nx_error *err)
 {
-    if (s->has_carry) {
-        s->has_carry = 0;
-        *line = (span){s->carry.data, s->carry.len};
-        *line_no = s->carry_line;
-        return NX_LINE_OK;
+    s->have_line = 0;
+    nx_line_result res = nx_line_reader_next(s->lines, &s->cur.p, &s->cur.n, err);
+    s->cur_line = nx_line_reader_line(s->lines);
+    if (res == NX_LINE_OK) {
+        s->have_line = 1;
+        s->cur_pos = 0;
+        s->open_memo.valid = s->close_memo.valid = 0;
     }
-    nx_line_result res = nx_line_reader_next(s->lines, &line->p, &line->n, err);
-    *line_no = nx_line_reader_line(s->lines);
     return res;
-}
-
-/* Keep rec[from..len) to be scanned again as the rest of line @p line_no. */
-static void carry_from(sgml_state *s, size_t from, unsigned long line_no)
-{
-    s->carry.len = 0;
-    tb_put(&s->carry, s->rec.data + from, s->rec.len - from);
-    s->carry_line = line_no;
-    s->has_carry = !s->carry.oom;
 }
 
 static nx_read_result input_failed(sgml_state *s, nx_line_result res)
@@ -834,83 +900,128 @@ static nx_read_result input_failed(sgml_state *s, nx_line_result res)
         s->at_end = 1;
         return NX_READ_END;
     }
+    if (res == NX_LINE_STOPPED)
+        return NX_READ_STOPPED;
     s->line = nx_line_reader_line(s->lines);
     return NX_READ_FAILED;
 }
 
-/* Skip to the line holding the next "<REUTERS"; rec gets it from there. */
-static nx_read_result find_start(sgml_state *s, nx_error *err)
+/* Find the next "<REUTERS": cur_pos is then on it and s->line its line.
+ * NX_READ_ARTICLE when found; a line too long to scan is a rejection, as
+ * records it held are lost with it. */
+static nx_read_result find_start(sgml_state *s, newsdex_article *a, nx_error *err)
 {
     for (;;) {
-        span line;
-        unsigned long line_no;
-        nx_line_result res = next_line(s, &line, &line_no, err);
-        if (res == NX_LINE_TOO_LONG)
-            continue; /* outside a record: nothing to lose */
-        if (res != NX_LINE_OK)
-            return input_failed(s, res);
-        size_t at = find_tag(line.p, line.n, 0, "REUTERS", 0);
-        if (at < line.n) {
-            s->rec.len = 0;
-            tb_put(&s->rec, line.p + at, line.n - at);
-            s->line = line_no;
+        if (!s->have_line) {
+            nx_line_result res = load_line(s, err);
+            if (res == NX_LINE_TOO_LONG) {
+                s->line = s->cur_line;
+                memset(a, 0, sizeof *a);
+                nx_error_set(err, NEWSDEX_ERR_INVALID,
+                             "line longer than %zu bytes: skipped, with any <REUTERS> records "
+                             "on it",
+                             NX_LINE_MAX);
+                return NX_READ_REJECTED;
+            }
+            if (res != NX_LINE_OK)
+                return input_failed(s, res);
+        }
+        size_t at = memo_find(&s->open_memo, s->cur.p, s->cur.n, s->cur_pos, "REUTERS", 0);
+        if (at < s->cur.n) {
+            s->cur_pos = at;
+            s->line = s->cur_line;
             return NX_READ_ARTICLE;
         }
+        s->have_line = 0; /* text between records */
     }
 }
 
-typedef enum scan_result { SCAN_MORE, SCAN_CLOSED, SCAN_RESTARTED } scan_result;
-
-/* Look at rec[from..) for the record's end. On SCAN_CLOSED *end is where
- * "</REUTERS" starts; on SCAN_RESTARTED a new record began at *end first. */
-static scan_result scan_record(sgml_state *s, size_t from, size_t *end, unsigned long line_no)
+/* Add cur[from..to) to the record, unless it has grown too long. */
+static void keep(sgml_state *s, size_t from, size_t to, int newline, int *too_long)
 {
-    const char *r = s->rec.data;
-    size_t n = s->rec.len;
-    size_t close = find_tag(r, n, from, "REUTERS", 1);
-    size_t open = find_tag(r, close, from, "REUTERS", 0);
-    if (open < close) {
-        carry_from(s, open, line_no);
-        *end = open;
-        return SCAN_RESTARTED;
+    size_t n = to - from + (size_t)(newline != 0);
+    if (*too_long || n > SGML_RECORD_MAX - s->rec.len) {
+        *too_long = 1;
+        return;
     }
-    if (close == n)
-        return SCAN_MORE;
-    size_t after = tag_end(r, n, close);
-    carry_from(s, after ? after : n, line_no);
-    *end = close;
-    return SCAN_CLOSED;
-}
-
-/* Append the next line to rec; fills *result and returns 0 when the record
- * cannot be completed. */
-static int extend_record(sgml_state *s, unsigned long *line_no, newsdex_article *a,
-                         nx_error *err, nx_read_result *result)
-{
-    span line;
-    nx_line_result res = next_line(s, &line, line_no, err);
-    if (res == NX_LINE_OK && s->rec.len + line.n + 1 <= SGML_RECORD_MAX) {
+    tb_put(&s->rec, s->cur.p + from, to - from);
+    if (newline)
         tb_putc(&s->rec, '\n');
-        tb_put(&s->rec, line.p, line.n);
-        if (!s->rec.oom)
-            return 1;
-        *result = out_of_memory(a, err);
-        return 0;
+}
+
+/* Where scanning goes on after the "</REUTERS" at @p at: past its '>', or
+ * past the name when a '<' comes first (nothing after it is lost). */
+static size_t after_end_tag(const span *line, size_t at)
+{
+    size_t i = at + 9; /* strlen("</REUTERS") */
+    for (size_t k = i; k < line->n && line->p[k] != '<'; k++)
+        if (line->p[k] == '>') {
+            NX_READER_WORK(k + 1 - at);
+            return k + 1;
+        }
+    return i;
+}
+
+static nx_read_result too_long_record(newsdex_article *a, nx_error *err)
+{
+    memset(a, 0, sizeof *a);
+    nx_error_set(err, NEWSDEX_ERR_INVALID, "<REUTERS> record longer than %zu bytes",
+                 SGML_RECORD_MAX);
+    return NX_READ_REJECTED;
+}
+
+/* Collect the record starting at cur_pos into rec and parse it. A record
+ * too long to keep is still scanned to its end, so whatever follows it on
+ * the same line is read as usual. */
+static nx_read_result read_record(sgml_state *s, newsdex_article *a, nx_error *err)
+{
+    s->rec.len = 0;
+    size_t seg = s->cur_pos, from = s->cur_pos + 1; /* past the "<" of "<REUTERS" */
+    int too_long = 0;
+    for (;;) {
+        const span *c = &s->cur;
+        size_t close = memo_find(&s->close_memo, c->p, c->n, from, "REUTERS", 1);
+        size_t open = memo_find(&s->open_memo, c->p, c->n, from, "REUTERS", 0);
+        if (open < close) {
+            keep(s, seg, open, 0, &too_long);
+            s->cur_pos = open;
+            if (too_long)
+                return too_long_record(a, err);
+            return reject(a, err, "<REUTERS> record not closed before the next one",
+                          (span){"", 0});
+        }
+        if (close < c->n) {
+            keep(s, seg, close, 0, &too_long);
+            s->cur_pos = after_end_tag(c, close);
+            if (too_long)
+                return too_long_record(a, err);
+            if (s->rec.oom)
+                return out_of_memory(a, err);
+            return parse_record(s, s->rec.len, a, err);
+        }
+        keep(s, seg, c->n, 1, &too_long);
+        if (s->rec.oom)
+            return out_of_memory(a, err);
+        nx_line_result res = load_line(s, err);
+        if (res == NX_LINE_TOO_LONG) {
+            nx_error_set(err, NEWSDEX_ERR_INVALID,
+                         "<REUTERS> record with a line longer than %zu bytes (line %lu): "
+                         "skipped, with any records on that line",
+                         NX_LINE_MAX, s->cur_line);
+            memset(a, 0, sizeof *a);
+            return NX_READ_REJECTED;
+        }
+        if (res == NX_LINE_END) {
+            s->at_end = 1;
+            if (too_long)
+                return too_long_record(a, err);
+            return reject(a, err, "unterminated <REUTERS> record: the file ends before </REUTERS>",
+                          (span){"", 0});
+        }
+        if (res != NX_LINE_OK)
+            return input_failed(s, res);
+        seg = from = 0;
     }
-    *result = NX_READ_REJECTED;
-    if (res == NX_LINE_OK)
-        nx_error_set(err, NEWSDEX_ERR_INVALID, "<REUTERS> record longer than %zu bytes",
-                     SGML_RECORD_MAX);
-    else if (res == NX_LINE_TOO_LONG)
-        nx_error_set(err, NEWSDEX_ERR_INVALID,
-                     "<REUTERS> record with a line longer than %zu bytes", NX_LINE_MAX);
-    else if (res == NX_LINE_END)
-        nx_error_set(err, NEWSDEX_ERR_INVALID,
-                     "unterminated <REUTERS> record: the file ends before </REUTERS>");
-    else
-        *result = input_failed(s, res);
-    s->at_end = res == NX_LINE_END;
-    return 0;
 }
 
 static nx_read_result sgml_next(void *state, newsdex_article *a, nx_error *err)
@@ -919,26 +1030,10 @@ static nx_read_result sgml_next(void *state, newsdex_article *a, nx_error *err)
     memset(a, 0, sizeof *a);
     if (s->at_end)
         return NX_READ_END;
-    nx_read_result res = find_start(s, err);
+    nx_read_result res = find_start(s, a, err);
     if (res != NX_READ_ARTICLE)
         return res;
-    if (s->rec.oom)
-        return out_of_memory(a, err);
-    unsigned long line_no = s->line;
-    size_t from = 1, end; /* past the "<" of "<REUTERS" */
-    for (;;) {
-        scan_result sr = scan_record(s, from, &end, line_no);
-        if (s->carry.oom)
-            return out_of_memory(a, err);
-        if (sr == SCAN_CLOSED)
-            return parse_record(s, end, a, err);
-        if (sr == SCAN_RESTARTED)
-            return reject(a, err, "<REUTERS> record not closed before the next one",
-                          (span){"", 0});
-        from = s->rec.len;
-        if (!extend_record(s, &line_no, a, err, &res))
-            return res;
-    }
+    return read_record(s, a, err);
 }
 
 static unsigned long sgml_line(const void *state)
@@ -951,6 +1046,11 @@ static unsigned long long sgml_bytes(const void *state)
     return nx_line_reader_bytes(((const sgml_state *)state)->lines);
 }
 
+static void sgml_set_stop(void *state, const volatile sig_atomic_t *stop)
+{
+    nx_line_reader_set_stop(((sgml_state *)state)->lines, stop);
+}
+
 static void sgml_close(void *state)
 {
     sgml_state *s = state;
@@ -958,7 +1058,6 @@ static void sgml_close(void *state)
         return;
     nx_line_reader_close(s->lines);
     tb_free(&s->rec);
-    tb_free(&s->carry);
     tb_free(&s->out);
     tb_free(&s->scratch);
     free(s->value_offs);
@@ -973,4 +1072,5 @@ const nx_reader_format nx_sgml_format = {
     .line = sgml_line,
     .bytes = sgml_bytes,
     .close = sgml_close,
+    .set_stop = sgml_set_stop,
 };

@@ -98,16 +98,21 @@ static nx_read_result slurp(text_state *s, nx_error *err)
         if (res == NX_LINE_END)
             return NX_READ_ARTICLE;
         if (res == NX_LINE_TOO_LONG) {
-            nx_error_set(err, NEWSDEX_ERR_INVALID, "line %lu is longer than %zu bytes",
+            nx_error_set(err, NEWSDEX_ERR_INVALID,
+                         "line %lu is longer than %zu bytes: the whole file is rejected",
                          nx_line_reader_line(s->lines), NX_LINE_MAX);
             return NX_READ_REJECTED;
         }
+        if (res == NX_LINE_STOPPED)
+            return NX_READ_STOPPED;
         if (res != NX_LINE_OK) {
             s->line = nx_line_reader_line(s->lines); /* where reading failed */
             return NX_READ_FAILED;
         }
         if (s->len + len + 1 > TEXT_FILE_MAX) {
-            nx_error_set(err, NEWSDEX_ERR_INVALID, "file longer than %zu bytes", TEXT_FILE_MAX);
+            nx_error_set(err, NEWSDEX_ERR_INVALID,
+                         "file longer than %zu bytes (at line %lu): the whole file is rejected",
+                         TEXT_FILE_MAX, nx_line_reader_line(s->lines));
             return NX_READ_REJECTED;
         }
         if ((s->len && !append(s, "\n", 1)) || !append(s, line, len)) {
@@ -139,6 +144,7 @@ static nx_read_result clean(text_state *s, nx_error *err)
         s->cap = n + 1;
     }
     size_t o = 0, i = 0, k;
+    NX_READER_WORK(2 * s->len); /* the check above, and this pass */
     while (i < s->len) { /* valid now: decoding cannot fail */
         int32_t cp = nx_utf8_decode(s->text + i, s->len - i, &k);
         if (!is_control(cp)) {
@@ -210,6 +216,11 @@ static unsigned long long text_bytes(const void *state)
     return nx_line_reader_bytes(((const text_state *)state)->lines);
 }
 
+static void text_set_stop(void *state, const volatile sig_atomic_t *stop)
+{
+    nx_line_reader_set_stop(((text_state *)state)->lines, stop);
+}
+
 static void text_close(void *state)
 {
     text_state *s = state;
@@ -228,4 +239,5 @@ const nx_reader_format nx_text_format = {
     .line = text_line,
     .bytes = text_bytes,
     .close = text_close,
+    .set_stop = text_set_stop,
 };

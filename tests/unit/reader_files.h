@@ -155,4 +155,93 @@ static inline void expect_list(const newsdex_article *a, const char *name,
         assert_string_equal(f->values[i], values[i]);
 }
 
+/* ---- inputs at the size limits ----------------------------------------- */
+
+/* A growing byte buffer for inputs of tens of MiB. */
+typedef struct big_input {
+    char *data;
+    size_t len, cap;
+} big_input;
+
+static inline void big_add_n(big_input *b, const char *s, size_t n)
+{
+    if (b->len + n > b->cap) {
+        size_t cap = b->cap ? b->cap : 1 << 20;
+        while (cap < b->len + n)
+            cap *= 2;
+        b->data = realloc(b->data, cap);
+        assert_non_null(b->data);
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+}
+
+static inline void big_add(big_input *b, const char *s)
+{
+    big_add_n(b, s, strlen(s));
+}
+
+/* Append @p unit until the buffer holds at least @p until bytes, breaking
+ * the line every @p line_len bytes (0: never). */
+static inline void big_fill(big_input *b, const char *unit, size_t until, size_t line_len)
+{
+    size_t k = strlen(unit), on_line = 0;
+    while (b->len < until) {
+        big_add_n(b, unit, k);
+        on_line += k;
+        if (line_len && on_line >= line_len) {
+            big_add_n(b, "\n", 1);
+            on_line = 0;
+        }
+    }
+}
+
+typedef struct read_tally {
+    size_t articles, rejected;
+    unsigned long long work; /* bytes examined, from nx_reader_work() */
+} read_tally;
+
+/* Write @p b as tmpdir/name, read every record, free the buffer; what was
+ * read, and how much work that took. Reading must end without failing. */
+static inline read_tally read_big(const char *name, big_input *b, const char *format)
+{
+    char path[256];
+    path_of(path, sizeof path, name);
+    write_file(path, b->data, b->len);
+    free(b->data);
+    *b = (big_input){0};
+    nx_reader *r = NULL;
+    nx_error err;
+    if (nx_reader_open_format(path, format, &r, &err) != NEWSDEX_OK)
+        fail_msg("open %s: %s", path, err.message);
+    read_tally t = {0, 0, 0};
+    unsigned long long before = nx_reader_work();
+    newsdex_article a;
+    nx_read_result res;
+    while ((res = nx_reader_next(r, &a, &err)) != NX_READ_END) {
+        if (res == NX_READ_FAILED || res == NX_READ_STOPPED)
+            fail_msg("%s:%lu: %s", name, nx_reader_line(r), err.message);
+        t.articles += res == NX_READ_ARTICLE;
+        t.rejected += res == NX_READ_REJECTED;
+    }
+    t.work = nx_reader_work() - before;
+    nx_reader_close(r);
+    unlink(path);
+    return t;
+}
+
+/* Reading @p size bytes must have looked at no more than @p factor times
+ * as many: linear, whatever the shape of the input. */
+static inline void expect_linear(const char *what, const read_tally *t, size_t size,
+                                 unsigned factor)
+{
+    print_message("# %s: %zu bytes, %llu examined (%.1f per byte)\n", what, size, t->work,
+                  (double)t->work / (double)size);
+    if (t->work > (unsigned long long)factor * size)
+        fail_msg("%s: %llu bytes examined for %zu bytes of input (more than %u times)", what,
+                 t->work, size, factor);
+    assert_true(t->work >= size); /* the counter counts */
+}
+
 #endif

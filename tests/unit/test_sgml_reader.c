@@ -49,6 +49,15 @@ static unsigned long line_of(const char *text, const char *needle)
     return line;
 }
 
+static nx_reader *open_format_path(const char *path)
+{
+    nx_reader *r = NULL;
+    nx_error err;
+    if (nx_reader_open(path, &r, &err) != NEWSDEX_OK)
+        fail_msg("open %s: %s", path, err.message);
+    return r;
+}
+
 static int make_tmpdir(void **state)
 {
     (void)state;
@@ -470,6 +479,185 @@ static void test_every_truncation(void **state)
     }
 }
 
+/* ---- nothing skipped unsaid (issue 14, defect 4) --------------------- */
+
+#define MIB ((size_t)1024 * 1024)
+#define LINE_LIMIT (16 * MIB)  /* NX_LINE_MAX */
+#define RECORD_LIMIT (32 * MIB) /* SGML_RECORD_MAX */
+
+/* A line over the line limit between records may hold records: it is a
+ * rejection (so --prune refuses), never skipped in silence. */
+static void test_long_line_between_records(void **state)
+{
+    (void)state;
+    big_input b = {0};
+    big_add(&b, "<REUTERS NEWID=\"1\"><TEXT><TITLE>ONE</TITLE></TEXT></REUTERS>\n");
+    big_add(&b, "<REUTERS NEWID=\"2\"><TEXT><TITLE>TWO</TITLE><BODY>");
+    big_fill(&b, "lost ", LINE_LIMIT + 100, 0);
+    big_add(&b, "</BODY></TEXT></REUTERS>\n");
+    big_add(&b, "<REUTERS NEWID=\"3\"><TEXT><TITLE>THREE</TITLE></TEXT></REUTERS>\n");
+    char path[256];
+    path_of(path, sizeof path, "longline.sgm");
+    write_file(path, b.data, b.len);
+    free(b.data);
+    nx_reader *r = open_format_path(path);
+    newsdex_article a;
+    expect_article(r, &a, "reuters-1", 1);
+    expect_rejected(r, "line longer than 16777216 bytes: skipped, with any <REUTERS> records", 2);
+    expect_article(r, &a, "reuters-3", 3);
+    expect_end(r);
+    nx_reader_close(r);
+    unlink(path);
+}
+
+/* A record over the record limit is rejected, and the line that took it
+ * over is still scanned: the record after it on that line is read. A line
+ * over the line limit inside a record rejects the record, naming the line. */
+static void test_long_records(void **state)
+{
+    (void)state;
+    big_input b = {0};
+    big_add(&b, "<REUTERS NEWID=\"1\"><TEXT><BODY>\n");
+    big_fill(&b, "words words words words words words words words words words\n",
+             RECORD_LIMIT - 100, 0);
+    big_fill(&b, "more ", RECORD_LIMIT + 1000, 0);
+    big_add(&b, "</BODY></TEXT></REUTERS><REUTERS NEWID=\"2\"><TEXT><TITLE>TWO</TITLE></TEXT>"
+                "</REUTERS>\n");
+    size_t line3 = 0;
+    for (size_t i = 0; i < b.len; i++)
+        line3 += b.data[i] == '\n';
+    line3 += 1;
+    big_add(&b, "<REUTERS NEWID=\"3\"><TEXT><BODY>\n");
+    big_fill(&b, "x", b.len + LINE_LIMIT + 1, 0);
+    big_add(&b, "\n</BODY></TEXT></REUTERS>\n<REUTERS NEWID=\"4\"><TEXT><TITLE>FOUR</TITLE>"
+                "</TEXT></REUTERS>\n");
+    char path[256];
+    path_of(path, sizeof path, "longrecord.sgm");
+    write_file(path, b.data, b.len);
+    free(b.data);
+    nx_reader *r = open_format_path(path);
+    newsdex_article a;
+    expect_rejected(r, "<REUTERS> record longer than 33554432 bytes", 1);
+    expect_article(r, &a, "reuters-2", line3 - 1);
+    char why[128];
+    snprintf(why, sizeof why, "record with a line longer than 16777216 bytes (line %zu)",
+             line3 + 1);
+    expect_rejected(r, why, line3);
+    expect_article(r, &a, "reuters-4", line3 + 3);
+    expect_end(r);
+    nx_reader_close(r);
+    unlink(path);
+}
+
+/* An end tag without its '>' loses nothing after it. */
+static void test_end_tag_without_gt(void **state)
+{
+    (void)state;
+    nx_reader *r = open_text("endtag.sgm",
+                             "<REUTERS NEWID=\"1\"><TEXT><TITLE>ONE</TITLE></TEXT></REUTERS "
+                             "<REUTERS NEWID=\"2\"><TEXT><TITLE>TWO</TITLE></TEXT></REUTERS>\n");
+    newsdex_article a;
+    expect_article(r, &a, "reuters-1", 1);
+    expect_article(r, &a, "reuters-2", 1);
+    assert_string_equal(a.title, "TWO");
+    expect_end(r);
+    nx_reader_close(r);
+}
+
+/* ---- linear time (issue 14, defect 5) ----------------------------------
+ * Each input is at the record limit (or the line limit, for records on one
+ * line), in a shape that made the reader quadratic; the reader must look at
+ * no more than a fixed multiple of its size. */
+
+/* One record: head, @p unit repeated up to the record limit in lines of
+ * 4 KiB, tail. */
+static read_tally one_big_record(const char *head, const char *unit, const char *tail)
+{
+    big_input b = {0};
+    big_add(&b, "<REUTERS NEWID=\"1\">");
+    big_add(&b, head);
+    big_fill(&b, unit, RECORD_LIMIT - 4096, 4096);
+    big_add(&b, tail);
+    big_add(&b, "</REUTERS>\n");
+    return read_big("big.sgm", &b, NULL);
+}
+
+static void test_linear_d_values(void **state)
+{
+    (void)state;
+    read_tally t = one_big_record("<TOPICS>", "<D>x", "</TOPICS><TEXT>t</TEXT>");
+    assert_int_equal(t.articles, 1);
+    expect_linear("<D>x", &t, RECORD_LIMIT, 40);
+}
+
+static void test_linear_authors(void **state)
+{
+    (void)state;
+    read_tally t = one_big_record("<TEXT>", "<AUTHOR>a</AUTHOR>", "</TEXT>");
+    assert_int_equal(t.articles, 1);
+    expect_linear("<AUTHOR>a</AUTHOR>", &t, RECORD_LIMIT, 40);
+}
+
+static void test_linear_markup_in_body(void **state)
+{
+    (void)state;
+    read_tally t = one_big_record("<TEXT><BODY>", "<a", "</BODY></TEXT>");
+    assert_int_equal(t.articles, 1);
+    expect_linear("<a in a body", &t, RECORD_LIMIT, 40);
+    t = one_big_record("<TEXT>", "<a", "</TEXT>"); /* loose text, first line the title */
+    assert_int_equal(t.articles, 1);
+    expect_linear("<a in loose text", &t, RECORD_LIMIT, 40);
+}
+
+/* Elements inside other elements, the closing tag far away. */
+static void test_linear_nested(void **state)
+{
+    (void)state;
+    read_tally t = one_big_record("<TEXT>", "<DATELINE><TITLE></DATELINE>", "</TITLE></TEXT>");
+    assert_int_equal(t.articles, 1);
+    expect_linear("<DATELINE><TITLE></DATELINE>", &t, RECORD_LIMIT, 40);
+    t = one_big_record("<TOPICS>", "<D '\"<D \"'", "</TOPICS><TEXT>t</TEXT>");
+    assert_int_equal(t.articles, 1);
+    expect_linear("quoted <D", &t, RECORD_LIMIT, 40);
+}
+
+/* Many records on one line at the line limit, closed or not. */
+static void test_linear_records_on_one_line(void **state)
+{
+    (void)state;
+    big_input b = {0};
+    big_fill(&b, "<REUTERS NEWID=\"1\"></REUTERS>", LINE_LIMIT - 64, 0);
+    big_add(&b, "\n");
+    size_t size = b.len;
+    read_tally t = read_big("oneline.sgm", &b, NULL);
+    assert_int_equal(t.articles, (size - 1) / strlen("<REUTERS NEWID=\"1\"></REUTERS>"));
+    expect_linear("closed records on one line", &t, size, 40);
+
+    big_fill(&b, "<REUTERS NEWID=\"1\">", LINE_LIMIT - 64, 0);
+    big_add(&b, "\n");
+    size = b.len;
+    t = read_big("oneline.sgm", &b, NULL);
+    assert_int_equal(t.rejected, (size - 1) / strlen("<REUTERS NEWID=\"1\">"));
+    expect_linear("unclosed records on one line", &t, size, 40);
+}
+
+/* Lines over the limit cost their length once; text between records too. */
+static void test_linear_between_records(void **state)
+{
+    (void)state;
+    big_input b = {0};
+    big_fill(&b, "<a", LINE_LIMIT + 2, 0); /* two lines over the limit */
+    big_add(&b, "\n");
+    big_fill(&b, "<a", 2 * LINE_LIMIT + 5, 0);
+    big_add(&b, "\n");
+    big_fill(&b, "</REUTERS x", 4 * LINE_LIMIT, 4096);
+    size_t size = b.len;
+    read_tally t = read_big("between.sgm", &b, NULL);
+    assert_int_equal(t.articles, 0);
+    assert_int_equal(t.rejected, 2);
+    expect_linear("text between records", &t, size, 8);
+}
+
 /* ---- the real archive ---------------------------------------------- */
 
 /* $NEWSDEX_SHARED/corpus/reuters21578, else ../shared/corpus/reuters21578. */
@@ -618,6 +806,15 @@ int main(void)
         cmocka_unit_test(test_gzip_and_empty),
         cmocka_unit_test(test_gzip_truncated),
         cmocka_unit_test(test_every_truncation),
+        cmocka_unit_test(test_long_line_between_records),
+        cmocka_unit_test(test_long_records),
+        cmocka_unit_test(test_end_tag_without_gt),
+        cmocka_unit_test(test_linear_d_values),
+        cmocka_unit_test(test_linear_authors),
+        cmocka_unit_test(test_linear_markup_in_body),
+        cmocka_unit_test(test_linear_nested),
+        cmocka_unit_test(test_linear_records_on_one_line),
+        cmocka_unit_test(test_linear_between_records),
         cmocka_unit_test(test_reuters_archive),
     };
     return cmocka_run_group_tests_name("sgml_reader", tests, make_tmpdir, remove_tmpdir);

@@ -341,7 +341,8 @@ static void test_walk_failure_continues(void **state)
     nx_reader_close(r);
 }
 
-/* Symlinked files are read; symlinked directories are not followed. */
+/* Symlinked files are read; symlinked directories are not followed; a
+ * dangling symlink is input that cannot be read, never skipped unsaid. */
 static void test_walk_symlinks(void **state)
 {
     (void)state;
@@ -363,6 +364,9 @@ static void test_walk_symlinks(void **state)
     newsdex_article a;
     path_of(id, sizeof id, "links/alias.txt");
     expect_article(r, &a, id, "links/alias.txt", 1);
+    expect_result(r, NX_READ_FAILED, "cannot open");
+    assert_non_null(strstr(nx_reader_current_path(r), "links/dangling.txt"));
+    assert_true(nx_reader_can_continue(r));
     path_of(id, sizeof id, "links/real/r.txt");
     expect_article(r, &a, id, "links/real/r.txt", 1);
     expect_end(r);
