@@ -16,6 +16,7 @@
  * The index comes from the environment the server sets (NEWSDEX_DB), else
  * from newsdex.cgi.conf beside the program: lines `key = value`, # comments.
  * Keys: db, time_limit (seconds per request), retry_after (seconds),
+ * read_limit (seconds a --listen connection has to send its whole request),
  * cache_entries and cache_mib (the FastCGI response cache; 0 turns it off).
  * NEWSDEX_CACHE_ENTRIES and NEWSDEX_CACHE_MIB, when set, win over the file. */
 #define CGI_PATH_MAX 4096
@@ -24,6 +25,7 @@ typedef struct cgi_settings {
     char db[CGI_PATH_MAX];   /* "" if none was configured */
     double time_limit;       /* seconds per request (default 5) */
     unsigned retry_after;    /* Retry-After of a 503 (default 30) */
+    double read_limit;       /* --listen: seconds to receive a request (default 10) */
     size_t cache_entries;    /* responses kept by a FastCGI process (default 256) */
     size_t cache_mib;        /* their byte budget in MiB (default 32) */
 } cgi_settings;

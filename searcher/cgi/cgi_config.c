@@ -70,10 +70,10 @@ static int apply(cgi_settings *s, const char *key, const char *value)
             strcpy(s->db, value);
         return 0;
     }
-    if (strcmp(key, "time_limit") == 0) {
+    if (strcmp(key, "time_limit") == 0 || strcmp(key, "read_limit") == 0) {
         double t = strtod(value, &end);
         if (end != value && !*end && t > 0 && t <= 3600) {
-            s->time_limit = t;
+            *(key[0] == 't' ? &s->time_limit : &s->read_limit) = t;
             return 0;
         }
     } else if (strcmp(key, "retry_after") == 0) {
@@ -95,7 +95,7 @@ static const char *expected(const char *key)
         return "a whole number from 0 to 1000000; 0 turns the cache off";
     if (strcmp(key, "cache_mib") == 0)
         return "a whole number of MiB from 0 to 4096; 0 turns the cache off";
-    if (strcmp(key, "time_limit") == 0)
+    if (strcmp(key, "time_limit") == 0 || strcmp(key, "read_limit") == 0)
         return "seconds, more than 0 and at most 3600";
     if (strcmp(key, "retry_after") == 0)
         return "whole seconds from 0 to 86400";
@@ -151,6 +151,7 @@ void cgi_settings_load(cgi_settings *s)
     memset(s, 0, sizeof *s);
     s->time_limit = 5.0;
     s->retry_after = 30;
+    s->read_limit = 10.0;
     s->cache_entries = CGI_CACHE_ENTRIES_DEFAULT;
     s->cache_mib = CGI_CACHE_MIB_DEFAULT;
     const char *env = getenv("NEWSDEX_DB");

@@ -1,9 +1,14 @@
 /* newsdex.cgi: the web search behind a news site's search box.
  *
- *   CGI:      run by the web server with REQUEST_METHOD and QUERY_STRING set.
+ * What it does is decided from the environment first (cgi_mode.c):
+ *   CGI:      run by the web server with GATEWAY_INTERFACE or REQUEST_METHOD
+ *             set: one request, from QUERY_STRING; the arguments are ignored
+ *             (some servers turn a query string without '=' into arguments).
  *   FastCGI:  started by the server with a listening socket on standard input
  *             (lighttpd's bin-path, spawn-fcgi, systemd), or listening itself:
- *             newsdex.cgi --listen 127.0.0.1:9000 (or a socket path).
+ *             newsdex.cgi --listen 127.0.0.1:9000 [--workers N] (or a socket
+ *             path): a supervisor keeps N worker processes accepting on the
+ *             socket and starts a new one when one ends (cgi_listen.c).
  *             The index stays open across requests and is reopened when the
  *             indexer changes it; repeated searches are answered from a
  *             response cache (cgi_cache.c) while the index stays the same.
@@ -13,19 +18,24 @@
  *
  * Every request runs under a time limit (time_limit in newsdex.cgi.conf,
  * default 5 s): past it the client gets a 503 and the process ends (a
- * FastCGI server starts a new one). */
+ * FastCGI server or the --listen supervisor starts a new one). Under
+ * --listen a connection must also deliver its whole request within
+ * read_limit seconds (default 10), or it is closed. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <fastcgi.h>
 #include <fcgiapp.h>
 
 #include "cgi.h"
+#include "cgi_listen.h"
+#include "cgi_mode.h"
 
 /* ---- Time limit ----
  * The handler may only write() and _exit(): it sends a response prepared
@@ -174,25 +184,6 @@ static int serve_one(const cgi_settings *s, const char *method, const char *quer
     return status;
 }
 
-/* The arguments joined with '&' (a query string longer than the limit is
- * refused by the parameter checks, like any other). */
-static char *join_args(int argc, char **argv)
-{
-    size_t len = 1;
-    for (int i = 1; i < argc; i++)
-        len += strlen(argv[i]) + 1;
-    char *qs = malloc(len);
-    if (!qs)
-        return NULL;
-    qs[0] = '\0';
-    for (int i = 1; i < argc; i++) {
-        if (i > 1)
-            strcat(qs, "&");
-        strcat(qs, argv[i]);
-    }
-    return qs;
-}
-
 static int exit_status(int http_status)
 {
     return http_status == 200 ? 0 : http_status == 503 ? 5 : http_status < 500 ? 2 : 1;
@@ -251,16 +242,104 @@ static int fastcgi_loop(int listen_fd, const cgi_settings *s)
     return 0;
 }
 
-static int listen_and_serve(const char *address, const cgi_settings *s)
+/* ---- --listen: one worker process of the supervisor (cgi_listen.c) ---- */
+
+static volatile sig_atomic_t worker_idle, worker_stop;
+
+/* Between requests nothing is lost by ending at once; during one, the
+ * response is finished first. */
+static void on_worker_stop(int sig)
 {
-    if (FCGX_Init() != 0)
-        return 1;
-    int fd = FCGX_OpenSocket(address, 64);
-    if (fd < 0) {
-        fprintf(stderr, "newsdex.cgi: cannot listen on %s\n", address);
+    (void)sig;
+    if (worker_idle)
+        _exit(0);
+    worker_stop = 1;
+}
+
+static int accept_failure_is_passing(int err)
+{
+    return err == EINTR || err == ECONNABORTED || err == EPROTO || err == EMFILE ||
+           err == ENFILE || err == ENOBUFS || err == ENOMEM || err == EPERM;
+}
+
+static int listen_worker(int listen_fd, void *arg)
+{
+    const cgi_settings *s = arg;
+    FCGX_Request req;
+    /* No listening socket for libfcgi: it never accepts by itself, so every
+     * connection comes through cgi_conn_accept and the read deadline. */
+    if (FCGX_Init() != 0 || FCGX_InitRequest(&req, -1, 0) != 0) {
+        fputs("newsdex.cgi: cannot start FastCGI\n", stderr);
         return 1;
     }
-    return fastcgi_loop(fd, s);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_worker_stop;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    cgi_index ix = {.path = s->db};
+    cgi_cache *cache = cache_start(s);
+    int fd = -1, rc = 0;
+    for (;;) {
+        worker_idle = 1;
+        if (worker_stop)
+            break;
+        if (fd < 0) {
+            fd = cgi_conn_accept(listen_fd, s->read_limit);
+            if (fd < 0) {
+                if (accept_failure_is_passing(errno)) {
+                    struct timespec pause = {0, 100000000}; /* out of descriptors or memory */
+                    if (errno != EINTR && errno != ECONNABORTED)
+                        nanosleep(&pause, NULL);
+                    continue;
+                }
+                fprintf(stderr, "newsdex.cgi: accept: %s\n", strerror(errno));
+                rc = 1;
+                break;
+            }
+        }
+        if (cgi_conn_wait_request(fd, s->read_limit) != 0) {
+            close(fd);
+            fd = -1;
+            continue;
+        }
+        worker_idle = 0;
+        req.ipcFd = fd;
+        req.keepConnection = 1; /* FCGX_Accept_r first finishes a request: not closing fd */
+        if (FCGX_Accept_r(&req) < 0) {
+            fd = -1; /* libfcgi refused the request and closed the connection */
+            continue;
+        }
+        int keep = req.keepConnection;
+        fcgi_serve(&req, &ix, s, cache);
+        req.keepConnection = 1; /* libfcgi's own closing waits on the peer unbounded */
+        FCGX_Finish_r(&req);
+        fd = req.ipcFd; /* -1 if libfcgi closed it after an error */
+        req.ipcFd = -1;
+        if (fd >= 0 && !keep) {
+            cgi_conn_close(fd);
+            fd = -1;
+        }
+    }
+    if (fd >= 0)
+        close(fd);
+    cgi_cache_free(cache);
+    cgi_index_close(&ix);
+    return rc;
+}
+
+static int listen_and_serve(const char *address, unsigned workers, const cgi_settings *s)
+{
+    int fd = cgi_listen_open(address);
+    if (fd < 0)
+        return 1;
+    fprintf(stderr, "newsdex.cgi: listening on %s with %u worker%s\n", address, workers,
+            workers == 1 ? "" : "s");
+    int rc = cgi_supervise(fd, workers, s->time_limit + 2, listen_worker, (void *)s);
+    close(fd);
+    cgi_listen_remove();
+    return rc;
 }
 
 /* ---- Entry ---- */
@@ -268,39 +347,53 @@ static int listen_and_serve(const char *address, const cgi_settings *s)
 static void usage(FILE *out)
 {
     fputs("usage: newsdex.cgi                      (run by a web server: CGI or FastCGI)\n"
-          "       newsdex.cgi --listen ADDRESS     (FastCGI on host:port or a socket path)\n"
+          "       newsdex.cgi --listen ADDRESS [--workers N]\n"
+          "                                        (FastCGI server on HOST:PORT, :PORT or a\n"
+          "                                         socket path: N worker processes, default 4,\n"
+          "                                         each replaced when it ends; SIGTERM stops)\n"
           "       newsdex.cgi NAME=VALUE...        (one request: the arguments joined with &,\n"
           "                                         percent-encoded as in a URL)\n"
+          "Under CGI (GATEWAY_INTERFACE or REQUEST_METHOD set) the arguments are ignored.\n"
           "Parameters: q, page or offset, limit (1-100), sort (relevance|date|recent),\n"
           "from, to (YYYY[-MM[-DD]]), facets (source,topic,year|all|none), format (html|json).\n"
-          "The index: $NEWSDEX_DB, else `db = DIR` in newsdex.cgi.conf beside the program.\n",
+          "The index: $NEWSDEX_DB, else `db = DIR` in newsdex.cgi.conf beside the program.\n"
+          "As a service: web/newsdex-cgi.service (systemd, Restart=always).\n",
           out);
 }
 
 int main(int argc, char **argv)
 {
+    cgi_mode_env env = {getenv("GATEWAY_INTERFACE"), getenv("REQUEST_METHOD"),
+                        getenv("QUERY_STRING")};
+    cgi_mode m;
+    cgi_mode_decide(argc, argv, &env, &m);
     cgi_settings s;
     cgi_settings_load(&s);
     signal(SIGPIPE, SIG_IGN);
     watchdog_init(&s);
-    if (argc == 3 && strcmp(argv[1], "--listen") == 0)
-        return listen_and_serve(argv[2], &s);
-    if (argc > 1 && argv[1][0] == '-') {
-        usage(strcmp(argv[1], "--help") == 0 ? stdout : stderr);
-        return strcmp(argv[1], "--help") == 0 ? 0 : 2;
-    }
-    if (argc > 1) {
-        char *qs = join_args(argc, argv);
-        int status = qs ? serve_one(&s, "GET", qs) : 500;
+    switch (m.kind) {
+    case CGI_MODE_REQUEST:
+        serve_one(&s, m.method, m.query_string);
+        return 0;
+    case CGI_MODE_ARGS: {
+        char *qs = cgi_mode_join(argc, argv, m.first_arg);
+        int status = qs ? serve_one(&s, m.method, qs) : 500;
         free(qs);
         return exit_status(status);
     }
-    if (getenv("REQUEST_METHOD")) {
-        serve_one(&s, getenv("REQUEST_METHOD"), getenv("QUERY_STRING"));
+    case CGI_MODE_LISTEN:
+        return listen_and_serve(m.listen, m.workers, &s);
+    case CGI_MODE_HELP:
+        usage(stdout);
         return 0;
+    case CGI_MODE_STDIN_SOCKET:
+        if (!FCGX_IsCGI())
+            return fastcgi_loop(0, &s);
+        break;
+    case CGI_MODE_USAGE:
+        fprintf(stderr, "newsdex.cgi: %s\n", m.problem);
+        break;
     }
-    if (!FCGX_IsCGI())
-        return fastcgi_loop(0, &s);
     usage(stderr);
     return 2;
 }
