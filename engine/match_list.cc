@@ -245,12 +245,16 @@ double estimate(const Xapian::Database &db, const Plan &plan)
     return n;
 }
 
-std::vector<Xapian::docid> matches(const Xapian::Database &db, const Plan &plan)
+std::vector<Xapian::docid> matches(const Xapian::Database &db, const Plan &plan, size_t max,
+                                   const std::function<void()> &check)
 {
     std::vector<Xapian::docid> out;
     CursorPtr c = cursor(db, plan);
-    for (Xapian::docid d = c->seek(1); d != 0; d = c->after(d))
+    for (Xapian::docid d = c->seek(1); d != 0 && out.size() <= max; d = c->after(d)) {
         out.push_back(d);
+        if (check && out.size() % 4096 == 0)
+            check();
+    }
     return out;
 }
 

@@ -22,6 +22,8 @@
 
 #include <xapian.h>
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -49,8 +51,12 @@ PlanPtr combine(Op op, const std::vector<PlanPtr> &subs);
 // (words taken as independent, as Xapian's own estimates take them).
 double estimate(const Xapian::Database &db, const Plan &plan);
 
-// The docids plan matches in db, ascending.
-std::vector<Xapian::docid> matches(const Xapian::Database &db, const Plan &plan);
+// The docids plan matches in db, ascending: at most max + 1 of them (more
+// than max means "over max"); check() runs every 4096 docids and may throw
+// to stop the walk (a search's time limit).
+std::vector<Xapian::docid> matches(const Xapian::Database &db, const Plan &plan,
+                                   size_t max = SIZE_MAX,
+                                   const std::function<void()> &check = nullptr);
 
 }  // namespace nx_matchlist
 

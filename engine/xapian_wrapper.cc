@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <exception>
 #include <cstring>
+#include <ctime>
 #include <new>
 #include <string>
 #include <vector>
@@ -68,6 +69,13 @@ struct nx_xmatches {
 // Read-only open of a directory, a stub file or "tcp://HOST:PORT" (remote
 // shards): defined in xapian_remote.cc.
 Xapian::Database nx_open_database(const char *path);
+// Also in xapian_remote.cc. Throws DatabaseCorruptError when path is a
+// stub file that names itself (directly or through others) or nests too
+// deep, before Xapian would recurse into it.
+void nx_check_stub(const char *path);
+// Throws nx_permission_error when path (or a file of the index in it) is
+// not readable (or writable, with write): called after an open failed.
+void nx_check_access(const char *path, bool write);
 
 namespace {
 
@@ -81,6 +89,8 @@ newsdex_status map_exception(nx_error *err)
 {
     try {
         throw;
+    } catch (const nx_limit_error &e) {
+        return fail(err, NEWSDEX_ERR_LIMIT, e.what());
     } catch (const Xapian::DatabaseLockError &e) {
         return fail(err, NEWSDEX_ERR_LOCKED, e.get_msg());
     } catch (const Xapian::DatabaseNotFoundError &e) {
@@ -108,6 +118,8 @@ newsdex_status map_exception(nx_error *err)
         return fail(err, NEWSDEX_ERR_INVALID, e.get_msg());
     } catch (const Xapian::Error &e) {
         return fail(err, NEWSDEX_ERR_INTERNAL, e.get_type() + std::string(": ") + e.get_msg());
+    } catch (const nx_permission_error &e) {
+        return fail(err, NEWSDEX_ERR_PERMISSION, e.what());
     } catch (const std::bad_alloc &) {
         return fail(err, NEWSDEX_ERR_NOMEM, "out of memory");
     } catch (const std::exception &e) {
@@ -165,15 +177,37 @@ newsdex_status nx_map_exception(nx_error *err)
     return map_exception(err);
 }
 
+/* ---- Limits of a search (nx_xbudget) ---- */
+
+extern "C" uint64_t nx_clock_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return static_cast<uint64_t>(t.tv_sec) * 1000000000u + static_cast<uint64_t>(t.tv_nsec);
+}
+
+void nx_budget_check_time(nx_xbudget *b)
+{
+    if (b && b->deadline_ns && nx_clock_ns() > b->deadline_ns) {
+        b->hit = NEWSDEX_LIMIT_TIME_MS;
+        throw nx_limit_error();
+    }
+}
+
 /* ---- Databases ---- */
 
 extern "C" newsdex_status nx_xdb_open_writable(const char *path, nx_xdb **out, nx_error *err)
 {
     *out = nullptr;
     return guard(err, [&] {
+        nx_check_stub(path);
         nx_xdb *h = new nx_xdb;
         try {
             h->wdb = Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS);
+        } catch (const Xapian::DatabaseError &) {
+            delete h;
+            nx_check_access(path, true);
+            throw;
         } catch (...) {
             delete h;
             throw;
@@ -271,6 +305,15 @@ extern "C" newsdex_status nx_xdoc_add_posting(nx_xdoc *doc, const char *term, ui
                                               uint32_t wdf_inc, nx_error *err)
 {
     return guard(err, [&] { doc->doc.add_posting(term, position, wdf_inc); });
+}
+
+extern "C" size_t nx_xdoc_term_count(const nx_xdoc *doc)
+{
+    try {
+        return doc->doc.termlist_count();
+    } catch (...) {
+        return 0;
+    }
 }
 
 extern "C" newsdex_status nx_xdoc_add_term(nx_xdoc *doc, const char *term, uint32_t wdf_inc,
@@ -740,10 +783,16 @@ class CountSpy : public Xapian::MatchSpy {
     std::vector<Xapian::docid> *late = nullptr;
     std::vector<ValueDim> dims;
     uint64_t seen = 0;
+    nx_xbudget *budget = nullptr; // the clock and the matches that may be counted
 
     void operator()(const Xapian::Document &doc, double) override
     {
-        seen++;
+        if (++seen % 256 == 0)
+            nx_budget_check_time(budget);
+        if (budget && budget->max_counted && seen > budget->max_counted) {
+            budget->hit = NEWSDEX_LIMIT_COUNTED_MATCHES;
+            throw nx_limit_error();
+        }
         Xapian::docid did = doc.get_docid();
         if (bits)
             mark(*bits, did);
@@ -817,13 +866,24 @@ const std::vector<uint64_t> *cached_keys(Xapian::Database &db, nx_key_cache *cac
 // Every match of query, for several shards (a spy sees each shard's own
 // docids; remote shards cannot run one at all): an unranked list in docid
 // order, with the docids of the database searched.
-void all_matches(Xapian::Database &db, const Xapian::Query &query, std::vector<bool> &bits)
+// Past the budget's max_counted matches it stops (nx_limit_error).
+void all_matches(Xapian::Database &db, const Xapian::Query &query, std::vector<bool> &bits,
+                 nx_xbudget *budget)
 {
     Xapian::Enquire enquire(db);
     enquire.set_query(query);
     enquire.set_weighting_scheme(Xapian::BoolWeight());
     enquire.set_docid_order(Xapian::Enquire::ASCENDING);
-    Xapian::MSet m = enquire.get_mset(0, db.get_doccount());
+    Xapian::doccount most = db.get_doccount();
+    uint64_t max = budget ? budget->max_counted : 0;
+    if (max && max < most)
+        most = static_cast<Xapian::doccount>(max + 1);
+    Xapian::MSet m = enquire.get_mset(0, most);
+    nx_budget_check_time(budget);
+    if (max && m.size() > max) {
+        budget->hit = NEWSDEX_LIMIT_COUNTED_MATCHES;
+        throw nx_limit_error();
+    }
     for (Xapian::MSetIterator it = m.begin(); it != m.end(); ++it) {
         if (*it >= bits.size())
             bits.resize(*it + 1);
@@ -843,8 +903,10 @@ constexpr size_t TERMLIST_MAX = 30;
 // term lists; zero counts left out), in byte order.
 std::vector<std::pair<std::string, uint64_t>> count_terms(Xapian::Database &db,
                                                           const std::vector<bool> &bits,
-                                                          const std::string &prefix)
+                                                          const std::string &prefix,
+                                                          nx_xbudget *budget)
 {
+    uint64_t steps = 0;
     std::vector<Xapian::docid> few;
     for (size_t d = 0; d < bits.size() && few.size() <= TERMLIST_MAX; d++)
         if (bits[d])
@@ -862,8 +924,11 @@ std::vector<std::pair<std::string, uint64_t>> count_terms(Xapian::Database &db,
     for (Xapian::TermIterator t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t) {
         const std::string term = *t;
         uint64_t n = 0;
-        for (Xapian::PostingIterator it = db.postlist_begin(term); it != db.postlist_end(term); ++it)
+        for (Xapian::PostingIterator it = db.postlist_begin(term); it != db.postlist_end(term); ++it) {
             n += *it < bits.size() && bits[*it];
+            if (++steps % 4096 == 0)
+                nx_budget_check_time(budget);
+        }
         if (n)
             out.emplace_back(term.substr(prefix.size()), n);
     }
@@ -881,6 +946,7 @@ Xapian::Query with_recency(Xapian::Database &db, const Xapian::Query &q,
     top.set_query(q);
     top.set_weighting_scheme(bm25());
     double best = top.get_mset(0, 1).get_max_attained();
+    nx_budget_check_time(p->budget);
     double scale = (best > 0 ? best : 1.0) * p->recency_share;
     if (scale <= 0)
         return q;
@@ -989,7 +1055,7 @@ void setup(Xapian::Enquire &enquire, const Xapian::Query &query, const nx_xsearc
 // undated last); Xapian's own order for ties is by docid.
 // Orders each group of equal scores that starts before `end` newest first.
 void sort_ties_by_date(Xapian::Database &db, std::vector<Ranked> &ranked, Xapian::valueno slot,
-                       size_t end)
+                       size_t end, nx_xbudget *budget)
 {
     for (size_t from = 0; from < ranked.size() && from < end;) {
         size_t to = from + 1;
@@ -997,6 +1063,7 @@ void sort_ties_by_date(Xapian::Database &db, std::vector<Ranked> &ranked, Xapian
             to++;
         if (to - from > 1) {
             std::vector<std::pair<std::string, Ranked>> tied;
+            nx_budget_check_time(budget);
             for (size_t i = from; i < to; i++)
                 tied.emplace_back(db.get_document(ranked[i].did).get_value(slot), ranked[i]);
             std::stable_sort(tied.begin(), tied.end(),
@@ -1027,11 +1094,12 @@ bool fetch(Xapian::Database &db, nx_key_cache *cache, nx_months::Reader &months,
     bool shards = shard_uuids(db).size() > 1;
     if (p->n_counts > 0 && !shards) {
         spy = count_spy(db, cache, months, p, out);
+        spy->budget = p->budget;
         enquire.add_matchspy(spy.get());
         check = db.get_doccount(); // every match is seen: exact counts
     } else if (p->n_counts > 0) {
         // A spy sees each shard's own docids: list the matches apart.
-        all_matches(db, query, out.matches);
+        all_matches(db, query, out.matches, p->budget);
     }
     bool cheap = !exact_ties && p->sort != NX_XSORT_DATE && count > 0;
     Xapian::doccount head = cheap && first > 0 ? 1 : 0;
@@ -1045,8 +1113,13 @@ bool fetch(Xapian::Database &db, nx_key_cache *cache, nx_months::Reader &months,
         enquire.clear_matchspies();
         spy.reset();
         mset = enquire.get_mset(first - head, asked, check);
-        all_matches(db, query, out.matches);
+        all_matches(db, query, out.matches, p->budget);
     }
+    // Xapian's own time limit (Enquire::set_time_limit) only stops checking
+    // matches beyond the page, which would leave counts silently short: the
+    // spy watches the clock instead, and the ranking pass is bounded by the
+    // query's size (the term limits); the clock is read again as it ends.
+    nx_budget_check_time(p->budget);
     out.estimate = mset.get_matches_estimated();
     out.ranked = ranked_of(mset);
     enquire.clear_matchspies();
@@ -1066,7 +1139,7 @@ bool fetch(Xapian::Database &db, nx_key_cache *cache, nx_months::Reader &months,
             return false;
     }
     r.erase(r.begin(), r.begin() + static_cast<long>(std::min<size_t>(head, r.size())));
-    sort_ties_by_date(db, r, p->date_slot, count);
+    sort_ties_by_date(db, r, p->date_slot, count, p->budget);
     if (r.size() > count)
         r.resize(count);
     return true;
@@ -1092,8 +1165,9 @@ std::vector<std::pair<std::string, uint64_t>> count_late(Xapian::Database &db,
                                                          const std::vector<uint64_t> *keys,
                                                          nx_months::Reader &months,
                                                          const std::vector<Xapian::docid> &late,
-                                                         const nx_xcount &c)
+                                                         const nx_xcount &c, nx_xbudget *budget)
 {
+    nx_budget_check_time(budget);
     if (keys) { // a long-lived handle's own keys, once made, beat the map's chunks
         std::unordered_map<uint64_t, uint64_t> counts;
         for (Xapian::docid did : late)
@@ -1103,7 +1177,10 @@ std::vector<std::pair<std::string, uint64_t>> count_late(Xapian::Database &db,
     }
     if (months.serves(c.slot, c.value_bytes)) {
         std::unordered_map<uint64_t, uint64_t> counts;
+        uint64_t steps = 0;
         for (Xapian::docid did : late) {
+            if (++steps % 4096 == 0) // a chunk read per 512 docids
+                nx_budget_check_time(budget);
             uint32_t code = months.code(did);
             if (code)
                 counts[nx_months::packed(code, c.value_bytes)]++;
@@ -1113,7 +1190,7 @@ std::vector<std::pair<std::string, uint64_t>> count_late(Xapian::Database &db,
     std::vector<bool> bits;
     for (Xapian::docid did : late)
         CountSpy::mark(bits, did);
-    return count_terms(db, bits, c.prefix);
+    return count_terms(db, bits, c.prefix, budget);
 }
 
 void read_results(Xapian::Database &db, nx_months::Reader &months, Stage &stage,
@@ -1122,17 +1199,20 @@ void read_results(Xapian::Database &db, nx_months::Reader &months, Stage &stage,
     std::vector<Ranked> &ranked = stage.ranked;
     r->estimate = stage.estimate;
     for (size_t i = 0; i < ranked.size() && i < p->limit; i++) {
+        if (i % 64 == 0)
+            nx_budget_check_time(p->budget);
         r->weights.push_back(ranked[i].weight);
         r->data.push_back(db.get_document(ranked[i].did).get_data());
     }
     for (size_t d = 0; d < p->n_counts; d++) {
         if (stage.spied && stage.from_spy[d] && !stage.late.empty())
             r->counted.push_back(merge_counts(stage.value_counts[d],
-                                              count_late(db, nullptr, months, stage.late, p->counts[d])));
+                                              count_late(db, nullptr, months, stage.late, p->counts[d],
+                                                         p->budget)));
         else if (stage.spied && stage.from_spy[d])
             r->counted.push_back(std::move(stage.value_counts[d]));
         else
-            r->counted.push_back(count_terms(db, stage.matches, p->counts[d].prefix));
+            r->counted.push_back(count_terms(db, stage.matches, p->counts[d].prefix, p->budget));
     }
     if (stage.spied) { // every match was seen
         r->estimate = stage.n_matches;
@@ -1163,15 +1243,23 @@ bool count_by_plan(Xapian::Database &db, nx_key_cache *cache, nx_months::Reader 
             return false;
     }
     std::vector<Xapian::docid> ids;
+    nx_xbudget *budget = p->budget;
+    uint64_t max = budget ? budget->max_counted : 0;
     try {
-        ids = nx_matchlist::matches(db, *plan);
+        ids = nx_matchlist::matches(db, *plan, max ? max : SIZE_MAX,
+                                    [budget] { nx_budget_check_time(budget); });
     } catch (const Xapian::UnimplementedError &) {
         return false; // a remote index without value streams
+    }
+    if (max && ids.size() > max) {
+        budget->hit = NEWSDEX_LIMIT_COUNTED_MATCHES;
+        throw nx_limit_error();
     }
     r.estimate = ids.size();
     for (size_t d = 0; d < p->n_counts; d++) {
         const nx_xcount &c = p->counts[d];
-        r.counted.push_back(count_late(db, cached_keys(db, cache, c.slot, c.value_bytes), months, ids, c));
+        r.counted.push_back(count_late(db, cached_keys(db, cache, c.slot, c.value_bytes), months, ids, c,
+                                       budget));
     }
     return true;
 }

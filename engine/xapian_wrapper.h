@@ -37,6 +37,8 @@ void nx_xdoc_free(nx_xdoc *doc);
 newsdex_status nx_xdoc_add_posting(nx_xdoc *doc, const char *term, uint32_t position,
                                    uint32_t wdf_inc, nx_error *err);
 newsdex_status nx_xdoc_add_term(nx_xdoc *doc, const char *term, uint32_t wdf_inc, nx_error *err);
+/* Number of distinct terms in doc so far (cheap). */
+size_t nx_xdoc_term_count(const nx_xdoc *doc);
 /* A term that filters but adds nothing to the document length. */
 newsdex_status nx_xdoc_add_boolean_term(nx_xdoc *doc, const char *term, nx_error *err);
 newsdex_status nx_xdoc_set_value(nx_xdoc *doc, unsigned slot, const char *bytes, size_t len,
@@ -179,7 +181,20 @@ typedef struct nx_xcount {
     unsigned value_bytes;
 } nx_xcount;
 
+/* The limits of one search (newsdex_db_limit), as the engine checks them.
+ * Going over one throws inside and returns NEWSDEX_ERR_LIMIT with `hit` set
+ * to the newsdex_limit that stopped the search. */
+typedef struct nx_xbudget {
+    uint64_t deadline_ns;  /* nx_clock_ns() time to stop at; 0: none */
+    uint64_t max_counted;  /* matches that may be counted; 0: no limit */
+    int hit;               /* out: the newsdex_limit gone over, -1 when none */
+} nx_xbudget;
+
+/* CLOCK_MONOTONIC in nanoseconds (cheap: no system call). */
+uint64_t nx_clock_ns(void);
+
 typedef struct nx_xsearch_params {
+    nx_xbudget *budget;       /* may be NULL: no limits */
     uint32_t offset, limit;
     nx_xsort sort;
     unsigned date_slot;       /* values "YYYYMMDD[hhmmss]" (sorting, recency) */
@@ -255,6 +270,20 @@ extern "C" {
 void nx_set_fatal_handler(void (*handler)(const char *message));
 #ifdef __cplusplus
 }
+/* C++ only: thrown when a search goes over a limit of its nx_xbudget (the
+ * budget's `hit` says which); map_exception gives NEWSDEX_ERR_LIMIT. */
+#include <exception>
+struct nx_limit_error : std::exception {
+    const char *what() const noexcept override { return "the search went over a limit"; }
+};
+/* Throws nx_limit_error (setting b->hit to limit) once b's deadline has passed. */
+void nx_budget_check_time(nx_xbudget *b);
+/* C++ only: thrown when an index (or a stub file naming shards) cannot be
+ * opened for lack of permission; map_exception gives NEWSDEX_ERR_PERMISSION. */
+#include <stdexcept>
+struct nx_permission_error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
 /* C++ only, for the other C++ files of engine/: called inside a catch block,
  * records the exception being handled in *err and returns its status, the
  * same way every call of this header does. */

@@ -99,6 +99,8 @@ static newsdex_status fold(newsdex_db *db, const nx_xresults *m, folded *f)
         double weight;
         const char *data;
         size_t len;
+        if (i % (4 * NX_BUDGET_EVERY) == 0 && nx_budget_time(db) != NEWSDEX_OK)
+            return NEWSDEX_ERR_LIMIT;
         nx_xresults_get(m, i, &weight, &data, &len);
         uint64_t key = key_of(db, data, len);
         size_t *entry = key ? lookup(f, key) : NULL;

@@ -129,7 +129,26 @@ static nx_xquery *term_query(builder *b, const char *prefix, const char *word)
     nx_xquery *q = NULL;
     if (b->status == NEWSDEX_OK)
         fail(b, nx_xquery_term(term, 1, 0, &q, b->err));
+    if (b->highlight) /* the first pass: `relaxed` reuses the same terms */
+        b->out->n_terms++;
     return q;
+}
+
+/* Remember a wildcard's pattern, so the searcher can count what it expands to. */
+static void keep_wildcard(builder *b, const char *pattern)
+{
+    if (!b->highlight || b->status != NEWSDEX_OK)
+        return;
+    b->out->n_terms++;
+    char **grown = realloc(b->out->wildcards, (b->out->n_wildcards + 1) * sizeof *grown);
+    char *copy = grown ? strdup(pattern) : NULL;
+    if (grown)
+        b->out->wildcards = grown;
+    if (!copy) {
+        nomem(b);
+        return;
+    }
+    b->out->wildcards[b->out->n_wildcards++] = copy;
 }
 
 /* Combines and frees the parts (NULL parts are skipped). A single part is
@@ -320,6 +339,7 @@ static nx_xquery *wildcard_query(builder *b, const nx_qnode *n, const char *patt
     if (b->status != NEWSDEX_OK || wildcard_too_short(b, n, pattern + prefix_len))
         return NULL;
     fail(b, nx_xquery_wildcard(pattern, NX_WILDCARD_MAX_TERMS, &q, b->err));
+    keep_wildcard(b, pattern);
     return factor == 1.0 ? q : scaled(b, q, factor);
 }
 
@@ -588,6 +608,9 @@ void nx_built_query_free(nx_built_query *q)
     for (size_t i = 0; i < q->n_stems; i++)
         free(q->stems[i]);
     free(q->stems);
+    for (size_t i = 0; i < q->n_wildcards; i++)
+        free(q->wildcards[i]);
+    free(q->wildcards);
     memset(q, 0, sizeof *q);
 }
 

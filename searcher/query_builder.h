@@ -32,6 +32,11 @@ typedef struct nx_built_query {
     nx_xquery *relaxed; /* any-of-the-words fallback, or NULL (see below) */
     char **stems;       /* stems of the words to highlight (not negated ones) */
     size_t n_stems;
+    size_t n_terms;     /* terms of the query (a wildcard counts one), for
+                           NEWSDEX_LIMIT_QUERY_TERMS */
+    char **wildcards;   /* each wildcard's term pattern (prefix of the terms it
+                           expands to), for NEWSDEX_LIMIT_WILDCARD_TERMS */
+    size_t n_wildcards;
 } nx_built_query;
 
 /* Builds the query. When the top level is an AND of two or more scoring

@@ -94,6 +94,8 @@ static newsdex_status collect_hits(newsdex_db *db, const newsdex_search_options 
         size_t len;
         newsdex_hit *hit = &r->hits[r->n++];
         size_t entry = page && page->which ? page->which[i] : i;
+        if (i % NX_BUDGET_EVERY == 0 && nx_budget_time(db) != NEWSDEX_OK)
+            return NEWSDEX_ERR_LIMIT;
         nx_xresults_get(m, entry, &hit->score, &data, &len);
         hit->rank = o->offset + (uint32_t)i + 1;
         hit->collapsed = page && page->dups ? page->dups[i] : 0;

@@ -2,6 +2,7 @@
  * query text -> parser -> builder -> Xapian -> stored articles -> hits.
  * A query that matches nothing with every word required is run again with
  * any word (the builder's `relaxed` query), and the results say so. */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,8 +46,73 @@ newsdex_status newsdex_db_open(const char *path, newsdex_db **out, char **error_
         return st;
     }
     nx_error_clear(&db->err);
+    static const int64_t defaults[NEWSDEX_LIMITS] = {
+        [NEWSDEX_LIMIT_TIME_MS] = NEWSDEX_LIMIT_TIME_MS_DEFAULT,
+        [NEWSDEX_LIMIT_WILDCARD_TERMS] = NEWSDEX_LIMIT_WILDCARD_TERMS_DEFAULT,
+        [NEWSDEX_LIMIT_COUNTED_MATCHES] = NEWSDEX_LIMIT_COUNTED_MATCHES_DEFAULT,
+        [NEWSDEX_LIMIT_QUERY_TERMS] = NEWSDEX_LIMIT_QUERY_TERMS_DEFAULT,
+        [NEWSDEX_LIMIT_DEPTH] = NEWSDEX_LIMIT_DEPTH_DEFAULT,
+    };
+    memcpy(db->limits, defaults, sizeof defaults);
+    db->budget.hit = -1;
     *out = db;
     return NEWSDEX_OK;
+}
+
+/* ---- Limits ---- */
+
+int64_t newsdex_db_limit(newsdex_db *db, newsdex_limit which, int64_t value)
+{
+    if (!db || (int)which < 0 || (int)which >= NEWSDEX_LIMITS)
+        return -1;
+    int64_t old = db->limits[which];
+    if (value >= 0)
+        db->limits[which] = value;
+    return old;
+}
+
+void nx_budget_start(newsdex_db *db)
+{
+    int64_t ms = db->limits[NEWSDEX_LIMIT_TIME_MS];
+    int64_t counted = db->limits[NEWSDEX_LIMIT_COUNTED_MATCHES];
+    db->budget.deadline_ns = 0;
+    if (ms > 0) /* a limit past the year 2262 is no limit */
+        db->budget.deadline_ns = ms < INT64_MAX / 2000000 ? nx_clock_ns() + (uint64_t)ms * 1000000u
+                                                          : 0;
+    db->budget.max_counted = counted > 0 ? (uint64_t)counted : 0;
+    db->budget.hit = -1;
+}
+
+newsdex_status nx_limit_fail(newsdex_db *db, newsdex_limit which)
+{
+    static const char *const what[NEWSDEX_LIMITS][3] = {
+        [NEWSDEX_LIMIT_TIME_MS] = {"NEWSDEX_LIMIT_TIME_MS", " ms", "it took too long"},
+        [NEWSDEX_LIMIT_WILDCARD_TERMS] = {"NEWSDEX_LIMIT_WILDCARD_TERMS", " terms",
+                                          "the query's wildcards expand to more words"},
+        [NEWSDEX_LIMIT_COUNTED_MATCHES] = {"NEWSDEX_LIMIT_COUNTED_MATCHES", " matches",
+                                           "more articles match than may be counted"},
+        [NEWSDEX_LIMIT_QUERY_TERMS] = {"NEWSDEX_LIMIT_QUERY_TERMS", " terms",
+                                       "the query has more terms"},
+        [NEWSDEX_LIMIT_DEPTH] = {"NEWSDEX_LIMIT_DEPTH", "",
+                                 "offset + limit reaches deeper into the ranking"},
+    };
+    db->budget.hit = (int)which;
+    return nx_error_set(&db->err, NEWSDEX_ERR_LIMIT, "the search went over %s (%" PRId64 "%s): %s",
+                        what[which][0], db->limits[which], what[which][1], what[which][2]);
+}
+
+newsdex_status nx_budget_time(newsdex_db *db)
+{
+    if (db->budget.deadline_ns && nx_clock_ns() > db->budget.deadline_ns)
+        return nx_limit_fail(db, NEWSDEX_LIMIT_TIME_MS);
+    return NEWSDEX_OK;
+}
+
+newsdex_status nx_budget_status(newsdex_db *db, newsdex_status st)
+{
+    if (st == NEWSDEX_ERR_LIMIT && db->budget.hit >= 0 && db->budget.hit < NEWSDEX_LIMITS)
+        return nx_limit_fail(db, (newsdex_limit)db->budget.hit);
+    return st;
 }
 
 /* ---- Several indexes at once (newsdex_db_open_many) ----
@@ -219,6 +285,48 @@ static newsdex_status apply_dates(newsdex_db *db, prepared *p)
     return st;
 }
 
+/* Counting what a wildcard expands to: at most `cap` terms. */
+typedef struct expansion {
+    newsdex_db *db;
+    uint64_t n, cap;
+    int late;
+} expansion;
+
+static int count_expansion(const char *term, size_t len, uint64_t freq, void *ctx)
+{
+    (void)term, (void)len, (void)freq;
+    expansion *e = ctx;
+    if (++e->n % 256 == 0 && nx_budget_time(e->db) != NEWSDEX_OK)
+        return e->late = 1;
+    return e->n >= e->cap;
+}
+
+/* NEWSDEX_LIMIT_QUERY_TERMS and NEWSDEX_LIMIT_WILDCARD_TERMS: each wildcard
+ * expands to its terms, at most the NX_WILDCARD_MAX_TERMS most frequent. */
+static newsdex_status check_size(newsdex_db *db, const nx_built_query *bq)
+{
+    int64_t max_terms = db->limits[NEWSDEX_LIMIT_QUERY_TERMS];
+    if (max_terms > 0 && bq->n_terms > (uint64_t)max_terms)
+        return nx_limit_fail(db, NEWSDEX_LIMIT_QUERY_TERMS);
+    int64_t max = db->limits[NEWSDEX_LIMIT_WILDCARD_TERMS];
+    uint64_t total = 0;
+    for (size_t i = 0; i < bq->n_wildcards; i++) {
+        uint64_t left = max > 0 ? (uint64_t)max - total : UINT64_MAX - 1;
+        expansion e = {db, 0, left + 1 < NX_WILDCARD_MAX_TERMS ? left + 1 : NX_WILDCARD_MAX_TERMS,
+                       0};
+        newsdex_status st = nx_xdb_each_term(db->xdb, bq->wildcards[i], count_expansion, &e,
+                                             &db->err);
+        if (st != NEWSDEX_OK)
+            return st;
+        if (e.late)
+            return nx_limit_fail(db, NEWSDEX_LIMIT_TIME_MS);
+        total += e.n;
+        if (max > 0 && total > (uint64_t)max)
+            return nx_limit_fail(db, NEWSDEX_LIMIT_WILDCARD_TERMS);
+    }
+    return nx_budget_time(db);
+}
+
 static newsdex_status prepare(newsdex_db *db, const newsdex_search_options *o, prepared *p)
 {
     memset(p, 0, sizeof *p);
@@ -233,7 +341,11 @@ static newsdex_status prepare(newsdex_db *db, const newsdex_search_options *o, p
     if (st == NEWSDEX_OK)
         st = nx_query_parse_with(o->query, index_has_field, db, &p->tree, &db->err);
     if (st == NEWSDEX_OK)
+        st = nx_budget_time(db);
+    if (st == NEWSDEX_OK)
         st = nx_query_build(db->analyzer, &p->tree, &p->bq, &db->err);
+    if (st == NEWSDEX_OK)
+        st = check_size(db, &p->bq);
     if (st == NEWSDEX_OK)
         st = apply_dates(db, p);
     if (st == NEWSDEX_OK && !p->bq.query)
@@ -285,12 +397,15 @@ static int finds_more(const newsdex_results *corrected, const newsdex_results *r
 }
 
 /* Sets r->suggestion when a corrected query finds more. Errors in the
- * attempt only mean no suggestion. */
+ * attempt only mean no suggestion, except running out of memory or time
+ * (the search's own limits hold for the attempt too). */
 static newsdex_status suggest(newsdex_db *db, const newsdex_search_options *o,
                               newsdex_results *r)
 {
     char *text = NULL;
     newsdex_status st = nx_spell_suggest(db, o->query, &text);
+    if (st == NEWSDEX_ERR_LIMIT)
+        return nx_limit_fail(db, NEWSDEX_LIMIT_TIME_MS);
     if (st != NEWSDEX_OK || !text)
         return st == NEWSDEX_ERR_NOMEM ? st : NEWSDEX_OK;
     newsdex_search_options probe = *o;
@@ -299,14 +414,18 @@ static newsdex_status suggest(newsdex_db *db, const newsdex_search_options *o,
     probe.limit = 1;
     probe.snippets = probe.facets = probe.histogram = probe.suggest = 0;
     newsdex_results *corrected = NULL;
-    if (search_prepared(db, &probe, &corrected) == NEWSDEX_OK && finds_more(corrected, r)) {
+    st = search_prepared(db, &probe, &corrected);
+    if (st == NEWSDEX_OK && finds_more(corrected, r)) {
         r->suggestion = text;
         text = NULL;
     }
     newsdex_results_free(corrected);
     free(text);
-    nx_error_clear(&db->err);
-    return NEWSDEX_OK;
+    if (st == NEWSDEX_OK || st != NEWSDEX_ERR_LIMIT || db->budget.hit != NEWSDEX_LIMIT_TIME_MS) {
+        nx_error_clear(&db->err);
+        return NEWSDEX_OK;
+    }
+    return st; /* out of time: the message says so */
 }
 
 newsdex_status newsdex_search(newsdex_db *db, const newsdex_search_options *o,
@@ -314,6 +433,7 @@ newsdex_status newsdex_search(newsdex_db *db, const newsdex_search_options *o,
 {
     *out = NULL;
     nx_error_clear(&db->err);
+    nx_budget_start(db);
     newsdex_status st = nx_search_check_options(db, o);
     if (st == NEWSDEX_OK)
         st = search_prepared(db, o, out);
@@ -367,6 +487,7 @@ newsdex_status newsdex_explain(newsdex_db *db, const newsdex_search_options *o,
 {
     *tree_out = *xapian_out = NULL;
     nx_error_clear(&db->err);
+    nx_budget_start(db);
     prepared p;
     newsdex_status st = prepare(db, o, &p);
     if (st != NEWSDEX_OK)

@@ -11,6 +11,11 @@
 /* --db given more than once: the indexes are searched as one. */
 #define NX_SEARCH_CLI_MAX_DBS 64
 
+/* Exit status of `newsdex search` and `newsdex similar` when a search went
+ * over one of its limits (--time-limit, --max-wildcard-terms, --max-counted,
+ * --max-query-terms, --max-depth). Next to the NX_EXIT_* of cli/commands.h. */
+#define NX_EXIT_LIMIT 7
+
 typedef struct search_run {
     const char *db_path;
     const char *db_paths[NX_SEARCH_CLI_MAX_DBS]; /* every --db, in order */
@@ -20,6 +25,7 @@ typedef struct search_run {
     int explain;
     int batch;      /* one query per line on stdin, one JSON line per query */
     int color;      /* -1 auto (a terminal), 0 never, 1 always */
+    int64_t limits[NEWSDEX_LIMITS]; /* the limit options; -1: the library's default */
 } search_run;
 
 /* Reads the options into run (run->o initialised first) and sets *db_option;
@@ -32,8 +38,8 @@ int nx_search_cli_options(int argc, char **argv, search_run *run, const char **d
 int nx_search_cli_print(const search_run *run, const char *query, const newsdex_results *r,
                         const nx_explanation *e);
 
-/* Opens run->db_path (or every run->db_paths), printing why not; returns an
- * exit status. */
+/* Opens run->db_path (or every run->db_paths) and sets the limits the
+ * options gave, printing why not; returns an exit status. */
 int nx_search_cli_open(const search_run *run, newsdex_db **db);
 
 /* Exit status for a failed search call, after printing its message. */

@@ -39,6 +39,13 @@ static void usage(FILE *out)
           "  --no-snippets    leave out snippets\n"
           "  --color WHEN     bold highlights: auto (on a terminal; default), always, never\n"
           "  --explain        print the parsed query and the Xapian query before the results\n"
+          "Limits (a search that goes over one stops with exit status 7; 0 turns one off):\n"
+          "  --time-limit SECONDS     time per search (default 10)\n"
+          "  --max-wildcard-terms N   words all the wildcards of a query may expand to\n"
+          "                           (default 5000)\n"
+          "  --max-counted N          matches --facets and --histogram may count (default 1000000)\n"
+          "  --max-query-terms N      terms of the query (default 1000)\n"
+          "  --max-depth N            --offset + --limit at most (default 100000)\n"
           "Query: words are all required and match any inflection; \"quoted phrases\"\n"
           "match words in order; a OR b; -word excludes; (parentheses) group;\n"
           "title:, source:, topic:, date:2024-01, \"rate cut\"~5, layoff*.\n"
@@ -70,12 +77,60 @@ static int exit_for(newsdex_status st)
 {
     if (st == NEWSDEX_ERR_QUERY || st == NEWSDEX_ERR_INVALID)
         return NX_EXIT_USAGE;
+    if (st == NEWSDEX_ERR_LIMIT)
+        return NX_EXIT_LIMIT;
     return NX_EXIT_INDEX;
+}
+
+/* ---- Limits: the options behind each newsdex_limit ---- */
+
+typedef struct limit_option {
+    const char *api;     /* the limit's name in the library's messages */
+    const char *option;
+    const char *what;    /* "... than OPTION (VALUE)" */
+    const char *advice;
+} limit_option;
+
+static const limit_option limit_options[NEWSDEX_LIMITS] = {
+    [NEWSDEX_LIMIT_TIME_MS] = {"NEWSDEX_LIMIT_TIME_MS", "--time-limit",
+                               "the search took longer than", "give a larger --time-limit "
+                               "(seconds; 0 for none)"},
+    [NEWSDEX_LIMIT_WILDCARD_TERMS] = {"NEWSDEX_LIMIT_WILDCARD_TERMS", "--max-wildcard-terms",
+                                      "the query's wildcards expand to more words than",
+                                      "use longer prefixes, or raise --max-wildcard-terms"},
+    [NEWSDEX_LIMIT_COUNTED_MATCHES] = {"NEWSDEX_LIMIT_COUNTED_MATCHES", "--max-counted",
+                                       "more articles match than --facets and --histogram may "
+                                       "count:", "narrow the query, or raise --max-counted"},
+    [NEWSDEX_LIMIT_QUERY_TERMS] = {"NEWSDEX_LIMIT_QUERY_TERMS", "--max-query-terms",
+                                   "the query has more terms than",
+                                   "shorten it, or raise --max-query-terms"},
+    [NEWSDEX_LIMIT_DEPTH] = {"NEWSDEX_LIMIT_DEPTH", "--max-depth",
+                             "--offset + --limit goes deeper than",
+                             "ask for an earlier page, or raise --max-depth"},
+};
+
+/* A limit's value as its option gives it (--time-limit in seconds). */
+static void print_limit_value(FILE *out, int which, int64_t v)
+{
+    if (which == NEWSDEX_LIMIT_TIME_MS)
+        fprintf(out, "%g s", (double)v / 1000.0);
+    else
+        fprintf(out, "%lld", (long long)v);
 }
 
 int nx_search_cli_report(newsdex_db *db, newsdex_status st)
 {
-    fprintf(stderr, "newsdex: %s\n", newsdex_db_last_error(db));
+    const char *message = newsdex_db_last_error(db);
+    for (int i = 0; st == NEWSDEX_ERR_LIMIT && i < NEWSDEX_LIMITS; i++) {
+        const limit_option *l = &limit_options[i];
+        if (!strstr(message, l->api))
+            continue;
+        fprintf(stderr, "newsdex: %s %s (", l->what, l->option);
+        print_limit_value(stderr, i, newsdex_db_limit(db, (newsdex_limit)i, -1));
+        fprintf(stderr, "); %s\n", l->advice);
+        return exit_for(st);
+    }
+    fprintf(stderr, "newsdex: %s\n", message);
     return exit_for(st);
 }
 
@@ -176,8 +231,12 @@ int nx_search_cli_open(const search_run *run, newsdex_db **db)
     newsdex_status st = run->n_db > 1
                             ? newsdex_db_open_many(run->db_paths, run->n_db, db, &message)
                             : newsdex_db_open(run->db_path, db, &message);
-    if (st == NEWSDEX_OK)
+    if (st == NEWSDEX_OK) {
+        for (int i = 0; i < NEWSDEX_LIMITS; i++)
+            if (run->limits[i] >= 0)
+                newsdex_db_limit(*db, (newsdex_limit)i, run->limits[i]);
         return NX_EXIT_OK;
+    }
     fprintf(stderr, "newsdex: %s\n", message ? message : newsdex_status_to_string(st));
     free(message);
     return NX_EXIT_INDEX;
@@ -214,6 +273,33 @@ static int parse_days(const char *text, double *out)
     return 0;
 }
 
+/* --time-limit: seconds, to the millisecond; 0 for no limit. */
+static int parse_seconds(const char *text, int64_t *ms)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (!end || end == text || *end || errno || !(v >= 0) || v > 1e6) {
+        fprintf(stderr, "newsdex: --time-limit expects seconds from 0 (no limit) to 1000000, "
+                        "not \"%s\"\n", text);
+        return -1;
+    }
+    *ms = (int64_t)(v * 1000.0 + 0.5);
+    if (v > 0 && *ms == 0)
+        *ms = 1; /* the least limit there is, not none */
+    return 0;
+}
+
+/* A --max-* option: a whole number, 0 for no limit. */
+static int parse_count(const char *text, const char *option, int64_t *out)
+{
+    unsigned v = 0;
+    if (nx_cli_parse_uint(text, option, 4000000000u, &v) != 0)
+        return -1;
+    *out = v;
+    return 0;
+}
+
 static const char *const sort_names[] = {"relevance", "date", "recent", NULL};
 static const char *const histogram_names[] = {"none", "year", "month", NULL};
 static const char *const color_names[] = {"never", "always", "auto", NULL};
@@ -231,6 +317,15 @@ static int added_option(int c, search_run *run)
             return -1;
         run->color = v == 2 ? -1 : v;
         return 0;
+    case 'L': return parse_seconds(optarg, &run->limits[NEWSDEX_LIMIT_TIME_MS]);
+    case 'W':
+        return parse_count(optarg, "--max-wildcard-terms",
+                           &run->limits[NEWSDEX_LIMIT_WILDCARD_TERMS]);
+    case 'M':
+        return parse_count(optarg, "--max-counted", &run->limits[NEWSDEX_LIMIT_COUNTED_MATCHES]);
+    case 'Q':
+        return parse_count(optarg, "--max-query-terms", &run->limits[NEWSDEX_LIMIT_QUERY_TERMS]);
+    case 'D': return parse_count(optarg, "--max-depth", &run->limits[NEWSDEX_LIMIT_DEPTH]);
     case 'A': run->o.any = 1; return 0;
     case 'f': run->o.facets = 1; return 0;
     case 'c': run->o.collapse = 1; return 0;
@@ -250,7 +345,11 @@ static const struct option long_options[] = {
     {"facets", no_argument, NULL, 'f'},          {"histogram", required_argument, NULL, 'g'},
     {"collapse", no_argument, NULL, 'c'},        {"batch", no_argument, NULL, 'B'},
     {"no-suggest", no_argument, NULL, 'N'},      {"color", required_argument, NULL, 'C'},
-    {"colour", required_argument, NULL, 'C'},    {NULL, 0, NULL, 0},
+    {"colour", required_argument, NULL, 'C'},    {"time-limit", required_argument, NULL, 'L'},
+    {"max-wildcard-terms", required_argument, NULL, 'W'},
+    {"max-counted", required_argument, NULL, 'M'},
+    {"max-query-terms", required_argument, NULL, 'Q'},
+    {"max-depth", required_argument, NULL, 'D'},  {NULL, 0, NULL, 0},
 };
 
 int nx_search_cli_options(int argc, char **argv, search_run *run, const char **db_option,
@@ -259,6 +358,8 @@ int nx_search_cli_options(int argc, char **argv, search_run *run, const char **d
     int c;
     unsigned v;
     run->color = -1;
+    for (int i = 0; i < NEWSDEX_LIMITS; i++)
+        run->limits[i] = -1;
     optind = 1;
     while ((c = getopt_long(argc, argv, "+d:l:o:jh", long_options, NULL)) != -1) {
         switch (c) {

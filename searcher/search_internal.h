@@ -27,7 +27,23 @@ struct newsdex_db {
     nx_analyzer *analyzer;
     nx_inflater *inflater; /* reused for every stored article read */
     nx_error err;
+    int64_t limits[NEWSDEX_LIMITS]; /* newsdex_db_limit(); 0: none */
+    nx_xbudget budget;              /* of the call running (nx_budget_start) */
 };
+
+/* ---- Limits (search.c) ----
+ * Each public call (search, similar, explain) starts a budget from the
+ * handle's limits; every stage checks it, cheaply (the clock every so many
+ * steps). Going over a limit fails the call with NEWSDEX_ERR_LIMIT. */
+void nx_budget_start(newsdex_db *db);
+/* NEWSDEX_ERR_LIMIT, with the message naming limit `which` and its value. */
+newsdex_status nx_limit_fail(newsdex_db *db, newsdex_limit which);
+/* NEWSDEX_OK, or the time limit's failure once the deadline has passed. */
+newsdex_status nx_budget_time(newsdex_db *db);
+/* Status st of an engine call: a limit the engine hit gets its message. */
+newsdex_status nx_budget_status(newsdex_db *db, newsdex_status st);
+/* Check the clock every this many steps of a loop over articles. */
+#define NX_BUDGET_EVERY 16
 
 typedef struct nx_count_item {
     char *value;

@@ -25,6 +25,9 @@ newsdex_status nx_search_check_options(newsdex_db *db, const newsdex_search_opti
                             "the half-life must be a positive number of days");
     if (o->histogram < NEWSDEX_HISTOGRAM_NONE || o->histogram > NEWSDEX_HISTOGRAM_MONTH)
         return nx_error_set(&db->err, NEWSDEX_ERR_INVALID, "unknown histogram %d", o->histogram);
+    int64_t depth = db->limits[NEWSDEX_LIMIT_DEPTH];
+    if (depth > 0 && (int64_t)o->offset + o->limit > depth)
+        return nx_limit_fail(db, NEWSDEX_LIMIT_DEPTH);
     return NEWSDEX_OK;
 }
 
@@ -73,7 +76,7 @@ static newsdex_status rank(newsdex_db *db, const nx_search_plan *plan,
         *relaxed = 1;
         st = nx_xdb_search_ranked(db->xdb, plan->relaxed, params, m, &db->err);
     }
-    return st;
+    return nx_budget_status(db, st);
 }
 
 /* ---- The proximity stage ---- */
@@ -163,6 +166,8 @@ static newsdex_status rerank_near(newsdex_db *db, const newsdex_search_options *
     for (size_t i = 0; st == NEWSDEX_OK && i < n; i++) {
         int near = 0;
         order[i] = i;
+        if (i % NX_BUDGET_EVERY == 0 && (st = nx_budget_time(db)) != NEWSDEX_OK)
+            break;
         st = read_near(db, o, plan, m, i, &all[i], &w[i], &near);
         if (near)
             w[i] *= 1 + NX_PROXIMITY_SCALE;
@@ -231,7 +236,7 @@ newsdex_status nx_search_run(newsdex_db *db, const newsdex_search_options *o,
         .offset = o->offset, .limit = o->limit, .sort = sort_of(o->sort),
         .date_slot = NX_SLOT_DATE, .half_life_days = o->half_life_days,
         .recency_share = NX_RECENCY_SHARE, .counts = counts,
-        .n_counts = plan_counts(o, counts, dims)};
+        .n_counts = plan_counts(o, counts, dims), .budget = &db->budget};
     int near = reranking(o, plan);
     if (near && !o->collapse)
         block_window(o->offset, o->limit, &params.offset, &params.limit);
@@ -254,6 +259,8 @@ newsdex_status nx_search_run(newsdex_db *db, const newsdex_search_options *o,
     }
     if (st == NEWSDEX_OK)
         st = nx_results_fill(db, o, plan, m, read, dims, o->collapse ? &page : NULL, r);
+    if (st == NEWSDEX_OK)
+        st = nx_budget_time(db);
     free_read(read, n_read);
     nx_page_free(&page);
     nx_xresults_free(m);

@@ -136,6 +136,7 @@ newsdex_status newsdex_similar(newsdex_db *db, const char *id,
 {
     *out = NULL;
     nx_error_clear(&db->err);
+    nx_budget_start(db);
     newsdex_status st = nx_search_check_options(db, o);
     if (st == NEWSDEX_OK && (!id || !*id || strlen(id) > NX_ID_MAX_BYTES ||
                              !nx_utf8_valid(id, strlen(id))))
@@ -144,6 +145,8 @@ newsdex_status newsdex_similar(newsdex_db *db, const char *id,
     similar_query s = {0};
     if (st == NEWSDEX_OK)
         st = build(db, o, id, &s);
+    if (st == NEWSDEX_OK)
+        st = nx_budget_time(db);
     if (st == NEWSDEX_OK) {
         nx_search_plan plan = {s.query, NULL, NULL, s.stems, s.n};
         st = nx_search_run(db, o, &plan, out);

@@ -14,8 +14,9 @@ static void usage(FILE *out)
           "the article itself is left out.\n"
           "  --db DIR         index directory (default: $NEWSDEX_DB)\n"
           "  --limit N, --offset N, --from DATE, --to DATE, --sort ORDER, --half-life DAYS,\n"
-          "  --facets, --histogram BY, --collapse, --json, --no-snippets, --color WHEN\n"
-          "                   as for `newsdex search`\n",
+          "  --facets, --histogram BY, --collapse, --json, --no-snippets, --color WHEN,\n"
+          "  --time-limit SECONDS, --max-counted N, --max-depth N (and the other limits)\n"
+          "                   as for `newsdex search` (over a limit: exit status 7)\n",
           out);
 }
 

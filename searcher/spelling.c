@@ -55,6 +55,9 @@ typedef struct candidate_search {
     unsigned best_dist;
     uint64_t best_freq;
     char best[WORD_MAX + 1];
+    newsdex_db *db;  /* for the time limit */
+    uint64_t seen;
+    int late;        /* the search ran out of time */
 } candidate_search;
 
 static int all_digits(const char *s, size_t n)
@@ -68,6 +71,8 @@ static int all_digits(const char *s, size_t n)
 static int consider(const char *term, size_t len, uint64_t freq, void *ctx)
 {
     candidate_search *c = ctx;
+    if (++c->seen % 1024 == 0 && nx_budget_time(c->db) != NEWSDEX_OK)
+        return c->late = 1;
     if (len > WORD_MAX || all_digits(term, len))
         return 0;
     unsigned d = nx_edit_distance(c->word, c->len, term, len, c->max);
@@ -119,7 +124,8 @@ static uint64_t stem_freq(newsdex_db *db, const char *stem)
     return freq;
 }
 
-/* A likelier spelling of text in out, or -1 when there is none. */
+/* A likelier spelling of text in out, or -1 when there is none (-2: out
+ * of time). */
 static int correct_word(newsdex_db *db, const char *text, char *out, size_t cap)
 {
     token_one t;
@@ -129,11 +135,12 @@ static int correct_word(newsdex_db *db, const char *text, char *out, size_t cap)
     uint64_t freq = stem_freq(db, t.stem);
     if (freq >= NX_SPELL_RARE)
         return -1;
-    candidate_search c = {.word = t.text, .len = strlen(t.text), .best_dist = 99};
+    candidate_search c = {.word = t.text, .len = strlen(t.text), .best_dist = 99, .db = db};
     c.max = c.len <= 4 ? 1 : 2;
     char prefix[2] = {t.text[0], '\0'};
-    if (nx_xdb_each_term(db->xdb, prefix, consider, &c, NULL) != NEWSDEX_OK || !c.best[0])
-        return -1;
+    if (nx_xdb_each_term(db->xdb, prefix, consider, &c, NULL) != NEWSDEX_OK || c.late ||
+        !c.best[0])
+        return c.late ? -2 : -1;
     token_one fixed;
     if (c.best_freq < NX_SPELL_RARE || c.best_freq < 3 * freq ||
         one_token(db, c.best, &fixed) != 0 || strcmp(fixed.stem, t.stem) == 0)
@@ -152,6 +159,7 @@ typedef struct fix {
 typedef struct fix_list {
     fix v[NX_SPELL_MAX_WORDS];
     size_t n;
+    int late; /* out of time */
 } fix_list;
 
 /* Where the text of node n is in the query (n->pos may point at a '+'). */
@@ -168,15 +176,18 @@ static int locate(const char *query, const nx_qnode *n, size_t *at)
 
 static void collect_fixes(newsdex_db *db, const char *query, const nx_qnode *n, fix_list *f)
 {
-    if (f->n == NX_SPELL_MAX_WORDS || n->kind == NX_QN_NOT ||
+    if (f->n == NX_SPELL_MAX_WORDS || f->late || n->kind == NX_QN_NOT ||
         (n->kind == NX_QN_FIELD && strcmp(n->text, "title") != 0))
         return;
     if (n->kind == NX_QN_WORD) {
         fix *x = &f->v[f->n];
-        if (locate(query, n, &x->at) == 0 && correct_word(db, n->text, x->with, sizeof x->with) == 0) {
+        int rc = locate(query, n, &x->at) == 0 ? correct_word(db, n->text, x->with, sizeof x->with)
+                                               : -1;
+        if (rc == 0) {
             x->len = strlen(n->text);
             f->n++;
         }
+        f->late = rc == -2;
         return;
     }
     for (size_t i = 0; i < n->n_kids; i++)
@@ -218,6 +229,8 @@ newsdex_status nx_spell_suggest(newsdex_db *db, const char *query, char **out)
     if (tree.root)
         collect_fixes(db, query, tree.root, &f);
     nx_query_tree_free(&tree);
+    if (f.late)
+        return nx_limit_fail(db, NEWSDEX_LIMIT_TIME_MS);
     if (f.n == 0)
         return NEWSDEX_OK;
     *out = apply_fixes(query, &f);
