@@ -1,6 +1,7 @@
 /* Unit tests for the article readers: indexer/reader.c, jsonl_reader.c and
  * line_reader.c, against temporary files (plain, gzip, damaged gzip). */
 #include <fcntl.h>
+#include <signal.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -636,6 +637,75 @@ static void test_missing_and_unreadable(void **state)
     nx_reader_close(NULL);
 }
 
+/* ---- size limits, linear time, stopping (issue 14) ------------------- */
+
+#define LINE_LIMIT ((size_t)16 * 1024 * 1024) /* NX_LINE_MAX */
+
+/* Lines at the limit, in shapes that load the reader rather than jansson's
+ * parser: many lists, many values, bytes to repair, blank lines. */
+static void test_linear_at_limit(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *what, *head, *unit, *tail;
+    } shapes[] = {
+        {"many lists", "{\"id\": \"1\", \"title\": \"t\"", ", \"list_a\": [\"v\"]", "}\n"},
+        {"many values", "{\"id\": \"1\", \"title\": \"t\", \"topics\": [\"v\"", ", \"v\"", "]}\n"},
+        {"bytes to repair", "{\"id\": \"1\", \"body\": \"", "a\xff\xfe", "\"}\n"},
+        {"blank lines", "", "   \n", "{\"id\": \"1\", \"title\": \"t\"}\n"},
+    };
+    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+        big_input b = {0};
+        big_add(&b, shapes[i].head);
+        big_fill(&b, shapes[i].unit, LINE_LIMIT - 64, 0);
+        big_add(&b, shapes[i].tail);
+        size_t size = b.len;
+        read_tally t = read_big("shape.jsonl", &b, NULL);
+        assert_int_equal(t.articles + t.rejected, 1);
+        expect_linear(shapes[i].what, &t, size, 8);
+    }
+}
+
+static volatile sig_atomic_t stop_flag;
+
+static void raise_stop_flag(int sig)
+{
+    (void)sig;
+    stop_flag = 1;
+}
+
+/* The stop flag ends a read between records, and inside a line that never
+ * ends (/dev/zero): NX_READ_STOPPED, for good. */
+static void test_stop_flag(void **state)
+{
+    (void)state;
+    nx_reader *r = open_text("stop.jsonl", "{\"id\": \"1\", \"title\": \"a\"}\n"
+                                           "{\"id\": \"2\", \"title\": \"b\"}\n");
+    stop_flag = 0;
+    nx_reader_set_stop(r, &stop_flag);
+    newsdex_article a;
+    nx_error err;
+    next_article(r, &a, "1");
+    stop_flag = 1;
+    assert_int_equal(nx_reader_next(r, &a, &err), NX_READ_STOPPED);
+    assert_null(a.id);
+    stop_flag = 0;
+    assert_int_equal(nx_reader_next(r, &a, &err), NX_READ_STOPPED);
+    nx_reader_close(r);
+
+    assert_int_equal(nx_reader_open_format("/dev/zero", "jsonl", &r, &err), NEWSDEX_OK);
+    nx_reader_set_stop(r, &stop_flag);
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = raise_stop_flag;
+    sigemptyset(&sa.sa_mask);
+    assert_int_equal(sigaction(SIGALRM, &sa, &old), 0);
+    alarm(1);
+    assert_int_equal(nx_reader_next(r, &a, &err), NX_READ_STOPPED); /* not a hang */
+    sigaction(SIGALRM, &old, NULL);
+    nx_reader_close(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -659,6 +729,8 @@ int main(void)
         cmocka_unit_test(test_formats_by_name),
         cmocka_unit_test(test_unknown_format),
         cmocka_unit_test(test_missing_and_unreadable),
+        cmocka_unit_test(test_linear_at_limit),
+        cmocka_unit_test(test_stop_flag),
     };
     return cmocka_run_group_tests_name("jsonl_reader", tests, make_tmpdir, remove_tmpdir);
 }

@@ -482,6 +482,50 @@ static void test_stdin_formats(void **state)
     nx_reader_close(r);
 }
 
+/* ---- size limit, linear time (issue 14) ------------------------------ */
+
+#define FILE_LIMIT ((size_t)64 * 1024 * 1024) /* TEXT_FILE_MAX */
+
+/* A file at the limit full of what the reader must clean: control codes
+ * and bytes that are not UTF-8; and one line at the line limit. */
+static void test_linear_at_limit(void **state)
+{
+    (void)state;
+    big_input b = {0};
+    big_add(&b, "Title\n");
+    big_fill(&b, "a\x01\xff\x7f ", FILE_LIMIT - 1024, 4096);
+    size_t size = b.len;
+    read_tally t = read_big("dirty.txt", &b, NULL);
+    assert_int_equal(t.articles, 1);
+    expect_linear("control codes and bad bytes", &t, size, 8);
+
+    big_add(&b, "Title\n");
+    big_fill(&b, "word ", (size_t)16 * 1024 * 1024, 0);
+    size = b.len;
+    t = read_big("oneline.txt", &b, NULL);
+    assert_int_equal(t.articles, 1);
+    expect_linear("one line at the line limit", &t, size, 8);
+}
+
+/* A file over the limit, or with a line over the line limit, is rejected
+ * as a whole, saying where. */
+static void test_over_limits(void **state)
+{
+    (void)state;
+    big_input b = {0};
+    big_add(&b, "Title\n");
+    big_fill(&b, "x", (size_t)16 * 1024 * 1024 + 7, 0);
+    big_add(&b, "\nmore\n");
+    read_tally t = read_big("longline.txt", &b, NULL);
+    assert_int_equal(t.rejected, 1);
+    assert_int_equal(t.articles, 0);
+    big_fill(&b, "words words words words words words words words words words words\n",
+             FILE_LIMIT + 100, 0);
+    t = read_big("huge.txt", &b, NULL);
+    assert_int_equal(t.rejected, 1);
+    assert_int_equal(t.articles, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -497,6 +541,8 @@ int main(void)
         cmocka_unit_test(test_empty_directory),
         cmocka_unit_test(test_explicit_format),
         cmocka_unit_test(test_stdin_formats),
+        cmocka_unit_test(test_linear_at_limit),
+        cmocka_unit_test(test_over_limits),
     };
     return cmocka_run_group_tests_name("text_reader", tests, make_tmpdir, remove_tmpdir);
 }
