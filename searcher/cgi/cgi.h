@@ -15,7 +15,8 @@
 /* ---- Settings (cgi_config.c) ----
  * The index comes from the environment the server sets (NEWSDEX_DB), else
  * from newsdex.cgi.conf beside the program: lines `key = value`, # comments.
- * Keys: db, time_limit (seconds per request), retry_after (seconds),
+ * Keys: db, time_limit (seconds per request), search_time_limit (seconds a
+ * search may take: default 0, a share of time_limit), retry_after (seconds),
  * read_limit (seconds a --listen connection has to send its whole request),
  * cache_entries and cache_mib (the FastCGI response cache; 0 turns it off).
  * NEWSDEX_CACHE_ENTRIES and NEWSDEX_CACHE_MIB, when set, win over the file. */
@@ -24,6 +25,7 @@
 typedef struct cgi_settings {
     char db[CGI_PATH_MAX];   /* "" if none was configured */
     double time_limit;       /* seconds per request (default 5) */
+    double search_time_limit;/* seconds per search; 0 (default): see cgi_search_time_ms */
     unsigned retry_after;    /* Retry-After of a 503 (default 30) */
     double read_limit;       /* --listen: seconds to receive a request (default 10) */
     size_t cache_entries;    /* responses kept by a FastCGI process (default 256) */
@@ -31,6 +33,13 @@ typedef struct cgi_settings {
 } cgi_settings;
 
 void cgi_settings_load(cgi_settings *s);
+
+/* Each search may take this share of time_limit (newsdex_db_limit's
+ * NEWSDEX_LIMIT_TIME_MS), so that a slow one ends with its own error page
+ * (503) before the watchdog cuts the request off. */
+#define CGI_SEARCH_TIME_SHARE 0.8
+/* search_time_limit when set (but never more than that share), else the share. */
+int64_t cgi_search_time_ms(const cgi_settings *s);
 
 /* ---- The index, kept open across FastCGI requests (cgi_index.c) ---- */
 typedef struct cgi_index {

@@ -76,6 +76,12 @@ static int apply(cgi_settings *s, const char *key, const char *value)
             *(key[0] == 't' ? &s->time_limit : &s->read_limit) = t;
             return 0;
         }
+    } else if (strcmp(key, "search_time_limit") == 0) {
+        double t = strtod(value, &end);
+        if (end != value && !*end && t >= 0 && t <= 3600) {
+            s->search_time_limit = t;
+            return 0;
+        }
     } else if (strcmp(key, "retry_after") == 0) {
         unsigned long r = strtoul(value, &end, 10);
         if (end != value && !*end && r <= 86400) {
@@ -95,6 +101,8 @@ static const char *expected(const char *key)
         return "a whole number from 0 to 1000000; 0 turns the cache off";
     if (strcmp(key, "cache_mib") == 0)
         return "a whole number of MiB from 0 to 4096; 0 turns the cache off";
+    if (strcmp(key, "search_time_limit") == 0)
+        return "seconds from 0 (a share of time_limit) to 3600";
     if (strcmp(key, "time_limit") == 0 || strcmp(key, "read_limit") == 0)
         return "seconds, more than 0 and at most 3600";
     if (strcmp(key, "retry_after") == 0)

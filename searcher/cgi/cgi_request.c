@@ -7,6 +7,7 @@
 
 #define MSG_UNAVAILABLE "the search index is not available at the moment; try again later"
 #define MSG_INTERNAL "the search failed; try again later"
+#define MSG_TOO_LONG "the search took too long; try again, or with fewer words"
 
 /* Used when even an error body cannot be rendered (out of memory). */
 static void respond_static(cgi_response *resp, int status)
@@ -51,12 +52,40 @@ static void respond_unavailable(cgi_response *resp, const cgi_params *p,
         resp->retry_after = s->retry_after ? s->retry_after : 30;
 }
 
+/* A search that went over a limit (newsdex_db_limit): out of time is a 503
+ * to retry later; too much work for the query's words or page a 400. The
+ * library's message names API limits: the client gets its own words. */
+static void respond_limit(cgi_response *resp, const cgi_params *p, const cgi_settings *s,
+                          const char *message)
+{
+    static const char *const work[][3] = {
+        {"NEWSDEX_LIMIT_WILDCARD_TERMS", "q",
+         "the query's wildcards match too many words: use longer prefixes or fewer wildcards"},
+        {"NEWSDEX_LIMIT_QUERY_TERMS", "q", "the query has too many words: shorten it"},
+        {"NEWSDEX_LIMIT_COUNTED_MATCHES", "q",
+         "too many articles match to count them: narrow the query"},
+        {"NEWSDEX_LIMIT_DEPTH", "offset", "the page asked for is too deep in the results"},
+    };
+    for (size_t i = 0; i < sizeof work / sizeof work[0]; i++)
+        if (strstr(message, work[i][0])) {
+            respond_error(resp, p, 400, work[i][1], work[i][2]);
+            return;
+        }
+    fprintf(stderr, "newsdex.cgi: search: %s\n", message);
+    respond_error(resp, p, 503, NULL, MSG_TOO_LONG);
+    if (resp->status == 503)
+        resp->retry_after = s->retry_after ? s->retry_after : 30;
+}
+
 /* A failed search: the query's fault (400), the index's (503) or ours (500). */
 static void respond_search_error(cgi_response *resp, const cgi_params *p,
                                  const cgi_settings *s, newsdex_db *db, newsdex_status st)
 {
     const char *message = newsdex_db_last_error(db);
     switch (st) {
+    case NEWSDEX_ERR_LIMIT:
+        respond_limit(resp, p, s, message);
+        return;
     case NEWSDEX_ERR_QUERY:
     case NEWSDEX_ERR_INVALID:
         respond_error(resp, p, 400,
@@ -78,6 +107,15 @@ static void respond_search_error(cgi_response *resp, const cgi_params *p,
         fprintf(stderr, "newsdex.cgi: search: %s\n", message);
         respond_error(resp, p, 500, NULL, MSG_INTERNAL);
     }
+}
+
+int64_t cgi_search_time_ms(const cgi_settings *s)
+{
+    double t = s->time_limit > 0 ? s->time_limit : 5.0;
+    double ms = t * 1000.0 * CGI_SEARCH_TIME_SHARE;
+    if (s->search_time_limit > 0 && s->search_time_limit * 1000.0 < ms)
+        ms = s->search_time_limit * 1000.0;
+    return ms >= 1.0 ? (int64_t)ms : 1;
 }
 
 static void set_options(newsdex_search_options *o, const cgi_params *p)
@@ -172,6 +210,10 @@ static void run_search(cgi_response *resp, const cgi_params *p, cgi_index *ix,
     cgi_cache_version v = {ix->opens, newsdex_db_generation(db)};
     if (cache && answer_from_cache(resp, cache, qs, v))
         return;
+    /* The search ends cleanly (a 503 in the page's format) before the
+     * watchdog's time_limit would cut the request off; the other limits
+     * keep the library's defaults. */
+    newsdex_db_limit(db, NEWSDEX_LIMIT_TIME_MS, cgi_search_time_ms(s));
     search_and_render(resp, p, db, s);
     /* A search that met a writer's commit reopened by itself and read a
      * newer version than v: not kept under v. */
