@@ -108,7 +108,7 @@ INCLUDEDIR   ?= $(PREFIX)/include
 MANDIR       ?= $(PREFIX)/share/man
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 INSTALL      ?= install
-MAN1         := newsdex.1 newsdex-index.1 newsdex-search.1
+MAN1         := newsdex.1 newsdex-index.1 newsdex-search.1 newsdex-nightly.1
 MAN7         := newsdex-query.7
 
 .PHONY: install uninstall
@@ -130,6 +130,7 @@ install: $(NEWSDEX) $(LIB) $(SHLIB) newsdex.pc.in
 	$(INSTALL) -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(LIBDIR)" "$(DESTDIR)$(PKGCONFIGDIR)" \
 	    "$(DESTDIR)$(INCLUDEDIR)" "$(DESTDIR)$(MANDIR)/man1" "$(DESTDIR)$(MANDIR)/man7"
 	$(INSTALL) -m 755 $(NEWSDEX) "$(DESTDIR)$(BINDIR)/newsdex"
+	$(INSTALL) -m 755 scripts/nightly-reindex "$(DESTDIR)$(BINDIR)/newsdex-nightly"
 	$(INSTALL) -m 644 $(LIB) "$(DESTDIR)$(LIBDIR)/libnewsdex.a"
 	$(INSTALL) -m 755 $(SHLIB) "$(DESTDIR)$(LIBDIR)/libnewsdex.so.$(LIBVERSION)"
 	ln -sf libnewsdex.so.$(LIBVERSION) "$(DESTDIR)$(LIBDIR)/$(SONAME)"
@@ -144,7 +145,8 @@ install: $(NEWSDEX) $(LIB) $(SHLIB) newsdex.pc.in
 	$(INSTALL) -m 644 $(addprefix man/,$(MAN7)) "$(DESTDIR)$(MANDIR)/man7"
 
 uninstall:
-	rm -f "$(DESTDIR)$(BINDIR)/newsdex" "$(DESTDIR)$(INCLUDEDIR)/newsdex.h" \
+	rm -f "$(DESTDIR)$(BINDIR)/newsdex" "$(DESTDIR)$(BINDIR)/newsdex-nightly" \
+	    "$(DESTDIR)$(INCLUDEDIR)/newsdex.h" \
 	    "$(DESTDIR)$(LIBDIR)/libnewsdex.a" "$(DESTDIR)$(LIBDIR)/libnewsdex.so.$(LIBVERSION)" \
 	    "$(DESTDIR)$(LIBDIR)/$(SONAME)" "$(DESTDIR)$(LIBDIR)/libnewsdex.so" \
 	    "$(DESTDIR)$(PKGCONFIGDIR)/newsdex.pc" \
