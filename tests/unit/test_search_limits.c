@@ -204,10 +204,13 @@ static void test_counted_matches(void **state)
     o.facets = 1;
     newsdex_results *r = NULL;
     newsdex_db_limit(f->db, NEWSDEX_LIMIT_COUNTED_MATCHES, 1);
-    newsdex_status st = newsdex_similar(f->db, "a2", &o, &r);
-    if (st == NEWSDEX_OK && newsdex_results_total_estimate(r) <= 1)
-        st = NEWSDEX_ERR_LIMIT; /* nothing like it: nothing over the limit either */
-    assert_int_equal(st, NEWSDEX_ERR_LIMIT);
+    /* a2's telling words are red and fox: 1000 articles are like it. */
+    assert_int_equal(newsdex_similar(f->db, "a2", &o, &r), NEWSDEX_ERR_LIMIT);
+    assert_null(r);
+    assert_non_null(strstr(newsdex_db_last_error(f->db), "NEWSDEX_LIMIT_COUNTED_MATCHES (1 "));
+    newsdex_db_limit(f->db, NEWSDEX_LIMIT_COUNTED_MATCHES, 1000);
+    assert_int_equal(newsdex_similar(f->db, "a2", &o, &r), NEWSDEX_OK);
+    assert_true(newsdex_results_total_estimate(r) > 1);
     newsdex_results_free(r);
     newsdex_db_limit(f->db, NEWSDEX_LIMIT_COUNTED_MATCHES, NEWSDEX_LIMIT_COUNTED_MATCHES_DEFAULT);
 }
