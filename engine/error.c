@@ -22,6 +22,7 @@ static const char *const status_names[] = {
     [NEWSDEX_ERR_UNKNOWN] = "unknown error",
     [NEWSDEX_ERR_NOSPACE] = "disk full",
     [NEWSDEX_ERR_LIMIT] = "search went over a limit",
+    [NEWSDEX_ERR_PERMISSION] = "permission denied",
 };
 
 const char *newsdex_status_to_string(newsdex_status status)

@@ -43,6 +43,19 @@
 /* Position gap between title and body so phrases never span the two. */
 #define NX_TITLE_BODY_GAP 100
 
+/* Bounds on what one article adds to the index, so that the largest record
+ * a reader accepts (32 MiB) costs tens of megabytes while it is indexed,
+ * not gigabytes (Xapian keeps every term and position of a document in
+ * memory, a few hundred bytes per term). An article that reaches either
+ * bound is still added, and stored whole, but only the words before that
+ * point (and the list values that fit) are searchable; the writer reports
+ * it (newsdex_writer_last_warning(), newsdex_writer_truncated_count()).
+ * No real news article comes near them: a long one has a few thousand
+ * distinct words. */
+#define NX_ARTICLE_TERMS_MAX 200000       /* distinct terms of one article (word,
+                                             stem, title and filter terms) */
+#define NX_ARTICLE_POSITIONS_MAX 1000000  /* words (positions) of title and body */
+
 /* Xapian rejects terms over 245 bytes; ids leave room for the prefix. */
 #define NX_ID_MAX_BYTES 200
 #define NX_TERM_MAX_BYTES 240

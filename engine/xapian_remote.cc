@@ -11,11 +11,16 @@
 
 #include <xapian.h>
 
+#include <dirent.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -76,13 +81,178 @@ Xapian::Database open_local(const char *path)
     }
 }
 
+// ---- Stub files ----
+// Xapian opens a stub file (or a directory holding one named XAPIANDB) by
+// opening each "auto PATH" line as a database in turn, relative paths from
+// the stub's directory. A stub that names itself, directly or through
+// other stubs, makes it recurse until the stack runs out: walk the stubs
+// first and refuse a cycle or a nesting deeper than kStubDepthMax.
+
+constexpr int kStubDepthMax = 16;
+
+// The stub file path names (itself, or its XAPIANDB), or "" when path is
+// not a stub: no such file, an index directory, a single-file database.
+std::string stub_file_of(const std::string &path)
+{
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0)
+        return "";
+    if (S_ISDIR(st.st_mode)) {
+        std::string file = path + "/XAPIANDB";
+        return stat(file.c_str(), &st) == 0 && S_ISREG(st.st_mode) ? file : "";
+    }
+    return S_ISREG(st.st_mode) ? path : "";
+}
+
+// Text of a stub file; false when it is not one (unreadable, binary: a
+// single-file database starts with a control byte).
+bool read_stub(const std::string &file, std::string &text)
+{
+    std::FILE *f = std::fopen(file.c_str(), "rb");
+    if (!f)
+        return false;
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0 && text.size() < (1u << 20))
+        text.append(buf, n);
+    std::fclose(f);
+    if (text.find('\0') != std::string::npos)
+        return false;
+    return text.empty() || static_cast<unsigned char>(text[0]) >= 0x09;
+}
+
+std::string dir_of(const std::string &file)
+{
+    size_t slash = file.rfind('/');
+    return slash == std::string::npos ? "." : file.substr(0, slash + 1);
+}
+
+struct StubVisit {
+    dev_t dev;
+    ino_t ino;
+    std::string file;
+};
+
+void check_stub_at(const std::string &path, std::vector<StubVisit> &chain)
+{
+    std::string file = stub_file_of(path);
+    struct stat st;
+    if (file.empty() || stat(file.c_str(), &st) != 0)
+        return;
+    for (const StubVisit &v : chain)
+        if (v.dev == st.st_dev && v.ino == st.st_ino)
+            throw Xapian::DatabaseCorruptError(
+                v.file == chain.back().file
+                    ? "stub file " + file + " names itself"
+                    : "stub files form a cycle: " + v.file + " is named again by " +
+                          chain.back().file);
+    if (static_cast<int>(chain.size()) >= kStubDepthMax)
+        throw Xapian::DatabaseCorruptError("stub files nest more than " +
+                                           std::to_string(kStubDepthMax) + " deep at " + file);
+    std::string text;
+    if (!read_stub(file, text))
+        return;
+    chain.push_back({st.st_dev, st.st_ino, file});
+    size_t at = 0;
+    while (at < text.size()) {
+        size_t end = text.find('\n', at);
+        if (end == std::string::npos)
+            end = text.size();
+        std::string line = text.substr(at, end - at);
+        at = end + 1;
+        size_t b = line.find_first_not_of(" \t\r");
+        if (b == std::string::npos || line[b] == '#')
+            continue;
+        size_t e = line.find_first_of(" \t", b);
+        if (e == std::string::npos || line.compare(b, e - b, "auto") != 0)
+            continue; // other backends open their path directly, no stub
+        size_t p = line.find_first_not_of(" \t", e);
+        if (p == std::string::npos)
+            continue;
+        std::string sub = line.substr(p);
+        while (!sub.empty() && (sub.back() == '\r' || sub.back() == ' ' || sub.back() == '\t'))
+            sub.pop_back();
+        if (sub.empty())
+            continue;
+        check_stub_at(sub[0] == '/' ? sub : dir_of(file) + sub, chain);
+    }
+    chain.pop_back();
+}
+
+// ---- Permissions ----
+
+bool denied(const std::string &path, int mode)
+{
+    return access(path.c_str(), mode) != 0 && errno == EACCES;
+}
+
+[[noreturn]] void throw_denied(const std::string &path, bool write)
+{
+    throw nx_permission_error("permission denied: " + path +
+                              (write ? " (needs read and write access)" : " (needs read access)"));
+}
+
 }  // namespace
+
+void nx_check_stub(const char *path)
+{
+    if (std::strncmp(path, kTcpScheme, sizeof kTcpScheme - 1) == 0)
+        return;
+    std::vector<StubVisit> chain;
+    check_stub_at(path, chain);
+}
+
+void nx_check_access(const char *path, bool write)
+{
+    std::string p = path;
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        if (errno == EACCES)
+            throw_denied(p, write);
+        std::string parent = dir_of(p);
+        if (errno == ENOENT && write && denied(parent, W_OK | X_OK))
+            throw_denied(parent, write); // cannot create it
+        return;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        if (denied(p, write ? R_OK | W_OK : R_OK))
+            throw_denied(p, write);
+        return;
+    }
+    if (denied(p, write ? R_OK | W_OK | X_OK : R_OK | X_OK))
+        throw_denied(p, write);
+    DIR *dir = opendir(path);
+    if (!dir)
+        return;
+    std::string bad;
+    while (struct dirent *e = readdir(dir)) {
+        std::string name = e->d_name;
+        if (name == "." || name == "..")
+            continue;
+        std::string file = p + "/" + name;
+        if (stat(file.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+            denied(file, write ? R_OK | W_OK : R_OK)) {
+            bad = file;
+            break;
+        }
+    }
+    closedir(dir);
+    if (!bad.empty())
+        throw_denied(bad, write);
+}
 
 // Declared in xapian_wrapper.cc; hidden like every nx_ symbol.
 Xapian::Database nx_open_database(const char *path)
 {
-    if (std::strncmp(path, kTcpScheme, sizeof kTcpScheme - 1) != 0)
-        return open_local(path);
+    if (std::strncmp(path, kTcpScheme, sizeof kTcpScheme - 1) != 0) {
+        nx_check_stub(path);
+        try {
+            return open_local(path);
+        } catch (const Xapian::DatabaseError &) {
+            nx_check_access(path, false);
+            throw;
+        }
+    }
     std::string host;
     unsigned port = 0;
     split_host_port(path + sizeof kTcpScheme - 1, host, port);

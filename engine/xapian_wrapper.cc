@@ -69,6 +69,13 @@ struct nx_xmatches {
 // Read-only open of a directory, a stub file or "tcp://HOST:PORT" (remote
 // shards): defined in xapian_remote.cc.
 Xapian::Database nx_open_database(const char *path);
+// Also in xapian_remote.cc. Throws DatabaseCorruptError when path is a
+// stub file that names itself (directly or through others) or nests too
+// deep, before Xapian would recurse into it.
+void nx_check_stub(const char *path);
+// Throws nx_permission_error when path (or a file of the index in it) is
+// not readable (or writable, with write): called after an open failed.
+void nx_check_access(const char *path, bool write);
 
 namespace {
 
@@ -111,6 +118,8 @@ newsdex_status map_exception(nx_error *err)
         return fail(err, NEWSDEX_ERR_INVALID, e.get_msg());
     } catch (const Xapian::Error &e) {
         return fail(err, NEWSDEX_ERR_INTERNAL, e.get_type() + std::string(": ") + e.get_msg());
+    } catch (const nx_permission_error &e) {
+        return fail(err, NEWSDEX_ERR_PERMISSION, e.what());
     } catch (const std::bad_alloc &) {
         return fail(err, NEWSDEX_ERR_NOMEM, "out of memory");
     } catch (const std::exception &e) {
@@ -191,9 +200,14 @@ extern "C" newsdex_status nx_xdb_open_writable(const char *path, nx_xdb **out, n
 {
     *out = nullptr;
     return guard(err, [&] {
+        nx_check_stub(path);
         nx_xdb *h = new nx_xdb;
         try {
             h->wdb = Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS);
+        } catch (const Xapian::DatabaseError &) {
+            delete h;
+            nx_check_access(path, true);
+            throw;
         } catch (...) {
             delete h;
             throw;
@@ -291,6 +305,15 @@ extern "C" newsdex_status nx_xdoc_add_posting(nx_xdoc *doc, const char *term, ui
                                               uint32_t wdf_inc, nx_error *err)
 {
     return guard(err, [&] { doc->doc.add_posting(term, position, wdf_inc); });
+}
+
+extern "C" size_t nx_xdoc_term_count(const nx_xdoc *doc)
+{
+    try {
+        return doc->doc.termlist_count();
+    } catch (...) {
+        return 0;
+    }
 }
 
 extern "C" newsdex_status nx_xdoc_add_term(nx_xdoc *doc, const char *term, uint32_t wdf_inc,

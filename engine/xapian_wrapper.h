@@ -37,6 +37,8 @@ void nx_xdoc_free(nx_xdoc *doc);
 newsdex_status nx_xdoc_add_posting(nx_xdoc *doc, const char *term, uint32_t position,
                                    uint32_t wdf_inc, nx_error *err);
 newsdex_status nx_xdoc_add_term(nx_xdoc *doc, const char *term, uint32_t wdf_inc, nx_error *err);
+/* Number of distinct terms in doc so far (cheap). */
+size_t nx_xdoc_term_count(const nx_xdoc *doc);
 /* A term that filters but adds nothing to the document length. */
 newsdex_status nx_xdoc_add_boolean_term(nx_xdoc *doc, const char *term, nx_error *err);
 newsdex_status nx_xdoc_set_value(nx_xdoc *doc, unsigned slot, const char *bytes, size_t len,
@@ -276,6 +278,12 @@ struct nx_limit_error : std::exception {
 };
 /* Throws nx_limit_error (setting b->hit to limit) once b's deadline has passed. */
 void nx_budget_check_time(nx_xbudget *b);
+/* C++ only: thrown when an index (or a stub file naming shards) cannot be
+ * opened for lack of permission; map_exception gives NEWSDEX_ERR_PERMISSION. */
+#include <stdexcept>
+struct nx_permission_error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
 /* C++ only, for the other C++ files of engine/: called inside a catch block,
  * records the exception being handled in *err and returns its status, the
  * same way every call of this header does. */

@@ -7,6 +7,16 @@
  * later errors are kept on the handle and read with the matching *_last_error().
  * The library never exits and never prints.
  *
+ * NULL arguments: every function checks its handle and its required
+ * pointers (including the name and values of a ::newsdex_list_field) and
+ * returns NEWSDEX_ERR_INVALID for a NULL one, with a message on the handle
+ * when the handle itself is not NULL; functions that return no status give
+ * their neutral value instead (0, NULL or "", as each one says). Output
+ * pointers documented as "may be NULL" are optional. Closing or freeing the
+ * same handle twice (newsdex_db_close(), newsdex_writer_close(),
+ * newsdex_results_free(), ...) is the caller's bug: the behaviour is
+ * undefined, as for free().
+ *
  * Build against the installed library with
  * `cc prog.c $(pkg-config --cflags --libs newsdex)`; `pkg-config --static`
  * adds the libraries that libnewsdex.a needs (see the README).
@@ -47,7 +57,8 @@ typedef enum newsdex_status {
     NEWSDEX_ERR_INTERNAL = 11,    /**< Unexpected internal error. */
     NEWSDEX_ERR_UNKNOWN = 12,     /**< Unknown exception crossed the boundary. */
     NEWSDEX_ERR_NOSPACE = 13,     /**< Disk full (or a file size or quota limit) while writing. */
-    NEWSDEX_ERR_LIMIT = 14        /**< A search went over a limit set with newsdex_db_limit(). */
+    NEWSDEX_ERR_LIMIT = 14,       /**< A search went over a limit set with newsdex_db_limit(). */
+    NEWSDEX_ERR_PERMISSION = 15   /**< No permission to read (or write) the index or a file of it. */
 } newsdex_status;
 
 /** A short English name for @p status ("out of memory", ...). Never NULL. */
@@ -92,15 +103,23 @@ typedef struct newsdex_writer newsdex_writer;
 
 /**
  * Open (creating if needed) the index in directory @p path for writing.
- * @return NEWSDEX_ERR_LOCKED if another writer holds it.
+ * @return NEWSDEX_ERR_LOCKED if another writer holds it;
+ *         NEWSDEX_ERR_PERMISSION if the directory or a file of the index is
+ *         not readable and writable by this process (the message names it).
  */
 NEWSDEX_API newsdex_status newsdex_writer_open(const char *path, newsdex_writer **writer,
                                                char **error_message);
 
 /**
  * Add @p article, or replace the article with the same id.
- * An invalid article (no id, no title and no body, bad date, ...) gives
+ * An invalid article (no id, no title and no body, bad date, a string that
+ * is not valid UTF-8, a NULL list name or value, ...) gives
  * NEWSDEX_ERR_INVALID and leaves the index unchanged.
+ *
+ * A very large article (more than 1,000,000 words, or 200,000 distinct
+ * terms) is still added and stored whole, but only its words up to that
+ * bound (and the list values that fit) become searchable: the call succeeds
+ * and newsdex_writer_last_warning() says what was left out.
  */
 NEWSDEX_API newsdex_status newsdex_writer_put(newsdex_writer *writer,
                                               const newsdex_article *article,
@@ -115,7 +134,22 @@ NEWSDEX_API newsdex_status newsdex_writer_count(newsdex_writer *writer, uint64_t
 /** Message for the last failed call on @p writer ("" if none). */
 NEWSDEX_API const char *newsdex_writer_last_error(const newsdex_writer *writer);
 
-/** Commit, release the lock and free @p writer (NULL is allowed). */
+/**
+ * Warning about the last successful newsdex_writer_put() on @p writer: ""
+ * if the article was indexed whole (and for NULL), else which part of it is
+ * not searchable because it reached a per-article bound (see
+ * newsdex_writer_put()).
+ */
+NEWSDEX_API const char *newsdex_writer_last_warning(const newsdex_writer *writer);
+
+/**
+ * Number of articles put since @p writer was opened that were indexed only
+ * in part (each one had a newsdex_writer_last_warning()).
+ */
+NEWSDEX_API newsdex_status newsdex_writer_truncated_count(const newsdex_writer *writer,
+                                                          uint64_t *count);
+
+/** Commit, release the lock and free @p writer (NULL is allowed; closing it twice is not). */
 NEWSDEX_API newsdex_status newsdex_writer_close(newsdex_writer *writer);
 
 /* ---- Batches, deletion, bookkeeping ---------------------------------
@@ -153,7 +187,8 @@ NEWSDEX_API newsdex_status newsdex_writer_prune(newsdex_writer *writer, newsdex_
 
 /**
  * Store @p value under @p key with the index (Xapian user metadata), in the
- * current batch. Keys starting with "newsdex:" are reserved for newsdex.
+ * current batch. Keys starting with "newsdex:" are reserved for newsdex:
+ * such a key gives NEWSDEX_ERR_INVALID.
  */
 NEWSDEX_API newsdex_status newsdex_writer_set_metadata(newsdex_writer *writer, const char *key,
                                                        const char *value);
@@ -190,7 +225,12 @@ NEWSDEX_API newsdex_status newsdex_writer_get_committed_counts(const newsdex_wri
 /** An index opened read-only. */
 typedef struct newsdex_db newsdex_db;
 
-/** Open the index in directory @p path read-only. */
+/**
+ * Open the index in directory @p path read-only. NEWSDEX_ERR_PERMISSION if
+ * it (or a file of it) is not readable; NEWSDEX_ERR_CORRUPT for a stub file
+ * that names itself (directly or through other stub files) or nests them
+ * more than 16 deep.
+ */
 NEWSDEX_API newsdex_status newsdex_db_open(const char *path, newsdex_db **db,
                                            char **error_message);
 
@@ -220,7 +260,7 @@ NEWSDEX_API newsdex_status newsdex_db_count(newsdex_db *db, uint64_t *count);
 /** Message for the last failed call on @p db ("" if none). */
 NEWSDEX_API const char *newsdex_db_last_error(const newsdex_db *db);
 
-/** Free @p db (NULL is allowed). Results from it must be freed first. */
+/** Free @p db (NULL is allowed; closing it twice is not). Results from it must be freed first. */
 NEWSDEX_API void newsdex_db_close(newsdex_db *db);
 
 /* ---- Added for ranking, facets and exploration: option values ---- */

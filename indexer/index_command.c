@@ -15,6 +15,7 @@
 
 #include "newsdex.h"
 #include "../engine/xapian_wrapper.h"
+#include "index_writer.h"
 #include "progress.h"
 #include "reader.h"
 #include "strset.h"
@@ -35,6 +36,7 @@ typedef struct index_opts {
 typedef struct index_run {
     newsdex_writer *writer;
     unsigned long rejected;
+    unsigned long truncated;          /* articles indexed only in part */
     unsigned long long records;       /* articles and deletions read */
     unsigned long long bytes_done;    /* input bytes of finished files */
     unsigned long long total_bytes;   /* 0 = unknown */
@@ -224,8 +226,15 @@ static void put_article(index_run *run, const char *path, unsigned long line,
 {
     remember_id(run, article);
     newsdex_status st = newsdex_writer_put(run->writer, article, NULL);
-    if (st == NEWSDEX_OK)
+    if (st == NEWSDEX_OK) {
+        const char *warning = newsdex_writer_last_warning(run->writer);
+        if (warning[0]) {
+            clear_progress(run);
+            fprintf(stderr, "%s:%lu: warning: %s\n", path, line, warning);
+            run->truncated++;
+        }
         return;
+    }
     clear_progress(run);
     if (st == NEWSDEX_ERR_INVALID) {
         fprintf(stderr, "%s:%lu: %s\n", path, line, newsdex_writer_last_error(run->writer));
@@ -377,7 +386,7 @@ static newsdex_status finish(index_run *run, newsdex_writer_counts *counts, uint
         newsdex_writer_get_counts(run->writer, counts);
         char *json = last_run_json(run, counts);
         if (json)
-            newsdex_writer_set_metadata(run->writer, NX_META_LAST_RUN, json);
+            nx_writer_record_last_run(run->writer, json);
         free(json);
         st = newsdex_writer_commit(run->writer);
         if (st != NEWSDEX_OK)
@@ -399,11 +408,14 @@ static void report(const index_run *run, const newsdex_writer_counts *c, uint64_
     if (run->index_failed)
         fprintf(stderr, "newsdex: the batch being written was not saved; committed batches "
                         "are intact, run again to finish\n");
-    printf("indexed: %llu added, %llu replaced, %llu unchanged, %llu deleted, %lu rejected in "
+    char truncated[48] = "";
+    if (run->truncated) /* only then: the usual line stays as it was */
+        snprintf(truncated, sizeof truncated, ", %lu truncated", run->truncated);
+    printf("indexed: %llu added, %llu replaced, %llu unchanged, %llu deleted, %lu rejected%s in "
            "%.2f s; index holds %llu articles\n",
            (unsigned long long)c->added, (unsigned long long)c->replaced,
            (unsigned long long)c->unchanged, (unsigned long long)c->deleted, run->rejected,
-           elapsed(run), (unsigned long long)total);
+           truncated, elapsed(run), (unsigned long long)total);
     fflush(stdout);
 }
 

@@ -17,6 +17,7 @@
 #include "../engine/xapian_wrapper.h"
 #include "fingerprint.h"
 #include "index_dir.h"
+#include "index_writer.h"
 #include "strset.h"
 
 struct newsdex_writer {
@@ -30,7 +31,17 @@ struct newsdex_writer {
     newsdex_writer_counts batch;  /* writes in the open transaction */
     nx_strset *sources;           /* source terms whose name was stored this session */
     int owns_pid_file;
+    uint64_t truncated;           /* articles indexed only in part (NX_ARTICLE_*_MAX) */
+    char warning[NX_ERROR_MAX];   /* about the last put: "" if it was indexed whole */
 };
+
+/* What one article may still add (engine/terms.h, NX_ARTICLE_*_MAX). */
+typedef struct article_budget {
+    uint32_t words;      /* words of title and body indexed so far */
+    int text_cut;        /* title or body stopped at a bound */
+    size_t values_cut;   /* list values left out */
+    const char *why;     /* the bound reached first: "words" or "distinct terms" */
+} article_budget;
 
 /* State while turning one text field into postings. */
 typedef struct posting_ctx {
@@ -40,6 +51,7 @@ typedef struct posting_ctx {
     uint32_t next;       /* one past the last position used */
     uint32_t wdf;        /* wdf per occurrence */
     int title;           /* also add S/ZS terms */
+    article_budget *budget;
     newsdex_status status;
     char term[NX_TERM_MAX_BYTES + 8];
 } posting_ctx;
@@ -53,9 +65,26 @@ static newsdex_status add_prefixed(posting_ctx *c, const char *prefix, const cha
     return nx_xdoc_add_term(c->doc, c->term, c->wdf, c->err);
 }
 
+/* Each word adds at most 4 terms (word, stem, title word, title stem). */
+#define TERMS_PER_WORD 4
+
 static int add_token(const nx_token *tok, void *ctx)
 {
     posting_ctx *c = ctx;
+    article_budget *b = c->budget;
+    if (b->words >= NX_ARTICLE_POSITIONS_MAX || b->text_cut) {
+        b->text_cut = 1;
+        if (!b->why)
+            b->why = "words";
+        return 1;
+    }
+    if (nx_xdoc_term_count(c->doc) + TERMS_PER_WORD > NX_ARTICLE_TERMS_MAX) {
+        b->text_cut = 1;
+        if (!b->why)
+            b->why = "distinct terms";
+        return 1;
+    }
+    b->words++;
     uint32_t pos = c->base + tok->position + 1; /* Xapian positions start at 1 */
     newsdex_status st = add_prefixed(c, "", tok->text, 1, pos);
     if (st == NEWSDEX_OK)
@@ -79,9 +108,15 @@ static newsdex_status index_text(newsdex_writer *w, posting_ctx *c, const char *
 }
 
 static newsdex_status add_filter(newsdex_writer *w, nx_xdoc *doc, const char *field,
-                                 const char *value)
+                                 const char *value, article_budget *b)
 {
     char term[NX_TERM_MAX_BYTES + 8];
+    if (nx_xdoc_term_count(doc) >= NX_ARTICLE_TERMS_MAX) {
+        b->values_cut++;
+        if (!b->why)
+            b->why = "distinct terms";
+        return NEWSDEX_OK;
+    }
     newsdex_status st = nx_field_term(w->analyzer, field, value, term, sizeof term, &w->err);
     if (st == NEWSDEX_OK && term[0])
         st = nx_xdoc_add_boolean_term(doc, term, &w->err);
@@ -124,11 +159,55 @@ static newsdex_status check_id(newsdex_writer *w, const char *id)
     return NEWSDEX_OK;
 }
 
-/* Checks what the reader cannot: id shape, title or body, date syntax. */
+static newsdex_status check_text(newsdex_writer *w, const char *field, const char *text)
+{
+    if (text && !nx_utf8_valid(text, strlen(text)))
+        return nx_error_set(&w->err, NEWSDEX_ERR_INVALID, "\"%s\" is not valid UTF-8", field);
+    return NEWSDEX_OK;
+}
+
+/* Every list has a name and n_lists entries, every value is a string; all
+ * of them valid UTF-8. */
+static newsdex_status check_lists(newsdex_writer *w, const newsdex_article *a)
+{
+    if (a->n_lists && !a->lists)
+        return nx_error_set(&w->err, NEWSDEX_ERR_INVALID, "\"lists\" is NULL but \"n_lists\" is %zu",
+                            a->n_lists);
+    for (size_t i = 0; i < a->n_lists; i++) {
+        const newsdex_list_field *l = &a->lists[i];
+        if (!l->name)
+            return nx_error_set(&w->err, NEWSDEX_ERR_INVALID, "\"lists\"[%zu].name is NULL", i);
+        if (!nx_utf8_valid(l->name, strlen(l->name)))
+            return nx_error_set(&w->err, NEWSDEX_ERR_INVALID,
+                                "\"lists\"[%zu].name is not valid UTF-8", i);
+        if (l->count && !l->values)
+            return nx_error_set(&w->err, NEWSDEX_ERR_INVALID,
+                                "list \"%.64s\": values is NULL but count is %zu", l->name,
+                                l->count);
+        for (size_t j = 0; j < l->count; j++) {
+            if (!l->values[j])
+                return nx_error_set(&w->err, NEWSDEX_ERR_INVALID,
+                                    "list \"%.64s\": value %zu is NULL", l->name, j);
+            if (!nx_utf8_valid(l->values[j], strlen(l->values[j])))
+                return nx_error_set(&w->err, NEWSDEX_ERR_INVALID,
+                                    "list \"%.64s\": value %zu is not valid UTF-8", l->name, j);
+        }
+    }
+    return NEWSDEX_OK;
+}
+
+/* Checks what the reader cannot: id shape, title or body, date syntax, and
+ * that every string (lists included) is valid UTF-8. */
 static newsdex_status validate(newsdex_writer *w, const newsdex_article *a, int64_t *when,
                                int *has_date)
 {
     newsdex_status st = check_id(w, a->id);
+    const char *const names[] = {"title", "body", "date", "source", "url"};
+    const char *const texts[] = {a->title, a->body, a->date, a->source, a->url};
+    for (size_t i = 0; st == NEWSDEX_OK && i < sizeof names / sizeof names[0]; i++)
+        st = check_text(w, names[i], texts[i]);
+    if (st == NEWSDEX_OK)
+        st = check_lists(w, a);
     if (st != NEWSDEX_OK)
         return st;
     if ((!a->title || !*a->title) && (!a->body || !*a->body))
@@ -140,22 +219,27 @@ static newsdex_status validate(newsdex_writer *w, const newsdex_article *a, int6
 }
 
 static newsdex_status build_document(newsdex_writer *w, const newsdex_article *a, int has_date,
-                                     int64_t when, nx_xdoc *doc)
+                                     int64_t when, nx_xdoc *doc, article_budget *b)
 {
-    posting_ctx c = {.doc = doc, .err = &w->err, .wdf = NX_TITLE_WDF, .title = 1};
-    newsdex_status st = index_text(w, &c, a->title);
+    /* Filters first: when an article reaches NX_ARTICLE_TERMS_MAX, its
+     * date, source and lists are what should stay searchable. (The order
+     * terms are added in changes nothing else.) */
+    newsdex_status st = NEWSDEX_OK;
+    if (has_date)
+        st = add_date_terms(w, doc, when);
+    if (st == NEWSDEX_OK && a->source && *a->source)
+        st = add_filter(w, doc, NX_FIELD_SOURCE, a->source, b);
+    for (size_t i = 0; st == NEWSDEX_OK && i < a->n_lists; i++)
+        for (size_t j = 0; st == NEWSDEX_OK && j < a->lists[i].count; j++)
+            st = add_filter(w, doc, a->lists[i].name, a->lists[i].values[j], b);
+    posting_ctx c = {.doc = doc, .err = &w->err, .wdf = NX_TITLE_WDF, .title = 1, .budget = b};
+    if (st == NEWSDEX_OK)
+        st = index_text(w, &c, a->title);
     c.base = c.next + NX_TITLE_BODY_GAP;
     c.wdf = 1;
     c.title = 0;
     if (st == NEWSDEX_OK)
         st = index_text(w, &c, a->body);
-    if (st == NEWSDEX_OK && has_date)
-        st = add_date_terms(w, doc, when);
-    if (st == NEWSDEX_OK && a->source && *a->source)
-        st = add_filter(w, doc, NX_FIELD_SOURCE, a->source);
-    for (size_t i = 0; st == NEWSDEX_OK && i < a->n_lists; i++)
-        for (size_t j = 0; st == NEWSDEX_OK && j < a->lists[i].count; j++)
-            st = add_filter(w, doc, a->lists[i].name, a->lists[i].values[j]);
 
     char iso[21];
     if (has_date)
@@ -247,11 +331,19 @@ static newsdex_status writer_alloc(const char *path, newsdex_writer **out, nx_er
 
 newsdex_status newsdex_writer_open(const char *path, newsdex_writer **writer, char **error_message)
 {
-    *writer = NULL;
+    if (writer)
+        *writer = NULL;
     if (error_message)
         *error_message = NULL;
     nx_error err;
     nx_error_clear(&err);
+    if (!path || !writer) {
+        nx_error_set(&err, NEWSDEX_ERR_INVALID, "newsdex_writer_open: %s is NULL",
+                     !path ? "path" : "writer");
+        if (error_message)
+            *error_message = nx_error_strdup(&err);
+        return NEWSDEX_ERR_INVALID;
+    }
     newsdex_writer *w = NULL;
     newsdex_status st = writer_alloc(path, &w, &err);
     if (st == NEWSDEX_OK) {
@@ -279,6 +371,8 @@ newsdex_status newsdex_writer_open(const char *path, newsdex_writer **writer, ch
 
 newsdex_status newsdex_writer_set_batch_size(newsdex_writer *w, size_t batch_size)
 {
+    if (!w)
+        return NEWSDEX_ERR_INVALID;
     nx_error_clear(&w->err);
     w->batch_size = batch_size;
     if (batch_size && w->batch.pending >= batch_size)
@@ -319,16 +413,37 @@ static newsdex_status note_source(newsdex_writer *w, const char *source)
     return st == NEWSDEX_OK ? st : write_failed(w, st);
 }
 
+/* The warning for an article that reached a bound of article_budget. */
+static void note_truncation(newsdex_writer *w, const newsdex_article *a, const article_budget *b)
+{
+    if (!b->text_cut && !b->values_cut)
+        return;
+    w->truncated++;
+    unsigned long bound = strcmp(b->why, "words") == 0 ? NX_ARTICLE_POSITIONS_MAX
+                                                       : NX_ARTICLE_TERMS_MAX;
+    if (b->values_cut)
+        snprintf(w->warning, sizeof w->warning,
+                 "article \"%.200s\" was truncated at %lu %s: %zu of its \"lists\" values "
+                 "and all of \"title\" and \"body\" are not searchable",
+                 a->id, bound, b->why, b->values_cut);
+    else
+        snprintf(w->warning, sizeof w->warning,
+                 "article \"%.200s\" was truncated at %lu %s: only the first %lu words of "
+                 "\"title\" and \"body\" are searchable",
+                 a->id, bound, b->why, (unsigned long)b->words);
+}
+
 static newsdex_status write_article(newsdex_writer *w, const newsdex_article *a,
                                     const char *id_term, const char fp[8], int has_date,
                                     int64_t when)
 {
     nx_xdoc *doc = NULL;
+    article_budget budget = {0};
     newsdex_status st = nx_xdoc_new(&doc, &w->err);
     if (st == NEWSDEX_OK)
         st = nx_xdoc_add_boolean_term(doc, id_term, &w->err);
     if (st == NEWSDEX_OK)
-        st = build_document(w, a, has_date, when, doc);
+        st = build_document(w, a, has_date, when, doc, &budget);
     if (st == NEWSDEX_OK)
         st = nx_xdoc_set_value(doc, NX_SLOT_FINGERPRINT, fp, 8, &w->err);
     if (st == NEWSDEX_OK)
@@ -342,6 +457,8 @@ static newsdex_status write_article(newsdex_writer *w, const newsdex_article *a,
             st = write_failed(w, st);
     }
     nx_xdoc_free(doc);
+    if (st == NEWSDEX_OK)
+        note_truncation(w, a, &budget);
     return st;
 }
 
@@ -362,7 +479,12 @@ static newsdex_status put_deletion(newsdex_writer *w, const newsdex_article *a,
 newsdex_status newsdex_writer_put(newsdex_writer *w, const newsdex_article *a,
                                   newsdex_put_outcome *outcome)
 {
+    if (!w)
+        return NEWSDEX_ERR_INVALID;
     nx_error_clear(&w->err);
+    w->warning[0] = '\0';
+    if (!a)
+        return nx_error_set(&w->err, NEWSDEX_ERR_INVALID, "newsdex_writer_put: article is NULL");
     if (a->deleted)
         return put_deletion(w, a, outcome);
     int64_t when = 0;
@@ -400,6 +522,8 @@ newsdex_status newsdex_writer_put(newsdex_writer *w, const newsdex_article *a,
 
 newsdex_status newsdex_writer_delete(newsdex_writer *w, const char *id, int *found)
 {
+    if (!w)
+        return NEWSDEX_ERR_INVALID;
     nx_error_clear(&w->err);
     int exists = 0;
     if (found)
@@ -456,9 +580,13 @@ static int collect_unkept(const char *term, size_t len, uint64_t termfreq, void 
 newsdex_status newsdex_writer_prune(newsdex_writer *w, newsdex_keep_fn keep, void *ctx,
                                     uint64_t *deleted)
 {
-    nx_error_clear(&w->err);
     if (deleted)
         *deleted = 0;
+    if (!w)
+        return NEWSDEX_ERR_INVALID;
+    nx_error_clear(&w->err);
+    if (!keep)
+        return nx_error_set(&w->err, NEWSDEX_ERR_INVALID, "newsdex_writer_prune: keep is NULL");
     /* List first, delete after: the term list must not change under us. */
     prune_list p = {.keep = keep, .ctx = ctx};
     newsdex_status st = commit_batch(w);
@@ -480,11 +608,11 @@ newsdex_status newsdex_writer_prune(newsdex_writer *w, newsdex_keep_fn keep, voi
 
 /* ---- Bookkeeping ---- */
 
-newsdex_status newsdex_writer_set_metadata(newsdex_writer *w, const char *key, const char *value)
+/* Keys newsdex keeps its own bookkeeping under (engine/terms.h, NX_META_*). */
+#define RESERVED_META_PREFIX "newsdex:"
+
+static newsdex_status set_metadata(newsdex_writer *w, const char *key, const char *value)
 {
-    nx_error_clear(&w->err);
-    if (!key || !*key || !value)
-        return nx_error_set(&w->err, NEWSDEX_ERR_INVALID, "metadata needs a key and a value");
     newsdex_status st = ensure_batch(w);
     if (st == NEWSDEX_OK && (st = nx_xdb_set_metadata(w->db, key, value, strlen(value),
                                                       &w->err)) != NEWSDEX_OK)
@@ -492,8 +620,33 @@ newsdex_status newsdex_writer_set_metadata(newsdex_writer *w, const char *key, c
     return st;
 }
 
+newsdex_status newsdex_writer_set_metadata(newsdex_writer *w, const char *key, const char *value)
+{
+    if (!w)
+        return NEWSDEX_ERR_INVALID;
+    nx_error_clear(&w->err);
+    if (!key || !*key || !value)
+        return nx_error_set(&w->err, NEWSDEX_ERR_INVALID, "metadata needs a key and a value");
+    if (!strncmp(key, RESERVED_META_PREFIX, strlen(RESERVED_META_PREFIX)))
+        return nx_error_set(&w->err, NEWSDEX_ERR_INVALID,
+                            "key \"%.200s\" starts with \"" RESERVED_META_PREFIX
+                            "\", which is reserved for newsdex",
+                            key);
+    return set_metadata(w, key, value);
+}
+
+newsdex_status nx_writer_record_last_run(newsdex_writer *w, const char *json)
+{
+    if (!w || !json)
+        return NEWSDEX_ERR_INVALID;
+    nx_error_clear(&w->err);
+    return set_metadata(w, NX_META_LAST_RUN, json);
+}
+
 newsdex_status newsdex_writer_get_counts(const newsdex_writer *w, newsdex_writer_counts *counts)
 {
+    if (!w || !counts)
+        return NEWSDEX_ERR_INVALID;
     *counts = w->done;
     counts->added += w->batch.added;
     counts->replaced += w->batch.replaced;
@@ -505,6 +658,8 @@ newsdex_status newsdex_writer_get_counts(const newsdex_writer *w, newsdex_writer
 newsdex_status newsdex_writer_get_committed_counts(const newsdex_writer *w,
                                                    newsdex_writer_counts *counts)
 {
+    if (!w || !counts)
+        return NEWSDEX_ERR_INVALID;
     *counts = w->done;
     counts->pending = 0;
     return NEWSDEX_OK;
@@ -512,19 +667,38 @@ newsdex_status newsdex_writer_get_committed_counts(const newsdex_writer *w,
 
 newsdex_status newsdex_writer_commit(newsdex_writer *w)
 {
+    if (!w)
+        return NEWSDEX_ERR_INVALID;
     nx_error_clear(&w->err);
     return commit_batch(w);
 }
 
 newsdex_status newsdex_writer_count(newsdex_writer *w, uint64_t *count)
 {
+    if (!w)
+        return NEWSDEX_ERR_INVALID;
     nx_error_clear(&w->err);
+    if (!count)
+        return nx_error_set(&w->err, NEWSDEX_ERR_INVALID, "newsdex_writer_count: count is NULL");
     return nx_xdb_doccount(w->db, count, &w->err);
 }
 
 const char *newsdex_writer_last_error(const newsdex_writer *w)
 {
     return w ? w->err.message : "";
+}
+
+const char *newsdex_writer_last_warning(const newsdex_writer *w)
+{
+    return w ? w->warning : "";
+}
+
+newsdex_status newsdex_writer_truncated_count(const newsdex_writer *w, uint64_t *count)
+{
+    if (!w || !count)
+        return NEWSDEX_ERR_INVALID;
+    *count = w->truncated;
+    return NEWSDEX_OK;
 }
 
 newsdex_status newsdex_writer_close(newsdex_writer *w)

@@ -12,6 +12,7 @@
 #include "newsdex.h"
 #include "../cli/commands.h"
 #include "../engine/terms.h"
+#include "../engine/xapian_check.h"
 #include "../engine/xapian_wrapper.h"
 
 /* A writer committing twice while we read invalidates what we read. */
@@ -184,7 +185,11 @@ static newsdex_status collect_once(nx_xdb *db, index_stats *s, nx_error *err)
 static newsdex_status collect(const char *path, index_stats *s, nx_error *err)
 {
     nx_xdb *db = NULL;
-    newsdex_status st = nx_xdb_open_readonly(path, &db, err);
+    /* Counting the distinct terms walks the whole term table, where a
+     * damaged block can crash Xapian: check the table's blocks first. */
+    newsdex_status st = nx_xdb_check_terms(path, err);
+    if (st == NEWSDEX_OK)
+        st = nx_xdb_open_readonly(path, &db, err);
     if (st == NEWSDEX_ERR_NOT_FOUND)
         nx_error_set(err, st, "no index at %s (create one with: newsdex index --db %s FILE...)",
                      path, path);

@@ -241,9 +241,41 @@ static void test_writer_prune(void **state)
 static void test_writer_metadata(void **state)
 {
     fixture *f = *state;
-    assert_int_equal(newsdex_writer_set_metadata(f->w, "newsdex:test", "v"), NEWSDEX_OK);
+    assert_int_equal(newsdex_writer_set_metadata(f->w, "app:test", "v"), NEWSDEX_OK);
     assert_int_equal(newsdex_writer_set_metadata(f->w, "", "v"), NEWSDEX_ERR_INVALID);
+    /* "newsdex:" keys are newsdex's own bookkeeping */
+    assert_int_equal(newsdex_writer_set_metadata(f->w, "newsdex:test", "v"), NEWSDEX_ERR_INVALID);
+    assert_non_null(strstr(newsdex_writer_last_error(f->w), "key"));
     assert_int_equal(newsdex_writer_commit(f->w), NEWSDEX_OK);
+}
+
+/* An article over the per-article bounds is added, but reported. */
+static void test_writer_truncation(void **state)
+{
+    fixture *f = *state;
+    const size_t words = 150000; /* distinct: over the bound of distinct terms */
+    char *body = malloc(words * 9 + 1);
+    assert_non_null(body);
+    size_t len = 0;
+    for (size_t i = 0; i < words; i++)
+        len += (size_t)sprintf(body + len, "%sq%zu", i ? " " : "", i);
+    newsdex_article big = {.id = "big", .title = "Huge", .body = body};
+    newsdex_put_outcome outcome;
+    uint64_t truncated = 99;
+    assert_int_equal(newsdex_writer_put(f->w, &big, &outcome), NEWSDEX_OK);
+    assert_int_equal(outcome, NEWSDEX_PUT_ADDED);
+    assert_non_null(strstr(newsdex_writer_last_warning(f->w), "truncated"));
+    assert_non_null(strstr(newsdex_writer_last_warning(f->w), "\"big\""));
+    assert_int_equal(newsdex_writer_truncated_count(f->w, &truncated), NEWSDEX_OK);
+    assert_int_equal(truncated, 1);
+    free(body);
+
+    put(f->w, "small", "an ordinary article");
+    assert_string_equal(newsdex_writer_last_warning(f->w), "");
+    assert_int_equal(newsdex_writer_truncated_count(f->w, &truncated), NEWSDEX_OK);
+    assert_int_equal(truncated, 1);
+    assert_int_equal(newsdex_writer_truncated_count(NULL, &truncated), NEWSDEX_ERR_INVALID);
+    assert_string_equal(newsdex_writer_last_warning(NULL), "");
 }
 
 int main(void)
@@ -258,6 +290,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_writer_outcomes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_writer_batches, setup, teardown),
         cmocka_unit_test_setup_teardown(test_writer_delete, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_writer_truncation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_writer_prune, setup, teardown),
         cmocka_unit_test_setup_teardown(test_writer_metadata, setup, teardown),
     };
