@@ -9,7 +9,6 @@
 # run in the log, and syslog through logger.
 #
 # Nothing here is timed: waits poll for a state, bounded by a count.
-# shellcheck disable=SC2016  # Perl expressions in single quotes
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/nightly_lib.sh"
 
@@ -152,6 +151,9 @@ put "$TMP/bad.jsonl" bad.jsonl
 E=$(articles "$TMP/kill-ref")
 note "a clean run indexes $E articles"
 
+# Small batches: a file is committed in several steps, so kills land between them.
+echo "batch_size = 100" >>"$CONF"
+
 # The job killed right after newsdex committed a file, before moving it.
 fake_newsdex
 echo 1 >"$CTL/kill-parent-after"
@@ -175,17 +177,21 @@ ok "$(test -e "$D/inbox/bad.jsonl"; echo $?)" "and the file being indexed stays 
 rm -f "$CTL/block" "$CTL/blocked"
 
 # The job and its newsdex killed together at a few points of a real run.
-kill_job_when() { # kill_job_when CONDITION: starts the job, kill -9s its process group once CONDITION holds
+# kill_job_when CONDITION [DELAY]: starts the job, kill -9s its process group
+# once CONDITION holds (and DELAY seconds more: where it lands does not matter).
+kill_job_when() {
     setsid "$NIGHTLY" --config "$CONF" >/dev/null 2>&1 &
     local job=$!
     NX_CHILD_PIDS=$job
     wait_for "$1"
+    sleep "${2:-0}"
     kill -9 -- "-$job" 2>/dev/null
     wait "$job" 2>/dev/null
     NX_CHILD_PIDS=""
 }
 done_before=$(ls "$D/done" | wc -l)
-kill_job_when 'pgrep -P "$job" >/dev/null' # the job has a child: newsdex, mostly
+# The job has a child (newsdex, mostly): a process whose parent is the job.
+kill_job_when 'grep -qs "^PPid:[[:space:]]*$job\$" /proc/[0-9]*/status' 0.3
 check_index "kill -9 while newsdex runs"
 kill_job_when "test \$(ls $D/done | wc -l) -gt $((done_before + 1))"
 check_index "kill -9 after two files were moved"
@@ -201,6 +207,24 @@ is "$(articles "$D/idx")" "$E" "kill -9: the index holds exactly a clean run's $
 is "$(idcount "$D/idx")" "$E" "kill -9: no article is duplicated"
 run xapian-check "$D/idx"
 is "$RC" 0 "kill -9: xapian-check finds the index sound"
+
+# ---- SIGTERM: the current file finishes, the rest waits -------------------------------------
+setup signal
+fake_newsdex
+put "$CORPUS" a.jsonl
+put "$TMP/second.jsonl" b.jsonl
+touch "$CTL/block"
+"$NIGHTLY" --config "$CONF" --newsdex "$FAKE" >"$TMP/t.out" 2>"$TMP/t.err" &
+JOB=$!
+NX_CHILD_PIDS=$JOB
+wait_for "test -e $CTL/blocked"
+kill -TERM "$JOB"
+touch "$CTL/release"
+wait "$JOB"
+is "$?" 143 "SIGTERM: the job exits 143 after the current file"
+is "$(ls "$D/done"):$(ls "$D/inbox")" "a.jsonl:b.jsonl" "SIGTERM: the current file is done, the next one waits in the inbox"
+like "$(last_summary)" 'files=2 done=1 .*outcome=interrupted status=143$' "SIGTERM: the summary line says interrupted"
+NX_CHILD_PIDS=""
 
 # ---- an index that cannot be written ------------------------------------------------------
 setup broken

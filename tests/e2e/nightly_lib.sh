@@ -1,7 +1,6 @@
 # Helpers for tests/e2e/nightly.t (sourced after lib.sh): a job folder per
 # scenario, aged inbox files, the summary line, a stand-in newsdex that can
 # block or kill its caller, and index checks.
-# shellcheck shell=bash
 
 NIGHTLY="$REPO_ROOT/scripts/nightly-reindex"
 [ -x "$NIGHTLY" ] || bail_out "$NIGHTLY is not executable"
