@@ -501,11 +501,15 @@ typedef enum newsdex_limit {
 /** Number of ::newsdex_limit values. */
 #define NEWSDEX_LIMITS 5
 
-/** Defaults of a newly opened handle. */
+/** Default NEWSDEX_LIMIT_TIME_MS of a newly opened handle: 10 s. */
 #define NEWSDEX_LIMIT_TIME_MS_DEFAULT 10000
+/** Default NEWSDEX_LIMIT_WILDCARD_TERMS. */
 #define NEWSDEX_LIMIT_WILDCARD_TERMS_DEFAULT 5000
+/** Default NEWSDEX_LIMIT_COUNTED_MATCHES. */
 #define NEWSDEX_LIMIT_COUNTED_MATCHES_DEFAULT 1000000
+/** Default NEWSDEX_LIMIT_QUERY_TERMS. */
 #define NEWSDEX_LIMIT_QUERY_TERMS_DEFAULT 1000
+/** Default NEWSDEX_LIMIT_DEPTH (the web search's deepest page is 10000). */
 #define NEWSDEX_LIMIT_DEPTH_DEFAULT 100000
 
 /**
