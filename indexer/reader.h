@@ -4,7 +4,9 @@
  * given explicitly. "-" reads standard input (gzip detected automatically):
  * JSON Lines unless a format is given. A directory is read recursively, in
  * name order: every file with a known extension (every file when a format
- * is given), skipping dot-files, dot-directories and symlinked directories. */
+ * is given), skipping dot-files, dot-directories and symlinked directories;
+ * a file it should read but cannot (dangling symlink, vanished, FIFO,
+ * device) fails in its turn (NX_READ_FAILED), never passed over unsaid. */
 #ifndef NX_READER_H
 #define NX_READER_H
 
