@@ -11,7 +11,9 @@
  * pointers (including the name and values of a ::newsdex_list_field) and
  * returns NEWSDEX_ERR_INVALID for a NULL one, with a message on the handle
  * when the handle itself is not NULL; functions that return no status give
- * their neutral value instead (0, NULL or "", as each one says). Output
+ * their neutral value instead (0, NULL, "" or -1, as each one says; a void
+ * function does nothing). Out-of-range enum values and indexes are
+ * NEWSDEX_ERR_INVALID too (or the neutral value, without a status). Output
  * pointers documented as "may be NULL" are optional. Closing or freeing the
  * same handle twice (newsdex_db_close(), newsdex_writer_close(),
  * newsdex_results_free(), ...) is the caller's bug: the behaviour is
@@ -61,7 +63,8 @@ typedef enum newsdex_status {
     NEWSDEX_ERR_PERMISSION = 15   /**< No permission to read (or write) the index or a file of it. */
 } newsdex_status;
 
-/** A short English name for @p status ("out of memory", ...). Never NULL. */
+/** A short English name for @p status ("out of memory", ...); "unknown status" for a
+ *  value that is not a ::newsdex_status. Never NULL. */
 NEWSDEX_API const char *newsdex_status_to_string(newsdex_status status);
 
 /* ------------------------------------------------------------------ */
@@ -131,7 +134,7 @@ NEWSDEX_API newsdex_status newsdex_writer_commit(newsdex_writer *writer);
 /** Number of articles in the index, as the writer sees it. */
 NEWSDEX_API newsdex_status newsdex_writer_count(newsdex_writer *writer, uint64_t *count);
 
-/** Message for the last failed call on @p writer ("" if none). */
+/** Message for the last failed call on @p writer ("" if none, and for NULL). */
 NEWSDEX_API const char *newsdex_writer_last_error(const newsdex_writer *writer);
 
 /**
@@ -257,7 +260,7 @@ NEWSDEX_API newsdex_status newsdex_db_open_many(const char *const *paths, size_t
 /** Number of articles in the index. */
 NEWSDEX_API newsdex_status newsdex_db_count(newsdex_db *db, uint64_t *count);
 
-/** Message for the last failed call on @p db ("" if none). */
+/** Message for the last failed call on @p db ("" if none, and for NULL). */
 NEWSDEX_API const char *newsdex_db_last_error(const newsdex_db *db);
 
 /** Free @p db (NULL is allowed; closing it twice is not). Results from it must be freed first. */
@@ -318,7 +321,7 @@ typedef struct newsdex_search_options {
                                 spelling suggestion (newsdex_results_suggestion()). */
 } newsdex_search_options;
 
-/** Set @p options to the defaults. */
+/** Set @p options to the defaults (NULL: does nothing). */
 NEWSDEX_API void newsdex_search_options_init(newsdex_search_options *options);
 
 /** A page of results. */
@@ -351,13 +354,13 @@ typedef struct newsdex_hit {
 NEWSDEX_API newsdex_status newsdex_search(newsdex_db *db, const newsdex_search_options *options,
                                           newsdex_results **results);
 
-/** Number of hits on this page. */
+/** Number of hits on this page (0 for NULL). */
 NEWSDEX_API size_t newsdex_results_count(const newsdex_results *results);
 
-/** Estimated number of matching articles in the whole index. */
+/** Estimated number of matching articles in the whole index (0 for NULL). */
 NEWSDEX_API uint64_t newsdex_results_total_estimate(const newsdex_results *results);
 
-/** Read hit @p index (0-based, below newsdex_results_count()). */
+/** Read hit @p index (0-based, below newsdex_results_count(); NEWSDEX_ERR_INVALID if not). */
 NEWSDEX_API newsdex_status newsdex_results_get(const newsdex_results *results, size_t index,
                                                newsdex_hit *hit);
 
@@ -370,7 +373,7 @@ NEWSDEX_API void newsdex_results_free(newsdex_results *results);
 /**
  * Non-zero if no article matched every word of the query, so the results
  * are ranked by any of the words instead (only for queries of two or more
- * words; filters and exclusions still apply).
+ * words; filters and exclusions still apply). 0 for NULL.
  */
 NEWSDEX_API int newsdex_results_relaxed(const newsdex_results *results);
 
@@ -408,14 +411,16 @@ typedef enum newsdex_facet {
     NEWSDEX_FACET_YEAR = 2    /**< Years of the articles' dates ("YYYY", UTC). */
 } newsdex_facet;
 
-/** Number of distinct values counted for @p facet (0 unless options->facets). */
+/** Number of distinct values counted for @p facet (0 unless options->facets, and 0 for
+ *  NULL or a value that is not a ::newsdex_facet). */
 NEWSDEX_API size_t newsdex_results_facet_count(const newsdex_results *results,
                                                newsdex_facet facet);
 
 /**
  * Value @p index of @p facet and how many matches have it. Sources and
  * topics come most frequent first (ties in byte order), years newest first.
- * *value stays valid until the results are freed.
+ * *value stays valid until the results are freed. NEWSDEX_ERR_INVALID for
+ * an unknown @p facet or an @p index at or past newsdex_results_facet_count().
  */
 NEWSDEX_API newsdex_status newsdex_results_facet_get(const newsdex_results *results,
                                                      newsdex_facet facet, size_t index,
@@ -424,18 +429,19 @@ NEWSDEX_API newsdex_status newsdex_results_facet_get(const newsdex_results *resu
 /**
  * Number of periods in the histogram (0 unless options->histogram): every
  * year ("YYYY") or month ("YYYY-MM") from the first to the last dated match,
- * in order, including those with no match.
+ * in order, including those with no match. 0 for NULL.
  */
 NEWSDEX_API size_t newsdex_results_histogram_count(const newsdex_results *results);
 
-/** Period @p index of the histogram and its number of matches. */
+/** Period @p index of the histogram and its number of matches (NEWSDEX_ERR_INVALID for an
+ *  @p index at or past newsdex_results_histogram_count()). */
 NEWSDEX_API newsdex_status newsdex_results_histogram_get(const newsdex_results *results,
                                                          size_t index, const char **period,
                                                          uint64_t *count);
 
 /**
  * A corrected query when few articles matched and a likelier spelling of
- * some word finds more (e.g. "layofs" gives "layoffs"); "" if none.
+ * some word finds more (e.g. "layofs" gives "layoffs"); "" if none (and for NULL).
  */
 NEWSDEX_API const char *newsdex_results_suggestion(const newsdex_results *results);
 

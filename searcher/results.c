@@ -301,7 +301,7 @@ uint64_t newsdex_results_total_estimate(const newsdex_results *r)
 
 newsdex_status newsdex_results_get(const newsdex_results *r, size_t index, newsdex_hit *hit)
 {
-    if (!r || index >= r->n)
+    if (!r || !hit || index >= r->n)
         return NEWSDEX_ERR_INVALID;
     *hit = r->hits[index];
     return NEWSDEX_OK;
@@ -328,7 +328,7 @@ size_t newsdex_results_facet_count(const newsdex_results *r, newsdex_facet facet
 static newsdex_status count_get(const nx_count_list *l, size_t index, const char **value,
                                 uint64_t *count)
 {
-    if (!l || index >= l->n)
+    if (!l || !value || !count || index >= l->n)
         return NEWSDEX_ERR_INVALID;
     *value = l->v[index].value;
     *count = l->v[index].count;

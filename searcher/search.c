@@ -19,11 +19,19 @@
 
 newsdex_status newsdex_db_open(const char *path, newsdex_db **out, char **error_message)
 {
-    *out = NULL;
+    if (out)
+        *out = NULL;
     if (error_message)
         *error_message = NULL;
     nx_error err;
     nx_error_clear(&err);
+    if (!path || !out) {
+        nx_error_set(&err, NEWSDEX_ERR_INVALID, "newsdex_db_open: %s is NULL",
+                     !path ? "path" : "db");
+        if (error_message)
+            *error_message = nx_error_strdup(&err);
+        return NEWSDEX_ERR_INVALID;
+    }
     newsdex_db *db = calloc(1, sizeof *db);
     newsdex_status st = db ? NEWSDEX_OK : nx_error_set(&err, NEWSDEX_ERR_NOMEM, "out of memory");
     if (st == NEWSDEX_OK)
@@ -129,7 +137,9 @@ newsdex_status newsdex_db_open_many(const char *const *paths, size_t n, newsdex_
     nx_error err;
     nx_error_clear(&err);
     newsdex_status st = NEWSDEX_OK;
-    if (!out || !paths || n == 0)
+    if (!out)
+        st = nx_error_set(&err, NEWSDEX_ERR_INVALID, "newsdex_db_open_many: db is NULL");
+    else if (!paths || n == 0)
         st = nx_error_set(&err, NEWSDEX_ERR_INVALID, "no index given");
     for (size_t i = 0; st == NEWSDEX_OK && i < n; i++)
         if (!paths[i])
@@ -169,7 +179,11 @@ newsdex_status newsdex_db_open_many(const char *const *paths, size_t n, newsdex_
 
 newsdex_status newsdex_db_count(newsdex_db *db, uint64_t *count)
 {
+    if (!db)
+        return NEWSDEX_ERR_INVALID;
     nx_error_clear(&db->err);
+    if (!count)
+        return nx_error_set(&db->err, NEWSDEX_ERR_INVALID, "newsdex_db_count: count is NULL");
     return nx_xdb_doccount(db->xdb, count, &db->err);
 }
 
@@ -190,6 +204,8 @@ void newsdex_db_close(newsdex_db *db)
 
 void newsdex_search_options_init(newsdex_search_options *o)
 {
+    if (!o)
+        return;
     memset(o, 0, sizeof *o);
     o->limit = 10;
     o->snippets = 1;
@@ -431,8 +447,13 @@ static newsdex_status suggest(newsdex_db *db, const newsdex_search_options *o,
 newsdex_status newsdex_search(newsdex_db *db, const newsdex_search_options *o,
                               newsdex_results **out)
 {
-    *out = NULL;
+    if (out)
+        *out = NULL;
+    if (!db)
+        return NEWSDEX_ERR_INVALID;
     nx_error_clear(&db->err);
+    if (!out)
+        return nx_error_set(&db->err, NEWSDEX_ERR_INVALID, "newsdex_search: results is NULL");
     nx_budget_start(db);
     newsdex_status st = nx_search_check_options(db, o);
     if (st == NEWSDEX_OK)
@@ -485,11 +506,22 @@ static char *with_proximity(char *described, const nx_near_words *w)
 newsdex_status newsdex_explain(newsdex_db *db, const newsdex_search_options *o,
                                char **tree_out, char **xapian_out)
 {
-    *tree_out = *xapian_out = NULL;
+    if (tree_out)
+        *tree_out = NULL;
+    if (xapian_out)
+        *xapian_out = NULL;
+    if (!db)
+        return NEWSDEX_ERR_INVALID;
     nx_error_clear(&db->err);
+    if (!tree_out || !xapian_out)
+        return nx_error_set(&db->err, NEWSDEX_ERR_INVALID, "newsdex_explain: %s is NULL",
+                            !tree_out ? "tree_text" : "xapian_text");
     nx_budget_start(db);
+    /* The options are checked as newsdex_search() checks them. */
+    newsdex_status st = nx_search_check_options(db, o);
     prepared p;
-    newsdex_status st = prepare(db, o, &p);
+    if (st == NEWSDEX_OK)
+        st = prepare(db, o, &p);
     if (st != NEWSDEX_OK)
         return st;
     nx_search_plan plan = plan_of(&p, o);
@@ -561,9 +593,16 @@ static int collect_field(const char *term, size_t len, uint64_t freq, void *ctx)
 
 newsdex_status newsdex_db_fields(newsdex_db *db, char ***names, size_t *count)
 {
-    *names = NULL;
-    *count = 0;
+    if (names)
+        *names = NULL;
+    if (count)
+        *count = 0;
+    if (!db)
+        return NEWSDEX_ERR_INVALID;
     nx_error_clear(&db->err);
+    if (!names || !count)
+        return nx_error_set(&db->err, NEWSDEX_ERR_INVALID, "newsdex_db_fields: %s is NULL",
+                            !names ? "names" : "count");
     name_list l = {0};
     for (const char *const *f = nx_query_builtin_fields; *f && !l.nomem; f++)
         add_name(&l, *f, strlen(*f));

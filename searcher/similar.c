@@ -134,8 +134,13 @@ static newsdex_status build(newsdex_db *db, const newsdex_search_options *o, con
 newsdex_status newsdex_similar(newsdex_db *db, const char *id,
                                const newsdex_search_options *o, newsdex_results **out)
 {
-    *out = NULL;
+    if (out)
+        *out = NULL;
+    if (!db)
+        return NEWSDEX_ERR_INVALID;
     nx_error_clear(&db->err);
+    if (!out)
+        return nx_error_set(&db->err, NEWSDEX_ERR_INVALID, "newsdex_similar: results is NULL");
     nx_budget_start(db);
     newsdex_status st = nx_search_check_options(db, o);
     if (st == NEWSDEX_OK && (!id || !*id || strlen(id) > NX_ID_MAX_BYTES ||

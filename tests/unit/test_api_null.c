@@ -1,0 +1,803 @@
+/* The NULL-argument policy of include/newsdex.h, for every public function:
+ * a NULL handle or NULL required pointer gives NEWSDEX_ERR_INVALID (with a
+ * message on the handle when there is one), a function without a status
+ * gives its documented neutral value (0, NULL, "" or -1), a void function
+ * does nothing, and an enum value or index out of range is
+ * NEWSDEX_ERR_INVALID (or the neutral value) too; never a crash.
+ *
+ * Each call runs in a forked child of its own, so a crash fails that case
+ * only; a test reports every failing case of its table before it fails.
+ * test_every_function_is_covered reads the header and checks that each
+ * NEWSDEX_API function has a case here. */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "newsdex.h"
+#include "scratch_dir.h"
+
+typedef struct fixture {
+    char dir[64];
+    char db_path[128];  /* an index of three articles */
+    char wdb_path[128]; /* the index the open writer holds */
+    newsdex_writer *w;
+    newsdex_db *db;
+    newsdex_results *r; /* a search with facets and a histogram */
+} fixture;
+
+static newsdex_status put(newsdex_writer *w, const char *id, const char *title,
+                          const char *date, const char *source, const char *topic)
+{
+    const char *topics[] = {topic};
+    newsdex_list_field lists[] = {{"topics", topics, 1}};
+    newsdex_article a = {.id = id, .title = title, .body = "Crude oil prices rose again.",
+                         .date = date, .source = source, .lists = lists, .n_lists = 1};
+    return newsdex_writer_put(w, &a, NULL);
+}
+
+static int group_setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    if (!f)
+        return -1;
+    strcpy(f->dir, "/tmp/nx_test_api_null_XXXXXX");
+    if (!mkdtemp(f->dir))
+        return -1;
+    snprintf(f->db_path, sizeof f->db_path, "%s/db", f->dir);
+    snprintf(f->wdb_path, sizeof f->wdb_path, "%s/wdb", f->dir);
+    newsdex_writer *w = NULL;
+    if (newsdex_writer_open(f->db_path, &w, NULL) != NEWSDEX_OK ||
+        put(w, "n-1", "Oil rises", "1987-03-02", "Harbor Street Journal", "crude") ||
+        put(w, "n-2", "Oil rises further", "1988-05-06", "Gazette", "crude") ||
+        put(w, "n-3", "Oil steady", "1988-07-08", "Gazette", "energy") ||
+        newsdex_writer_close(w) != NEWSDEX_OK)
+        return -1;
+    if (newsdex_writer_open(f->wdb_path, &f->w, NULL) != NEWSDEX_OK ||
+        newsdex_db_open(f->db_path, &f->db, NULL) != NEWSDEX_OK)
+        return -1;
+    newsdex_search_options o;
+    newsdex_search_options_init(&o);
+    o.query = "oil";
+    o.facets = 1;
+    o.histogram = NEWSDEX_HISTOGRAM_YEAR;
+    if (newsdex_search(f->db, &o, &f->r) != NEWSDEX_OK || newsdex_results_count(f->r) != 3 ||
+        newsdex_results_facet_count(f->r, NEWSDEX_FACET_SOURCE) == 0 ||
+        newsdex_results_histogram_count(f->r) == 0)
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    fixture *f = *state;
+    newsdex_results_free(f->r);
+    newsdex_db_close(f->db);
+    newsdex_writer_close(f->w);
+    remove_tree(f->dir);
+    free(f);
+    return 0;
+}
+
+/* ---- Cases, each run in a child ---- */
+
+/* In the child: report a failed expectation and leave with status 1. */
+#define CHILD_CHECK(cond)                                                                 \
+    do {                                                                                  \
+        if (!(cond)) {                                                                    \
+            fprintf(stderr, "# %s:%d: expected %s\n", __FILE__, __LINE__, #cond);        \
+            _exit(1);                                                                     \
+        }                                                                                 \
+    } while (0)
+
+/* st is NEWSDEX_ERR_INVALID (and the handle, if any, has a message). */
+#define CHILD_INVALID(st) CHILD_CHECK((st) == NEWSDEX_ERR_INVALID)
+#define CHILD_DB_SAYS(db) CHILD_CHECK(newsdex_db_last_error(db)[0] != '\0')
+
+typedef struct api_case {
+    const char *function; /* the public function called */
+    const char *what;     /* with which argument wrong */
+    void (*run)(fixture *f);
+} api_case;
+
+#define CASE(name) static void name(fixture *f)
+
+/* Runs each case in a child; returns how many failed (each one named). */
+static int run_cases(fixture *f, const api_case *cases, size_t n)
+{
+    int failed = 0;
+    for (size_t i = 0; i < n; i++) {
+        fflush(NULL);
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            /* cmocka's own handlers would go on with the next test in here */
+            const int crashes[] = {SIGSEGV, SIGBUS, SIGABRT, SIGILL, SIGFPE};
+            for (size_t s = 0; s < sizeof crashes / sizeof crashes[0]; s++)
+                signal(crashes[s], SIG_DFL);
+            cases[i].run(f);
+            _exit(0);
+        }
+        int status = 0;
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        if (WIFSIGNALED(status)) {
+            fprintf(stderr, "# %s, %s: the call crashed (signal %d)\n", cases[i].function,
+                    cases[i].what, WTERMSIG(status));
+            failed++;
+        } else if (WEXITSTATUS(status) != 0) {
+            fprintf(stderr, "# %s, %s: a check failed (see above)\n", cases[i].function,
+                    cases[i].what);
+            failed++;
+        }
+    }
+    return failed;
+}
+
+#define RUN_TABLE(state, table)                                                           \
+    do {                                                                                  \
+        int failed_ = run_cases(*(state), table, sizeof table / sizeof table[0]);         \
+        if (failed_)                                                                      \
+            fail_msg("%d of %zu cases failed", failed_, sizeof table / sizeof table[0]); \
+    } while (0)
+
+static newsdex_search_options options(const char *query)
+{
+    newsdex_search_options o;
+    newsdex_search_options_init(&o);
+    o.query = query;
+    return o;
+}
+
+/* Something that is not NULL, to see outputs reset to NULL. */
+static char junk;
+#define JUNK ((void *)&junk)
+
+/* ---- newsdex_status_to_string and the writer ---- */
+
+CASE(status_negative)
+{
+    CHILD_CHECK(strcmp(newsdex_status_to_string((newsdex_status)-1), "unknown status") == 0);
+}
+CASE(status_too_big)
+{
+    CHILD_CHECK(strcmp(newsdex_status_to_string((newsdex_status)999), "unknown status") == 0);
+}
+CASE(writer_open_null_path)
+{
+    newsdex_writer *w = JUNK;
+    char *msg = NULL;
+    CHILD_INVALID(newsdex_writer_open(NULL, &w, &msg));
+    CHILD_CHECK(w == NULL && msg && *msg);
+}
+CASE(writer_open_null_out)
+{
+    char *msg = NULL;
+    CHILD_INVALID(newsdex_writer_open(f->wdb_path, NULL, &msg));
+    CHILD_CHECK(msg && *msg);
+}
+CASE(writer_put_null_writer)
+{
+    newsdex_article a = {.id = "x", .title = "t"};
+    CHILD_INVALID(newsdex_writer_put(NULL, &a, NULL));
+}
+CASE(writer_put_null_article)
+{
+    CHILD_INVALID(newsdex_writer_put(f->w, NULL, NULL));
+    CHILD_CHECK(newsdex_writer_last_error(f->w)[0] != '\0');
+}
+CASE(writer_commit_null) { CHILD_INVALID(newsdex_writer_commit(NULL)); }
+CASE(writer_count_null_writer)
+{
+    uint64_t n;
+    CHILD_INVALID(newsdex_writer_count(NULL, &n));
+}
+CASE(writer_count_null_count) { CHILD_INVALID(newsdex_writer_count(f->w, NULL)); }
+CASE(writer_last_error_null) { CHILD_CHECK(strcmp(newsdex_writer_last_error(NULL), "") == 0); }
+CASE(writer_last_warning_null)
+{
+    CHILD_CHECK(strcmp(newsdex_writer_last_warning(NULL), "") == 0);
+}
+CASE(writer_truncated_null_writer)
+{
+    uint64_t n;
+    CHILD_INVALID(newsdex_writer_truncated_count(NULL, &n));
+}
+CASE(writer_truncated_null_count) { CHILD_INVALID(newsdex_writer_truncated_count(f->w, NULL)); }
+CASE(writer_close_null) { CHILD_CHECK(newsdex_writer_close(NULL) == NEWSDEX_OK); }
+CASE(writer_batch_null) { CHILD_INVALID(newsdex_writer_set_batch_size(NULL, 10)); }
+CASE(writer_delete_null_writer) { CHILD_INVALID(newsdex_writer_delete(NULL, "x", NULL)); }
+CASE(writer_delete_null_id)
+{
+    int found = 7;
+    CHILD_INVALID(newsdex_writer_delete(f->w, NULL, &found));
+}
+static int keep_all(const char *id, void *ctx)
+{
+    (void)id, (void)ctx;
+    return 1;
+}
+CASE(writer_prune_null_writer)
+{
+    uint64_t n;
+    CHILD_INVALID(newsdex_writer_prune(NULL, keep_all, NULL, &n));
+}
+CASE(writer_prune_null_keep)
+{
+    uint64_t n;
+    CHILD_INVALID(newsdex_writer_prune(f->w, NULL, NULL, &n));
+}
+CASE(writer_metadata_null_writer) { CHILD_INVALID(newsdex_writer_set_metadata(NULL, "k", "v")); }
+CASE(writer_metadata_null_key) { CHILD_INVALID(newsdex_writer_set_metadata(f->w, NULL, "v")); }
+CASE(writer_metadata_null_value) { CHILD_INVALID(newsdex_writer_set_metadata(f->w, "k", NULL)); }
+CASE(writer_counts_null_writer)
+{
+    newsdex_writer_counts c;
+    CHILD_INVALID(newsdex_writer_get_counts(NULL, &c));
+}
+CASE(writer_counts_null_counts) { CHILD_INVALID(newsdex_writer_get_counts(f->w, NULL)); }
+CASE(writer_committed_null_writer)
+{
+    newsdex_writer_counts c;
+    CHILD_INVALID(newsdex_writer_get_committed_counts(NULL, &c));
+}
+CASE(writer_committed_null_counts)
+{
+    CHILD_INVALID(newsdex_writer_get_committed_counts(f->w, NULL));
+}
+
+static void test_status_and_writer(void **state)
+{
+    static const api_case cases[] = {
+        {"newsdex_status_to_string", "a negative status", status_negative},
+        {"newsdex_status_to_string", "status 999", status_too_big},
+        {"newsdex_writer_open", "NULL path", writer_open_null_path},
+        {"newsdex_writer_open", "NULL writer", writer_open_null_out},
+        {"newsdex_writer_put", "NULL writer", writer_put_null_writer},
+        {"newsdex_writer_put", "NULL article", writer_put_null_article},
+        {"newsdex_writer_commit", "NULL writer", writer_commit_null},
+        {"newsdex_writer_count", "NULL writer", writer_count_null_writer},
+        {"newsdex_writer_count", "NULL count", writer_count_null_count},
+        {"newsdex_writer_last_error", "NULL writer", writer_last_error_null},
+        {"newsdex_writer_last_warning", "NULL writer", writer_last_warning_null},
+        {"newsdex_writer_truncated_count", "NULL writer", writer_truncated_null_writer},
+        {"newsdex_writer_truncated_count", "NULL count", writer_truncated_null_count},
+        {"newsdex_writer_close", "NULL writer", writer_close_null},
+        {"newsdex_writer_set_batch_size", "NULL writer", writer_batch_null},
+        {"newsdex_writer_delete", "NULL writer", writer_delete_null_writer},
+        {"newsdex_writer_delete", "NULL id", writer_delete_null_id},
+        {"newsdex_writer_prune", "NULL writer", writer_prune_null_writer},
+        {"newsdex_writer_prune", "NULL keep", writer_prune_null_keep},
+        {"newsdex_writer_set_metadata", "NULL writer", writer_metadata_null_writer},
+        {"newsdex_writer_set_metadata", "NULL key", writer_metadata_null_key},
+        {"newsdex_writer_set_metadata", "NULL value", writer_metadata_null_value},
+        {"newsdex_writer_get_counts", "NULL writer", writer_counts_null_writer},
+        {"newsdex_writer_get_counts", "NULL counts", writer_counts_null_counts},
+        {"newsdex_writer_get_committed_counts", "NULL writer", writer_committed_null_writer},
+        {"newsdex_writer_get_committed_counts", "NULL counts", writer_committed_null_counts},
+    };
+    RUN_TABLE(state, cases);
+}
+
+/* ---- Opening and the db handle ---- */
+
+CASE(open_null_path)
+{
+    newsdex_db *db = JUNK;
+    char *msg = NULL;
+    CHILD_INVALID(newsdex_db_open(NULL, &db, &msg));
+    CHILD_CHECK(db == NULL && msg && *msg);
+    free(msg);
+}
+CASE(open_null_path_no_message)
+{
+    newsdex_db *db = JUNK;
+    CHILD_INVALID(newsdex_db_open(NULL, &db, NULL));
+    CHILD_CHECK(db == NULL);
+}
+CASE(open_null_out)
+{
+    char *msg = NULL;
+    CHILD_INVALID(newsdex_db_open(f->db_path, NULL, &msg));
+    CHILD_CHECK(msg && *msg);
+    free(msg);
+}
+CASE(open_many_null_paths)
+{
+    newsdex_db *db = JUNK;
+    char *msg = NULL;
+    CHILD_INVALID(newsdex_db_open_many(NULL, 1, &db, &msg));
+    CHILD_CHECK(db == NULL && msg && *msg);
+    free(msg);
+}
+CASE(open_many_null_entry)
+{
+    const char *paths[] = {f->db_path, NULL};
+    newsdex_db *db = JUNK;
+    char *msg = NULL;
+    CHILD_INVALID(newsdex_db_open_many(paths, 2, &db, &msg));
+    CHILD_CHECK(db == NULL && msg && *msg);
+    free(msg);
+}
+CASE(open_many_null_first)
+{
+    const char *paths[] = {NULL};
+    newsdex_db *db = JUNK;
+    CHILD_INVALID(newsdex_db_open_many(paths, 1, &db, NULL));
+    CHILD_CHECK(db == NULL);
+}
+CASE(open_many_null_out)
+{
+    const char *paths[] = {f->db_path};
+    char *msg = NULL;
+    CHILD_INVALID(newsdex_db_open_many(paths, 1, NULL, &msg));
+    CHILD_CHECK(msg && *msg);
+    free(msg);
+}
+CASE(open_many_none)
+{
+    const char *paths[] = {f->db_path};
+    newsdex_db *db = JUNK;
+    CHILD_INVALID(newsdex_db_open_many(paths, 0, &db, NULL));
+    CHILD_CHECK(db == NULL);
+}
+CASE(count_null_db)
+{
+    uint64_t n;
+    CHILD_INVALID(newsdex_db_count(NULL, &n));
+}
+CASE(count_null_count)
+{
+    CHILD_INVALID(newsdex_db_count(f->db, NULL));
+    CHILD_DB_SAYS(f->db);
+}
+CASE(last_error_null) { CHILD_CHECK(strcmp(newsdex_db_last_error(NULL), "") == 0); }
+CASE(close_null) { newsdex_db_close(NULL); }
+CASE(reopen_null) { CHILD_INVALID(newsdex_db_reopen(NULL)); }
+CASE(generation_null) { CHILD_CHECK(newsdex_db_generation(NULL) == 0); }
+CASE(limit_null_db) { CHILD_CHECK(newsdex_db_limit(NULL, NEWSDEX_LIMIT_TIME_MS, 5) == -1); }
+CASE(limit_negative_which)
+{
+    CHILD_CHECK(newsdex_db_limit(f->db, (newsdex_limit)-1, 5) == -1);
+    CHILD_CHECK(newsdex_db_limit(f->db, (newsdex_limit)INT32_MIN, -1) == -1);
+}
+CASE(limit_which_too_big)
+{
+    int64_t before = newsdex_db_limit(f->db, NEWSDEX_LIMIT_DEPTH, -1);
+    CHILD_CHECK(newsdex_db_limit(f->db, (newsdex_limit)NEWSDEX_LIMITS, 5) == -1);
+    CHILD_CHECK(newsdex_db_limit(f->db, (newsdex_limit)INT32_MAX, 5) == -1);
+    CHILD_CHECK(newsdex_db_limit(f->db, NEWSDEX_LIMIT_DEPTH, -1) == before);
+}
+CASE(fields_null_db)
+{
+    char **names = JUNK;
+    size_t n = 7;
+    CHILD_INVALID(newsdex_db_fields(NULL, &names, &n));
+    CHILD_CHECK(names == NULL && n == 0);
+}
+CASE(fields_null_names)
+{
+    size_t n = 7;
+    CHILD_INVALID(newsdex_db_fields(f->db, NULL, &n));
+    CHILD_DB_SAYS(f->db);
+}
+CASE(fields_null_count)
+{
+    char **names = JUNK;
+    CHILD_INVALID(newsdex_db_fields(f->db, &names, NULL));
+    CHILD_CHECK(names == NULL);
+    CHILD_DB_SAYS(f->db);
+}
+CASE(fields_free_null) { newsdex_fields_free(NULL, 5); }
+CASE(options_init_null) { newsdex_search_options_init(NULL); }
+
+static void test_db_handle(void **state)
+{
+    static const api_case cases[] = {
+        {"newsdex_db_open", "NULL path", open_null_path},
+        {"newsdex_db_open", "NULL path, no message", open_null_path_no_message},
+        {"newsdex_db_open", "NULL db", open_null_out},
+        {"newsdex_db_open_many", "NULL paths", open_many_null_paths},
+        {"newsdex_db_open_many", "a NULL entry of paths", open_many_null_entry},
+        {"newsdex_db_open_many", "one path, NULL", open_many_null_first},
+        {"newsdex_db_open_many", "NULL db", open_many_null_out},
+        {"newsdex_db_open_many", "n = 0", open_many_none},
+        {"newsdex_db_count", "NULL db", count_null_db},
+        {"newsdex_db_count", "NULL count", count_null_count},
+        {"newsdex_db_last_error", "NULL db", last_error_null},
+        {"newsdex_db_close", "NULL db", close_null},
+        {"newsdex_db_reopen", "NULL db", reopen_null},
+        {"newsdex_db_generation", "NULL db", generation_null},
+        {"newsdex_db_limit", "NULL db", limit_null_db},
+        {"newsdex_db_limit", "a negative limit", limit_negative_which},
+        {"newsdex_db_limit", "a limit past the last", limit_which_too_big},
+        {"newsdex_db_fields", "NULL db", fields_null_db},
+        {"newsdex_db_fields", "NULL names", fields_null_names},
+        {"newsdex_db_fields", "NULL count", fields_null_count},
+        {"newsdex_fields_free", "NULL names", fields_free_null},
+        {"newsdex_search_options_init", "NULL options", options_init_null},
+    };
+    RUN_TABLE(state, cases);
+}
+
+/* ---- Search, explain, similar ---- */
+
+CASE(search_null_db)
+{
+    newsdex_search_options o = options("oil");
+    newsdex_results *r = JUNK;
+    CHILD_INVALID(newsdex_search(NULL, &o, &r));
+    CHILD_CHECK(r == NULL);
+}
+CASE(search_null_options)
+{
+    newsdex_results *r = JUNK;
+    CHILD_INVALID(newsdex_search(f->db, NULL, &r));
+    CHILD_CHECK(r == NULL);
+    CHILD_DB_SAYS(f->db);
+}
+CASE(search_null_query)
+{
+    newsdex_search_options o = options(NULL);
+    newsdex_results *r = JUNK;
+    CHILD_INVALID(newsdex_search(f->db, &o, &r));
+    CHILD_CHECK(r == NULL);
+    CHILD_DB_SAYS(f->db);
+}
+CASE(search_null_results)
+{
+    newsdex_search_options o = options("oil");
+    CHILD_INVALID(newsdex_search(f->db, &o, NULL));
+    CHILD_DB_SAYS(f->db);
+}
+CASE(search_bad_enums)
+{
+    newsdex_results *r = JUNK;
+    int sorts[] = {-1, NEWSDEX_SORT_RECENT + 1, INT32_MAX, INT32_MIN};
+    for (size_t i = 0; i < sizeof sorts / sizeof sorts[0]; i++) {
+        newsdex_search_options o = options("oil");
+        o.sort = sorts[i];
+        CHILD_INVALID(newsdex_search(f->db, &o, &r));
+        CHILD_CHECK(r == NULL);
+        o = options("oil");
+        o.histogram = sorts[i];
+        CHILD_INVALID(newsdex_search(f->db, &o, &r));
+        CHILD_CHECK(r == NULL);
+    }
+}
+CASE(search_bad_numbers)
+{
+    newsdex_results *r = JUNK;
+    newsdex_search_options o = options("oil");
+    o.limit = 10001;
+    CHILD_INVALID(newsdex_search(f->db, &o, &r));
+    CHILD_CHECK(r == NULL);
+    o = options("oil");
+    o.sort = NEWSDEX_SORT_RECENT;
+    o.half_life_days = -1;
+    CHILD_INVALID(newsdex_search(f->db, &o, &r));
+    CHILD_CHECK(r == NULL);
+}
+CASE(explain_null_db)
+{
+    newsdex_search_options o = options("oil");
+    char *tree = JUNK, *xq = JUNK;
+    CHILD_INVALID(newsdex_explain(NULL, &o, &tree, &xq));
+    CHILD_CHECK(tree == NULL && xq == NULL);
+}
+CASE(explain_null_options)
+{
+    char *tree = JUNK, *xq = JUNK;
+    CHILD_INVALID(newsdex_explain(f->db, NULL, &tree, &xq));
+    CHILD_CHECK(tree == NULL && xq == NULL);
+    CHILD_DB_SAYS(f->db);
+}
+CASE(explain_null_query)
+{
+    newsdex_search_options o = options(NULL);
+    char *tree = JUNK, *xq = JUNK;
+    CHILD_INVALID(newsdex_explain(f->db, &o, &tree, &xq));
+    CHILD_CHECK(tree == NULL && xq == NULL);
+}
+CASE(explain_null_tree)
+{
+    newsdex_search_options o = options("oil");
+    char *xq = JUNK;
+    CHILD_INVALID(newsdex_explain(f->db, &o, NULL, &xq));
+    CHILD_CHECK(xq == NULL);
+    CHILD_DB_SAYS(f->db);
+}
+CASE(explain_null_xapian)
+{
+    newsdex_search_options o = options("oil");
+    char *tree = JUNK;
+    CHILD_INVALID(newsdex_explain(f->db, &o, &tree, NULL));
+    CHILD_CHECK(tree == NULL);
+    CHILD_DB_SAYS(f->db);
+}
+CASE(explain_bad_enums)
+{
+    char *tree = JUNK, *xq = JUNK;
+    newsdex_search_options o = options("oil");
+    o.sort = NEWSDEX_SORT_RECENT + 1;
+    CHILD_INVALID(newsdex_explain(f->db, &o, &tree, &xq));
+    CHILD_CHECK(tree == NULL && xq == NULL);
+    o = options("oil");
+    o.histogram = -1;
+    CHILD_INVALID(newsdex_explain(f->db, &o, &tree, &xq));
+    CHILD_CHECK(tree == NULL && xq == NULL);
+}
+CASE(similar_null_db)
+{
+    newsdex_search_options o = options(NULL);
+    newsdex_results *r = JUNK;
+    CHILD_INVALID(newsdex_similar(NULL, "n-1", &o, &r));
+    CHILD_CHECK(r == NULL);
+}
+CASE(similar_null_id)
+{
+    newsdex_search_options o = options(NULL);
+    newsdex_results *r = JUNK;
+    CHILD_INVALID(newsdex_similar(f->db, NULL, &o, &r));
+    CHILD_CHECK(r == NULL);
+    CHILD_DB_SAYS(f->db);
+}
+CASE(similar_empty_id)
+{
+    newsdex_search_options o = options(NULL);
+    newsdex_results *r = JUNK;
+    CHILD_INVALID(newsdex_similar(f->db, "", &o, &r));
+    CHILD_CHECK(r == NULL);
+}
+CASE(similar_null_options)
+{
+    newsdex_results *r = JUNK;
+    CHILD_INVALID(newsdex_similar(f->db, "n-1", NULL, &r));
+    CHILD_CHECK(r == NULL);
+    CHILD_DB_SAYS(f->db);
+}
+CASE(similar_null_results)
+{
+    newsdex_search_options o = options(NULL);
+    CHILD_INVALID(newsdex_similar(f->db, "n-1", &o, NULL));
+    CHILD_DB_SAYS(f->db);
+}
+CASE(similar_bad_enums)
+{
+    newsdex_results *r = JUNK;
+    newsdex_search_options o = options(NULL);
+    o.sort = -1;
+    CHILD_INVALID(newsdex_similar(f->db, "n-1", &o, &r));
+    CHILD_CHECK(r == NULL);
+    o = options(NULL);
+    o.histogram = NEWSDEX_HISTOGRAM_MONTH + 1;
+    CHILD_INVALID(newsdex_similar(f->db, "n-1", &o, &r));
+    CHILD_CHECK(r == NULL);
+}
+
+static void test_search_explain_similar(void **state)
+{
+    static const api_case cases[] = {
+        {"newsdex_search", "NULL db", search_null_db},
+        {"newsdex_search", "NULL options", search_null_options},
+        {"newsdex_search", "NULL options->query", search_null_query},
+        {"newsdex_search", "NULL results", search_null_results},
+        {"newsdex_search", "sort or histogram out of range", search_bad_enums},
+        {"newsdex_search", "limit or half-life out of range", search_bad_numbers},
+        {"newsdex_explain", "NULL db", explain_null_db},
+        {"newsdex_explain", "NULL options", explain_null_options},
+        {"newsdex_explain", "NULL options->query", explain_null_query},
+        {"newsdex_explain", "NULL tree_text", explain_null_tree},
+        {"newsdex_explain", "NULL xapian_text", explain_null_xapian},
+        {"newsdex_explain", "sort or histogram out of range", explain_bad_enums},
+        {"newsdex_similar", "NULL db", similar_null_db},
+        {"newsdex_similar", "NULL id", similar_null_id},
+        {"newsdex_similar", "empty id", similar_empty_id},
+        {"newsdex_similar", "NULL options", similar_null_options},
+        {"newsdex_similar", "NULL results", similar_null_results},
+        {"newsdex_similar", "sort or histogram out of range", similar_bad_enums},
+    };
+    RUN_TABLE(state, cases);
+}
+
+/* ---- Results ---- */
+
+CASE(results_count_null) { CHILD_CHECK(newsdex_results_count(NULL) == 0); }
+CASE(results_total_null) { CHILD_CHECK(newsdex_results_total_estimate(NULL) == 0); }
+CASE(results_get_null_results)
+{
+    newsdex_hit h;
+    CHILD_INVALID(newsdex_results_get(NULL, 0, &h));
+}
+CASE(results_get_null_hit) { CHILD_INVALID(newsdex_results_get(f->r, 0, NULL)); }
+CASE(results_get_out_of_range)
+{
+    newsdex_hit h;
+    CHILD_INVALID(newsdex_results_get(f->r, newsdex_results_count(f->r), &h));
+    CHILD_INVALID(newsdex_results_get(f->r, SIZE_MAX, &h));
+}
+CASE(results_relaxed_null) { CHILD_CHECK(newsdex_results_relaxed(NULL) == 0); }
+CASE(facet_count_null) { CHILD_CHECK(newsdex_results_facet_count(NULL, NEWSDEX_FACET_SOURCE) == 0); }
+CASE(facet_count_bad_facet)
+{
+    CHILD_CHECK(newsdex_results_facet_count(f->r, (newsdex_facet)-1) == 0);
+    CHILD_CHECK(newsdex_results_facet_count(f->r, (newsdex_facet)(NEWSDEX_FACET_YEAR + 1)) == 0);
+    CHILD_CHECK(newsdex_results_facet_count(f->r, (newsdex_facet)INT32_MAX) == 0);
+}
+CASE(facet_get_null_results)
+{
+    const char *v;
+    uint64_t c;
+    CHILD_INVALID(newsdex_results_facet_get(NULL, NEWSDEX_FACET_SOURCE, 0, &v, &c));
+}
+CASE(facet_get_bad_facet)
+{
+    const char *v;
+    uint64_t c;
+    CHILD_INVALID(newsdex_results_facet_get(f->r, (newsdex_facet)-1, 0, &v, &c));
+    CHILD_INVALID(newsdex_results_facet_get(f->r, (newsdex_facet)(NEWSDEX_FACET_YEAR + 1), 0, &v,
+                                            &c));
+    CHILD_INVALID(newsdex_results_facet_get(f->r, (newsdex_facet)INT32_MIN, 0, &v, &c));
+}
+CASE(facet_get_out_of_range)
+{
+    const char *v;
+    uint64_t c;
+    size_t n = newsdex_results_facet_count(f->r, NEWSDEX_FACET_SOURCE);
+    CHILD_INVALID(newsdex_results_facet_get(f->r, NEWSDEX_FACET_SOURCE, n, &v, &c));
+    CHILD_INVALID(newsdex_results_facet_get(f->r, NEWSDEX_FACET_YEAR, SIZE_MAX, &v, &c));
+}
+CASE(facet_get_null_value)
+{
+    uint64_t c;
+    CHILD_INVALID(newsdex_results_facet_get(f->r, NEWSDEX_FACET_SOURCE, 0, NULL, &c));
+}
+CASE(facet_get_null_count)
+{
+    const char *v;
+    CHILD_INVALID(newsdex_results_facet_get(f->r, NEWSDEX_FACET_SOURCE, 0, &v, NULL));
+}
+CASE(histogram_count_null) { CHILD_CHECK(newsdex_results_histogram_count(NULL) == 0); }
+CASE(histogram_get_null_results)
+{
+    const char *p;
+    uint64_t c;
+    CHILD_INVALID(newsdex_results_histogram_get(NULL, 0, &p, &c));
+}
+CASE(histogram_get_out_of_range)
+{
+    const char *p;
+    uint64_t c;
+    size_t n = newsdex_results_histogram_count(f->r);
+    CHILD_INVALID(newsdex_results_histogram_get(f->r, n, &p, &c));
+    CHILD_INVALID(newsdex_results_histogram_get(f->r, SIZE_MAX, &p, &c));
+}
+CASE(histogram_get_null_period)
+{
+    uint64_t c;
+    CHILD_INVALID(newsdex_results_histogram_get(f->r, 0, NULL, &c));
+}
+CASE(histogram_get_null_count)
+{
+    const char *p;
+    CHILD_INVALID(newsdex_results_histogram_get(f->r, 0, &p, NULL));
+}
+CASE(suggestion_null) { CHILD_CHECK(strcmp(newsdex_results_suggestion(NULL), "") == 0); }
+CASE(results_free_null) { newsdex_results_free(NULL); }
+
+static void test_results(void **state)
+{
+    static const api_case cases[] = {
+        {"newsdex_results_count", "NULL results", results_count_null},
+        {"newsdex_results_total_estimate", "NULL results", results_total_null},
+        {"newsdex_results_get", "NULL results", results_get_null_results},
+        {"newsdex_results_get", "NULL hit", results_get_null_hit},
+        {"newsdex_results_get", "index out of range", results_get_out_of_range},
+        {"newsdex_results_relaxed", "NULL results", results_relaxed_null},
+        {"newsdex_results_facet_count", "NULL results", facet_count_null},
+        {"newsdex_results_facet_count", "facet out of range", facet_count_bad_facet},
+        {"newsdex_results_facet_get", "NULL results", facet_get_null_results},
+        {"newsdex_results_facet_get", "facet out of range", facet_get_bad_facet},
+        {"newsdex_results_facet_get", "index out of range", facet_get_out_of_range},
+        {"newsdex_results_facet_get", "NULL value", facet_get_null_value},
+        {"newsdex_results_facet_get", "NULL count", facet_get_null_count},
+        {"newsdex_results_histogram_count", "NULL results", histogram_count_null},
+        {"newsdex_results_histogram_get", "NULL results", histogram_get_null_results},
+        {"newsdex_results_histogram_get", "index out of range", histogram_get_out_of_range},
+        {"newsdex_results_histogram_get", "NULL period", histogram_get_null_period},
+        {"newsdex_results_histogram_get", "NULL count", histogram_get_null_count},
+        {"newsdex_results_suggestion", "NULL results", suggestion_null},
+        {"newsdex_results_free", "NULL results", results_free_null},
+    };
+    RUN_TABLE(state, cases);
+}
+
+/* ---- Every NEWSDEX_API function of the header has a case ---- */
+
+static const char *const covered[] = {
+    "newsdex_status_to_string",
+    "newsdex_writer_open", "newsdex_writer_put", "newsdex_writer_commit",
+    "newsdex_writer_count", "newsdex_writer_last_error", "newsdex_writer_last_warning",
+    "newsdex_writer_truncated_count", "newsdex_writer_close", "newsdex_writer_set_batch_size",
+    "newsdex_writer_delete", "newsdex_writer_prune", "newsdex_writer_set_metadata",
+    "newsdex_writer_get_counts", "newsdex_writer_get_committed_counts",
+    "newsdex_db_open", "newsdex_db_open_many", "newsdex_db_count", "newsdex_db_last_error",
+    "newsdex_db_close", "newsdex_db_reopen", "newsdex_db_generation", "newsdex_db_limit",
+    "newsdex_db_fields", "newsdex_fields_free", "newsdex_search_options_init",
+    "newsdex_search", "newsdex_explain", "newsdex_similar",
+    "newsdex_results_count", "newsdex_results_total_estimate", "newsdex_results_get",
+    "newsdex_results_relaxed", "newsdex_results_facet_count", "newsdex_results_facet_get",
+    "newsdex_results_histogram_count", "newsdex_results_histogram_get",
+    "newsdex_results_suggestion", "newsdex_results_free",
+};
+
+static int is_covered(const char *name, size_t len)
+{
+    for (size_t i = 0; i < sizeof covered / sizeof covered[0]; i++)
+        if (strlen(covered[i]) == len && strncmp(covered[i], name, len) == 0)
+            return 1;
+    return 0;
+}
+
+/* include/newsdex.h, from the repository root (where the tests run) or
+ * found from this file's path. */
+static FILE *open_header(void)
+{
+    FILE *h = fopen("include/newsdex.h", "r");
+    const char *self = __FILE__, *tail = strstr(self, "tests/unit/");
+    if (!h && tail) {
+        char path[1024];
+        snprintf(path, sizeof path, "%.*sinclude/newsdex.h", (int)(tail - self), self);
+        h = fopen(path, "r");
+    }
+    return h;
+}
+
+static void test_every_function_is_covered(void **state)
+{
+    (void)state;
+    FILE *h = open_header();
+    if (!h)
+        skip();
+    char line[1024];
+    int declared = 0, missing = 0;
+    while (fgets(line, sizeof line, h)) {
+        const char *at = strstr(line, "NEWSDEX_API ");
+        const char *paren = at ? strchr(at, '(') : NULL;
+        if (!at || !paren || strncmp(line, "#define", 7) == 0)
+            continue;
+        const char *start = paren;
+        while (start > at && (start[-1] == '_' || (start[-1] >= 'a' && start[-1] <= 'z') ||
+                              (start[-1] >= '0' && start[-1] <= '9')))
+            start--;
+        declared++;
+        if (!is_covered(start, (size_t)(paren - start))) {
+            fprintf(stderr, "# %.*s has no case here\n", (int)(paren - start), start);
+            missing++;
+        }
+    }
+    fclose(h);
+    assert_int_equal(declared, (int)(sizeof covered / sizeof covered[0]));
+    assert_int_equal(missing, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_status_and_writer),
+        cmocka_unit_test(test_db_handle),
+        cmocka_unit_test(test_search_explain_similar),
+        cmocka_unit_test(test_results),
+        cmocka_unit_test(test_every_function_is_covered),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
