@@ -165,6 +165,8 @@ typedef struct big_input {
 
 static inline void big_add_n(big_input *b, const char *s, size_t n)
 {
+    if (n == 0)
+        return;
     if (b->len + n > b->cap) {
         size_t cap = b->cap ? b->cap : 1 << 20;
         while (cap < b->len + n)
