@@ -21,11 +21,11 @@ CXXFLAGS += -std=c++17 $(WARN) $(OPT) $(SANFLAGS) -fvisibility=hidden -fPIC \
 LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer -lm
 LDFLAGS  += $(SANFLAGS)
 
-# Library: everything in engine/, indexer/, searcher/ except the CLI commands.
-LIB_C    := $(filter-out %_command.c,$(wildcard engine/*.c indexer/*.c searcher/*.c))
-LIB_CXX  := $(wildcard engine/*.cc)
+# Library: engine/, indexer/, searcher/ in C; the Xapian binding in engine/xapian/ in C++.
+LIB_C    := $(wildcard engine/*.c indexer/*.c searcher/*.c)
+LIB_CXX  := $(wildcard engine/xapian/*.cc)
 LIB_OBJS := $(LIB_C:%.c=$(BUILD)/%.o) $(LIB_CXX:%.cc=$(BUILD)/%.o)
-CLI_C    := $(wildcard cli/*.c indexer/*_command.c searcher/*_command.c)
+CLI_C    := $(wildcard cli/*.c)
 CLI_OBJS := $(CLI_C:%.c=$(BUILD)/%.o)
 UNIT_C   := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_C:tests/unit/%.c=$(BUILD)/tests/%)
@@ -33,7 +33,7 @@ UNIT_BIN := $(UNIT_C:tests/unit/%.c=$(BUILD)/tests/%)
 LIB      := $(BUILD)/libnewsdex.a
 NEWSDEX  := $(BUILD)/newsdex
 
-.PHONY: all deps test unit e2e demo check-asan clean
+.PHONY: all deps test unit e2e demo check-asan check-layers clean
 all: $(NEWSDEX) $(UNIT_BIN)
 
 $(LIB): $(LIB_OBJS)
@@ -47,6 +47,12 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MT $@ -Wno-unused-parameter -o $@.o -c $<
 	$(CXX) $(LDFLAGS) -o $@ $@.o $(LIB) $(LDLIBS) -lcmocka
+
+# Tests of the command line's own helpers link its objects (all but main).
+$(BUILD)/tests/test_cli_%: tests/unit/test_cli_%.c $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJS)) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MT $@ -Wno-unused-parameter -o $@.o -c $<
+	$(CXX) $(LDFLAGS) -o $@ $@.o $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJS)) $(LIB) $(LDLIBS) -lcmocka
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
@@ -62,7 +68,12 @@ deps:
 # Unit tests speak TAP through cmocka; end-to-end tests are TAP shell scripts.
 test: deps
 	$(MAKE) all
-	$(MAKE) -k unit e2e
+	$(MAKE) -k check-layers unit e2e
+
+# The programs (cli/, web/) use only include/newsdex.h; the library neither
+# includes them, nor prints, nor names command-line options.
+check-layers:
+	scripts/check-layers
 
 unit: $(UNIT_BIN)
 	CMOCKA_MESSAGE_OUTPUT=TAP prove --exec '' $(UNIT_BIN)
@@ -70,8 +81,11 @@ unit: $(UNIT_BIN)
 e2e: $(NEWSDEX)
 	NEWSDEX=$(abspath $(NEWSDEX)) prove tests/e2e/*.t
 
+# Xapian 1.4's Database::check (run by `newsdex stats`) frees a table object
+# through a base class of another size, which ASan reports as a
+# new-delete-type-mismatch inside libxapian: that one check is turned off.
 check-asan: deps
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	ASAN_OPTIONS=detect_leaks=1:new_delete_type_mismatch=0 UBSAN_OPTIONS=print_stacktrace=1 \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	    $(MAKE) BUILD=build-asan SANITIZE=1 OPT='-O1 -g' all unit e2e
 
@@ -156,10 +170,10 @@ uninstall:
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 # ---- Web search: build/newsdex.cgi (CGI and FastCGI), make serve ----------
-# searcher/cgi/ is the program (not part of the library); see the README's
+# web/ is the program (not part of the library); see the README's
 # "Web search (CGI and FastCGI)". make serve indexes corpus/ like make demo and
 # runs lighttpd in the foreground on 127.0.0.1:$(PORT) with web/'s config.
-CGI_C    := $(wildcard searcher/cgi/*.c)
+CGI_C    := $(wildcard web/*.c)
 CGI_OBJS := $(CGI_C:%.c=$(BUILD)/%.o)
 CGI      := $(BUILD)/newsdex.cgi
 PORT     ?= 8080
@@ -177,16 +191,16 @@ $(CGI): $(CGI_OBJS) $(LIB)
 
 # The response cache is the one part of newsdex.cgi with a unit test; it needs
 # nothing but libc, so the test links its object alone.
-$(BUILD)/tests/test_cgi_cache: tests/unit/test_cgi_cache.c $(BUILD)/searcher/cgi/cgi_cache.o
+$(BUILD)/tests/test_cgi_cache: tests/unit/test_cgi_cache.c $(BUILD)/web/cgi_cache.o
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MT $@ -Wno-unused-parameter -o $@.o -c $<
-	$(CC) $(LDFLAGS) -o $@ $@.o $(BUILD)/searcher/cgi/cgi_cache.o -lcmocka
+	$(CC) $(LDFLAGS) -o $@ $@.o $(BUILD)/web/cgi_cache.o -lcmocka
 
 serve: deps
 	$(MAKE) all
 	rm -rf $(BUILD)/demo-index
 	$(NEWSDEX) index --db $(BUILD)/demo-index corpus/articles.jsonl
-	web/serve --db $(BUILD)/demo-index --cgi $(CGI) --port $(PORT) --state $(BUILD)/web
+	web/serve --db $(BUILD)/demo-index --cgi $(CGI) --port $(PORT) --state $(BUILD)/serve
 
 # ---- Reliability: allocation failures, valgrind, fuzzing -----------------
 # test_alloc_failure fails chosen allocations of the library's own code: it

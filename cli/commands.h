@@ -21,13 +21,15 @@ int cmd_index(int argc, char **argv);
 int cmd_search(int argc, char **argv);
 int cmd_delete(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
-int cmd_compact(int argc, char **argv); /* indexer/compact_command.c */
-/* Query language (searcher/fields_command.c, searcher/search_command.c). */
+int cmd_compact(int argc, char **argv); /* cli/compact_command.c */
+/* Query language (cli/fields_command.c, cli/search_command.c). */
 int cmd_fields(int argc, char **argv);
-int cmd_similar(int argc, char **argv); /* results section: searcher/similar_command.c */
+int cmd_similar(int argc, char **argv); /* results section: cli/similar_command.c */
 int cmd_help(int argc, char **argv);   /* `newsdex help TOPIC` (TOPIC: query) */
+/* The query language reference that `newsdex help query` prints (query_help.c). */
+const char *nx_query_help(void);
 
-/* Writer helpers shared by `index` and `delete` (indexer/index_command.c). */
+/* Writer helpers shared by `index` and `delete` (cli/index_command.c). */
 /* SIGINT/SIGTERM set a flag (read with nx_cli_stop_signal); a second one kills. */
 void nx_cli_catch_stop_signals(void);
 int nx_cli_stop_signal(void);

@@ -21,7 +21,7 @@
 /* ---- Results section (searcher/) ----
  * Facets count the filter terms above (XSOURCE:, XTOPICS:) through their
  * posting lists; years and months are looked up in the month map
- * (engine/month_map.h) or read off NX_SLOT_DATE as the matcher passes each
+ * (engine/xapian/month_map.h) or read off NX_SLOT_DATE as the matcher passes each
  * match (the Y and M terms when neither can), and --collapse computes its key from
  * the stored title and date, so the search features add nothing to the
  * index. (Value slots were tried and dropped: Xapian 1.4 aborts the
@@ -36,7 +36,7 @@
 #define NX_META_LAST_RUN "newsdex:last_run"       /* JSON summary of the last index run */
 #define NX_META_SOURCE   "newsdex:source:"        /* + XSOURCE term -> source as written */
 #define NX_META_MONTHS   "newsdex:months"         /* "3:512": the month map is complete */
-#define NX_META_MONTHS_CHUNK "newsdex:months:"    /* + chunk number: engine/month_map.h */
+#define NX_META_MONTHS_CHUNK "newsdex:months:"    /* + chunk number: engine/xapian/month_map.h */
 
 /* Title words stand above body words: their wdf counts this many times. */
 #define NX_TITLE_WDF 3

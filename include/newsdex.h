@@ -364,6 +364,22 @@ NEWSDEX_API uint64_t newsdex_results_total_estimate(const newsdex_results *resul
 NEWSDEX_API newsdex_status newsdex_results_get(const newsdex_results *results, size_t index,
                                                newsdex_hit *hit);
 
+/**
+ * The page of results as one line of JSON (no newline), the shape that
+ * `newsdex search --json` prints: {"query", "total_estimate", "offset",
+ * "relaxed", "results": [{"id", "score", "date", "source", "title", "url",
+ * "snippet", "highlights", "collapsed" (with options->collapse)}...],
+ * "suggestion" (if any), "facets" (with options->facets), "histogram"
+ * (with options->histogram)}. @p query is echoed as "query" (NULL: "");
+ * @p options must be those the search ran with. Invalid UTF-8 is repaired.
+ * *json is malloc'd; the caller frees it.
+ * @return NEWSDEX_ERR_INVALID for a NULL results, options or json.
+ */
+NEWSDEX_API newsdex_status newsdex_results_to_json(const newsdex_results *results,
+                                                   const char *query,
+                                                   const newsdex_search_options *options,
+                                                   char **json);
+
 /** Free @p results (NULL is allowed). */
 NEWSDEX_API void newsdex_results_free(newsdex_results *results);
 

@@ -85,7 +85,5 @@ char *nx_query_tree_to_string(const nx_query_tree *tree);
 newsdex_status nx_query_date_bound(const char *text, size_t len, int upper, char out[9],
                                    nx_error *err);
 
-/* The query language reference printed by `newsdex help query`. */
-const char *nx_query_help(void);
 
 #endif

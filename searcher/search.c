@@ -15,7 +15,7 @@
 #include "search_internal.h"
 #include "../engine/stored_doc.h"
 #include "../engine/terms.h"
-#include "../engine/xapian_wrapper.h"
+#include "../engine/xapian/xapian_wrapper.h"
 
 newsdex_status newsdex_db_open(const char *path, newsdex_db **out, char **error_message)
 {

@@ -9,7 +9,7 @@
 
 #include "newsdex.h"
 #include "../engine/analyzer.h"
-#include "../engine/xapian_wrapper.h"
+#include "../engine/xapian/xapian_wrapper.h"
 #include "hit_decode.h"
 #include "ranking.h"
 #include "snippet.h"

@@ -1,10 +1,10 @@
 /* libFuzzer harness for how newsdex.cgi decides what to do at start-up
- * (searcher/cgi/cgi_mode.c). Whenever a CGI variable (GATEWAY_INTERFACE or
+ * (web/cgi_mode.c). Whenever a CGI variable (GATEWAY_INTERFACE or
  * REQUEST_METHOD) is set, the mode must be the CGI request, answering
  * QUERY_STRING, whatever the arguments: no --listen address, no worker count,
  * no command-line parameters. Without them, the arguments must give a mode
  * that is consistent with them. The same bytes also go through the FastCGI
- * record scanner of --listen (cgi_fcgi_scan, searcher/cgi/cgi_listen.c),
+ * record scanner of --listen (cgi_fcgi_scan, web/cgi_listen.c),
  * whose verdict on a request must not change once it is decided.
  *
  * Input: byte 0 says which variables are set (1 GATEWAY_INTERFACE,

@@ -1,5 +1,5 @@
 /* libFuzzer harness for the web search's parameter decoder
- * (searcher/cgi/cgi_params.c): any query string is either accepted with
+ * (web/cgi_params.c): any query string is either accepted with
  * every value inside its limits, or refused naming a parameter; never a
  * crash, an overflow, a hang or undefined behaviour. Also checks that
  * percent-decoding inverts percent-encoding and that cgi_utf8_sanitize()
@@ -9,8 +9,8 @@
  *
  *   mkdir -p build/fuzz &&
  *   clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
- *     -D_POSIX_C_SOURCE=200809L -Isearcher/cgi \
- *     searcher/cgi/cgi_params.c tests/fuzz/fuzz_cgi_params.c -o build/fuzz/fuzz_cgi_params &&
+ *     -D_POSIX_C_SOURCE=200809L -Iweb \
+ *     web/cgi_params.c tests/fuzz/fuzz_cgi_params.c -o build/fuzz/fuzz_cgi_params &&
  *   mkdir -p build/fuzz/corpus-cgi &&
  *   printf 'q=layoffs&format=json&limit=5&page=2&sort=date&from=2024&to=2024-03-31' \
  *     > build/fuzz/corpus-cgi/seed1 &&

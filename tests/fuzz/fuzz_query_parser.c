@@ -11,7 +11,7 @@
  *       -D_POSIX_C_SOURCE=200809L -I../include -c "$f" -o "$(basename "$f").o" || exit 1
  *   done &&
  *   clang++ -std=c++17 -g -O1 -fsanitize=address,undefined -I../include \
- *     -c ../engine/xapian_wrapper.cc -o xapian_wrapper.o &&
+ *     -c ../engine/xapian/xapian_wrapper.cc -o xapian_wrapper.o &&
  *   clang++ -fsanitize=fuzzer,address,undefined *.o -o fuzz_query_parser \
  *     $(pkg-config --libs xapian-core jansson libutf8proc zlib) -lstemmer &&
  *   ./fuzz_query_parser -max_total_time=60 -max_len=8192

@@ -693,6 +693,34 @@ CASE(histogram_get_null_count)
 }
 CASE(suggestion_null) { CHILD_CHECK(strcmp(newsdex_results_suggestion(NULL), "") == 0); }
 CASE(results_free_null) { newsdex_results_free(NULL); }
+CASE(to_json_null_results)
+{
+    newsdex_search_options o;
+    newsdex_search_options_init(&o);
+    char *json = (char *)"set";
+    CHILD_INVALID(newsdex_results_to_json(NULL, "q", &o, &json));
+    CHILD_CHECK(json == NULL);
+}
+CASE(to_json_null_options)
+{
+    char *json = NULL;
+    CHILD_INVALID(newsdex_results_to_json(f->r, "q", NULL, &json));
+}
+CASE(to_json_null_json)
+{
+    newsdex_search_options o;
+    newsdex_search_options_init(&o);
+    CHILD_INVALID(newsdex_results_to_json(f->r, "q", &o, NULL));
+}
+CASE(to_json_null_query)
+{
+    newsdex_search_options o;
+    newsdex_search_options_init(&o);
+    char *json = NULL;
+    CHILD_CHECK(newsdex_results_to_json(f->r, NULL, &o, &json) == NEWSDEX_OK);
+    CHILD_CHECK(json && strstr(json, "\"query\":\"\""));
+    free(json);
+}
 
 static void test_results(void **state)
 {
@@ -717,6 +745,10 @@ static void test_results(void **state)
         {"newsdex_results_histogram_get", "NULL count", histogram_get_null_count},
         {"newsdex_results_suggestion", "NULL results", suggestion_null},
         {"newsdex_results_free", "NULL results", results_free_null},
+        {"newsdex_results_to_json", "NULL results", to_json_null_results},
+        {"newsdex_results_to_json", "NULL options", to_json_null_options},
+        {"newsdex_results_to_json", "NULL json", to_json_null_json},
+        {"newsdex_results_to_json", "NULL query", to_json_null_query},
     };
     RUN_TABLE(state, cases);
 }
@@ -737,7 +769,7 @@ static const char *const covered[] = {
     "newsdex_results_count", "newsdex_results_total_estimate", "newsdex_results_get",
     "newsdex_results_relaxed", "newsdex_results_facet_count", "newsdex_results_facet_get",
     "newsdex_results_histogram_count", "newsdex_results_histogram_get",
-    "newsdex_results_suggestion", "newsdex_results_free",
+    "newsdex_results_suggestion", "newsdex_results_free", "newsdex_results_to_json",
 };
 
 static int is_covered(const char *name, size_t len)

@@ -1,4 +1,4 @@
-/* The FastCGI response cache of newsdex.cgi (searcher/cgi/cgi_cache.c):
+/* The FastCGI response cache of newsdex.cgi (web/cgi_cache.c):
  * hits and misses, LRU eviction by count and by bytes, the TTL, a new
  * version of the index emptying it, oversize and non-200 responses refused,
  * and 0 entries or 0 bytes meaning no cache. Time is passed in, so the
@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "../../searcher/cgi/cgi_cache.h"
+#include "../../web/cgi_cache.h"
 
 #define TYPE "application/json; charset=utf-8"
 #define MIB ((size_t)1 << 20)

@@ -1,5 +1,5 @@
 /* Unit tests for the indexer's bookkeeping: content fingerprints, the
- * string set, the progress line, and the writer's batches, unchanged
+ * string set, and the writer's batches, unchanged
  * detection, deletion, pruning and counts. Writer tests use their own
  * mkdtemp() directory, removed at the end. */
 #include <dirent.h>
@@ -17,7 +17,6 @@
 
 #include "newsdex.h"
 #include "../../indexer/fingerprint.h"
-#include "../../indexer/progress.h"
 #include "../../indexer/strset.h"
 #include "scratch_dir.h"
 
@@ -96,21 +95,6 @@ static void test_strset(void **state)
     assert_false(nx_strset_has(set, ""));
     nx_strset_free(set);
     nx_strset_free(NULL);
-}
-
-/* ---- progress ---- */
-
-static void test_progress_format(void **state)
-{
-    char line[160];
-    nx_progress_format(line, sizeof line, 5000, 10000000, 40000000, 10.0);
-    assert_string_equal(line, "5000 articles  500/s  1.0 MB/s  25%  ETA 0:30");
-    nx_progress_format(line, sizeof line, 5000, 10000000, 0, 10.0);
-    assert_string_equal(line, "5000 articles  500/s  1.0 MB/s");
-    nx_progress_format(line, sizeof line, 1, 100, 10000, 100.0);
-    assert_string_equal(line, "1 articles  0/s  0.0 MB/s  1%  ETA 2:45:00");
-    nx_progress_format(line, 8, 123456789, 1, 10, 1.0); /* truncated, still terminated */
-    assert_int_equal(strlen(line), 7);
 }
 
 /* ---- the writer ---- */
@@ -286,7 +270,6 @@ int main(void)
         cmocka_unit_test(test_fingerprint_framing),
         cmocka_unit_test(test_fingerprint_encode),
         cmocka_unit_test(test_strset),
-        cmocka_unit_test(test_progress_format),
         cmocka_unit_test_setup_teardown(test_writer_outcomes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_writer_batches, setup, teardown),
         cmocka_unit_test_setup_teardown(test_writer_delete, setup, teardown),

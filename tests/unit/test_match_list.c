@@ -1,4 +1,4 @@
-/* Exact counts from match lists (engine/match_list.cc): every boolean
+/* Exact counts from match lists (engine/xapian/match_list.cc): every boolean
  * operator the query builder uses, nested, over an index whose documents'
  * terms and dates follow from their number, so that the expected matches
  * are computed here by brute force. Totals and per-year counts must agree
@@ -16,7 +16,7 @@
 #include <cmocka.h>
 
 #include "../../engine/terms.h"
-#include "../../engine/xapian_wrapper.h"
+#include "../../engine/xapian/xapian_wrapper.h"
 #include "scratch_dir.h"
 
 enum { N_DOCS = 5000, FIRST_YEAR = 1990, N_YEARS = 11 };

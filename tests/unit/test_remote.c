@@ -1,4 +1,4 @@
-/* Opening shards (engine/xapian_remote.cc): tcp:// names and stub files.
+/* Opening shards (engine/xapian/xapian_remote.cc): tcp:// names and stub files.
  * Servers are not needed: a closed loopback port must give
  * NEWSDEX_ERR_NETWORK, a malformed name NEWSDEX_ERR_INVALID. Searching real remote shards is tests/e2e/shards.t. */
 #include <setjmp.h>
@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../engine/xapian_wrapper.h"
+#include "../../engine/xapian/xapian_wrapper.h"
 #include "scratch_dir.h"
 
 /* A loopback port nothing listens on: 1 (tcpmux) is never served here. */

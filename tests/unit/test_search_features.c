@@ -19,9 +19,8 @@
 #include "../../engine/analyzer.h"
 #include "../../engine/stored_doc.h"
 #include "../../engine/terms.h"
-#include "../../engine/xapian_wrapper.h"
+#include "../../engine/xapian/xapian_wrapper.h"
 #include "../../searcher/hit_decode.h"
-#include "../../searcher/result_format.h"
 #include "../../searcher/snippet.h"
 #include "../../searcher/spelling.h"
 #include "scratch_dir.h"
@@ -522,7 +521,7 @@ static void test_snippet_window(void **state)
 }
 
 /* Year counts over many matches: through the month map the writer keeps in
- * the index (engine/month_map.h); without one (an index written before it
+ * the index (engine/xapian/month_map.h); without one (an index written before it
  * existed), read off each match's date for the first few hundred and
  * through the year terms for the rest; and from a per-handle cache once a
  * handle has counted twice. Every way gives the same counts, ties (all
@@ -879,28 +878,6 @@ static void test_hit_marks_in_results(void **state)
     newsdex_results_free(r);
 }
 
-static void test_snippet_html(void **state)
-{
-    (void)state;
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&buf, &len);
-    assert_non_null(out);
-    const char *s = "R&D <b>\"layoffs\"</b> at O'Neil's";
-    size_t marks[] = {8, 15, 24, 30};
-    assert_int_equal(nx_format_snippet_html(out, s, marks, 2), 0);
-    fclose(out);
-    assert_string_equal(buf, "R&amp;D &lt;b&gt;&quot;<mark>layoffs</mark>&quot;&lt;/b&gt; at "
-                             "<mark>O&#39;Neil</mark>&#39;s");
-    free(buf);
-    out = open_memstream(&buf, &len);
-    size_t bad[] = {5, 2, 2, 99}; /* nonsense marks are ignored */
-    assert_int_equal(nx_format_snippet_html(out, "a < b", bad, 2), 0);
-    fclose(out);
-    assert_string_equal(buf, "a &lt; b");
-    free(buf);
-}
-
 /* ---- The fast stored-article reader ---- */
 
 static void test_hit_parse_json(void **state)
@@ -994,7 +971,6 @@ int main(void)
         cmocka_unit_test(test_year_counts_many),
         cmocka_unit_test(test_month_map_extreme_years),
         cmocka_unit_test(test_ties_across_pages),
-        cmocka_unit_test(test_snippet_html),
         cmocka_unit_test(test_hit_parse_json),
         cmocka_unit_test(test_hit_decode_round_trip),
         cmocka_unit_test(test_edit_distance),

@@ -1,4 +1,4 @@
-/* Unit tests for engine/xapian_wrapper.cc: error paths (missing, locked and
+/* Unit tests for engine/xapian/xapian_wrapper.cc: error paths (missing, locked and
  * corrupt indexes, over-long terms, writes through a read-only handle) and the
  * basics (replace by unique term, term_exists, doccount, queries, search).
  * Every test works in its own mkdtemp() directory under /tmp, removed at the
@@ -21,7 +21,7 @@
 #include <cmocka.h>
 
 #include "newsdex.h"
-#include "../../engine/xapian_wrapper.h"
+#include "../../engine/xapian/xapian_wrapper.h"
 #include "scratch_dir.h"
 
 /* ------------------------------------------------------------------ */

@@ -1,12 +1,12 @@
 /* A structural check of an index's term table before a command walks all
- * of it (engine/xapian_check.cc). Xapian 1.4 trusts the blocks it reads:
+ * of it (engine/xapian/xapian_check.cc). Xapian 1.4 trusts the blocks it reads:
  * random bytes in postlist.glass can make a walk over every term crash
  * the process instead of raising an error. The check reads each block of
  * the table once, about what the walk itself reads, and fails cleanly. */
 #ifndef NX_XAPIAN_CHECK_H
 #define NX_XAPIAN_CHECK_H
 
-#include "error.h"
+#include "../error.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "error.h"
+#include "../error.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -170,10 +170,10 @@ typedef enum nx_xsort {
  * however few the matches are. When value_bytes > 0 the same counts can
  * be read off value slot `slot` instead (its first value_bytes bytes are
  * the value; shorter values count for nothing): for the date slot through
- * the month map (engine/month_map.h), else once per match as the matcher
+ * the month map (engine/xapian/month_map.h), else once per match as the matcher
  * passes it. The matches themselves come from the posting lists directly
  * when the query promises many and has no phrase, NEAR, wildcard or value
- * range (engine/match_list.h), else from the matcher. The terms stay the
+ * range (engine/xapian/match_list.h), else from the matcher. The terms stay the
  * fallback (remote shards, or value_bytes > 8). */
 typedef struct nx_xcount {
     const char *prefix;
@@ -248,7 +248,7 @@ void nx_xterms_free(char **terms, size_t n);
 /* nx_xdb_open_readonly() and nx_xdb_open_readonly_many() take, besides an
  * index directory, a Xapian stub file listing shards (lines "auto PATH",
  * "glass PATH", "remote HOST:PORT") and "tcp://HOST:PORT" (HOST may be
- * [IPV6]): an index served by xapian-tcpsrv (engine/xapian_remote.cc). A
+ * [IPV6]): an index served by xapian-tcpsrv (engine/xapian/xapian_remote.cc). A
  * remote that cannot be reached gives NEWSDEX_ERR_NETWORK; a malformed
  * tcp:// name NEWSDEX_ERR_INVALID. Connecting and each exchange time out
  * after: */

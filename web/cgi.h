@@ -1,6 +1,6 @@
 /* newsdex.cgi: the web search program (CGI, FastCGI, or arguments for tests).
- * Internal header shared by the files of searcher/cgi/; parameters are in cgi_params.h.
- * The program uses only the public API (newsdex.h) and result_format.h. */
+ * Internal header shared by the files of web/; parameters are in cgi_params.h.
+ * The program uses only the public API (newsdex.h). */
 #ifndef NX_CGI_H
 #define NX_CGI_H
 

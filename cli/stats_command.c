@@ -10,10 +10,10 @@
 #include <sys/stat.h>
 
 #include "newsdex.h"
-#include "../cli/commands.h"
+#include "commands.h"
 #include "../engine/terms.h"
-#include "../engine/xapian_check.h"
-#include "../engine/xapian_wrapper.h"
+#include "../engine/xapian/xapian_check.h"
+#include "../engine/xapian/xapian_wrapper.h"
 
 /* A writer committing twice while we read invalidates what we read. */
 #define MAX_ATTEMPTS 5

@@ -1,5 +1,6 @@
-/* Formatters: a page of results as text for people or JSON for programs,
- * and a snippet as HTML for the web. */
+/* How `newsdex search` and `newsdex similar` print a page of results: as
+ * text for people, or as the library's JSON (newsdex_results_to_json) with
+ * what only the command line adds (--explain, --batch errors). */
 #ifndef NX_RESULT_FORMAT_H
 #define NX_RESULT_FORMAT_H
 
@@ -20,8 +21,6 @@ int nx_format_text(FILE *out, const char *query, const newsdex_search_options *o
 int nx_format_json(FILE *out, const char *query, const newsdex_search_options *o,
                    const newsdex_results *r, const nx_explanation *explain);
 
-/* ---- Results section: highlights, facets, histogram, suggestions ---- */
-
 /* How text output looks. */
 typedef struct nx_text_style {
     int terminal;   /* bold highlights (ANSI) and solid histogram bars */
@@ -33,11 +32,6 @@ typedef struct nx_text_style {
 int nx_format_text_styled(FILE *out, const char *query, const newsdex_search_options *o,
                           const newsdex_results *r, const nx_explanation *explain,
                           const nx_text_style *style);
-
-/* The snippet as HTML: & < > " ' escaped, and each of the n marked byte
- * ranges [marks[2i], marks[2i+1]) wrapped in <mark>...</mark>. Returns 0,
- * or -1 if writing failed. */
-int nx_format_snippet_html(FILE *out, const char *snippet, const size_t *marks, size_t n);
 
 /* One JSON line {"query": ..., "error": message} (for --batch). */
 int nx_format_json_error(FILE *out, const char *query, const char *message);

@@ -1,6 +1,6 @@
 /* The query language reference, printed by `newsdex help query`. The README's
  * "Query language" section says the same; keep the two in step. */
-#include "query_parser.h"
+#include "commands.h"
 
 static const char help_text[] =
     "THE NEWSDEX QUERY LANGUAGE\n"

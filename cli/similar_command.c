@@ -5,7 +5,7 @@
 
 #include "newsdex.h"
 #include "search_cli.h"
-#include "../cli/commands.h"
+#include "commands.h"
 
 static void usage(FILE *out)
 {

@@ -10,10 +10,9 @@
 #include <unistd.h>
 
 #include "newsdex.h"
-#include "query_parser.h"
 #include "result_format.h"
 #include "search_cli.h"
-#include "../cli/commands.h"
+#include "commands.h"
 
 static void usage(FILE *out)
 {

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "newsdex.h"
-#include "../cli/commands.h"
+#include "commands.h"
 
 static void usage(FILE *out)
 {

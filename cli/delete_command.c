@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "newsdex.h"
-#include "../cli/commands.h"
+#include "commands.h"
 
 typedef struct delete_run {
     newsdex_writer *writer;

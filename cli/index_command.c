@@ -14,12 +14,12 @@
 #include <unistd.h>
 
 #include "newsdex.h"
-#include "../engine/xapian_wrapper.h"
-#include "index_writer.h"
+#include "../engine/xapian/xapian_wrapper.h"
+#include "../indexer/index_writer.h"
 #include "progress.h"
-#include "reader.h"
-#include "strset.h"
-#include "../cli/commands.h"
+#include "../indexer/reader.h"
+#include "../indexer/strset.h"
+#include "commands.h"
 #include "../engine/terms.h"
 
 enum progress_mode { PROGRESS_AUTO, PROGRESS_ALWAYS, PROGRESS_NEVER };

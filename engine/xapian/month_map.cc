@@ -2,7 +2,7 @@
 
 #include "month_map.h"
 
-#include "terms.h"
+#include "../terms.h"
 
 namespace nx_months {
 

@@ -34,10 +34,10 @@
 #include <unistd.h>
 
 #include "newsdex.h"
-#include "index_dir.h"
-#include "../cli/commands.h"
-#include "../engine/xapian_compact.h"
-#include "../engine/xapian_wrapper.h"
+#include "../indexer/index_dir.h"
+#include "commands.h"
+#include "../engine/xapian/xapian_compact.h"
+#include "../engine/xapian/xapian_wrapper.h"
 
 #define TMP_INFIX ".compact-"
 #define TMP_RANDOM 6 /* mkdtemp's XXXXXX */
