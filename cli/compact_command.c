@@ -34,10 +34,7 @@
 #include <unistd.h>
 
 #include "newsdex.h"
-#include "../indexer/index_dir.h"
 #include "commands.h"
-#include "../engine/xapian/xapian_compact.h"
-#include "../engine/xapian/xapian_wrapper.h"
 
 #define TMP_INFIX ".compact-"
 #define TMP_RANDOM 6 /* mkdtemp's XXXXXX */
@@ -58,8 +55,8 @@ typedef struct compact_run {
     char tmp_name[NAME_MAX + 1]; /* in parent; "" when there is none */
     char tmp_path[PATH_CAP];
     newsdex_writer *writer;     /* the lock on the original */
-    nx_xdb *fresh;              /* the compacted copy, open for writing (its lock) */
-    uint64_t articles, lastdocid, size_before, size_after;
+    newsdex_writer *fresh;      /* the compacted copy, open for writing (its lock) */
+    uint64_t articles, size_before, size_after;
     struct timespec started;
 } compact_run;
 
@@ -309,20 +306,13 @@ static int find_index(compact_run *run)
     return NX_EXIT_OK;
 }
 
-/* Articles and the last document id of the index at path. */
-static int count_articles(const char *path, uint64_t *articles, uint64_t *lastdocid)
+/* Articles in the index, as its writer sees it. */
+static int count_articles(compact_run *run)
 {
-    nx_error err;
-    nx_error_clear(&err);
-    nx_xdb *db = NULL;
-    newsdex_status st = nx_xdb_open_readonly(path, &db, &err);
-    if (st == NEWSDEX_OK)
-        st = nx_xdb_doccount(db, articles, &err);
-    if (st == NEWSDEX_OK)
-        st = nx_xdb_lastdocid(db, lastdocid, &err);
-    nx_xdb_close(db, NULL);
+    newsdex_status st = newsdex_writer_count(run->writer, &run->articles);
     if (st != NEWSDEX_OK)
-        fprintf(stderr, "newsdex: cannot read index %s: %s\n", path, err.message);
+        fprintf(stderr, "newsdex: cannot read index %s: %s\n", run->dir,
+                newsdex_writer_last_error(run->writer));
     return st == NEWSDEX_OK ? NX_EXIT_OK : nx_cli_exit_for_status(st);
 }
 
@@ -349,7 +339,7 @@ static int make_tmp(compact_run *run)
 
 typedef struct child_result {
     int status; /* newsdex_status */
-    char message[NX_ERROR_MAX];
+    char message[512];
 } child_result;
 
 static int child_fd = -1;
@@ -367,9 +357,9 @@ static void child_send(newsdex_status st, const char *message)
 
 /* Xapian may abort on a write it cannot unwind (a full disk): pass the
  * reason on before dying. */
-static void on_child_fatal(const char *message)
+static void on_child_fatal(newsdex_status status, const char *message)
 {
-    child_send(NEWSDEX_ERR_IO, message);
+    child_send(status, message);
     _exit(1);
 }
 
@@ -382,11 +372,10 @@ static void compact_child(const compact_run *run, int fd, pid_t parent)
     signal(SIGINT, SIG_IGN);
     signal(SIGTERM, SIG_IGN);
     child_fd = fd;
-    nx_set_fatal_handler(on_child_fatal);
-    nx_error err;
-    nx_error_clear(&err);
-    newsdex_status st = nx_xdb_compact(run->dir, run->tmp_path, &err);
-    child_send(st, err.message);
+    newsdex_set_fatal_handler(on_child_fatal);
+    char *message = NULL;
+    newsdex_status st = newsdex_index_compact(run->dir, run->tmp_path, &message);
+    child_send(st, message ? message : "");
     _exit(st == NEWSDEX_OK ? 0 : 1); /* no atexit handlers, no destructors: all is the parent's */
 }
 
@@ -446,8 +435,6 @@ static int compact_into_tmp(compact_run *run)
     }
     if (st == NEWSDEX_OK)
         return NX_EXIT_OK;
-    if (st == NEWSDEX_ERR_IO && nx_error_is_no_space(r.message))
-        st = NEWSDEX_ERR_NOSPACE;
     fprintf(stderr, "newsdex: cannot compact index %s: %s\n", run->db_path, r.message);
     if (st == NEWSDEX_ERR_NOSPACE)
         fprintf(stderr, "newsdex: compacting needs room for a second copy of the index (up to "
@@ -458,26 +445,25 @@ static int compact_into_tmp(compact_run *run)
 /* ---- Swapping ---- */
 
 /* Opens the copy for writing: a check that it is a sound writable index
- * holding what the original does, and its lock, held until the end. */
+ * holding what the original does (newsdex_index_compact() compared the
+ * counts), and its lock, held until the end. Its writer also writes our pid
+ * there, for "locked by another writer (pid N)" once the copy is the index. */
 static int check_copy(compact_run *run)
 {
-    nx_error err;
-    nx_error_clear(&err);
-    uint64_t articles = 0, lastdocid = 0;
-    newsdex_status st = nx_xdb_open_writable(run->tmp_path, &run->fresh, &err);
+    char *message = NULL;
+    uint64_t articles = 0;
+    newsdex_status st = newsdex_writer_open(run->tmp_path, &run->fresh, &message);
     if (st == NEWSDEX_OK)
-        st = nx_xdb_doccount(run->fresh, &articles, &err);
-    if (st == NEWSDEX_OK)
-        st = nx_xdb_lastdocid(run->fresh, &lastdocid, &err);
+        st = newsdex_writer_count(run->fresh, &articles);
     if (st != NEWSDEX_OK) {
-        fprintf(stderr, "newsdex: the compacted copy does not open: %s\n", err.message);
+        fprintf(stderr, "newsdex: the compacted copy does not open: %s\n",
+                message ? message : newsdex_writer_last_error(run->fresh));
+        free(message);
         return NX_EXIT_INDEX;
     }
-    if (articles != run->articles || lastdocid != run->lastdocid) {
-        fprintf(stderr, "newsdex: the compacted copy holds %llu articles (last id %llu), the "
-                        "index %llu (last id %llu)\n",
-                (unsigned long long)articles, (unsigned long long)lastdocid,
-                (unsigned long long)run->articles, (unsigned long long)run->lastdocid);
+    if (articles != run->articles) {
+        fprintf(stderr, "newsdex: the compacted copy holds %llu articles, the index %llu\n",
+                (unsigned long long)articles, (unsigned long long)run->articles);
         return NX_EXIT_INDEX;
     }
     copy_ownership(run);
@@ -486,8 +472,6 @@ static int check_copy(compact_run *run)
         fprintf(stderr, "newsdex: cannot sync %s: %s\n", run->tmp_path, strerror(errno));
         return errno == ENOSPC || errno == EDQUOT ? NX_EXIT_NOSPACE : NX_EXIT_INDEX;
     }
-    /* Our pid for "locked by another writer (pid N)" once the copy is the index. */
-    nx_index_dir_write_pid(run->tmp_path);
     return NX_EXIT_OK;
 }
 
@@ -524,7 +508,7 @@ static void finish(compact_run *run)
      * the copy's, which is ours. Nothing is written: the index is unchanged. */
     newsdex_writer_close(run->writer);
     run->writer = NULL;
-    nx_xdb_close(run->fresh, NULL);
+    newsdex_writer_close(run->fresh);
     run->fresh = NULL;
     if (run->parent_fd >= 0)
         close(run->parent_fd);
@@ -609,7 +593,7 @@ static int prepare(compact_run *run, const compact_opts *o)
         return rc;
     remove_stale(run);
     run->size_before = directory_size(run->parent_fd, run->base);
-    if ((rc = count_articles(run->dir, &run->articles, &run->lastdocid)) != NX_EXIT_OK)
+    if ((rc = count_articles(run)) != NX_EXIT_OK)
         return rc;
     if (nx_cli_stop_signal())
         return NX_EXIT_SIGNAL + nx_cli_stop_signal();
@@ -638,7 +622,7 @@ int cmd_compact(int argc, char **argv)
         if (rc > NX_EXIT_SIGNAL)
             fprintf(stderr, "newsdex: interrupted by %s; the index was left as it was\n",
                     rc == NX_EXIT_SIGNAL + SIGINT ? "SIGINT" : "SIGTERM");
-        nx_xdb_close(run.fresh, NULL); /* before its directory goes */
+        newsdex_writer_close(run.fresh); /* before its directory goes */
         run.fresh = NULL;
         finish(&run);
         return rc;

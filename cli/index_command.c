@@ -14,13 +14,9 @@
 #include <unistd.h>
 
 #include "newsdex.h"
-#include "../engine/xapian/xapian_wrapper.h"
-#include "../indexer/index_writer.h"
-#include "progress.h"
-#include "../indexer/reader.h"
-#include "../indexer/strset.h"
 #include "commands.h"
-#include "../engine/terms.h"
+#include "id_set.h"
+#include "progress.h"
 
 enum progress_mode { PROGRESS_AUTO, PROGRESS_ALWAYS, PROGRESS_NEVER };
 
@@ -40,7 +36,7 @@ typedef struct index_run {
     unsigned long long records;       /* articles and deletions read */
     unsigned long long bytes_done;    /* input bytes of finished files */
     unsigned long long total_bytes;   /* 0 = unknown */
-    nx_strset *seen;                  /* ids read, for --prune */
+    id_set *seen;                     /* ids read, for --prune */
     int seen_failed;                  /* out of memory tracking ids */
     unsigned long unidentified;       /* rejected records whose id is unknown */
     int input_failed;                 /* some input could not be read (fully) */
@@ -162,7 +158,7 @@ static void clear_progress(index_run *run)
 
 /* A terminal gets one line redrawn 5 times a second; a log (--progress=always
  * on a file) gets a line every 5 seconds. */
-static void show_progress(index_run *run, const nx_reader *reader)
+static void show_progress(index_run *run, const newsdex_reader *reader)
 {
     if (!run->progress_tty && !run->progress_lines)
         return;
@@ -171,8 +167,8 @@ static void show_progress(index_run *run, const nx_reader *reader)
         return;
     run->last_shown = t;
     char line[160];
-    nx_progress_format(line, sizeof line, run->records, run->bytes_done + nx_reader_bytes(reader),
-                       run->total_bytes, t);
+    nx_progress_format(line, sizeof line, run->records,
+                       run->bytes_done + newsdex_reader_bytes(reader), run->total_bytes, t);
     if (run->progress_tty) {
         fprintf(stderr, "\r%s\033[K", line);
         run->progress_shown = 1;
@@ -201,23 +197,17 @@ static void usage(FILE *out)
           out);
 }
 
-/* Readers pick the format by file name unless --format names one; inside a
- * directory walk, records are reported under the file they came from. */
-static newsdex_status open_input(const char *path, const char *format, nx_reader **reader,
-                                 nx_error *err)
+/* Inside a directory walk, records are reported under the file they came
+ * from. */
+static const char *input_path(const newsdex_reader *reader, const char *path)
 {
-    return nx_reader_open_format(path, format, reader, err);
-}
-
-static const char *input_path(const nx_reader *reader, const char *path)
-{
-    const char *current = nx_reader_current_path(reader);
+    const char *current = newsdex_reader_path(reader);
     return current && *current ? current : path;
 }
 
 static void remember_id(index_run *run, const newsdex_article *article)
 {
-    if (run->seen && article->id && !article->deleted && nx_strset_add(run->seen, article->id) < 0)
+    if (run->seen && article->id && !article->deleted && id_set_add(run->seen, article->id) < 0)
         run->seen_failed = 1;
 }
 
@@ -248,68 +238,65 @@ static void put_article(index_run *run, const char *path, unsigned long line,
 }
 
 /* Handles one reader result; returns 0 when this input is finished. */
-static int handle_record(index_run *run, nx_reader *reader, const char *arg, nx_read_result r,
-                         const newsdex_article *article, const nx_error *err)
+static int handle_record(index_run *run, newsdex_reader *reader, const char *arg,
+                         newsdex_read r, const newsdex_article *article)
 {
-    if (r == NX_READ_END)
+    if (r == NEWSDEX_READ_END)
         return 0;
-    const char *path = input_path(reader, arg);
-    unsigned long line = nx_reader_line(reader);
     run->records++;
-    if (r == NX_READ_ARTICLE) {
-        put_article(run, path, line, article);
+    if (r == NEWSDEX_READ_ARTICLE) {
+        put_article(run, input_path(reader, arg), newsdex_reader_line(reader), article);
         return 1;
     }
     clear_progress(run);
-    if (line)
-        fprintf(stderr, "%s:%lu: %s\n", path, line, err->message);
-    else /* a file of a directory walk that could not be opened */
-        fprintf(stderr, "%s: %s\n", path, err->message);
-    if (r == NX_READ_REJECTED) {
+    /* FILE:LINE: reason, or FILE: reason for a file of a directory walk
+     * that could not be opened */
+    fprintf(stderr, "%s\n", newsdex_reader_last_error(reader));
+    if (r == NEWSDEX_READ_REJECTED) {
         run->rejected++;
         run->unidentified++;
         return 1;
     }
     run->input_failed = 1;
-    return nx_reader_can_continue(reader); /* a directory walk goes on with the next file */
+    return 1; /* a directory walk goes on with the next file; else the end comes */
 }
 
 static void index_file(index_run *run, const char *arg, const char *format)
 {
-    nx_error err;
-    nx_error_clear(&err);
-    nx_reader *reader = NULL;
-    if (open_input(arg, format, &reader, &err) != NEWSDEX_OK) {
+    char *message = NULL;
+    newsdex_reader *reader = NULL;
+    if (newsdex_reader_open(arg, format, &reader, &message) != NEWSDEX_OK) {
         clear_progress(run);
-        fprintf(stderr, "%s: %s\n", arg, err.message);
+        fprintf(stderr, "%s\n", message ? message : "out of memory");
+        free(message);
         run->input_failed = 1;
         return;
     }
-    nx_reader_set_stop(reader, &stop_signal); /* even inside an endless line */
-    newsdex_article article;
+    newsdex_reader_set_stop_flag(reader, &stop_signal); /* even inside an endless line */
+    const newsdex_article *article = NULL;
     while (!run->index_failed) {
         if (stop_signal) {
             run->interrupted = 1;
             snprintf(run->stopped_after, sizeof run->stopped_after, "%.1000s:%lu",
-                     input_path(reader, arg), nx_reader_line(reader));
+                     input_path(reader, arg), newsdex_reader_line(reader));
             break;
         }
-        nx_read_result r = nx_reader_next(reader, &article, &err);
-        if (r == NX_READ_STOPPED)
+        newsdex_read r = newsdex_reader_next(reader, &article);
+        if (r == NEWSDEX_READ_STOPPED)
             continue; /* stop_signal is set: reported as interrupted above */
-        if (!handle_record(run, reader, arg, r, &article, &err))
+        if (!handle_record(run, reader, arg, r, article))
             break;
         show_progress(run, reader);
     }
-    run->bytes_done += nx_reader_bytes(reader);
-    nx_reader_close(reader);
+    run->bytes_done += newsdex_reader_bytes(reader);
+    newsdex_reader_close(reader);
 }
 
 /* ---- Pruning ---- */
 
 static int keep_seen(const char *id, void *ctx)
 {
-    return nx_strset_has(ctx, id);
+    return id_set_has(ctx, id);
 }
 
 /* Why pruning would be unsafe now, or NULL: a damaged or partial input must
@@ -386,7 +373,7 @@ static newsdex_status finish(index_run *run, newsdex_writer_counts *counts, uint
         newsdex_writer_get_counts(run->writer, counts);
         char *json = last_run_json(run, counts);
         if (json)
-            nx_writer_record_last_run(run->writer, json);
+            newsdex_writer_set_last_run(run->writer, json);
         free(json);
         st = newsdex_writer_commit(run->writer);
         if (st != NEWSDEX_OK)
@@ -436,13 +423,12 @@ static int exit_status(const index_run *run)
 static index_run *fatal_run;
 static uint64_t fatal_initial_total;
 
-static void on_fatal_index_error(const char *message)
+static void on_fatal_index_error(newsdex_status status, const char *message)
 {
     index_run *run = fatal_run;
     fprintf(stderr, "newsdex: cannot write to the index: %s\n", message);
-    int nospace = nx_error_is_no_space(message);
     run->index_failed = 1;
-    run->index_status = nospace ? NEWSDEX_ERR_NOSPACE : NEWSDEX_ERR_IO;
+    run->index_status = status;
     newsdex_writer_counts c;
     newsdex_writer_get_committed_counts(run->writer, &c);
     clear_progress(run);
@@ -455,7 +441,7 @@ static void guard_fatal_errors(index_run *run)
 {
     fatal_run = run;
     newsdex_writer_count(run->writer, &fatal_initial_total);
-    nx_set_fatal_handler(on_fatal_index_error);
+    newsdex_set_fatal_handler(on_fatal_index_error);
 }
 
 /* ---- Options ---- */
@@ -536,7 +522,7 @@ static int setup_run(index_run *run, const index_opts *o, int n_inputs, char **i
     run->progress_lines = o->progress == PROGRESS_ALWAYS && !tty;
     for (int i = 0; (run->progress_tty || run->progress_lines) && i < n_inputs; i++)
         run->total_bytes += nx_progress_input_size(inputs[i]);
-    if (o->prune && !(run->seen = nx_strset_new())) {
+    if (o->prune && !(run->seen = id_set_new())) {
         fprintf(stderr, "newsdex: out of memory\n");
         return NX_EXIT_INDEX;
     }
@@ -559,7 +545,7 @@ int cmd_index(int argc, char **argv)
     rc = setup_run(&run, &o, argc - optind, argv + optind);
     if (rc != NX_EXIT_OK) {
         newsdex_writer_close(run.writer);
-        nx_strset_free(run.seen);
+        id_set_free(run.seen);
         return rc;
     }
     guard_fatal_errors(&run);
@@ -578,6 +564,6 @@ int cmd_index(int argc, char **argv)
         run.index_status = st;
     }
     report(&run, &counts, total);
-    nx_strset_free(run.seen);
+    id_set_free(run.seen);
     return exit_status(&run);
 }

@@ -142,7 +142,7 @@ static int use_terminal_style(int color)
     return isatty(STDOUT_FILENO) && !(no_color && *no_color) && !(term && !strcmp(term, "dumb"));
 }
 
-int nx_search_cli_print(const search_run *run, const char *query, const newsdex_results *r,
+int nx_search_cli_print(const search_args *run, const char *query, const newsdex_results *r,
                         const nx_explanation *e)
 {
     nx_text_style style = {use_terminal_style(run->color)};
@@ -155,7 +155,7 @@ int nx_search_cli_print(const search_run *run, const char *query, const newsdex_
     return NX_EXIT_OK;
 }
 
-static int search_and_print(newsdex_db *db, const search_run *run)
+static int search_and_print(newsdex_db *db, const search_args *run)
 {
     nx_explanation e = {NULL, NULL};
     char *tree = NULL, *xapian = NULL;
@@ -186,7 +186,7 @@ static void chomp(char *line)
 }
 
 /* One query of a batch: a JSON line, or an error line. Returns an exit status. */
-static int batch_one(newsdex_db *db, search_run *run, const char *query)
+static int batch_one(newsdex_db *db, search_args *run, const char *query)
 {
     run->o.query = query;
     newsdex_results *r = NULL;
@@ -205,7 +205,7 @@ static int batch_one(newsdex_db *db, search_run *run, const char *query)
     return rc;
 }
 
-static int run_batch(newsdex_db *db, search_run *run)
+static int run_batch(newsdex_db *db, search_args *run)
 {
     char *line = NULL;
     size_t cap = 0;
@@ -224,7 +224,7 @@ static int run_batch(newsdex_db *db, search_run *run)
     return rc;
 }
 
-int nx_search_cli_open(const search_run *run, newsdex_db **db)
+int nx_search_cli_open(const search_args *run, newsdex_db **db)
 {
     char *message = NULL;
     newsdex_status st = run->n_db > 1
@@ -304,7 +304,7 @@ static const char *const histogram_names[] = {"none", "year", "month", NULL};
 static const char *const color_names[] = {"never", "always", "auto", NULL};
 
 /* One option of the added kind; returns 0, or -1 for a bad value. */
-static int added_option(int c, search_run *run)
+static int added_option(int c, search_args *run)
 {
     int v = 0;
     switch (c) {
@@ -351,7 +351,7 @@ static const struct option long_options[] = {
     {"max-depth", required_argument, NULL, 'D'},  {NULL, 0, NULL, 0},
 };
 
-int nx_search_cli_options(int argc, char **argv, search_run *run, const char **db_option,
+int nx_search_cli_options(int argc, char **argv, search_args *run, const char **db_option,
                           void (*usage_fn)(FILE *out))
 {
     int c;
@@ -395,7 +395,7 @@ int nx_search_cli_options(int argc, char **argv, search_run *run, const char **d
 }
 
 /* Checks what the options say against the operands. */
-static int check_operands(int argc, search_run *run)
+static int check_operands(int argc, search_args *run)
 {
     const char *problem = !run->db_path                  ? "no index given (use --db DIR or set NEWSDEX_DB)"
                           : run->batch && optind < argc  ? "--batch reads queries from standard input, not the command line"
@@ -411,7 +411,7 @@ static int check_operands(int argc, search_run *run)
 
 int cmd_search(int argc, char **argv)
 {
-    search_run run = {0};
+    search_args run = {0};
     newsdex_search_options_init(&run.o);
     const char *db_option = NULL;
     int rc = nx_search_cli_options(argc, argv, &run, &db_option, usage);

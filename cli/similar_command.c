@@ -20,7 +20,7 @@ static void usage(FILE *out)
           out);
 }
 
-static const char *check(int argc, const search_run *run)
+static const char *check(int argc, const search_args *run)
 {
     if (!run->db_path)
         return "no index given (use --db DIR or set NEWSDEX_DB)";
@@ -35,7 +35,7 @@ static const char *check(int argc, const search_run *run)
 
 int cmd_similar(int argc, char **argv)
 {
-    search_run run = {0};
+    search_args run = {0};
     newsdex_search_options_init(&run.o);
     const char *db_option = NULL;
     int rc = nx_search_cli_options(argc, argv, &run, &db_option, usage);

@@ -26,6 +26,7 @@
 #ifndef NEWSDEX_H
 #define NEWSDEX_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -544,6 +545,192 @@ typedef enum newsdex_limit {
 NEWSDEX_API int64_t newsdex_db_limit(newsdex_db *db, newsdex_limit which, int64_t value);
 
 /* ---- End of the limits addition ---- */
+
+/* ------------------------------------------------------------------ */
+/* Maintenance: statistics, checking, compaction, reading archives,    */
+/* fatal errors                                                        */
+/* ------------------------------------------------------------------ */
+
+/**
+ * Store @p json, a summary of the indexing run that @p writer is doing (a
+ * JSON object, e.g. {"finished": ..., "added": ...}), with the index, in
+ * the current batch. newsdex_index_stats() returns it as
+ * newsdex_stats::last_run. NEWSDEX_ERR_INVALID for a NULL writer or json.
+ */
+NEWSDEX_API newsdex_status newsdex_writer_set_last_run(newsdex_writer *writer, const char *json);
+
+/** How many articles have one value (a year, a source): see ::newsdex_stats. */
+typedef struct newsdex_stats_count {
+    const char *value;  /**< The year ("YYYY") or the source as first written. */
+    uint64_t count;     /**< Number of articles with it. */
+} newsdex_stats_count;
+
+/**
+ * What an index holds (newsdex_index_stats()). The caller allocates it;
+ * newsdex_index_stats() passes its sizeof, sets @c size to it and fills
+ * the members that fit in it. Strings and arrays stay valid until
+ * newsdex_stats_free().
+ */
+typedef struct newsdex_stats {
+    size_t size;                  /**< sizeof (newsdex_stats) as the caller knows it. */
+    uint64_t articles;            /**< Number of articles. */
+    uint64_t undated;             /**< Articles without a date. */
+    char first_date[11];          /**< First day with an article, "YYYY-MM-DD" ("" if none). */
+    char last_date[11];           /**< Last day with an article ("" if none). */
+    uint64_t distinct_terms;      /**< Distinct terms in the index. */
+    uint64_t size_bytes;          /**< Bytes of the files of the index directory. */
+    const newsdex_stats_count *years; /**< Articles per year, oldest first. */
+    size_t n_years;               /**< Entries in @c years. */
+    const newsdex_stats_count *sources; /**< Articles per source, most first (ties in byte
+                                             order of the source). */
+    size_t n_sources;             /**< Entries in @c sources. */
+    const char *last_run;         /**< What newsdex_writer_set_last_run() stored last (JSON
+                                       text), or NULL if nothing was. */
+    void *internal;               /**< The library's (what newsdex_stats_free() frees). */
+} newsdex_stats;
+
+/**
+ * Read what the index in directory @p path holds into *@p stats, of
+ * @p size bytes; call it through newsdex_index_stats(), which passes
+ * sizeof. *stats is overwritten (free what an earlier call put there
+ * first); free it with newsdex_stats_free(), after a failure too. Counts
+ * come from term frequencies, so no article is read. The term table is
+ * checked first (newsdex_index_check()). A writer committing meanwhile is
+ * retried a few times, then gives NEWSDEX_ERR_MODIFIED.
+ * @return NEWSDEX_ERR_NOT_FOUND if there is no index at @p path;
+ *         NEWSDEX_ERR_CORRUPT for a damaged term table;
+ *         NEWSDEX_ERR_INVALID for a NULL path or stats, or a @p size
+ *         smaller than the first release of ::newsdex_stats.
+ */
+NEWSDEX_API newsdex_status newsdex_index_stats_sized(const char *path, newsdex_stats *stats,
+                                                     size_t size, char **error_message);
+
+/** What the index at @p path holds into *@p stats (a ::newsdex_stats *). */
+#define newsdex_index_stats(path, stats, error_message)                                     \
+    newsdex_index_stats_sized((path), (stats), sizeof *(stats), (error_message))
+
+/** Free what newsdex_index_stats() put in @p stats and zero its other members (NULL, or a
+ *  @c size too small: does nothing). */
+NEWSDEX_API void newsdex_stats_free(newsdex_stats *stats);
+
+/**
+ * Check the structure of the term table of the index in directory @p path,
+ * reading each of its blocks once: NEWSDEX_ERR_CORRUPT, with what is
+ * damaged, where a walk over every term could otherwise crash the process.
+ * A stub file, a remote index or a missing index is left to the open that
+ * follows: NEWSDEX_OK. NEWSDEX_ERR_INVALID for a NULL path.
+ */
+NEWSDEX_API newsdex_status newsdex_index_check(const char *path, char **error_message);
+
+/**
+ * Write a compact copy of the index in directory @p path into directory
+ * @p copy_path (created if missing; an existing one must be empty): the
+ * same articles under the same internal document ids, the same metadata,
+ * its blocks fully packed (often half the size after incremental indexing).
+ * @p path is only read; hold its writer (newsdex_writer_open()) meanwhile so
+ * that nothing changes it. The copy is checked: it must open and hold as
+ * many articles, with the same last document id, as @p path
+ * (NEWSDEX_ERR_CORRUPT if not). What becomes of the copy is the caller's
+ * choice (e.g. exchange the two directories).
+ * @return NEWSDEX_ERR_NOSPACE for a full disk, a quota or a file size
+ *         limit (@p copy_path is then left half-written for the caller to
+ *         remove); NEWSDEX_ERR_INVALID for a NULL path or copy_path.
+ */
+NEWSDEX_API newsdex_status newsdex_index_compact(const char *path, const char *copy_path,
+                                                 char **error_message);
+
+/**
+ * Called when the index engine fails in a way it cannot unwind (a full disk
+ * during a commit can make Xapian abort), with NEWSDEX_ERR_NOSPACE or
+ * NEWSDEX_ERR_IO and the reason. The process ends when the hook returns: a
+ * hook reports what it must (whatever was committed before is intact) and
+ * may end the process itself with the exit status of its choice.
+ */
+typedef void (*newsdex_fatal_fn)(newsdex_status status, const char *message);
+
+/** Install @p hook (NULL: none; the process then just aborts), for the whole process. */
+NEWSDEX_API void newsdex_set_fatal_handler(newsdex_fatal_fn hook);
+
+/**
+ * Reads articles from archive files, the way `newsdex index` does: JSON
+ * Lines (.jsonl, .ndjson, .json), Reuters-21578 SGML (.sgm) and plain text
+ * (.txt), each also gzip'd (.gz).
+ */
+typedef struct newsdex_reader newsdex_reader;
+
+/** What newsdex_reader_next() found. */
+typedef enum newsdex_read {
+    NEWSDEX_READ_ARTICLE = 0,  /**< *article is the next record. */
+    NEWSDEX_READ_REJECTED = 1, /**< A bad record was skipped; newsdex_reader_last_error() says
+                                    why; reading goes on. */
+    NEWSDEX_READ_END = 2,      /**< No more input. */
+    NEWSDEX_READ_FAILED = 3,   /**< Input could not be read (I/O error, damaged gzip, a file
+                                    of a directory that cannot be opened);
+                                    newsdex_reader_last_error() says why. In a directory,
+                                    the next call goes on with the next file; otherwise it
+                                    gives NEWSDEX_READ_END. */
+    NEWSDEX_READ_STOPPED = 4   /**< The stop flag was set (newsdex_reader_set_stop_flag()):
+                                    the input is not finished; every later call says so. */
+} newsdex_read;
+
+/**
+ * Open @p path for reading: a file, a directory (read recursively in name
+ * order: every file with a known extension, or every file when @p format
+ * is given; dot-files and symbolic links to directories are skipped) or
+ * "-" for standard input (gzip detected; JSON Lines unless @p format says
+ * otherwise). @p format is "jsonl", "sgml" or "text" to read every file so,
+ * or NULL (or "") to go by file name. *error_message reads "PATH: what is
+ * wrong".
+ * @return NEWSDEX_ERR_IO if @p path cannot be read (or is a directory with
+ *         no input file); NEWSDEX_ERR_INVALID for an unknown format or an
+ *         unknown file extension, or a NULL path or reader.
+ */
+NEWSDEX_API newsdex_status newsdex_reader_open(const char *path, const char *format,
+                                               newsdex_reader **reader, char **error_message);
+
+/**
+ * Have @p reader check *@p flag (set by a signal handler, say; NULL: no
+ * flag) at least once per 8 KiB of input, however long a line or a record,
+ * and give NEWSDEX_READ_STOPPED once it is non-zero. Does nothing for a NULL
+ * reader.
+ */
+NEWSDEX_API void newsdex_reader_set_stop_flag(newsdex_reader *reader,
+                                              const volatile sig_atomic_t *flag);
+
+/**
+ * Read the next record. With NEWSDEX_READ_ARTICLE, *article (an article, or
+ * a deletion record: newsdex_article::deleted) and the strings it points to
+ * stay valid until the next call or newsdex_reader_close(); otherwise
+ * *article is NULL. NEWSDEX_READ_FAILED for a NULL reader or article.
+ */
+NEWSDEX_API newsdex_read newsdex_reader_next(newsdex_reader *reader,
+                                             const newsdex_article **article);
+
+/**
+ * Why the last record was rejected or reading failed, as "FILE:LINE: what
+ * was wrong" (or "FILE: what was wrong" when no line applies); "" if nothing
+ * was, and for NULL.
+ */
+NEWSDEX_API const char *newsdex_reader_last_error(const newsdex_reader *reader);
+
+/**
+ * The file the last record (or failure) came from: the path as opened, or
+ * DIR/NAME inside a directory; "" for NULL. Valid until
+ * newsdex_reader_close().
+ */
+NEWSDEX_API const char *newsdex_reader_path(const newsdex_reader *reader);
+
+/** Line (from 1) where the last record starts; 0 when no line applies, and for NULL. */
+NEWSDEX_API unsigned long newsdex_reader_line(const newsdex_reader *reader);
+
+/**
+ * Bytes of input read so far (compressed bytes for .gz), over every file of
+ * a directory, for a progress display; 0 for NULL.
+ */
+NEWSDEX_API uint64_t newsdex_reader_bytes(const newsdex_reader *reader);
+
+/** Close @p reader (NULL is allowed; closing it twice is not). */
+NEWSDEX_API void newsdex_reader_close(newsdex_reader *reader);
 
 #ifdef __cplusplus
 }

@@ -1,5 +1,5 @@
 /* A set of strings (article ids, source terms): open addressing, copies of
- * the strings owned by the set. Used for --prune and the writer's caches. */
+ * the strings owned by the set. Used for the writer's caches. */
 #ifndef NX_STRSET_H
 #define NX_STRSET_H
 

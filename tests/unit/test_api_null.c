@@ -753,6 +753,121 @@ static void test_results(void **state)
     RUN_TABLE(state, cases);
 }
 
+/* ---- Maintenance: stats, check, compaction, readers, the fatal hook ---- */
+
+CASE(last_run_null_writer) { CHILD_INVALID(newsdex_writer_set_last_run(NULL, "{}")); }
+CASE(last_run_null_json) { CHILD_INVALID(newsdex_writer_set_last_run(f->w, NULL)); }
+CASE(stats_null_path)
+{
+    newsdex_stats s;
+    char *msg = NULL;
+    CHILD_INVALID(newsdex_index_stats(NULL, &s, &msg));
+    CHILD_CHECK(msg && *msg);
+    free(msg);
+}
+CASE(stats_null_stats)
+{
+    char *msg = NULL;
+    CHILD_INVALID(newsdex_index_stats_sized(f->db_path, NULL, sizeof(newsdex_stats), &msg));
+    CHILD_CHECK(msg && *msg);
+    free(msg);
+}
+CASE(stats_size_too_small)
+{
+    newsdex_stats s;
+    memset(&s, 0x5a, sizeof s);
+    CHILD_INVALID(newsdex_index_stats_sized(f->db_path, &s, sizeof s.size, NULL));
+    CHILD_CHECK(s.articles != 0); /* left alone */
+}
+CASE(stats_free_null) { newsdex_stats_free(NULL); }
+CASE(check_null_path)
+{
+    char *msg = NULL;
+    CHILD_INVALID(newsdex_index_check(NULL, &msg));
+    CHILD_CHECK(msg && *msg);
+    free(msg);
+}
+CASE(compact_null_path) { CHILD_INVALID(newsdex_index_compact(NULL, "/nonexistent/x", NULL)); }
+CASE(compact_null_copy) { CHILD_INVALID(newsdex_index_compact(f->db_path, NULL, NULL)); }
+CASE(fatal_handler_null) { newsdex_set_fatal_handler(NULL); }
+CASE(reader_open_null_path)
+{
+    newsdex_reader *r = JUNK;
+    char *msg = NULL;
+    CHILD_INVALID(newsdex_reader_open(NULL, NULL, &r, &msg));
+    CHILD_CHECK(r == NULL && msg && *msg);
+    free(msg);
+}
+CASE(reader_open_null_out)
+{
+    char *msg = NULL;
+    CHILD_INVALID(newsdex_reader_open("-", NULL, NULL, &msg));
+    CHILD_CHECK(msg && *msg);
+    free(msg);
+}
+CASE(reader_open_bad_format)
+{
+    newsdex_reader *r = JUNK;
+    CHILD_INVALID(newsdex_reader_open("-", "xml", &r, NULL));
+    CHILD_CHECK(r == NULL);
+}
+CASE(reader_stop_null)
+{
+    static volatile sig_atomic_t flag;
+    newsdex_reader_set_stop_flag(NULL, &flag);
+}
+CASE(reader_next_null_reader)
+{
+    const newsdex_article *a = JUNK;
+    CHILD_CHECK(newsdex_reader_next(NULL, &a) == NEWSDEX_READ_FAILED);
+    CHILD_CHECK(a == NULL);
+}
+CASE(reader_next_null_article)
+{
+    char path[160];
+    snprintf(path, sizeof path, "%s/one.jsonl", f->dir);
+    FILE *in = fopen(path, "w");
+    CHILD_CHECK(in && fputs("{\"id\": \"a\", \"title\": \"A\"}\n", in) >= 0 && fclose(in) == 0);
+    newsdex_reader *r = NULL;
+    CHILD_CHECK(newsdex_reader_open(path, NULL, &r, NULL) == NEWSDEX_OK);
+    CHILD_CHECK(newsdex_reader_next(r, NULL) == NEWSDEX_READ_FAILED);
+    CHILD_CHECK(newsdex_reader_last_error(r)[0] != '\0');
+    newsdex_reader_close(r);
+}
+CASE(reader_last_error_null) { CHILD_CHECK(strcmp(newsdex_reader_last_error(NULL), "") == 0); }
+CASE(reader_path_null) { CHILD_CHECK(strcmp(newsdex_reader_path(NULL), "") == 0); }
+CASE(reader_line_null) { CHILD_CHECK(newsdex_reader_line(NULL) == 0); }
+CASE(reader_bytes_null) { CHILD_CHECK(newsdex_reader_bytes(NULL) == 0); }
+CASE(reader_close_null) { newsdex_reader_close(NULL); }
+
+static void test_maintenance(void **state)
+{
+    static const api_case cases[] = {
+        {"newsdex_writer_set_last_run", "NULL writer", last_run_null_writer},
+        {"newsdex_writer_set_last_run", "NULL json", last_run_null_json},
+        {"newsdex_index_stats_sized", "NULL path", stats_null_path},
+        {"newsdex_index_stats_sized", "NULL stats", stats_null_stats},
+        {"newsdex_index_stats_sized", "size too small", stats_size_too_small},
+        {"newsdex_stats_free", "NULL stats", stats_free_null},
+        {"newsdex_index_check", "NULL path", check_null_path},
+        {"newsdex_index_compact", "NULL path", compact_null_path},
+        {"newsdex_index_compact", "NULL copy_path", compact_null_copy},
+        {"newsdex_set_fatal_handler", "NULL hook", fatal_handler_null},
+        {"newsdex_reader_open", "NULL path", reader_open_null_path},
+        {"newsdex_reader_open", "NULL reader", reader_open_null_out},
+        {"newsdex_reader_open", "unknown format", reader_open_bad_format},
+        {"newsdex_reader_set_stop_flag", "NULL reader", reader_stop_null},
+        {"newsdex_reader_next", "NULL reader", reader_next_null_reader},
+        {"newsdex_reader_next", "NULL article", reader_next_null_article},
+        {"newsdex_reader_last_error", "NULL reader", reader_last_error_null},
+        {"newsdex_reader_path", "NULL reader", reader_path_null},
+        {"newsdex_reader_line", "NULL reader", reader_line_null},
+        {"newsdex_reader_bytes", "NULL reader", reader_bytes_null},
+        {"newsdex_reader_close", "NULL reader", reader_close_null},
+    };
+    RUN_TABLE(state, cases);
+}
+
 /* ---- Every NEWSDEX_API function of the header has a case ---- */
 
 static const char *const covered[] = {
@@ -770,6 +885,11 @@ static const char *const covered[] = {
     "newsdex_results_relaxed", "newsdex_results_facet_count", "newsdex_results_facet_get",
     "newsdex_results_histogram_count", "newsdex_results_histogram_get",
     "newsdex_results_suggestion", "newsdex_results_free", "newsdex_results_to_json",
+    "newsdex_writer_set_last_run", "newsdex_index_stats_sized",
+    "newsdex_stats_free", "newsdex_index_check", "newsdex_index_compact",
+    "newsdex_set_fatal_handler", "newsdex_reader_open", "newsdex_reader_set_stop_flag",
+    "newsdex_reader_next", "newsdex_reader_last_error", "newsdex_reader_path",
+    "newsdex_reader_line", "newsdex_reader_bytes", "newsdex_reader_close",
 };
 
 static int is_covered(const char *name, size_t len)
@@ -829,6 +949,7 @@ int main(void)
         cmocka_unit_test(test_db_handle),
         cmocka_unit_test(test_search_explain_similar),
         cmocka_unit_test(test_results),
+        cmocka_unit_test(test_maintenance),
         cmocka_unit_test(test_every_function_is_covered),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
