@@ -14,7 +14,7 @@
 #include "../engine/stored_doc.h"
 #include "../engine/terms.h"
 #include "../engine/utf8.h"
-#include "../engine/xapian/xapian_wrapper.h"
+#include "../engine/xapian/xdb.h"
 #include "fingerprint.h"
 #include "index_dir.h"
 #include "index_writer.h"

@@ -3,7 +3,7 @@
  * ranked of them, which shows how many it stands for. The key comes from
  * each match's stored title and date, so the index needs nothing extra and
  * any index can be collapsed. Folding looks at a window of the top matches
- * (search_run.c widens it until the page is full): duplicates ranked below
+ * (search_pipeline.c widens it until the page is full): duplicates ranked below
  * it are not counted. */
 #include <stdlib.h>
 #include <string.h>

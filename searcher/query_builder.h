@@ -21,7 +21,7 @@
 
 #include "query_parser.h"
 #include "../engine/analyzer.h"
-#include "../engine/xapian/xapian_wrapper.h"
+#include "../engine/xapian/xsearch.h"
 
 #define NX_WILDCARD_MAX_TERMS 1000
 /* Weight of "dated in the year asked for", relative to one query word. */

@@ -1,5 +1,6 @@
 #include "ranking.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,5 +98,69 @@ newsdex_status nx_rank_is_near(nx_analyzer *analyzer, const nx_near_words *w, co
     newsdex_status st = nx_text_near(analyzer, title, w->stems, w->n, window, near, err);
     if (st == NEWSDEX_OK && !*near)
         st = nx_text_near(analyzer, body, w->stems, w->n, window, near, err);
+    return st;
+}
+
+/* ---- What the binding is told ---- */
+
+nx_xbm25 nx_rank_bm25(void)
+{
+    return (nx_xbm25){.k1 = 1, .k2 = 0, .k3 = 1, .b = 0.5, .min_normlen = 0.25};
+}
+
+newsdex_status nx_rank_recency(nx_xdb *xdb, const nx_xquery *q, unsigned slot,
+                               double half_life_days, nx_xbudget *budget, nx_xrecency *out,
+                               int *boost, nx_error *err)
+{
+    *boost = 0;
+    char *value = NULL;
+    size_t len = 0;
+    newsdex_status st = nx_xdb_value_upper_bound(xdb, slot, &value, &len, err);
+    if (st != NEWSDEX_OK)
+        return st;
+    double newest = nx_xdate_days(value, len);
+    free(value);
+    if (newest < 0 || half_life_days <= 0)
+        return NEWSDEX_OK;
+    nx_xbm25 bm25 = nx_rank_bm25();
+    double best = 0;
+    st = nx_xdb_best_weight(xdb, q, &bm25, budget, &best, err);
+    double scale = (best > 0 ? best : 1.0) * NX_RECENCY_SHARE;
+    if (st != NEWSDEX_OK || scale <= 0)
+        return st;
+    *out = (nx_xrecency){.slot = slot, .newest_days = newest, .half_life_days = half_life_days,
+                         .scale = scale};
+    *boost = 1;
+    return NEWSDEX_OK;
+}
+
+/* Ties across the page's end are common (short articles with the same
+ * words score the same). A few documents past the page settle most of
+ * them; a much wider first window slows the typical query (Xapian prunes
+ * less), so only a second pass, which costs a whole ranking, goes wide,
+ * and a third lets Xapian order ties by date itself. Counting reads every
+ * match anyway, so it starts wide. */
+#define TIE_LOOKAHEAD 4
+#define TIE_LOOKAHEAD_WIDE 20 /* past the window's length */
+
+newsdex_status nx_rank_window(nx_xdb *xdb, const nx_xquery *q, const nx_xrank_params *params,
+                              nx_xresults **out, nx_error *err)
+{
+    nx_xrank_params p = *params;
+    int settled = 0;
+    newsdex_status st = NEWSDEX_OK;
+    *out = NULL;
+    if (p.n_counts == 0) {
+        p.tie_lookahead = TIE_LOOKAHEAD;
+        st = nx_xdb_rank(xdb, q, &p, out, &settled, err);
+    }
+    if (st == NEWSDEX_OK && !settled) {
+        p.tie_lookahead = p.limit + TIE_LOOKAHEAD_WIDE;
+        st = nx_xdb_rank(xdb, q, &p, out, &settled, err);
+    }
+    if (st == NEWSDEX_OK && !settled) {
+        p.tie_lookahead = 0;
+        st = nx_xdb_rank(xdb, q, &p, out, &settled, err);
+    }
     return st;
 }

@@ -39,7 +39,7 @@ static void take_snippet(newsdex_hit *hit, nx_snippet *snip)
 /* Fills hit from one stored article, read here or by the proximity stage
  * (pre: its fields stay with their owner, its snippet moves into the hit). */
 static newsdex_status make_hit(newsdex_db *db, const newsdex_search_options *o,
-                               const nx_search_plan *plan, const char *data, size_t len,
+                               const nx_search_request *req, const char *data, size_t len,
                                nx_read_hit *pre, newsdex_hit *hit)
 {
     nx_hit_fields own;
@@ -56,8 +56,8 @@ static newsdex_status make_hit(newsdex_db *db, const newsdex_search_options *o,
         memset(&pre->snippet, 0, sizeof pre->snippet);
         pre->has_snippet = 0;
     } else if (o->snippets)
-        st = nx_snippet_make(db->analyzer, doc.body[0] ? doc.body : doc.title, plan->stems,
-                             plan->n_stems, o->snippet_chars ? o->snippet_chars : 200, &snip,
+        st = nx_snippet_make(db->analyzer, doc.body[0] ? doc.body : doc.title, req->stems,
+                             req->n_stems, o->snippet_chars ? o->snippet_chars : 200, &snip,
                              &db->err);
     char day[11] = "";
     if (strlen(doc.date) >= 10) {
@@ -79,7 +79,7 @@ static newsdex_status make_hit(newsdex_db *db, const newsdex_search_options *o,
 }
 
 static newsdex_status collect_hits(newsdex_db *db, const newsdex_search_options *o,
-                                   const nx_search_plan *plan, const nx_xresults *m,
+                                   const nx_search_request *req, const nx_xresults *m,
                                    nx_read_hit *read, const nx_page *page,
                                    newsdex_results *r)
 {
@@ -100,7 +100,7 @@ static newsdex_status collect_hits(newsdex_db *db, const newsdex_search_options 
         hit->rank = o->offset + (uint32_t)i + 1;
         hit->collapsed = page && page->dups ? page->dups[i] : 0;
         newsdex_status st =
-            make_hit(db, o, plan, data, len, read ? &read[entry] : NULL, hit);
+            make_hit(db, o, req, data, len, read ? &read[entry] : NULL, hit);
         if (st != NEWSDEX_OK)
             return st;
     }
@@ -277,11 +277,11 @@ static int fill_counts(newsdex_db *db, const newsdex_search_options *o, const nx
 }
 
 newsdex_status nx_results_fill(newsdex_db *db, const newsdex_search_options *o,
-                               const nx_search_plan *plan, const nx_xresults *m,
+                               const nx_search_request *req, const nx_xresults *m,
                                nx_read_hit *read, const int *dims, const nx_page *page,
                                newsdex_results *r)
 {
-    newsdex_status st = collect_hits(db, o, plan, m, read, page, r);
+    newsdex_status st = collect_hits(db, o, req, m, read, page, r);
     if (st == NEWSDEX_OK && fill_counts(db, o, m, dims, r) != 0)
         st = nx_error_set(&db->err, NEWSDEX_ERR_NOMEM, "out of memory");
     return st;

@@ -15,7 +15,8 @@
 #include "search_internal.h"
 #include "../engine/stored_doc.h"
 #include "../engine/terms.h"
-#include "../engine/xapian/xapian_wrapper.h"
+#include "../engine/xapian/xdb.h"
+#include "../engine/xapian/xsearch.h"
 
 newsdex_status newsdex_db_open(const char *path, newsdex_db **out, char **error_message)
 {
@@ -271,7 +272,7 @@ static newsdex_status option_date(newsdex_db *db, const char *text, int upper,
 }
 
 /* q restricted to the dates (a NULL q means "any article in the dates"). */
-static newsdex_status restrict_dates(newsdex_db *db, const nx_xquery *dates, nx_xquery **q)
+static newsdex_status filter_by_dates(newsdex_db *db, const nx_xquery *dates, nx_xquery **q)
 {
     if (!dates)
         return NEWSDEX_OK;
@@ -294,9 +295,9 @@ static newsdex_status apply_dates(newsdex_db *db, prepared *p)
     newsdex_status st = nx_query_date_filter(p->lo, p->hi, &dates, &db->err);
     int had_query = p->bq.query != NULL;
     if (st == NEWSDEX_OK)
-        st = restrict_dates(db, dates, &p->bq.query);
+        st = filter_by_dates(db, dates, &p->bq.query);
     if (st == NEWSDEX_OK && had_query && p->bq.relaxed)
-        st = restrict_dates(db, dates, &p->bq.relaxed);
+        st = filter_by_dates(db, dates, &p->bq.relaxed);
     nx_xquery_free(dates);
     return st;
 }
@@ -305,7 +306,7 @@ static newsdex_status apply_dates(newsdex_db *db, prepared *p)
 typedef struct expansion {
     newsdex_db *db;
     uint64_t n, cap;
-    int late;
+    int out_of_time;
 } expansion;
 
 static int count_expansion(const char *term, size_t len, uint64_t freq, void *ctx)
@@ -313,7 +314,7 @@ static int count_expansion(const char *term, size_t len, uint64_t freq, void *ct
     (void)term, (void)len, (void)freq;
     expansion *e = ctx;
     if (++e->n % 256 == 0 && nx_budget_time(e->db) != NEWSDEX_OK)
-        return e->late = 1;
+        return e->out_of_time = 1;
     return e->n >= e->cap;
 }
 
@@ -334,7 +335,7 @@ static newsdex_status check_size(newsdex_db *db, const nx_built_query *bq)
                                              &db->err);
         if (st != NEWSDEX_OK)
             return st;
-        if (e.late)
+        if (e.out_of_time)
             return nx_limit_fail(db, NEWSDEX_LIMIT_TIME_MS);
         total += e.n;
         if (max > 0 && total > (uint64_t)max)
@@ -373,15 +374,15 @@ static newsdex_status prepare(newsdex_db *db, const newsdex_search_options *o, p
     return st;
 }
 
-/* The plan for a prepared query: --any ranks by the any-word query. */
-static nx_search_plan plan_of(const prepared *p, const newsdex_search_options *o)
+/* The request for a prepared query: --any ranks by the any-word query. */
+static nx_search_request request_of(const prepared *p, const newsdex_search_options *o)
 {
-    nx_search_plan plan = {p->bq.query, p->bq.relaxed, &p->near, p->bq.stems, p->bq.n_stems};
+    nx_search_request req = {p->bq.query, p->bq.relaxed, &p->near, p->bq.stems, p->bq.n_stems};
     if (o->any && p->bq.relaxed) {
-        plan.query = p->bq.relaxed;
-        plan.relaxed = NULL;
+        req.query = p->bq.relaxed;
+        req.relaxed = NULL;
     }
-    return plan;
+    return req;
 }
 
 static newsdex_status search_prepared(newsdex_db *db, const newsdex_search_options *o,
@@ -391,8 +392,8 @@ static newsdex_status search_prepared(newsdex_db *db, const newsdex_search_optio
     newsdex_status st = prepare(db, o, &p);
     if (st != NEWSDEX_OK)
         return st;
-    nx_search_plan plan = plan_of(&p, o);
-    st = nx_search_run(db, o, &plan, out);
+    nx_search_request req = request_of(&p, o);
+    st = nx_search_execute(db, o, &req, out);
     prepared_free(&p);
     return st;
 }
@@ -524,8 +525,8 @@ newsdex_status newsdex_explain(newsdex_db *db, const newsdex_search_options *o,
         st = prepare(db, o, &p);
     if (st != NEWSDEX_OK)
         return st;
-    nx_search_plan plan = plan_of(&p, o);
-    st = nx_xquery_describe(plan.query, xapian_out, &db->err);
+    nx_search_request req = request_of(&p, o);
+    st = nx_xquery_describe(req.query, xapian_out, &db->err);
     if (st == NEWSDEX_OK && p.near.n && !(*xapian_out = with_proximity(*xapian_out, &p.near)))
         st = nx_error_set(&db->err, NEWSDEX_ERR_NOMEM, "out of memory");
     if (st == NEWSDEX_OK && !(*tree_out = tree_text(&p)))

@@ -9,7 +9,9 @@
 
 #include "newsdex.h"
 #include "../engine/analyzer.h"
-#include "../engine/xapian/xapian_wrapper.h"
+#include "../engine/xapian/xcount.h"
+#include "../engine/xapian/xdb.h"
+#include "../engine/xapian/xsearch.h"
 #include "hit_decode.h"
 #include "ranking.h"
 #include "snippet.h"
@@ -17,8 +19,6 @@
 #define NX_SEARCH_LIMIT_MAX 10000
 /* Suggest a spelling when fewer articles than this match. */
 #define NX_SUGGEST_BELOW 5
-/* RECENT: the boost of the newest article, as a share of the best score. */
-#define NX_RECENCY_SHARE 1.0
 /* --collapse folds at most this many top matches. */
 #define NX_COLLAPSE_WINDOW_MAX 20000
 
@@ -67,19 +67,21 @@ struct newsdex_results {
     char *suggestion;    /* NULL: none */
 };
 
-/* What to run: the matching query, its any-word fallback (or NULL), the
- * words weighed for proximity and the stems to highlight. */
-typedef struct nx_search_plan {
+/* What to search for: the matching query, its any-word fallback (or
+ * NULL), the words weighed for proximity and the stems to highlight. */
+typedef struct nx_search_request {
     const nx_xquery *query;
     const nx_xquery *relaxed;
     const nx_near_words *near;
     char *const *stems;
     size_t n_stems;
-} nx_search_plan;
+} nx_search_request;
 
-/* Runs plan with options o into a new *out (free with newsdex_results_free). */
-newsdex_status nx_search_run(newsdex_db *db, const newsdex_search_options *o,
-                             const nx_search_plan *plan, newsdex_results **out);
+/* Runs req with options o into a new *out (free with newsdex_results_free):
+ * the pipeline of search_pipeline.c, which newsdex_search and
+ * newsdex_similar share. */
+newsdex_status nx_search_execute(newsdex_db *db, const newsdex_search_options *o,
+                                 const nx_search_request *req, newsdex_results **out);
 
 /* Which matches make the page: entries of m (page->which[i], or i when
  * which is NULL) and how many near-duplicates each stands for (dups, or
@@ -102,7 +104,7 @@ typedef struct nx_read_hit {
 /* Hits of one page, made from the matches, and the counts (results.c).
  * read (or NULL) holds, per entry of m, the article already read. */
 newsdex_status nx_results_fill(newsdex_db *db, const newsdex_search_options *o,
-                               const nx_search_plan *plan, const nx_xresults *m,
+                               const nx_search_request *req, const nx_xresults *m,
                                nx_read_hit *read, const int *dims, const nx_page *page,
                                newsdex_results *r);
 
@@ -115,11 +117,12 @@ newsdex_status nx_collapse(newsdex_db *db, const nx_xresults *m, size_t skip, si
                            nx_page *page, size_t *folded_all);
 void nx_page_free(nx_page *page);
 
-/* Which counted dimension (index into the nx_xsearch_params counts) holds
+/* Which counted dimension (index into the nx_xrank_params counts) holds
  * what; -1 when not counted. */
 enum { NX_DIM_SOURCE, NX_DIM_TOPIC, NX_DIM_YEAR, NX_DIM_MONTH, NX_DIMS };
 
-/* Checks limit and the new options (sort, half-life, histogram). */
+/* Checks o's limit, offset (the depth limit), sort, half-life and
+ * histogram. */
 newsdex_status nx_search_check_options(newsdex_db *db, const newsdex_search_options *o);
 
 /* *out: a malloc'd corrected query when some rare word of query has a

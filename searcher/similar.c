@@ -77,8 +77,8 @@ static newsdex_status bound(newsdex_db *db, const char *text, int upper, const c
 }
 
 /* --from/--to, as for a search. */
-static newsdex_status restrict_dates(newsdex_db *db, const newsdex_search_options *o,
-                                     similar_query *s)
+static newsdex_status filter_by_option_dates(newsdex_db *db, const newsdex_search_options *o,
+                                             similar_query *s)
 {
     char lo[9], hi[9];
     newsdex_status st = bound(db, o->from, 0, "--from", lo);
@@ -127,7 +127,7 @@ static newsdex_status build(newsdex_db *db, const newsdex_search_options *o, con
     if (st == NEWSDEX_OK)
         st = leave_out(db, id_term, s);
     if (st == NEWSDEX_OK)
-        st = restrict_dates(db, o, s);
+        st = filter_by_option_dates(db, o, s);
     return st;
 }
 
@@ -153,8 +153,8 @@ newsdex_status newsdex_similar(newsdex_db *db, const char *id,
     if (st == NEWSDEX_OK)
         st = nx_budget_time(db);
     if (st == NEWSDEX_OK) {
-        nx_search_plan plan = {s.query, NULL, NULL, s.stems, s.n};
-        st = nx_search_run(db, o, &plan, out);
+        nx_search_request req = {s.query, NULL, NULL, s.stems, s.n};
+        st = nx_search_execute(db, o, &req, out);
     }
     similar_free(&s);
     return st;

@@ -57,7 +57,7 @@ typedef struct candidate_search {
     char best[WORD_MAX + 1];
     newsdex_db *db;  /* for the time limit */
     uint64_t seen;
-    int late;        /* the search ran out of time */
+    int out_of_time; /* the search ran out of time */
 } candidate_search;
 
 static int all_digits(const char *s, size_t n)
@@ -72,7 +72,7 @@ static int consider(const char *term, size_t len, uint64_t freq, void *ctx)
 {
     candidate_search *c = ctx;
     if (++c->seen % 1024 == 0 && nx_budget_time(c->db) != NEWSDEX_OK)
-        return c->late = 1;
+        return c->out_of_time = 1;
     if (len > WORD_MAX || all_digits(term, len))
         return 0;
     unsigned d = nx_edit_distance(c->word, c->len, term, len, c->max);
@@ -138,9 +138,9 @@ static int correct_word(newsdex_db *db, const char *text, char *out, size_t cap)
     candidate_search c = {.word = t.text, .len = strlen(t.text), .best_dist = 99, .db = db};
     c.max = c.len <= 4 ? 1 : 2;
     char prefix[2] = {t.text[0], '\0'};
-    if (nx_xdb_each_term(db->xdb, prefix, consider, &c, NULL) != NEWSDEX_OK || c.late ||
-        !c.best[0])
-        return c.late ? -2 : -1;
+    if (nx_xdb_each_term(db->xdb, prefix, consider, &c, NULL) != NEWSDEX_OK ||
+        c.out_of_time || !c.best[0])
+        return c.out_of_time ? -2 : -1;
     token_one fixed;
     if (c.best_freq < NX_SPELL_RARE || c.best_freq < 3 * freq ||
         one_token(db, c.best, &fixed) != 0 || strcmp(fixed.stem, t.stem) == 0)
@@ -159,7 +159,7 @@ typedef struct fix {
 typedef struct fix_list {
     fix v[NX_SPELL_MAX_WORDS];
     size_t n;
-    int late; /* out of time */
+    int out_of_time;
 } fix_list;
 
 /* Where the text of node n is in the query (n->pos may point at a '+'). */
@@ -176,7 +176,7 @@ static int locate(const char *query, const nx_qnode *n, size_t *at)
 
 static void collect_fixes(newsdex_db *db, const char *query, const nx_qnode *n, fix_list *f)
 {
-    if (f->n == NX_SPELL_MAX_WORDS || f->late || n->kind == NX_QN_NOT ||
+    if (f->n == NX_SPELL_MAX_WORDS || f->out_of_time || n->kind == NX_QN_NOT ||
         (n->kind == NX_QN_FIELD && strcmp(n->text, "title") != 0))
         return;
     if (n->kind == NX_QN_WORD) {
@@ -187,7 +187,7 @@ static void collect_fixes(newsdex_db *db, const char *query, const nx_qnode *n, 
             x->len = strlen(n->text);
             f->n++;
         }
-        f->late = rc == -2;
+        f->out_of_time = rc == -2;
         return;
     }
     for (size_t i = 0; i < n->n_kids; i++)
@@ -229,7 +229,7 @@ newsdex_status nx_spell_suggest(newsdex_db *db, const char *query, char **out)
     if (tree.root)
         collect_fixes(db, query, tree.root, &f);
     nx_query_tree_free(&tree);
-    if (f.late)
+    if (f.out_of_time)
         return nx_limit_fail(db, NEWSDEX_LIMIT_TIME_MS);
     if (f.n == 0)
         return NEWSDEX_OK;

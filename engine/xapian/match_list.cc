@@ -1,4 +1,4 @@
-// Match lists (match_list.h): plans, and cursors that walk them.
+// Match lists (match_list.h): expressions, and cursors that walk them.
 
 #include "match_list.h"
 
@@ -7,38 +7,38 @@
 
 namespace nx_matchlist {
 
-/* ---- Plans ---- */
+/* ---- Expressions ---- */
 
-PlanPtr term(const std::string &t)
+ExprPtr term(const std::string &t)
 {
-    auto p = std::make_shared<Plan>();
+    auto p = std::make_shared<Expr>();
     p->op = Op::TERM;
     p->term = t;
     return p;
 }
 
-PlanPtr all()
+ExprPtr all()
 {
-    auto p = std::make_shared<Plan>();
+    auto p = std::make_shared<Expr>();
     p->op = Op::ALL;
     return p;
 }
 
-PlanPtr nothing()
+ExprPtr nothing()
 {
-    auto p = std::make_shared<Plan>();
+    auto p = std::make_shared<Expr>();
     p->op = Op::NOTHING;
     return p;
 }
 
-PlanPtr combine(Op op, const std::vector<PlanPtr> &subs)
+ExprPtr combine(Op op, const std::vector<ExprPtr> &subs)
 {
-    for (const PlanPtr &s : subs)
+    for (const ExprPtr &s : subs)
         if (!s)
             return nullptr;
     if (subs.empty())
         return nothing(); // as Xapian: an empty combination matches nothing
-    auto p = std::make_shared<Plan>();
+    auto p = std::make_shared<Expr>();
     p->op = op;
     p->subs = subs;
     return p;
@@ -185,7 +185,7 @@ class AndNotCursor : public Cursor {
     }
 };
 
-CursorPtr cursor(const Xapian::Database &db, const Plan &p)
+CursorPtr cursor(const Xapian::Database &db, const Expr &p)
 {
     std::vector<CursorPtr> subs;
     switch (p.op) {
@@ -207,7 +207,7 @@ CursorPtr cursor(const Xapian::Database &db, const Plan &p)
     }
     case Op::AND:
     case Op::OR:
-        for (const PlanPtr &s : p.subs)
+        for (const ExprPtr &s : p.subs)
             subs.push_back(cursor(db, *s));
         if (subs.size() == 1)
             return std::move(subs.front());
@@ -220,24 +220,24 @@ CursorPtr cursor(const Xapian::Database &db, const Plan &p)
 
 }  // namespace
 
-double estimate(const Xapian::Database &db, const Plan &plan)
+double estimate(const Xapian::Database &db, const Expr &expr)
 {
     double n = db.get_doccount();
-    switch (plan.op) {
-    case Op::TERM: return plan.term.empty() ? n : db.get_termfreq(plan.term);
+    switch (expr.op) {
+    case Op::TERM: return expr.term.empty() ? n : db.get_termfreq(expr.term);
     case Op::ALL: return n;
     case Op::NOTHING: return 0;
     case Op::AND_NOT:
-    case Op::AND_MAYBE: return estimate(db, *plan.subs.front());
+    case Op::AND_MAYBE: return estimate(db, *expr.subs.front());
     case Op::AND: {
         double e = n;
-        for (const PlanPtr &s : plan.subs)
+        for (const ExprPtr &s : expr.subs)
             e *= n > 0 ? estimate(db, *s) / n : 0;
         return e;
     }
     case Op::OR: {
         double e = 0;
-        for (const PlanPtr &s : plan.subs)
+        for (const ExprPtr &s : expr.subs)
             e += estimate(db, *s);
         return e < n ? e : n;
     }
@@ -245,11 +245,11 @@ double estimate(const Xapian::Database &db, const Plan &plan)
     return n;
 }
 
-std::vector<Xapian::docid> matches(const Xapian::Database &db, const Plan &plan, size_t max,
+std::vector<Xapian::docid> matches(const Xapian::Database &db, const Expr &expr, size_t max,
                                    const std::function<void()> &check)
 {
     std::vector<Xapian::docid> out;
-    CursorPtr c = cursor(db, plan);
+    CursorPtr c = cursor(db, expr);
     for (Xapian::docid d = c->seek(1); d != 0 && out.size() <= max; d = c->after(d)) {
         out.push_back(d);
         if (check && out.size() % 4096 == 0)

@@ -11,7 +11,7 @@
 // (years 0000-9999 need 17 bits). "newsdex:months" = "3:512" (bytes per
 // docid, docids per chunk) says the map covers every document; an index
 // written before the map existed, or in another layout, lacks it, and
-// searches read the values as before until a writer next writes an article
+// searches read the values themselves until a writer next writes an article
 // (which builds the whole map once).
 #ifndef NX_MONTH_MAP_H
 #define NX_MONTH_MAP_H

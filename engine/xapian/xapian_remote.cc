@@ -1,13 +1,13 @@
 // Remote shards (scaling out): how nx_xdb_open_readonly() and
-// nx_xdb_open_readonly_many() in xapian_wrapper.cc open one index.
+// nx_xdb_open_readonly_many() (xdb.cc) open one index.
 // "tcp://HOST:PORT" names an index served by xapian-tcpsrv (HOST may be
 // [IPV6]); anything else (a directory, a stub file listing shards with
 // lines "auto PATH" or "remote HOST:PORT") is opened by Xapian as a path.
-// Errors are Xapian exceptions, which the wrapper's guard() turns into a
+// Errors are Xapian exceptions, which the binding's nx_guard() turns into a
 // status: a malformed name InvalidArgumentError (NEWSDEX_ERR_INVALID), an
 // unreachable server NetworkError (NEWSDEX_ERR_NETWORK).
 
-#include "xapian_wrapper.h"
+#include "binding.hh"
 
 #include <xapian.h>
 
@@ -241,7 +241,7 @@ void nx_check_access(const char *path, bool write)
         throw_denied(bad, write);
 }
 
-// Declared in xapian_wrapper.cc; hidden like every nx_ symbol.
+// Declared in binding.hh; hidden like every nx_ symbol.
 Xapian::Database nx_open_database(const char *path)
 {
     if (std::strncmp(path, kTcpScheme, sizeof kTcpScheme - 1) != 0) {

@@ -196,7 +196,7 @@ for q in "${FACET_QUERIES[@]}"; do
     same stub "'$q': a stub file of the shards counts the same facets"
     facets dirs "$q" "$TMP/a" "$TMP/b"
     same dirs "'$q': two --db directories count the same facets"
-    # TODO: the facet counter (CountSpy in engine/xapian/xapian_wrapper.cc) is a
+    # TODO: the facet counter (CountSpy in engine/xapian/xcount.cc) is a
     # custom Xapian::MatchSpy, which remote shards cannot run; likewise
     # --histogram and the --sort recent PostingSource.
     facets tcp "$q" "tcp://127.0.0.1:$PORT_A" "tcp://127.0.0.1:$PORT_B"

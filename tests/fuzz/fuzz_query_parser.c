@@ -10,8 +10,10 @@
  *     clang -std=c11 -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
  *       -D_POSIX_C_SOURCE=200809L -I../include -c "$f" -o "$(basename "$f").o" || exit 1
  *   done &&
- *   clang++ -std=c++17 -g -O1 -fsanitize=address,undefined -I../include \
- *     -c ../engine/xapian/xapian_wrapper.cc -o xapian_wrapper.o &&
+ *   for f in ../engine/xapian/*.cc; do
+ *     clang++ -std=c++17 -g -O1 -fsanitize=address,undefined -I../include \
+ *       -c "$f" -o "$(basename "$f").o" || exit 1
+ *   done &&
  *   clang++ -fsanitize=fuzzer,address,undefined *.o -o fuzz_query_parser \
  *     $(pkg-config --libs xapian-core jansson libutf8proc zlib) -lstemmer &&
  *   ./fuzz_query_parser -max_total_time=60 -max_len=8192

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../engine/xapian/xapian_wrapper.h"
+#include "../../engine/xapian/xdb.h"
 #include "scratch_dir.h"
 
 /* A loopback port nothing listens on: 1 (tcpmux) is never served here. */

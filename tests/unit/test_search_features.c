@@ -19,7 +19,7 @@
 #include "../../engine/analyzer.h"
 #include "../../engine/stored_doc.h"
 #include "../../engine/terms.h"
-#include "../../engine/xapian/xapian_wrapper.h"
+#include "../../engine/xapian/xdb.h"
 #include "../../searcher/hit_decode.h"
 #include "../../searcher/snippet.h"
 #include "../../searcher/spelling.h"

@@ -1,6 +1,7 @@
-/* Unit tests for engine/xapian/xapian_wrapper.cc: error paths (missing, locked and
- * corrupt indexes, over-long terms, writes through a read-only handle) and the
- * basics (replace by unique term, term_exists, doccount, queries, search).
+/* Unit tests for the Xapian binding (engine/xapian/xdb.h, xsearch.h): error
+ * paths (missing, locked and corrupt indexes, over-long terms, writes
+ * through a read-only handle) and the basics (replace by unique term,
+ * term_exists, doccount, queries, ranking).
  * Every test works in its own mkdtemp() directory under /tmp, removed at the
  * end. */
 #include <dirent.h>
@@ -21,7 +22,8 @@
 #include <cmocka.h>
 
 #include "newsdex.h"
-#include "../../engine/xapian/xapian_wrapper.h"
+#include "../../engine/xapian/xdb.h"
+#include "../../engine/xapian/xsearch.h"
 #include "scratch_dir.h"
 
 /* ------------------------------------------------------------------ */
@@ -115,16 +117,29 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* Ranks [offset, offset + limit) of q's matches by plain BM25 (Xapian's
+ * defaults), ties in the order Xapian settles them. */
+static newsdex_status rank_page(nx_xdb *db, const nx_xquery *q, uint32_t offset, uint32_t limit,
+                                nx_xresults **out, nx_error *err)
+{
+    nx_xrank_params p = {.offset = offset, .limit = limit,
+                         .bm25 = {.k1 = 1, .k2 = 0, .k3 = 1, .b = 0.5, .min_normlen = 0.5}};
+    int settled = 0;
+    newsdex_status st = nx_xdb_rank(db, q, &p, out, &settled, err);
+    assert_true(st != NEWSDEX_OK || settled);
+    return st;
+}
+
 static newsdex_status search_ids(nx_xdb *db, const nx_xquery *q, char *out, size_t out_size)
 {
     nx_error err;
     nx_error_clear(&err);
-    nx_xmatches *m = NULL;
+    nx_xresults *m = NULL;
     out[0] = '\0';
-    newsdex_status st = nx_xdb_search(db, q, 0, 100, &m, &err);
+    newsdex_status st = rank_page(db, q, 0, 100, &m, &err);
     if (st != NEWSDEX_OK)
         return st;
-    size_t n = nx_xmatches_count(m);
+    size_t n = nx_xresults_count(m);
     char ids[32][16];
     const char *ptrs[32];
     assert_true(n <= 32);
@@ -132,7 +147,7 @@ static newsdex_status search_ids(nx_xdb *db, const nx_xquery *q, char *out, size
         double weight;
         const char *data;
         size_t len;
-        nx_xmatches_get(m, i, &weight, &data, &len);
+        nx_xresults_get(m, i, &weight, &data, &len);
         assert_true(len < sizeof ids[i]);
         memcpy(ids[i], data, len);
         ids[i][len] = '\0';
@@ -144,7 +159,7 @@ static newsdex_status search_ids(nx_xdb *db, const nx_xquery *q, char *out, size
             strncat(out, ",", out_size - strlen(out) - 1);
         strncat(out, ptrs[i], out_size - strlen(out) - 1);
     }
-    nx_xmatches_free(m);
+    nx_xresults_free(m);
     return NEWSDEX_OK;
 }
 
@@ -313,7 +328,7 @@ static void test_close_null_is_ok(void **state)
     assert_int_equal(nx_xdb_close(NULL, NULL), NEWSDEX_OK);
     nx_xdoc_free(NULL);
     nx_xquery_free(NULL);
-    nx_xmatches_free(NULL);
+    nx_xresults_free(NULL);
 }
 
 /* ------------------------------------------------------------------ */
@@ -507,10 +522,10 @@ static newsdex_status open_and_search(const char *path, const char *what)
     if (st == NEWSDEX_OK) {
         step = "search";
         nx_xquery *q = combine2(NX_XQ_OR, term("jobs", 0), term("video", 0), 0);
-        nx_xmatches *m = NULL;
-        st = nx_xdb_search(db, q, 0, 10, &m, &err);
+        nx_xresults *m = NULL;
+        st = rank_page(db, q, 0, 10, &m, &err);
         nx_xquery_free(q);
-        nx_xmatches_free(m);
+        nx_xresults_free(m);
     }
     nx_xdb_close(db, NULL);
     print_message("# %s: %s gave %s (%d): %s\n", what, step, newsdex_status_to_string(st), (int)st,
@@ -889,20 +904,20 @@ static void test_match_all_nothing_scale(void **state)
     nx_xquery *jobs = term("jobs", 0);
     nx_xquery *scaled = NULL;
     assert_int_equal(nx_xquery_scale(jobs, 2.0, &scaled, &err), NEWSDEX_OK);
-    nx_xmatches *m1 = NULL, *m2 = NULL;
-    assert_int_equal(nx_xdb_search(db, jobs, 0, 10, &m1, &err), NEWSDEX_OK);
-    assert_int_equal(nx_xdb_search(db, scaled, 0, 10, &m2, &err), NEWSDEX_OK);
-    assert_int_equal(nx_xmatches_count(m1), 2);
-    assert_int_equal(nx_xmatches_count(m2), 2);
+    nx_xresults *m1 = NULL, *m2 = NULL;
+    assert_int_equal(rank_page(db, jobs, 0, 10, &m1, &err), NEWSDEX_OK);
+    assert_int_equal(rank_page(db, scaled, 0, 10, &m2, &err), NEWSDEX_OK);
+    assert_int_equal(nx_xresults_count(m1), 2);
+    assert_int_equal(nx_xresults_count(m2), 2);
     double w1, w2;
     const char *data;
     size_t len;
-    nx_xmatches_get(m1, 0, &w1, &data, &len);
-    nx_xmatches_get(m2, 0, &w2, &data, &len);
+    nx_xresults_get(m1, 0, &w1, &data, &len);
+    nx_xresults_get(m2, 0, &w2, &data, &len);
     assert_true(w1 > 0.0);
     assert_true(w2 > 1.99 * w1 && w2 < 2.01 * w1);
-    nx_xmatches_free(m1);
-    nx_xmatches_free(m2);
+    nx_xresults_free(m1);
+    nx_xresults_free(m2);
     nx_xquery_free(jobs);
     nx_xquery_free(scaled);
     assert_int_equal(nx_xdb_close(db, &err), NEWSDEX_OK);
@@ -919,34 +934,34 @@ static void test_search_paging_and_data(void **state)
     nx_xquery *q = NULL;
     assert_int_equal(nx_xquery_match_all(&q, &err), NEWSDEX_OK);
 
-    nx_xmatches *all = NULL, *page = NULL;
-    assert_int_equal(nx_xdb_search(db, q, 0, 10, &all, &err), NEWSDEX_OK);
-    assert_int_equal(nx_xmatches_count(all), 4);
-    assert_int_equal(nx_xmatches_estimate(all), 4);
-    assert_int_equal(nx_xdb_search(db, q, 1, 2, &page, &err), NEWSDEX_OK);
-    assert_int_equal(nx_xmatches_count(page), 2);
-    assert_int_equal(nx_xmatches_estimate(page), 4);
+    nx_xresults *all = NULL, *page = NULL;
+    assert_int_equal(rank_page(db, q, 0, 10, &all, &err), NEWSDEX_OK);
+    assert_int_equal(nx_xresults_count(all), 4);
+    assert_int_equal(nx_xresults_estimate(all), 4);
+    assert_int_equal(rank_page(db, q, 1, 2, &page, &err), NEWSDEX_OK);
+    assert_int_equal(nx_xresults_count(page), 2);
+    assert_int_equal(nx_xresults_estimate(page), 4);
     for (size_t i = 0; i < 2; i++) {
         double wa, wp;
         const char *da, *dp;
         size_t la, lp;
-        nx_xmatches_get(all, i + 1, &wa, &da, &la);
-        nx_xmatches_get(page, i, &wp, &dp, &lp);
+        nx_xresults_get(all, i + 1, &wa, &da, &la);
+        nx_xresults_get(page, i, &wp, &dp, &lp);
         assert_int_equal(la, lp);
         assert_memory_equal(da, dp, la);
         assert_int_equal(la, 1); /* data is the one-letter id */
     }
-    nx_xmatches_free(page);
+    nx_xresults_free(page);
     page = NULL;
     /* Past the end: no matches, not an error. */
-    assert_int_equal(nx_xdb_search(db, q, 10, 5, &page, &err), NEWSDEX_OK);
-    assert_int_equal(nx_xmatches_count(page), 0);
-    nx_xmatches_free(page);
+    assert_int_equal(rank_page(db, q, 10, 5, &page, &err), NEWSDEX_OK);
+    assert_int_equal(nx_xresults_count(page), 0);
+    nx_xresults_free(page);
     /* limit 0: an empty page. */
-    assert_int_equal(nx_xdb_search(db, q, 0, 0, &page, &err), NEWSDEX_OK);
-    assert_int_equal(nx_xmatches_count(page), 0);
-    nx_xmatches_free(page);
-    nx_xmatches_free(all);
+    assert_int_equal(rank_page(db, q, 0, 0, &page, &err), NEWSDEX_OK);
+    assert_int_equal(nx_xresults_count(page), 0);
+    nx_xresults_free(page);
+    nx_xresults_free(all);
     nx_xquery_free(q);
     assert_int_equal(nx_xdb_close(db, &err), NEWSDEX_OK);
 }
@@ -961,18 +976,18 @@ static void test_ranking_prefers_more_matching_terms(void **state)
     assert_int_equal(nx_xdb_open_readonly(f->db, &db, &err), NEWSDEX_OK);
     /* OR(amazon, jobs): a has both, b has one. */
     nx_xquery *q = combine2(NX_XQ_OR, term("amazon", 0), term("jobs", 0), 0);
-    nx_xmatches *m = NULL;
-    assert_int_equal(nx_xdb_search(db, q, 0, 10, &m, &err), NEWSDEX_OK);
-    assert_int_equal(nx_xmatches_count(m), 2);
+    nx_xresults *m = NULL;
+    assert_int_equal(rank_page(db, q, 0, 10, &m, &err), NEWSDEX_OK);
+    assert_int_equal(nx_xresults_count(m), 2);
     double w0, w1;
     const char *data;
     size_t len;
-    nx_xmatches_get(m, 0, &w0, &data, &len);
+    nx_xresults_get(m, 0, &w0, &data, &len);
     assert_int_equal(len, 1);
     assert_int_equal(data[0], 'a');
-    nx_xmatches_get(m, 1, &w1, &data, &len);
+    nx_xresults_get(m, 1, &w1, &data, &len);
     assert_true(w0 > w1);
-    nx_xmatches_free(m);
+    nx_xresults_free(m);
     nx_xquery_free(q);
     assert_int_equal(nx_xdb_close(db, &err), NEWSDEX_OK);
 }

@@ -1,0 +1,185 @@
+// Inside the Xapian binding, shared by its .cc files and never included by
+// C: the structs behind the opaque handles of xdb.h, xsearch.h and
+// xcount.h, the exception guard every entry point runs its body in, the
+// limits of a search as C++ sees them, and the counting that runs inside a
+// ranking pass (xcount.cc, called by xsearch.cc).
+#ifndef NX_BINDING_HH
+#define NX_BINDING_HH
+
+#include "match_list.h"
+#include "month_map.h"
+#include "xcount.h"
+#include "xdb.h"
+#include "xsearch.h"
+
+#include <xapian.h>
+
+#include <cstdint>
+#include <exception>
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+// ---- Handles ----
+
+// Per read-only handle: the first `bytes` of a value slot for every docid,
+// packed (nx_pack_key), made when a handle counts that dimension a second
+// time (a long-lived handle, such as FastCGI's, will go on counting; a
+// one-shot search does not pay for it). Valid for the handle's snapshot of
+// the index: dropped whenever the handle reopens.
+struct nx_key_cache {
+    std::map<std::pair<Xapian::valueno, size_t>, std::vector<uint64_t>> keys;
+    std::map<std::pair<Xapian::valueno, size_t>, unsigned> uses;
+    void clear()
+    {
+        keys.clear();
+        uses.clear();
+    }
+};
+
+struct nx_xdb {
+    Xapian::WritableDatabase wdb;  // valid when writable
+    Xapian::Database rdb;          // valid when read-only
+    bool writable = false;
+    nx_months::Writer months;      // writable handles: the month map
+    nx_key_cache key_cache;        // read-only handles only
+    uint64_t generation = 0;       // read-only handles: reopens that moved
+    Xapian::Database &db() { return writable ? static_cast<Xapian::Database &>(wdb) : rdb; }
+    nx_key_cache *cache() { return writable ? nullptr : &key_cache; }
+    void reopen()
+    {
+        if (!writable && rdb.reopen()) {
+            key_cache.clear();
+            generation++;
+        }
+    }
+};
+
+struct nx_xdoc {
+    Xapian::Document doc;
+};
+
+struct nx_xquery {
+    Xapian::Query query;
+    // The same matches as a match-list expression (match_list.h), walked
+    // for exact counts; null when the matcher must decide (phrases, NEAR,
+    // wildcards, value ranges).
+    nx_matchlist::ExprPtr expr;
+};
+
+using nx_count_list = std::vector<std::pair<std::string, uint64_t>>;
+
+struct nx_xresults {
+    uint64_t estimate = 0;
+    std::vector<double> weights;
+    std::vector<std::string> data;
+    std::vector<nx_count_list> counted; // per counted dimension
+};
+
+// Read-only open of a directory, a stub file or "tcp://HOST:PORT" (remote
+// shards): xapian_remote.cc.
+Xapian::Database nx_open_database(const char *path);
+// Throws DatabaseCorruptError when path is a stub file that names itself
+// (directly or through others) or nests too deep, before Xapian would
+// recurse into it (xapian_remote.cc).
+void nx_check_stub(const char *path);
+// Throws nx_permission_error when path (or a file of the index in it) is
+// not readable (or writable, with write): called after an open failed
+// (xapian_remote.cc).
+void nx_check_access(const char *path, bool write);
+
+// The UUIDs of db's shards: more than one when several indexes are open
+// as one (their docids then interleave).
+std::vector<std::string> nx_shard_uuids(const Xapian::Database &db);
+
+// A malloc'd, NUL-terminated copy of s (throws std::bad_alloc).
+char *nx_copy_string(const std::string &s);
+
+// ---- The exception guard ----
+
+// Thrown when a search goes over a limit of its nx_xbudget (the budget's
+// `hit` says which); the guard gives NEWSDEX_ERR_LIMIT.
+struct nx_limit_error : std::exception {
+    const char *what() const noexcept override { return "the search went over a limit"; }
+};
+
+// Thrown when an index (or a stub file naming shards) cannot be opened for
+// lack of permission; the guard gives NEWSDEX_ERR_PERMISSION.
+struct nx_permission_error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// Called inside a catch block: records the exception being handled in
+// *err and returns its status, most derived classes first.
+newsdex_status nx_map_exception(nx_error *err);
+
+// Runs body, turning any exception into a status and a message: every
+// entry point of the binding returns through here, so nothing C++ ever
+// crosses into C.
+template <typename Body>
+newsdex_status nx_guard(nx_error *err, Body body)
+{
+    try {
+        body();
+        return NEWSDEX_OK;
+    } catch (...) {
+        return nx_map_exception(err);
+    }
+}
+
+// Runs body against db's index; a writer committing meanwhile invalidates
+// old revisions (DatabaseModifiedError): reopen and run it again, so that
+// a search during indexing sees a consistent state.
+template <typename Body>
+void nx_with_reopen(nx_xdb *db, Body body)
+{
+    for (int attempt = 0;; attempt++) {
+        try {
+            body();
+            return;
+        } catch (const Xapian::DatabaseModifiedError &) {
+            if (attempt >= 5)
+                throw;
+            db->reopen();
+        }
+    }
+}
+
+// Throws nx_limit_error (setting b->hit) once b's deadline has passed.
+void nx_budget_check_time(nx_xbudget *b);
+// Throws nx_limit_error (setting b->hit) when n matches are more than b
+// lets a search count.
+void nx_budget_check_counted(nx_xbudget *b, uint64_t n);
+
+// ---- Counting inside a ranking pass (xcount.cc) ----
+
+// Exact counts of the dimensions `counts` over every match of one ranking
+// pass: attached to the pass's Enquire (a match spy, or a separate listing
+// of the matches when several shards are open), then read into results.
+class nx_pass_counter {
+  public:
+    nx_pass_counter(Xapian::Database &db, nx_key_cache *cache, nx_months::Reader &months,
+                    const nx_xcount *counts, size_t n_counts, nx_xbudget *budget);
+    ~nx_pass_counter();
+    // Before the ranking: what get_mset's checkatleast must be (every match).
+    Xapian::doccount attach(Xapian::Enquire &enquire, const Xapian::Query &query);
+    // The ranking threw UnimplementedError (remote shards cannot run a
+    // spy): false when there was no spy to blame; else the spy is gone, the
+    // pass can run again, and list_apart() then lists the matches.
+    bool drop_spy(Xapian::Enquire &enquire);
+    void list_apart(const Xapian::Query &query);
+    // After the ranking: takes the spy's counts.
+    void detach(Xapian::Enquire &enquire);
+    // The counts of every dimension into r, and the exact total as its
+    // estimate (when counting).
+    void results(nx_xresults &r);
+
+  private:
+    struct State;
+    std::unique_ptr<State> s;
+};
+
+#endif

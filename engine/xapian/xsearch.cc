@@ -1,0 +1,495 @@
+// Queries and ranking (xsearch.h): Xapian's matcher with BM25, a date
+// order or a recency boost, and the window's ties ordered by date.
+
+#include "binding.hh"
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace {
+
+Xapian::Query::op to_xapian_op(nx_xquery_op op)
+{
+    switch (op) {
+    case NX_XQ_AND: return Xapian::Query::OP_AND;
+    case NX_XQ_OR: return Xapian::Query::OP_OR;
+    case NX_XQ_AND_NOT: return Xapian::Query::OP_AND_NOT;
+    case NX_XQ_AND_MAYBE: return Xapian::Query::OP_AND_MAYBE;
+    case NX_XQ_FILTER: return Xapian::Query::OP_FILTER;
+    case NX_XQ_PHRASE: return Xapian::Query::OP_PHRASE;
+    case NX_XQ_NEAR: return Xapian::Query::OP_NEAR;
+    }
+    throw Xapian::InvalidArgumentError("unknown query operator");
+}
+
+// The match-list expression of op over exprs (match_list.h); null where
+// the matcher must decide (positions).
+nx_matchlist::ExprPtr expr_of(nx_xquery_op op, const std::vector<nx_matchlist::ExprPtr> &exprs)
+{
+    switch (op) {
+    case NX_XQ_AND:
+    case NX_XQ_FILTER: return nx_matchlist::combine(nx_matchlist::Op::AND, exprs);
+    case NX_XQ_OR: return nx_matchlist::combine(nx_matchlist::Op::OR, exprs);
+    case NX_XQ_AND_NOT: return nx_matchlist::combine(nx_matchlist::Op::AND_NOT, exprs);
+    case NX_XQ_AND_MAYBE: return nx_matchlist::combine(nx_matchlist::Op::AND_MAYBE, exprs);
+    case NX_XQ_PHRASE:
+    case NX_XQ_NEAR: return nullptr;
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+/* ---- Queries ---- */
+
+extern "C" newsdex_status nx_xquery_term(const char *term, uint32_t wqf, uint32_t position,
+                                         nx_xquery **out, nx_error *err)
+{
+    *out = nullptr;
+    return nx_guard(err, [&] {
+        *out = new nx_xquery{Xapian::Query(term, wqf ? wqf : 1, position), nx_matchlist::term(term)};
+    });
+}
+
+extern "C" newsdex_status nx_xquery_combine(nx_xquery_op op, nx_xquery *const *subs, size_t n,
+                                            uint32_t window, nx_xquery **out, nx_error *err)
+{
+    *out = nullptr;
+    return nx_guard(err, [&] {
+        std::vector<Xapian::Query> parts;
+        std::vector<nx_matchlist::ExprPtr> exprs;
+        parts.reserve(n);
+        for (size_t i = 0; i < n; i++) {
+            parts.push_back(subs[i]->query);
+            exprs.push_back(subs[i]->expr);
+        }
+        *out = new nx_xquery{Xapian::Query(to_xapian_op(op), parts.begin(), parts.end(), window),
+                             expr_of(op, exprs)};
+    });
+}
+
+extern "C" newsdex_status nx_xquery_match_all(nx_xquery **out, nx_error *err)
+{
+    *out = nullptr;
+    return nx_guard(err, [&] { *out = new nx_xquery{Xapian::Query::MatchAll, nx_matchlist::all()}; });
+}
+
+extern "C" newsdex_status nx_xquery_match_nothing(nx_xquery **out, nx_error *err)
+{
+    *out = nullptr;
+    return nx_guard(err, [&] {
+        *out = new nx_xquery{Xapian::Query::MatchNothing, nx_matchlist::nothing()};
+    });
+}
+
+extern "C" newsdex_status nx_xquery_scale(const nx_xquery *q, double factor, nx_xquery **out,
+                                          nx_error *err)
+{
+    *out = nullptr;
+    return nx_guard(err, [&] {
+        *out = new nx_xquery{Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->query, factor),
+                             q->expr};
+    });
+}
+
+extern "C" newsdex_status nx_xquery_describe(const nx_xquery *q, char **out, nx_error *err)
+{
+    *out = nullptr;
+    return nx_guard(err, [&] {
+        std::string text = q->query.get_description();
+        char *copy = static_cast<char *>(std::malloc(text.size() + 1));
+        if (!copy)
+            throw std::bad_alloc();
+        std::memcpy(copy, text.c_str(), text.size() + 1);
+        *out = copy;
+    });
+}
+
+extern "C" void nx_xquery_free(nx_xquery *q)
+{
+    delete q;
+}
+
+extern "C" newsdex_status nx_xquery_value_range(unsigned slot, const char *lo, const char *hi,
+                                                nx_xquery **out, nx_error *err)
+{
+    *out = nullptr;
+    return nx_guard(err, [&] {
+        // No match-list expression: the matcher checks values as fast (match_list.h).
+        if (lo && hi)
+            *out = new nx_xquery{Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, lo, hi), nullptr};
+        else if (lo)
+            *out = new nx_xquery{Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, lo), nullptr};
+        else if (hi)
+            *out = new nx_xquery{Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, hi), nullptr};
+        else
+            throw Xapian::InvalidArgumentError("value range without ends");
+    });
+}
+
+extern "C" newsdex_status nx_xquery_wildcard(const char *prefix, uint32_t max_expansion,
+                                             nx_xquery **out, nx_error *err)
+{
+    *out = nullptr;
+    return nx_guard(err, [&] {
+        *out = new nx_xquery{Xapian::Query(Xapian::Query::OP_WILDCARD, prefix, max_expansion,
+                                           Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT),
+                             nullptr}; // expanded by the matcher: no expression
+    });
+}
+
+/* ---- Ranking ---- */
+
+extern "C" double nx_xdate_days(const char *v, size_t len)
+{
+    if (len < 8)
+        return -1;
+    int n[8];
+    for (int i = 0; i < 8; i++) {
+        if (v[i] < '0' || v[i] > '9')
+            return -1;
+        n[i] = v[i] - '0';
+    }
+    long y = n[0] * 1000 + n[1] * 100 + n[2] * 10 + n[3];
+    unsigned m = static_cast<unsigned>(n[4] * 10 + n[5]), d = static_cast<unsigned>(n[6] * 10 + n[7]);
+    if (m < 1 || m > 12 || d < 1 || d > 31)
+        return -1;
+    // Days from civil (Howard Hinnant's algorithm).
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = static_cast<unsigned>(y - era * 400);
+    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    double days = static_cast<double>(era * 146097 + static_cast<long>(doe) - 719468);
+    if (len >= 10 && v[8] >= '0' && v[8] <= '9' && v[9] >= '0' && v[9] <= '9')
+        days += ((v[8] - '0') * 10 + (v[9] - '0')) / 24.0;
+    return days;
+}
+
+namespace {
+
+Xapian::BM25Weight bm25_of(const nx_xbm25 &w)
+{
+    return Xapian::BM25Weight(w.k1, w.k2, w.k3, w.b, w.min_normlen);
+}
+
+// The recency boost (nx_xrecency): Xapian calls it for every match.
+class RecencySource : public Xapian::ValuePostingSource {
+    double newest, half_life, scale;
+
+  public:
+    RecencySource(Xapian::valueno slot, double newest_, double half_life_, double scale_)
+        : Xapian::ValuePostingSource(slot), newest(newest_), half_life(half_life_), scale(scale_)
+    {
+        set_maxweight(scale);
+    }
+    double get_weight() const override
+    {
+        std::string value = get_value();
+        double days = nx_xdate_days(value.data(), value.size());
+        if (days < 0)
+            return 0;
+        double age = newest > days ? newest - days : 0;
+        return scale * std::exp2(-age / half_life);
+    }
+    RecencySource *clone() const override
+    {
+        return new RecencySource(get_slot(), newest, half_life, scale);
+    }
+    std::string name() const override { return "NxRecencySource"; }
+};
+
+struct Ranked {
+    Xapian::docid did;
+    double weight;
+};
+
+std::vector<Ranked> ranked_of(const Xapian::MSet &mset)
+{
+    std::vector<Ranked> out;
+    for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it)
+        out.push_back({*it, it.get_weight()});
+    return out;
+}
+
+void setup(Xapian::Enquire &enquire, const Xapian::Query &query, const nx_xrank_params *p,
+           bool exact_ties)
+{
+    enquire.set_query(query);
+    enquire.set_weighting_scheme(bm25_of(p->bm25));
+    if (p->order == NX_XORDER_DATE)
+        enquire.set_sort_by_value_then_relevance(p->date_slot, true);
+    else if (exact_ties)
+        enquire.set_sort_by_relevance_then_value(p->date_slot, true);
+}
+
+// Equal scores, newest first (as Xapian's relevance-then-value order does,
+// undated last); Xapian's own order for ties is by docid.
+// Orders each group of equal scores that starts before `end` newest first.
+void sort_ties_by_date(Xapian::Database &db, std::vector<Ranked> &ranked, Xapian::valueno slot,
+                       size_t end, nx_xbudget *budget)
+{
+    for (size_t from = 0; from < ranked.size() && from < end;) {
+        size_t to = from + 1;
+        while (to < ranked.size() && ranked[to].weight == ranked[from].weight)
+            to++;
+        if (to - from > 1) {
+            std::vector<std::pair<std::string, Ranked>> tied;
+            nx_budget_check_time(budget);
+            for (size_t i = from; i < to; i++)
+                tied.emplace_back(db.get_document(ranked[i].did).get_value(slot), ranked[i]);
+            std::stable_sort(tied.begin(), tied.end(),
+                             [](const auto &a, const auto &b) { return a.first > b.first; });
+            for (size_t i = from; i < to; i++)
+                ranked[i] = tied[i - from].second;
+        }
+        from = to;
+    }
+}
+
+// Ranks the window p asks for into *ranked. Sorting by relevance then date
+// in Xapian reads a value for every candidate, which cost a tenth of the
+// search: with a tie_lookahead the pass sorts by relevance alone, ranks
+// one more document before the window and tie_lookahead after it, and
+// orders ties by date itself. It returns false when it cannot know the
+// order: a tie with the document before the window, or a tie across the
+// window's end that runs past what it ranked.
+bool rank_pass(Xapian::Database &db, const Xapian::Query &query, const nx_xrank_params *p,
+               nx_pass_counter &counter, std::vector<Ranked> &ranked, Xapian::doccount &estimate)
+{
+    Xapian::doccount first = p->offset, count = p->limit;
+    bool exact_ties = p->tie_lookahead == 0;
+    Xapian::Enquire enquire(db);
+    setup(enquire, query, p, exact_ties);
+    Xapian::doccount check = counter.attach(enquire, query);
+    bool lookahead = !exact_ties && p->order != NX_XORDER_DATE && count > 0;
+    Xapian::doccount head = lookahead && first > 0 ? 1 : 0;
+    Xapian::doccount asked = count + (lookahead ? head + p->tie_lookahead : 0);
+    Xapian::MSet mset;
+    try {
+        mset = enquire.get_mset(first - head, asked, check);
+    } catch (const Xapian::UnimplementedError &) {
+        if (!counter.drop_spy(enquire)) // remote shards: rank, then list the matches apart
+            throw;
+        mset = enquire.get_mset(first - head, asked, check);
+        counter.list_apart(query);
+    }
+    // Xapian's own time limit (Enquire::set_time_limit) only stops checking
+    // matches beyond the page, which would leave counts silently short: the
+    // spy watches the clock instead, and the ranking pass is bounded by the
+    // query's size (the term limits); the clock is read again as it ends.
+    nx_budget_check_time(p->budget);
+    estimate = mset.get_matches_estimated();
+    ranked = ranked_of(mset);
+    counter.detach(enquire);
+    if (!lookahead)
+        return true;
+    std::vector<Ranked> &r = ranked;
+    size_t end = head + count;
+    if (head && r.size() > head && r[0].weight == r[head].weight)
+        return false;
+    if (r.size() > end && r[end - 1].weight == r[end].weight) {
+        size_t e = end; // the tie across the end: complete only if it ends before the list does
+        while (e < r.size() && r[e].weight == r[end - 1].weight)
+            e++;
+        if (e == r.size() && r.size() == asked)
+            return false;
+    }
+    r.erase(r.begin(), r.begin() + static_cast<long>(std::min<size_t>(head, r.size())));
+    sort_ties_by_date(db, r, p->date_slot, count, p->budget);
+    if (r.size() > count)
+        r.resize(count);
+    return true;
+}
+
+// The window's hits (weights and stored data), then the counts.
+nx_xresults *read_results(Xapian::Database &db, const std::vector<Ranked> &ranked,
+                          Xapian::doccount estimate, const nx_xrank_params *p,
+                          nx_pass_counter &counter)
+{
+    std::unique_ptr<nx_xresults> r(new nx_xresults);
+    r->estimate = estimate;
+    for (size_t i = 0; i < ranked.size() && i < p->limit; i++) {
+        if (i % 64 == 0)
+            nx_budget_check_time(p->budget);
+        r->weights.push_back(ranked[i].weight);
+        r->data.push_back(db.get_document(ranked[i].did).get_data());
+    }
+    counter.results(*r);
+    return r.release();
+}
+
+class PrefixDecider : public Xapian::ExpandDecider {
+    std::string prefix, avoid;
+    nx_xterm_keep_fn keep;
+    void *ctx;
+
+  public:
+    PrefixDecider(const char *p, const char *a, nx_xterm_keep_fn k, void *c)
+        : prefix(p ? p : ""), avoid(a ? a : ""), keep(k), ctx(c)
+    {
+    }
+    bool operator()(const std::string &term) const override
+    {
+        if (term.compare(0, prefix.size(), prefix) != 0)
+            return false;
+        if (!avoid.empty() && term.compare(0, avoid.size(), avoid) == 0)
+            return false;
+        return !keep || keep(term.c_str(), term.size(), ctx);
+    }
+};
+
+}  // namespace
+
+extern "C" newsdex_status nx_xdb_rank(nx_xdb *db, const nx_xquery *q, const nx_xrank_params *p,
+                                      nx_xresults **out, int *settled, nx_error *err)
+{
+    *out = nullptr;
+    *settled = 0;
+    return nx_guard(err, [&] {
+        try {
+            nx_with_reopen(db, [&] {
+                Xapian::Database &d = db->db();
+                std::unique_ptr<Xapian::PostingSource> boost;
+                Xapian::Query query = q->query;
+                if (p->recency) {
+                    const nx_xrecency &b = *p->recency;
+                    boost.reset(new RecencySource(b.slot, b.newest_days, b.half_life_days, b.scale));
+                    query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q->query,
+                                          Xapian::Query(boost.get()));
+                }
+                nx_months::Reader months(d);
+                nx_pass_counter counter(d, db->cache(), months, p->counts, p->n_counts, p->budget);
+                std::vector<Ranked> ranked;
+                Xapian::doccount estimate = 0;
+                if (!rank_pass(d, query, p, counter, ranked, estimate))
+                    return;
+                *out = read_results(d, ranked, estimate, p, counter);
+                *settled = 1;
+            });
+        } catch (const Xapian::UnimplementedError &e) {
+            // Remote shards run only Xapian's own posting sources, not the
+            // recency boost.
+            if (!p->recency)
+                throw;
+            throw Xapian::InvalidArgumentError(
+                "sorting by recency cannot run on remote shards (" + e.get_msg() + ")");
+        }
+    });
+}
+
+extern "C" newsdex_status nx_xdb_best_weight(nx_xdb *db, const nx_xquery *q,
+                                             const nx_xbm25 *bm25, nx_xbudget *budget,
+                                             double *best, nx_error *err)
+{
+    *best = 0;
+    return nx_guard(err, [&] {
+        nx_with_reopen(db, [&] {
+            Xapian::Enquire top(db->db());
+            top.set_query(q->query);
+            top.set_weighting_scheme(bm25_of(*bm25));
+            *best = top.get_mset(0, 1).get_max_attained();
+        });
+        nx_budget_check_time(budget);
+    });
+}
+
+/* ---- Ranked hits ---- */
+
+extern "C" size_t nx_xresults_count(const nx_xresults *r)
+{
+    return r->weights.size();
+}
+
+extern "C" uint64_t nx_xresults_estimate(const nx_xresults *r)
+{
+    return r->estimate;
+}
+
+extern "C" void nx_xresults_get(const nx_xresults *r, size_t i, double *weight, const char **data,
+                                size_t *len)
+{
+    *weight = r->weights[i];
+    *data = r->data[i].data();
+    *len = r->data[i].size();
+}
+
+extern "C" newsdex_status nx_xresults_reorder(nx_xresults *r, const size_t *order,
+                                              const double *weights, size_t n, nx_error *err)
+{
+    return nx_guard(err, [&] {
+        std::vector<double> w;
+        std::vector<std::string> d;
+        w.reserve(n);
+        d.reserve(n);
+        for (size_t i = 0; i < n; i++) {
+            if (order[i] >= r->data.size())
+                throw Xapian::InvalidArgumentError("reorder: no such entry");
+            w.push_back(weights[i]);
+            d.push_back(r->data[order[i]]);
+        }
+        r->weights.swap(w);
+        r->data.swap(d);
+    });
+}
+
+extern "C" void nx_xresults_free(nx_xresults *r)
+{
+    delete r;
+}
+
+/* ---- Similar articles ---- */
+
+extern "C" newsdex_status nx_xdb_describing_terms(nx_xdb *db, const char *unique_term,
+                                                  const char *prefix, const char *avoid,
+                                                  nx_xterm_keep_fn keep, void *ctx,
+                                                  size_t max_terms, char ***terms, size_t *n,
+                                                  int *found, nx_error *err)
+{
+    *terms = nullptr;
+    *n = 0;
+    *found = 0;
+    return nx_guard(err, [&] {
+        Xapian::Database &d = db->db();
+        Xapian::PostingIterator it = d.postlist_begin(unique_term);
+        if (it == d.postlist_end(unique_term))
+            return;
+        *found = 1;
+        Xapian::RSet rset;
+        rset.add_document(*it);
+        Xapian::Enquire enquire(d);
+        PrefixDecider decider(prefix, avoid, keep, ctx);
+        Xapian::ESet eset = enquire.get_eset(static_cast<Xapian::termcount>(max_terms), rset,
+                                             &decider);
+        char **list = static_cast<char **>(std::calloc(eset.size() + 1, sizeof *list));
+        if (!list)
+            throw std::bad_alloc();
+        size_t k = 0;
+        try {
+            for (Xapian::ESetIterator e = eset.begin(); e != eset.end(); ++e)
+                list[k++] = nx_copy_string(*e);
+        } catch (...) {
+            nx_xterms_free(list, k);
+            throw;
+        }
+        *terms = list;
+        *n = k;
+    });
+}
+
+extern "C" void nx_xterms_free(char **terms, size_t n)
+{
+    for (size_t i = 0; terms && i < n; i++)
+        std::free(terms[i]);
+    std::free(terms);
+}
+
