@@ -108,8 +108,8 @@ clean:
 # only: -fvisibility=hidden keeps nx_* internal, and the version script also
 # keeps local the C++ and Xapian inline/template code the wrapper instantiates.
 #   make install [PREFIX=/usr/local] [DESTDIR=] [LIBDIR=$(PREFIX)/lib] ...
-LIBVERSION   := 0.1.0
-SOVERSION    := 0
+LIBVERSION   := 1.0.0
+SOVERSION    := 1
 SONAME       := libnewsdex.so.$(SOVERSION)
 SHLIB        := $(BUILD)/libnewsdex.so.$(LIBVERSION)
 SHLIB_LINKS  := $(BUILD)/$(SONAME) $(BUILD)/libnewsdex.so

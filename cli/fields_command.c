@@ -84,7 +84,10 @@ int cmd_fields(int argc, char **argv)
     char *message = NULL;
     newsdex_status st = newsdex_db_open(db_path, &db, &message);
     if (st != NEWSDEX_OK) {
-        fprintf(stderr, "newsdex: %s\n", message ? message : newsdex_status_to_string(st));
+        fprintf(stderr, "newsdex: %s", message ? message : newsdex_status_to_string(st));
+        if (st == NEWSDEX_ERR_NOT_FOUND) /* the library's message names no command */
+            fprintf(stderr, " (create one with: newsdex index --db %s FILE...)", db_path);
+        fputc('\n', stderr);
         free(message);
         return NX_EXIT_INDEX;
     }

@@ -117,9 +117,33 @@ static void print_limit_value(FILE *out, int which, int64_t v)
         fprintf(out, "%lld", (long long)v);
 }
 
+/* The library's message in the command line's words: it names the API's
+ * members ("options->from (2025) is after options->to (2024)"), the command
+ * line its options ("--from 2025 is after --to 2024"), with a hint naming
+ * the command that helps. Returns message, or buf holding the new text. */
+static const char *cli_words(const char *message, char *buf, size_t cap)
+{
+    char from[64], to[64];
+    const char *field = strstr(message, ": unknown field \"");
+    size_t len = strlen(message);
+    if (sscanf(message, "options->from (%63[^)]) is after options->to (%63[^)])", from, to) == 2)
+        snprintf(buf, cap, "--from %s is after --to %s", from, to);
+    else if (!strncmp(message, "options->from: ", 15) || !strncmp(message, "options->to: ", 13))
+        snprintf(buf, cap, "--%s", message + strlen("options->"));
+    else if (!strncmp(message, "no index at ", 12))
+        snprintf(buf, cap, "%s (create one with: newsdex index --db %s FILE...)", message,
+                 message + 12);
+    else if (field && len && message[len - 1] == '"')
+        snprintf(buf, cap, "%s (`newsdex fields` lists them)", message);
+    else
+        return message;
+    return buf;
+}
+
 int nx_search_cli_report(newsdex_db *db, newsdex_status st)
 {
-    const char *message = newsdex_db_last_error(db);
+    char words[1024];
+    const char *message = cli_words(newsdex_db_last_error(db), words, sizeof words);
     for (int i = 0; st == NEWSDEX_ERR_LIMIT && i < NEWSDEX_LIMITS; i++) {
         const limit_option *l = &limit_options[i];
         if (!strstr(message, l->api))
@@ -194,7 +218,9 @@ static int batch_one(newsdex_db *db, search_args *run, const char *query)
     int rc = NX_EXIT_OK;
     if (st != NEWSDEX_OK) {
         rc = exit_for(st);
-        if (nx_format_json_error(stdout, query, newsdex_db_last_error(db)) != 0)
+        char words[1024];
+        const char *message = cli_words(newsdex_db_last_error(db), words, sizeof words);
+        if (nx_format_json_error(stdout, query, message) != 0)
             rc = NX_EXIT_INDEX;
     } else if (nx_format_json(stdout, query, &run->o, r, NULL) != 0) {
         fprintf(stderr, "newsdex: out of memory formatting results\n");
@@ -236,7 +262,9 @@ int nx_search_cli_open(const search_args *run, newsdex_db **db)
                 newsdex_db_limit(*db, (newsdex_limit)i, run->limits[i]);
         return NX_EXIT_OK;
     }
-    fprintf(stderr, "newsdex: %s\n", message ? message : newsdex_status_to_string(st));
+    char words[1024];
+    fprintf(stderr, "newsdex: %s\n",
+            message ? cli_words(message, words, sizeof words) : newsdex_status_to_string(st));
     free(message);
     return NX_EXIT_INDEX;
 }

@@ -1,4 +1,5 @@
 #include "error.h"
+#include "terms.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -31,6 +32,29 @@ const char *newsdex_status_to_string(newsdex_status status)
     if (i < sizeof status_names / sizeof status_names[0] && status_names[i])
         return status_names[i];
     return "unknown status";
+}
+
+const char *newsdex_version(void)
+{
+    return NEWSDEX_VERSION_STRING;
+}
+
+newsdex_status nx_schema_check(const char *path, const char *value, size_t len, nx_error *err)
+{
+    unsigned long version = 0;
+    size_t i = 0;
+    for (; i < len && i < 9 && value[i] >= '0' && value[i] <= '9'; i++)
+        version = version * 10 + (unsigned long)(value[i] - '0');
+    if (len == 0 || (i == len && version >= 1 && version <= NX_SCHEMA_VERSION))
+        return NEWSDEX_OK;
+    if (i == len && version > NX_SCHEMA_VERSION)
+        return nx_error_set(err, NEWSDEX_ERR_VERSION,
+                            "index %s has schema version %lu; this newsdex reads versions up to %d",
+                            path, version, NX_SCHEMA_VERSION);
+    return nx_error_set(err, NEWSDEX_ERR_VERSION,
+                        "index %s has schema version \"%.*s\", which this newsdex does not know "
+                        "(it reads versions up to %d)",
+                        path, (int)(len < 40 ? len : 40), value, NX_SCHEMA_VERSION);
 }
 
 newsdex_status nx_error_set(nx_error *err, newsdex_status status, const char *fmt, ...)

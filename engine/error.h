@@ -33,6 +33,12 @@ void nx_error_clear(nx_error *err);
 /* malloc'd copy of the message (for the public char **error_message). */
 char *nx_error_strdup(const nx_error *err);
 
+/* Checks the schema version of the index at path, the value (len bytes,
+ * "" when absent: version 1) of its NX_META_SCHEMA metadata (engine/terms.h):
+ * NEWSDEX_ERR_VERSION, with a message naming path, if this library cannot
+ * read it. */
+newsdex_status nx_schema_check(const char *path, const char *value, size_t len, nx_error *err);
+
 #ifdef __cplusplus
 }
 #endif

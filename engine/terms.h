@@ -18,8 +18,7 @@
 #define NX_SLOT_DATE 0   /* "YYYYMMDDhhmmss" UTC, sorts as time */
 #define NX_SLOT_FINGERPRINT 1  /* 8 bytes, big endian: hash of the article's content */
 
-/* ---- Results section (searcher/) ----
- * Facets count the filter terms above (XSOURCE:, XTOPICS:) through their
+/* Facets count the filter terms above (XSOURCE:, XTOPICS:) through their
  * posting lists; years and months are looked up in the month map
  * (engine/xapian/month_map.h) or read off NX_SLOT_DATE as the matcher passes each
  * match (the Y and M terms when neither can), and --collapse computes its key from
@@ -30,13 +29,20 @@
  * likelier on a full disk.) */
 #define NX_FACET_SOURCE  NX_PREFIX_FIELD NX_FIELD_SOURCE ":"  /* XSOURCE:<folded source> */
 #define NX_FACET_TOPIC   NX_PREFIX_FIELD "TOPICS:"            /* XTOPICS:<folded topic> */
-/* ---- End of the results section ---- */
 
 /* Index metadata keys (Xapian user metadata). */
+#define NX_META_SCHEMA   "newsdex:schema"         /* "1": what this file describes; the
+                                                     writer records it with its first
+                                                     commit (an index without it is 1) */
 #define NX_META_LAST_RUN "newsdex:last_run"       /* JSON summary of the last index run */
 #define NX_META_SOURCE   "newsdex:source:"        /* + XSOURCE term -> source as written */
 #define NX_META_MONTHS   "newsdex:months"         /* "3:512": the month map is complete */
 #define NX_META_MONTHS_CHUNK "newsdex:months:"    /* + chunk number: engine/xapian/month_map.h */
+
+/* The schema version this library writes, and the highest it reads. A
+ * change to the terms, values or metadata above that older libraries would
+ * misread raises it. */
+#define NX_SCHEMA_VERSION 1
 
 /* Title words stand above body words: their wdf counts this many times. */
 #define NX_TITLE_WDF 3

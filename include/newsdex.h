@@ -19,6 +19,36 @@
  * newsdex_results_free(), ...) is the caller's bug: the behaviour is
  * undefined, as for free().
  *
+ * Binary compatibility: a program built against this header keeps working
+ * with every later libnewsdex.so.1. The objects (::newsdex_db,
+ * ::newsdex_writer, ::newsdex_results, ...) are opaque handles. A struct
+ * that the caller allocates and whose layout may grow starts with a
+ * `size_t size` holding the caller's own sizeof of it; a later release
+ * only appends members, each at or past the end (sizeof) of the layout
+ * before, so the size tells which members the caller has. The library
+ * reads a caller's struct only up to its size (members beyond it take
+ * their defaults) and writes a result struct only up to its size. The
+ * size is set for the caller by the init functions
+ * (newsdex_search_options_init(), newsdex_article_init(),
+ * NEWSDEX_ARTICLE_INIT) and passed by the getter macros
+ * (newsdex_results_get(), newsdex_writer_get_counts(), ...), each of which
+ * calls a `_sized` function with sizeof of the caller's struct. A size of 0
+ * in a struct the caller fills (`= {0}`, designated initializers) means
+ * the layout of this release (SOVERSION 1). ::newsdex_list_field, an
+ * element of caller arrays, has a frozen layout.
+ *
+ * Threads: the library has no global state but the fatal-error hook
+ * (newsdex_set_fatal_handler(), for the whole process). A handle
+ * (::newsdex_db, ::newsdex_writer) holds its Xapian database, its caches
+ * and its last error, so it must be used by one thread at a time (the
+ * caller's lock, or one handle per thread); separate handles, even on the
+ * same index, may be used in separate threads at once. A ::newsdex_results
+ * does not refer to its handle: it may be read by several threads at once
+ * (its getters change nothing) and freed by one, once they are done. Only
+ * one writer may hold an index at a time, in any thread or process (the
+ * lock is per index: newsdex_writer_open() gives NEWSDEX_ERR_LOCKED);
+ * writers of different indexes may run in parallel.
+ *
  * Build against the installed library with
  * `cc prog.c $(pkg-config --cflags --libs newsdex)`; `pkg-config --static`
  * adds the libraries that libnewsdex.a needs (see the README).
@@ -44,6 +74,10 @@ extern "C" {
 #define NEWSDEX_API
 #endif
 
+/* ------------------------------------------------------------------ */
+/* Status and version                                                  */
+/* ------------------------------------------------------------------ */
+
 /** Result of every call. Numbers are stable and never reused. */
 typedef enum newsdex_status {
     NEWSDEX_OK = 0,               /**< Success. */
@@ -52,7 +86,7 @@ typedef enum newsdex_status {
     NEWSDEX_ERR_NOT_FOUND = 3,    /**< Index (or item) does not exist. */
     NEWSDEX_ERR_LOCKED = 4,       /**< Index is locked by another writer. */
     NEWSDEX_ERR_CORRUPT = 5,      /**< Index files are corrupt. */
-    NEWSDEX_ERR_VERSION = 6,      /**< Index format version not supported. */
+    NEWSDEX_ERR_VERSION = 6,      /**< Index format or schema version not supported. */
     NEWSDEX_ERR_MODIFIED = 7,     /**< Index changed under a reader; reopen. */
     NEWSDEX_ERR_IO = 8,           /**< Reading or writing files failed. */
     NEWSDEX_ERR_QUERY = 9,        /**< Query could not be understood. */
@@ -68,19 +102,51 @@ typedef enum newsdex_status {
  *  value that is not a ::newsdex_status. Never NULL. */
 NEWSDEX_API const char *newsdex_status_to_string(newsdex_status status);
 
+/** Major version of this header: a new major version may break programs built before it
+ *  (the soname, libnewsdex.so.MAJOR, changes with it). */
+#define NEWSDEX_VERSION_MAJOR 1
+/** Minor version of this header: additions that keep programs built before working. */
+#define NEWSDEX_VERSION_MINOR 0
+/** Patch version of this header: fixes only. */
+#define NEWSDEX_VERSION_PATCH 0
+/** "MAJOR.MINOR.PATCH" of this header. */
+#define NEWSDEX_VERSION_STRING "1.0.0"
+
+/**
+ * Non-zero if this header is version @p major.@p minor.@p patch or later,
+ * e.g. `#if NEWSDEX_CHECK_VERSION(1, 2, 0)`.
+ */
+#define NEWSDEX_CHECK_VERSION(major, minor, patch)                                          \
+    (NEWSDEX_VERSION_MAJOR > (major) ||                                                     \
+     (NEWSDEX_VERSION_MAJOR == (major) && NEWSDEX_VERSION_MINOR > (minor)) ||               \
+     (NEWSDEX_VERSION_MAJOR == (major) && NEWSDEX_VERSION_MINOR == (minor) &&               \
+      NEWSDEX_VERSION_PATCH >= (patch)))
+
+/** "MAJOR.MINOR.PATCH" of the library running, which may be later than the header a
+ *  program was built with. Never NULL. */
+NEWSDEX_API const char *newsdex_version(void);
+
 /* ------------------------------------------------------------------ */
-/* Articles and the index writer                                       */
+/* Articles and the writer                                             */
 /* ------------------------------------------------------------------ */
 
-/** A named list of strings attached to an article (authors, topics, ...). */
+/** A named list of strings attached to an article (authors, topics, ...). Its layout is
+ *  frozen: it is an element of caller arrays and never grows. */
 typedef struct newsdex_list_field {
     const char *name;            /**< Field name, e.g. "topics". */
     const char *const *values;   /**< @p count UTF-8 strings. */
     size_t count;                /**< Number of values. */
 } newsdex_list_field;
 
-/** One article as handed to the writer. Strings are UTF-8; NULL = absent. */
+/**
+ * One article as handed to the writer. Strings are UTF-8; NULL = absent.
+ * Fill it from NEWSDEX_ARTICLE_INIT or newsdex_article_init(), or with
+ * `= {0}` or designated initializers (@c size 0: this release's layout).
+ */
 typedef struct newsdex_article {
+    size_t size;          /**< sizeof (newsdex_article) as the caller knows it, or 0 for
+                               this release's layout; less than that layout is
+                               NEWSDEX_ERR_INVALID. */
     const char *id;       /**< Required, unique, at most 200 bytes. */
     const char *title;    /**< Title; title or body is required. */
     const char *body;     /**< Body text. */
@@ -92,6 +158,20 @@ typedef struct newsdex_article {
     int deleted;          /**< Non-zero: a deletion record; only @p id is used
                                and newsdex_writer_put() deletes that article. */
 } newsdex_article;
+
+/** An initializer for an empty ::newsdex_article with its size set:
+ *  `newsdex_article a = NEWSDEX_ARTICLE_INIT;`. */
+#define NEWSDEX_ARTICLE_INIT {sizeof(newsdex_article), 0, 0, 0, 0, 0, 0, 0, 0, 0}
+
+/**
+ * Zero the first @p size bytes of @p article and set its @c size to @p
+ * size; call it through newsdex_article_init(), which passes sizeof. NULL,
+ * or a @p size smaller than the @c size member: does nothing.
+ */
+NEWSDEX_API void newsdex_article_init_sized(newsdex_article *article, size_t size);
+
+/** Empty @p article (a ::newsdex_article *) and set its size. */
+#define newsdex_article_init(article) newsdex_article_init_sized((article), sizeof *(article))
 
 /** What newsdex_writer_put() did with an article. */
 typedef enum newsdex_put_outcome {
@@ -107,9 +187,13 @@ typedef struct newsdex_writer newsdex_writer;
 
 /**
  * Open (creating if needed) the index in directory @p path for writing.
+ * The index records its schema version with its first commit.
  * @return NEWSDEX_ERR_LOCKED if another writer holds it;
  *         NEWSDEX_ERR_PERMISSION if the directory or a file of the index is
- *         not readable and writable by this process (the message names it).
+ *         not readable and writable by this process (the message names it);
+ *         NEWSDEX_ERR_VERSION if the index has a schema version newer than
+ *         this library reads ("index DIR has schema version 2; this newsdex
+ *         reads versions up to 1").
  */
 NEWSDEX_API newsdex_status newsdex_writer_open(const char *path, newsdex_writer **writer,
                                                char **error_message);
@@ -117,8 +201,9 @@ NEWSDEX_API newsdex_status newsdex_writer_open(const char *path, newsdex_writer 
 /**
  * Add @p article, or replace the article with the same id.
  * An invalid article (no id, no title and no body, bad date, a string that
- * is not valid UTF-8, a NULL list name or value, ...) gives
- * NEWSDEX_ERR_INVALID and leaves the index unchanged.
+ * is not valid UTF-8, a NULL list name or value, a @c size below this
+ * release's layout, ...) gives NEWSDEX_ERR_INVALID and leaves the index
+ * unchanged.
  *
  * A very large article (more than 1,000,000 words, or 200,000 distinct
  * terms) is still added and stored whole, but only its words up to that
@@ -156,10 +241,10 @@ NEWSDEX_API newsdex_status newsdex_writer_truncated_count(const newsdex_writer *
 /** Commit, release the lock and free @p writer (NULL is allowed; closing it twice is not). */
 NEWSDEX_API newsdex_status newsdex_writer_close(newsdex_writer *writer);
 
-/* ---- Batches, deletion, bookkeeping ---------------------------------
- * Writes (added, replaced, deleted articles) are grouped in batches that
- * are committed atomically: after a crash the index holds exactly the
- * batches committed before it. An unchanged article writes nothing. */
+/* Batches: writes (added, replaced, deleted articles) are grouped in
+ * batches that are committed atomically: after a crash the index holds
+ * exactly the batches committed before it. An unchanged article writes
+ * nothing. */
 
 /** Default number of writes per atomic batch. */
 #define NEWSDEX_WRITER_BATCH_DEFAULT 1000
@@ -197,8 +282,10 @@ NEWSDEX_API newsdex_status newsdex_writer_prune(newsdex_writer *writer, newsdex_
 NEWSDEX_API newsdex_status newsdex_writer_set_metadata(newsdex_writer *writer, const char *key,
                                                        const char *value);
 
-/** What a writer has done since it was opened. */
+/** What a writer has done since it was opened (newsdex_writer_get_counts()). */
 typedef struct newsdex_writer_counts {
+    size_t size;         /**< Bytes of this struct the library filled (the getter macros
+                              pass the caller's sizeof). */
     uint64_t added;      /**< New articles. */
     uint64_t replaced;   /**< Replaced articles. */
     uint64_t unchanged;  /**< Articles (and deletions of absent ids) that needed no write. */
@@ -207,23 +294,36 @@ typedef struct newsdex_writer_counts {
 } newsdex_writer_counts;
 
 /**
- * Work done since open, including the open batch (see @c pending). A batch
- * that fails to commit is dropped from the counts: after a successful
+ * Work done since open, including the open batch (see @c pending), into
+ * the first @p size bytes of @p counts; call it through
+ * newsdex_writer_get_counts(), which passes sizeof. A batch that fails to
+ * commit is dropped from the counts: after a successful
  * newsdex_writer_commit() they are exactly what the index holds.
+ * NEWSDEX_ERR_INVALID for a @p size smaller than the @c size member.
  */
-NEWSDEX_API newsdex_status newsdex_writer_get_counts(const newsdex_writer *writer,
-                                                     newsdex_writer_counts *counts);
+NEWSDEX_API newsdex_status newsdex_writer_get_counts_sized(const newsdex_writer *writer,
+                                                           newsdex_writer_counts *counts,
+                                                           size_t size);
+
+/** Work done since open into *@p counts (a ::newsdex_writer_counts *). */
+#define newsdex_writer_get_counts(writer, counts)                                           \
+    newsdex_writer_get_counts_sized((writer), (counts), sizeof *(counts))
 
 /**
  * Committed work only: what the index holds from this writer if the open
  * batch is lost (pending is 0). Reads no files, so it is safe to call while
- * reporting a fatal write failure.
+ * reporting a fatal write failure. Call it through
+ * newsdex_writer_get_committed_counts(), which passes sizeof.
  */
-NEWSDEX_API newsdex_status newsdex_writer_get_committed_counts(const newsdex_writer *writer,
-                                                               newsdex_writer_counts *counts);
+NEWSDEX_API newsdex_status newsdex_writer_get_committed_counts_sized(
+    const newsdex_writer *writer, newsdex_writer_counts *counts, size_t size);
+
+/** Committed work only into *@p counts (a ::newsdex_writer_counts *). */
+#define newsdex_writer_get_committed_counts(writer, counts)                                 \
+    newsdex_writer_get_committed_counts_sized((writer), (counts), sizeof *(counts))
 
 /* ------------------------------------------------------------------ */
-/* Searching                                                           */
+/* The database                                                        */
 /* ------------------------------------------------------------------ */
 
 /** An index opened read-only. */
@@ -233,7 +333,9 @@ typedef struct newsdex_db newsdex_db;
  * Open the index in directory @p path read-only. NEWSDEX_ERR_PERMISSION if
  * it (or a file of it) is not readable; NEWSDEX_ERR_CORRUPT for a stub file
  * that names itself (directly or through other stub files) or nests them
- * more than 16 deep.
+ * more than 16 deep; NEWSDEX_ERR_VERSION if the index has a schema version
+ * newer than this library reads ("index DIR has schema version 2; this
+ * newsdex reads versions up to 1").
  */
 NEWSDEX_API newsdex_status newsdex_db_open(const char *path, newsdex_db **db,
                                            char **error_message);
@@ -244,7 +346,8 @@ NEWSDEX_API newsdex_status newsdex_db_open(const char *path, newsdex_db **db,
  * and newsdex_db_fields() cover them all. The indexes are not merged or
  * checked against each other: an id is unique in the results only if the
  * caller keeps every id in one index alone. With @p n == 1 this is
- * newsdex_db_open(paths[0], ...).
+ * newsdex_db_open(paths[0], ...). The schema version is checked as the
+ * combined index reports it (that of the first index).
  *
  * @param paths          @p n index directories (none may be NULL).
  * @param n              Number of directories, at least 1.
@@ -253,7 +356,8 @@ NEWSDEX_API newsdex_status newsdex_db_open(const char *path, newsdex_db **db,
  * @param[out] error_message  On failure, a malloc'd message naming the index
  *                       that could not be opened (may be NULL).
  * @return NEWSDEX_ERR_INVALID if @p n is 0 or a path is NULL;
- *         NEWSDEX_ERR_NOT_FOUND if an index does not exist.
+ *         NEWSDEX_ERR_NOT_FOUND if an index does not exist;
+ *         NEWSDEX_ERR_VERSION as for newsdex_db_open().
  */
 NEWSDEX_API newsdex_status newsdex_db_open_many(const char *const *paths, size_t n,
                                                 newsdex_db **db, char **error_message);
@@ -267,7 +371,87 @@ NEWSDEX_API const char *newsdex_db_last_error(const newsdex_db *db);
 /** Free @p db (NULL is allowed; closing it twice is not). Results from it must be freed first. */
 NEWSDEX_API void newsdex_db_close(newsdex_db *db);
 
-/* ---- Added for ranking, facets and exploration: option values ---- */
+/**
+ * The field names a query may use (FIELD:value): the built-in ones (title,
+ * source, topic, place, company, author, id, date) then every other list
+ * field found in the index, in byte order. *names is an array of *count
+ * strings; free it with newsdex_fields_free().
+ */
+NEWSDEX_API newsdex_status newsdex_db_fields(newsdex_db *db, char ***names, size_t *count);
+
+/** Free what newsdex_db_fields() returned (NULL is allowed). */
+NEWSDEX_API void newsdex_fields_free(char **names, size_t count);
+
+/* Limits on the work of one search: every newsdex_search(),
+ * newsdex_similar() and newsdex_explain() on a handle runs within the
+ * handle's limits. A call that would go over one stops and returns
+ * NEWSDEX_ERR_LIMIT, with a message (newsdex_db_last_error) naming the
+ * limit and its value, e.g. "the search went over NEWSDEX_LIMIT_TIME_MS
+ * (10000 ms)"; it never returns partial counts or a partial page instead.
+ * The defaults bound the time and memory of any request whatever its
+ * text. */
+
+/** What newsdex_db_limit() sets. Numbers are stable and never reused. */
+typedef enum newsdex_limit {
+    NEWSDEX_LIMIT_TIME_MS = 0,         /**< Milliseconds of wall-clock time per call,
+                                            checked all along the search. */
+    NEWSDEX_LIMIT_WILDCARD_TERMS = 1,  /**< Terms that all the wildcards of a query
+                                            together may expand to (each wildcard
+                                            counts its terms, at most its 1000 most
+                                            frequent). */
+    NEWSDEX_LIMIT_COUNTED_MATCHES = 2, /**< Matches a search may count: with facets or
+                                            a histogram, every match is counted. */
+    NEWSDEX_LIMIT_QUERY_TERMS = 3,     /**< Terms of the query after analysis (words,
+                                            words of phrases, fields; a wildcard counts
+                                            one). */
+    NEWSDEX_LIMIT_DEPTH = 4            /**< How deep in the ranking a page may end:
+                                            offset + limit. */
+} newsdex_limit;
+
+/** Number of ::newsdex_limit values. */
+#define NEWSDEX_LIMITS 5
+
+/** Default NEWSDEX_LIMIT_TIME_MS of a newly opened handle: 10 s. */
+#define NEWSDEX_LIMIT_TIME_MS_DEFAULT 10000
+/** Default NEWSDEX_LIMIT_WILDCARD_TERMS. */
+#define NEWSDEX_LIMIT_WILDCARD_TERMS_DEFAULT 5000
+/** Default NEWSDEX_LIMIT_COUNTED_MATCHES. */
+#define NEWSDEX_LIMIT_COUNTED_MATCHES_DEFAULT 1000000
+/** Default NEWSDEX_LIMIT_QUERY_TERMS. */
+#define NEWSDEX_LIMIT_QUERY_TERMS_DEFAULT 1000
+/** Default NEWSDEX_LIMIT_DEPTH (the web search's deepest page is 10000). */
+#define NEWSDEX_LIMIT_DEPTH_DEFAULT 100000
+
+/**
+ * Set limit @p which of @p db to @p value when @p value >= 0 (0 turns the
+ * limit off), or only read it when @p value < 0. Applies to every later
+ * search, similar and explain on @p db.
+ * @return The value the limit had before the call; -1 if @p db is NULL or
+ *         @p which is not a ::newsdex_limit (nothing is set then).
+ */
+NEWSDEX_API int64_t newsdex_db_limit(newsdex_db *db, newsdex_limit which, int64_t value);
+
+/**
+ * Move @p db to the latest version of the index: what a writer committed
+ * since it was opened (or last reopened) becomes visible. Cheap when nothing
+ * changed, so a long-running searcher may call it before every search.
+ * Results already returned stay valid. An index directory that was deleted
+ * or replaced needs newsdex_db_close() and newsdex_db_open() instead.
+ */
+NEWSDEX_API newsdex_status newsdex_db_reopen(newsdex_db *db);
+
+/**
+ * A number that changes whenever @p db moves to another version of the
+ * index: newsdex_db_reopen() found new commits, or a search met a writer's
+ * commit and reopened by itself. What @p db returns is the same while it
+ * stays the same, so a long-running searcher can keep results (rendered
+ * pages, say) under it and drop them when it changes. 0 for NULL.
+ */
+NEWSDEX_API uint64_t newsdex_db_generation(const newsdex_db *db);
+
+/* ------------------------------------------------------------------ */
+/* Searching                                                           */
+/* ------------------------------------------------------------------ */
 
 /** Order of the results (newsdex_search_options::sort). */
 typedef enum newsdex_sort {
@@ -290,10 +474,11 @@ typedef enum newsdex_histogram {
 /** Default newsdex_search_options::half_life_days. */
 #define NEWSDEX_HALF_LIFE_DEFAULT 90.0
 
-/* ---- End of the added option values ---- */
-
 /** What to search for; fill with newsdex_search_options_init() first. */
 typedef struct newsdex_search_options {
+    size_t size;           /**< sizeof (newsdex_search_options) as the caller knows it (set
+                                by newsdex_search_options_init()); 0: this release's
+                                layout. */
     const char *query;     /**< Query in the newsdex query language. */
     uint32_t offset;       /**< Results to skip (default 0). */
     uint32_t limit;        /**< Results to return (default 10, at most 10000). */
@@ -305,7 +490,6 @@ typedef struct newsdex_search_options {
     const char *to;        /**< Only articles dated on or before this UTC day
                                 (the last day of a year or month); NULL
                                 (default) for no upper bound. */
-    /* ---- Added for ranking, facets and exploration ---- */
     int sort;              /**< A ::newsdex_sort (default NEWSDEX_SORT_RELEVANCE). */
     double half_life_days; /**< NEWSDEX_SORT_RECENT: age in days at which the recency
                                 boost halves (default NEWSDEX_HALF_LIFE_DEFAULT). */
@@ -322,14 +506,56 @@ typedef struct newsdex_search_options {
                                 spelling suggestion (newsdex_results_suggestion()). */
 } newsdex_search_options;
 
-/** Set @p options to the defaults (NULL: does nothing). */
-NEWSDEX_API void newsdex_search_options_init(newsdex_search_options *options);
+/**
+ * Set the first @p size bytes of @p options to the defaults and its @c size
+ * to @p size; call it through newsdex_search_options_init(), which passes
+ * sizeof. NULL, or a @p size smaller than the @c size member: does nothing.
+ */
+NEWSDEX_API void newsdex_search_options_init_sized(newsdex_search_options *options,
+                                                   size_t size);
+
+/** Set @p options (a ::newsdex_search_options *) to the defaults (NULL: does nothing). */
+#define newsdex_search_options_init(options)                                                \
+    newsdex_search_options_init_sized((options), sizeof *(options))
 
 /** A page of results. */
 typedef struct newsdex_results newsdex_results;
 
+/**
+ * Run a search. On NEWSDEX_ERR_QUERY the message (newsdex_db_last_error)
+ * says what in the query was wrong. Errors about the options name their
+ * members, e.g. "options->from (2025) is after options->to (2024)".
+ */
+NEWSDEX_API newsdex_status newsdex_search(newsdex_db *db, const newsdex_search_options *options,
+                                          newsdex_results **results);
+
+/**
+ * What a query means: *tree_text gets the parsed query as an S-expression,
+ * e.g. (AND layoffs (FIELD source "Harbor Street Journal")), and
+ * *xapian_text the Xapian query it became (options->from and ->to
+ * included). Both are malloc'd; the caller frees them. Errors as for
+ * newsdex_search(). The query language is documented in newsdex-query(7).
+ */
+NEWSDEX_API newsdex_status newsdex_explain(newsdex_db *db, const newsdex_search_options *options,
+                                           char **tree_text, char **xapian_text);
+
+/**
+ * Articles most like the one with @p id (by the words that set it apart),
+ * the article itself left out. options->query is ignored (may be NULL); the
+ * other options apply. NEWSDEX_ERR_NOT_FOUND if no article has @p id.
+ */
+NEWSDEX_API newsdex_status newsdex_similar(newsdex_db *db, const char *id,
+                                           const newsdex_search_options *options,
+                                           newsdex_results **results);
+
+/* ------------------------------------------------------------------ */
+/* Results                                                             */
+/* ------------------------------------------------------------------ */
+
 /** One result; strings stay valid until the results are freed. */
 typedef struct newsdex_hit {
+    size_t size;           /**< Bytes of this struct the library filled (newsdex_results_get()
+                                passes the caller's sizeof). */
     uint32_t rank;         /**< 1-based rank over the whole result list. */
     double score;          /**< BM25 relevance score. */
     const char *id;        /**< Article id. */
@@ -338,7 +564,6 @@ typedef struct newsdex_hit {
     const char *source;    /**< Source ("" if none). */
     const char *url;       /**< URL ("" if none). */
     const char *snippet;   /**< Snippet ("" if snippets were off). */
-    /* ---- Added: highlights and collapsing ---- */
     const size_t *snippet_marks; /**< 2 * n_snippet_marks byte offsets into @c snippet:
                                       bytes [marks[2i], marks[2i+1]) are a word that
                                       matches the query (any inflection). */
@@ -348,44 +573,24 @@ typedef struct newsdex_hit {
                                       folded) were folded into this one. */
 } newsdex_hit;
 
-/**
- * Run a search. On NEWSDEX_ERR_QUERY the message (newsdex_db_last_error)
- * says what in the query was wrong.
- */
-NEWSDEX_API newsdex_status newsdex_search(newsdex_db *db, const newsdex_search_options *options,
-                                          newsdex_results **results);
-
 /** Number of hits on this page (0 for NULL). */
 NEWSDEX_API size_t newsdex_results_count(const newsdex_results *results);
 
 /** Estimated number of matching articles in the whole index (0 for NULL). */
 NEWSDEX_API uint64_t newsdex_results_total_estimate(const newsdex_results *results);
 
-/** Read hit @p index (0-based, below newsdex_results_count(); NEWSDEX_ERR_INVALID if not). */
-NEWSDEX_API newsdex_status newsdex_results_get(const newsdex_results *results, size_t index,
-                                               newsdex_hit *hit);
-
 /**
- * The page of results as one line of JSON (no newline), the shape that
- * `newsdex search --json` prints: {"query", "total_estimate", "offset",
- * "relaxed", "results": [{"id", "score", "date", "source", "title", "url",
- * "snippet", "highlights", "collapsed" (with options->collapse)}...],
- * "suggestion" (if any), "facets" (with options->facets), "histogram"
- * (with options->histogram)}. @p query is echoed as "query" (NULL: "");
- * @p options must be those the search ran with. Invalid UTF-8 is repaired.
- * *json is malloc'd; the caller frees it.
- * @return NEWSDEX_ERR_INVALID for a NULL results, options or json.
+ * Read hit @p index (0-based, below newsdex_results_count(); NEWSDEX_ERR_INVALID if not)
+ * into the first @p size bytes of @p hit; call it through newsdex_results_get(), which
+ * passes sizeof. NEWSDEX_ERR_INVALID for a @p size smaller than the @c size member.
  */
-NEWSDEX_API newsdex_status newsdex_results_to_json(const newsdex_results *results,
-                                                   const char *query,
-                                                   const newsdex_search_options *options,
-                                                   char **json);
+NEWSDEX_API newsdex_status newsdex_results_get_sized(const newsdex_results *results,
+                                                     size_t index, newsdex_hit *hit,
+                                                     size_t size);
 
-/** Free @p results (NULL is allowed). */
-NEWSDEX_API void newsdex_results_free(newsdex_results *results);
-
-/* ---- Query language: relaxed results, explain, fields ---------------
- * The query language is documented in the README and `newsdex help query`. */
+/** Read hit @p index into *@p hit (a ::newsdex_hit *). */
+#define newsdex_results_get(results, index, hit)                                            \
+    newsdex_results_get_sized((results), (index), (hit), sizeof *(hit))
 
 /**
  * Non-zero if no article matched every word of the query, so the results
@@ -394,29 +599,7 @@ NEWSDEX_API void newsdex_results_free(newsdex_results *results);
  */
 NEWSDEX_API int newsdex_results_relaxed(const newsdex_results *results);
 
-/**
- * What a query means: *tree_text gets the parsed query as an S-expression,
- * e.g. (AND layoffs (FIELD source "Harbor Street Journal")), and
- * *xapian_text the Xapian query it became (options->from and ->to
- * included). Both are malloc'd; the caller frees them. Errors as for
- * newsdex_search().
- */
-NEWSDEX_API newsdex_status newsdex_explain(newsdex_db *db, const newsdex_search_options *options,
-                                           char **tree_text, char **xapian_text);
-
-/**
- * The field names a query may use (FIELD:value): the built-in ones (title,
- * source, topic, place, company, author, id, date) then every other list
- * field found in the index, in byte order. *names is an array of *count
- * strings; free it with newsdex_fields_free().
- */
-NEWSDEX_API newsdex_status newsdex_db_fields(newsdex_db *db, char ***names, size_t *count);
-
-/** Free what newsdex_db_fields() returned (NULL is allowed). */
-NEWSDEX_API void newsdex_fields_free(char **names, size_t count);
-
-/* ---- Added: facets, histogram, spelling suggestions, similar articles ----
- * Facets and the histogram count every match, not just the page; asking
+/* Facets and the histogram count every match, not just the page; asking
  * for either also makes newsdex_results_total_estimate() exact. */
 
 /** What newsdex_results_facet_get() counts. */
@@ -463,88 +646,23 @@ NEWSDEX_API newsdex_status newsdex_results_histogram_get(const newsdex_results *
 NEWSDEX_API const char *newsdex_results_suggestion(const newsdex_results *results);
 
 /**
- * Articles most like the one with @p id (by the words that set it apart),
- * the article itself left out. options->query is ignored (may be NULL); the
- * other options apply. NEWSDEX_ERR_NOT_FOUND if no article has @p id.
+ * The page of results as one line of JSON (no newline), the shape that
+ * `newsdex search --json` prints: {"query", "total_estimate", "offset",
+ * "relaxed", "results": [{"id", "score", "date", "source", "title", "url",
+ * "snippet", "highlights", "collapsed" (with options->collapse)}...],
+ * "suggestion" (if any), "facets" (with options->facets), "histogram"
+ * (with options->histogram)}. @p query is echoed as "query" (NULL: "");
+ * @p options must be those the search ran with. Invalid UTF-8 is repaired.
+ * *json is malloc'd; the caller frees it.
+ * @return NEWSDEX_ERR_INVALID for a NULL results, options or json.
  */
-NEWSDEX_API newsdex_status newsdex_similar(newsdex_db *db, const char *id,
-                                           const newsdex_search_options *options,
-                                           newsdex_results **results);
+NEWSDEX_API newsdex_status newsdex_results_to_json(const newsdex_results *results,
+                                                   const char *query,
+                                                   const newsdex_search_options *options,
+                                                   char **json);
 
-/* ---- End of the added results API ---- */
-
-/* ---- Added for the web search (newsdex.cgi): reopen ---- */
-
-/**
- * Move @p db to the latest version of the index: what a writer committed
- * since it was opened (or last reopened) becomes visible. Cheap when nothing
- * changed, so a long-running searcher may call it before every search.
- * Results already returned stay valid. An index directory that was deleted
- * or replaced needs newsdex_db_close() and newsdex_db_open() instead.
- */
-NEWSDEX_API newsdex_status newsdex_db_reopen(newsdex_db *db);
-
-/**
- * A number that changes whenever @p db moves to another version of the
- * index: newsdex_db_reopen() found new commits, or a search met a writer's
- * commit and reopened by itself. What @p db returns is the same while it
- * stays the same, so a long-running searcher can keep results (rendered
- * pages, say) under it and drop them when it changes. 0 for NULL.
- */
-NEWSDEX_API uint64_t newsdex_db_generation(const newsdex_db *db);
-
-/* ---- End of the web search addition ---- */
-
-/* ---- Added: limits on the work of one search ----------------------------
- * Every newsdex_search(), newsdex_similar() and newsdex_explain() on a
- * handle runs within the handle's limits. A call that would go over one
- * stops and returns NEWSDEX_ERR_LIMIT, with a message (newsdex_db_last_error)
- * naming the limit and its value, e.g. "the search went over
- * NEWSDEX_LIMIT_TIME_MS (10000 ms)"; it never returns partial counts or a
- * partial page instead. The defaults bound the time and memory of any
- * request whatever its text. */
-
-/** What newsdex_db_limit() sets. Numbers are stable and never reused. */
-typedef enum newsdex_limit {
-    NEWSDEX_LIMIT_TIME_MS = 0,         /**< Milliseconds of wall-clock time per call,
-                                            checked all along the search. */
-    NEWSDEX_LIMIT_WILDCARD_TERMS = 1,  /**< Terms that all the wildcards of a query
-                                            together may expand to (each wildcard
-                                            counts its terms, at most its 1000 most
-                                            frequent). */
-    NEWSDEX_LIMIT_COUNTED_MATCHES = 2, /**< Matches a search may count: with facets or
-                                            a histogram, every match is counted. */
-    NEWSDEX_LIMIT_QUERY_TERMS = 3,     /**< Terms of the query after analysis (words,
-                                            words of phrases, fields; a wildcard counts
-                                            one). */
-    NEWSDEX_LIMIT_DEPTH = 4            /**< How deep in the ranking a page may end:
-                                            offset + limit. */
-} newsdex_limit;
-
-/** Number of ::newsdex_limit values. */
-#define NEWSDEX_LIMITS 5
-
-/** Default NEWSDEX_LIMIT_TIME_MS of a newly opened handle: 10 s. */
-#define NEWSDEX_LIMIT_TIME_MS_DEFAULT 10000
-/** Default NEWSDEX_LIMIT_WILDCARD_TERMS. */
-#define NEWSDEX_LIMIT_WILDCARD_TERMS_DEFAULT 5000
-/** Default NEWSDEX_LIMIT_COUNTED_MATCHES. */
-#define NEWSDEX_LIMIT_COUNTED_MATCHES_DEFAULT 1000000
-/** Default NEWSDEX_LIMIT_QUERY_TERMS. */
-#define NEWSDEX_LIMIT_QUERY_TERMS_DEFAULT 1000
-/** Default NEWSDEX_LIMIT_DEPTH (the web search's deepest page is 10000). */
-#define NEWSDEX_LIMIT_DEPTH_DEFAULT 100000
-
-/**
- * Set limit @p which of @p db to @p value when @p value >= 0 (0 turns the
- * limit off), or only read it when @p value < 0. Applies to every later
- * search, similar and explain on @p db.
- * @return The value the limit had before the call; -1 if @p db is NULL or
- *         @p which is not a ::newsdex_limit (nothing is set then).
- */
-NEWSDEX_API int64_t newsdex_db_limit(newsdex_db *db, newsdex_limit which, int64_t value);
-
-/* ---- End of the limits addition ---- */
+/** Free @p results (NULL is allowed). */
+NEWSDEX_API void newsdex_results_free(newsdex_results *results);
 
 /* ------------------------------------------------------------------ */
 /* Maintenance: statistics, checking, compaction, reading archives,    */

@@ -31,6 +31,7 @@ struct newsdex_writer {
     newsdex_writer_counts batch;  /* writes in the open transaction */
     nx_strset *sources;           /* source terms whose name was stored this session */
     int owns_pid_file;
+    int schema_unrecorded;        /* NX_META_SCHEMA goes with the next commit */
     uint64_t truncated;           /* articles indexed only in part (NX_ARTICLE_*_MAX) */
     char warning[NX_ERROR_MAX];   /* about the last put: "" if it was indexed whole */
 };
@@ -283,14 +284,27 @@ static newsdex_status ensure_batch(newsdex_writer *w)
     return NEWSDEX_OK;
 }
 
+/* The schema version joins the batch: an index gets it with its first
+ * articles, an older index (without it: version 1) with its next commit. */
+static newsdex_status record_schema(newsdex_writer *w)
+{
+    char version[16];
+    snprintf(version, sizeof version, "%d", NX_SCHEMA_VERSION);
+    return nx_xdb_set_metadata(w->db, NX_META_SCHEMA, version, strlen(version), &w->err);
+}
+
 static newsdex_status commit_batch(newsdex_writer *w)
 {
     if (!w->in_batch)
         return NEWSDEX_OK;
-    w->in_batch = 0; /* over either way: Xapian drops a batch it cannot commit */
-    newsdex_status st = nx_xdb_commit_transaction(w->db, &w->err);
+    newsdex_status st = w->schema_unrecorded ? record_schema(w) : NEWSDEX_OK;
     if (st != NEWSDEX_OK)
         return write_failed(w, st);
+    w->in_batch = 0; /* over either way: Xapian drops a batch it cannot commit */
+    st = nx_xdb_commit_transaction(w->db, &w->err);
+    if (st != NEWSDEX_OK)
+        return write_failed(w, st);
+    w->schema_unrecorded = 0;
     w->done.added += w->batch.added;
     w->done.replaced += w->batch.replaced;
     w->done.deleted += w->batch.deleted;
@@ -329,6 +343,20 @@ static newsdex_status writer_alloc(const char *path, newsdex_writer **out, nx_er
     return nx_analyzer_new(NULL, &w->analyzer, err);
 }
 
+/* An index of a later schema is not written to; one without the key
+ * (new, or from before it) gets it with the next commit. */
+static newsdex_status check_schema(newsdex_writer *w, const char *path, nx_error *err)
+{
+    char *value = NULL;
+    size_t len = 0;
+    newsdex_status st = nx_xdb_get_metadata(w->db, NX_META_SCHEMA, &value, &len, err);
+    if (st == NEWSDEX_OK)
+        st = nx_schema_check(path, value, len, err);
+    w->schema_unrecorded = st == NEWSDEX_OK && len == 0;
+    free(value);
+    return st;
+}
+
 newsdex_status newsdex_writer_open(const char *path, newsdex_writer **writer, char **error_message)
 {
     if (writer)
@@ -358,6 +386,12 @@ newsdex_status newsdex_writer_open(const char *path, newsdex_writer **writer, ch
             memcpy(inner, err.message, sizeof inner);
             nx_error_set(&err, st, "cannot open index %s for writing: %.400s", path, inner);
         }
+        if (error_message)
+            *error_message = nx_error_strdup(&err);
+        newsdex_writer_close(w);
+        return st;
+    }
+    if ((st = check_schema(w, path, &err)) != NEWSDEX_OK) {
         if (error_message)
             *error_message = nx_error_strdup(&err);
         newsdex_writer_close(w);
@@ -476,15 +510,43 @@ static newsdex_status put_deletion(newsdex_writer *w, const newsdex_article *a,
     return NEWSDEX_OK;
 }
 
-newsdex_status newsdex_writer_put(newsdex_writer *w, const newsdex_article *a,
+void newsdex_article_init_sized(newsdex_article *a, size_t size)
+{
+    if (!a || size < sizeof a->size)
+        return;
+    memset(a, 0, size);
+    a->size = size;
+}
+
+/* The caller's article as this release lays it out (the size rule of
+ * newsdex.h): size 0 is this layout; a smaller one is refused, and members
+ * of a later layout, past ours, are not read. */
+static newsdex_status take_article(newsdex_writer *w, const newsdex_article *in,
+                                   newsdex_article *copy)
+{
+    if (in->size && in->size < sizeof *copy)
+        return nx_error_set(&w->err, NEWSDEX_ERR_INVALID,
+                            "newsdex_article.size is %zu, less than the %zu bytes of this "
+                            "release's newsdex_article (0 also means this release's)",
+                            in->size, sizeof *copy);
+    memcpy(copy, in, sizeof *copy);
+    copy->size = sizeof *copy;
+    return NEWSDEX_OK;
+}
+
+newsdex_status newsdex_writer_put(newsdex_writer *w, const newsdex_article *article,
                                   newsdex_put_outcome *outcome)
 {
     if (!w)
         return NEWSDEX_ERR_INVALID;
     nx_error_clear(&w->err);
     w->warning[0] = '\0';
-    if (!a)
+    if (!article)
         return nx_error_set(&w->err, NEWSDEX_ERR_INVALID, "newsdex_writer_put: article is NULL");
+    newsdex_article copy;
+    const newsdex_article *a = &copy;
+    if (take_article(w, article, &copy) != NEWSDEX_OK)
+        return NEWSDEX_ERR_INVALID;
     if (a->deleted)
         return put_deletion(w, a, outcome);
     int64_t when = 0;
@@ -643,26 +705,40 @@ newsdex_status nx_writer_record_last_run(newsdex_writer *w, const char *json)
     return set_metadata(w, NX_META_LAST_RUN, json);
 }
 
-newsdex_status newsdex_writer_get_counts(const newsdex_writer *w, newsdex_writer_counts *counts)
+/* The first size bytes of *counts get c (the size rule of newsdex.h). */
+static newsdex_status give_counts(newsdex_writer_counts c, newsdex_writer_counts *counts,
+                                  size_t size)
 {
-    if (!w || !counts)
+    if (!counts || size < sizeof counts->size)
         return NEWSDEX_ERR_INVALID;
-    *counts = w->done;
-    counts->added += w->batch.added;
-    counts->replaced += w->batch.replaced;
-    counts->deleted += w->batch.deleted;
-    counts->pending = w->batch.pending;
+    c.size = size < sizeof c ? size : sizeof c;
+    memset(counts, 0, size);
+    memcpy(counts, &c, c.size);
     return NEWSDEX_OK;
 }
 
-newsdex_status newsdex_writer_get_committed_counts(const newsdex_writer *w,
-                                                   newsdex_writer_counts *counts)
+newsdex_status newsdex_writer_get_counts_sized(const newsdex_writer *w,
+                                               newsdex_writer_counts *counts, size_t size)
 {
-    if (!w || !counts)
+    if (!w)
         return NEWSDEX_ERR_INVALID;
-    *counts = w->done;
-    counts->pending = 0;
-    return NEWSDEX_OK;
+    newsdex_writer_counts c = w->done;
+    c.added += w->batch.added;
+    c.replaced += w->batch.replaced;
+    c.deleted += w->batch.deleted;
+    c.pending = w->batch.pending;
+    return give_counts(c, counts, size);
+}
+
+newsdex_status newsdex_writer_get_committed_counts_sized(const newsdex_writer *w,
+                                                         newsdex_writer_counts *counts,
+                                                         size_t size)
+{
+    if (!w)
+        return NEWSDEX_ERR_INVALID;
+    newsdex_writer_counts c = w->done;
+    c.pending = 0;
+    return give_counts(c, counts, size);
 }
 
 newsdex_status newsdex_writer_commit(newsdex_writer *w)

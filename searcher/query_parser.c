@@ -304,8 +304,7 @@ static int classify_field(parser *p)
         if (rest >= 2 && after[0] == '/' && after[1] == '/')
             return 0;
         char shown[48];
-        fail_at(p, p->tok_pos, "unknown field \"%s\" (`newsdex fields` lists them)",
-                echo(p->s + p->tok_start, n, shown));
+        fail_at(p, p->tok_pos, "unknown field \"%s\"", echo(p->s + p->tok_start, n, shown));
         return 1;
     }
     p->kind = T_FIELD;

@@ -299,11 +299,15 @@ uint64_t newsdex_results_total_estimate(const newsdex_results *r)
     return r ? r->total_estimate : 0;
 }
 
-newsdex_status newsdex_results_get(const newsdex_results *r, size_t index, newsdex_hit *hit)
+newsdex_status newsdex_results_get_sized(const newsdex_results *r, size_t index, newsdex_hit *hit,
+                                         size_t size)
 {
-    if (!r || !hit || index >= r->n)
+    if (!r || !hit || index >= r->n || size < sizeof hit->size)
         return NEWSDEX_ERR_INVALID;
-    *hit = r->hits[index];
+    newsdex_hit full = r->hits[index];
+    full.size = size < sizeof full ? size : sizeof full;
+    memset(hit, 0, size);
+    memcpy(hit, &full, full.size);
     return NEWSDEX_OK;
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "newsdex.h"
+#include "search_internal.h"
 #include "../engine/utf8.h"
 
 static const char *const facet_keys[] = {"source", "topic", "year"};
@@ -166,7 +167,8 @@ newsdex_status newsdex_results_to_json(const newsdex_results *results, const cha
         *json = NULL;
     if (!results || !options || !json)
         return NEWSDEX_ERR_INVALID;
-    json_t *root = results_json(query, options, results);
+    newsdex_search_options copy;
+    json_t *root = results_json(query, nx_search_options_take(options, &copy), results);
     *json = root ? json_dumps(root, JSON_COMPACT) : NULL;
     json_decref(root);
     return *json ? NEWSDEX_OK : NEWSDEX_ERR_NOMEM;

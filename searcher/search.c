@@ -3,6 +3,7 @@
  * A query that matches nothing with every word required is run again with
  * any word (the builder's `relaxed` query), and the results say so. */
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,19 @@
 #include "../engine/terms.h"
 #include "../engine/xapian/xdb.h"
 #include "../engine/xapian/xsearch.h"
+
+/* The index's schema version (engine/terms.h, NX_META_SCHEMA) is one this
+ * library reads. A remote or combined index answers for its first index. */
+static newsdex_status check_schema(nx_xdb *xdb, const char *path, nx_error *err)
+{
+    char *value = NULL;
+    size_t len = 0;
+    newsdex_status st = nx_xdb_get_metadata(xdb, NX_META_SCHEMA, &value, &len, err);
+    if (st == NEWSDEX_OK)
+        st = nx_schema_check(path, value, len, err);
+    free(value);
+    return st;
+}
 
 newsdex_status newsdex_db_open(const char *path, newsdex_db **out, char **error_message)
 {
@@ -40,14 +54,15 @@ newsdex_status newsdex_db_open(const char *path, newsdex_db **out, char **error_
     if (st == NEWSDEX_OK) {
         st = nx_xdb_open_readonly(path, &db->xdb, &err);
         if (st == NEWSDEX_ERR_NOT_FOUND)
-            nx_error_set(&err, st, "no index at %s (create one with: newsdex index --db %s FILE...)",
-                         path, path);
+            nx_error_set(&err, st, "no index at %s", path);
         else if (st != NEWSDEX_OK) {
             char inner[NX_ERROR_MAX];
             memcpy(inner, err.message, sizeof inner);
             nx_error_set(&err, st, "cannot open index %s: %.400s", path, inner);
         }
     }
+    if (st == NEWSDEX_OK)
+        st = check_schema(db->xdb, path, &err);
     if (st != NEWSDEX_OK) {
         if (error_message)
             *error_message = nx_error_strdup(&err);
@@ -128,6 +143,23 @@ newsdex_status nx_budget_status(newsdex_db *db, newsdex_status st)
  * paths[0] is opened with newsdex_db_open(), so the handle is set up exactly
  * as for one index; then a Xapian view of all the indexes takes the place of
  * its single one. */
+
+/* The message for indexes that could not be opened together: path
+ * `failed` of `paths`, or n if no one path was at fault. */
+static void open_many_message(nx_error *err, newsdex_status st, const char *const *paths,
+                              size_t n, size_t failed)
+{
+    const char *path = failed < n ? paths[failed] : "";
+    char inner[NX_ERROR_MAX];
+    memcpy(inner, err->message, sizeof inner);
+    if (st == NEWSDEX_ERR_NOT_FOUND)
+        nx_error_set(err, st, "no index at %s", path);
+    else if (failed < n)
+        nx_error_set(err, st, "cannot open index %s: %.400s", path, inner);
+    else
+        nx_error_set(err, st, "cannot open %zu indexes together: %.400s", n, inner);
+}
+
 newsdex_status newsdex_db_open_many(const char *const *paths, size_t n, newsdex_db **out,
                                     char **error_message)
 {
@@ -159,18 +191,10 @@ newsdex_status newsdex_db_open_many(const char *const *paths, size_t n, newsdex_
     if (st == NEWSDEX_OK) {
         nx_xdb_close((*out)->xdb, NULL);
         (*out)->xdb = all;
-        return NEWSDEX_OK;
-    }
-    const char *path = failed < n ? paths[failed] : "";
-    char inner[NX_ERROR_MAX];
-    memcpy(inner, err.message, sizeof inner);
-    if (st == NEWSDEX_ERR_NOT_FOUND)
-        nx_error_set(&err, st, "no index at %s (create one with: newsdex index --db %s FILE...)",
-                     path, path);
-    else if (failed < n)
-        nx_error_set(&err, st, "cannot open index %s: %.400s", path, inner);
-    else
-        nx_error_set(&err, st, "cannot open %zu indexes together: %.400s", n, inner);
+        if ((st = check_schema(all, paths[0], &err)) == NEWSDEX_OK)
+            return NEWSDEX_OK;
+    } else
+        open_many_message(&err, st, paths, n, failed);
     newsdex_db_close(*out);
     *out = NULL;
     if (error_message)
@@ -203,29 +227,60 @@ void newsdex_db_close(newsdex_db *db)
     free(db);
 }
 
-void newsdex_search_options_init(newsdex_search_options *o)
+void newsdex_search_options_init_sized(newsdex_search_options *o, size_t size)
 {
-    if (!o)
+    if (!o || size < sizeof o->size)
         return;
-    memset(o, 0, sizeof *o);
-    o->limit = 10;
-    o->snippets = 1;
-    o->snippet_chars = 200;
-    o->from = NULL;
-    o->to = NULL;
-    o->sort = NEWSDEX_SORT_RELEVANCE;
-    o->half_life_days = NEWSDEX_HALF_LIFE_DEFAULT;
-    o->suggest = 1;
+    newsdex_search_options d = {
+        .size = size,
+        .limit = 10,
+        .snippets = 1,
+        .snippet_chars = 200,
+        .sort = NEWSDEX_SORT_RELEVANCE,
+        .half_life_days = NEWSDEX_HALF_LIFE_DEFAULT,
+        .suggest = 1,
+    };
+    memset(o, 0, size);
+    memcpy(o, &d, size < sizeof d ? size : sizeof d);
+}
+
+const newsdex_search_options *nx_search_options_take(const newsdex_search_options *in,
+                                                     newsdex_search_options *copy)
+{
+    if (!in)
+        return NULL;
+    newsdex_search_options_init(copy);
+    size_t size = in->size ? in->size : sizeof *in;
+/* Members wholly inside the caller's size; the others keep their defaults. */
+#define TAKE(member)                                                                       \
+    if (offsetof(newsdex_search_options, member) + sizeof in->member <= size)               \
+        copy->member = in->member
+    TAKE(query);
+    TAKE(offset);
+    TAKE(limit);
+    TAKE(snippets);
+    TAKE(snippet_chars);
+    TAKE(from);
+    TAKE(to);
+    TAKE(sort);
+    TAKE(half_life_days);
+    TAKE(any);
+    TAKE(facets);
+    TAKE(histogram);
+    TAKE(collapse);
+    TAKE(suggest);
+#undef TAKE
+    return copy;
 }
 
 /* ---- From query text to Xapian queries ---- */
 
-/* A query, parsed and built, with --from/--to applied. */
+/* A query, parsed and built, with options->from and ->to applied. */
 typedef struct prepared {
     nx_query_tree tree;
     nx_built_query bq;
     nx_near_words near; /* weighed for the proximity boost */
-    char lo[9], hi[9]; /* --from/--to as YYYYMMDD, "" if not given */
+    char lo[9], hi[9]; /* options->from and ->to as YYYYMMDD, "" if not given */
 } prepared;
 
 static void prepared_free(prepared *p)
@@ -259,7 +314,7 @@ static int index_has_field(const char *name, void *ctx)
 }
 
 static newsdex_status option_date(newsdex_db *db, const char *text, int upper,
-                                  const char *option, char out[9])
+                                  const char *member, char out[9])
 {
     out[0] = '\0';
     if (!text || !*text)
@@ -268,7 +323,20 @@ static newsdex_status option_date(newsdex_db *db, const char *text, int upper,
     nx_error_clear(&inner);
     if (nx_query_date_bound(text, strlen(text), upper, out, &inner) == NEWSDEX_OK)
         return NEWSDEX_OK;
-    return nx_error_set(&db->err, NEWSDEX_ERR_QUERY, "%s: %s", option, inner.message);
+    return nx_error_set(&db->err, NEWSDEX_ERR_QUERY, "%s: %s", member, inner.message);
+}
+
+/* options->from and ->to as YYYYMMDD bounds in lo and hi ("" if not given). */
+static newsdex_status option_dates(newsdex_db *db, const newsdex_search_options *o, char lo[9],
+                                   char hi[9])
+{
+    newsdex_status st = option_date(db, o->from, 0, "options->from", lo);
+    if (st == NEWSDEX_OK)
+        st = option_date(db, o->to, 1, "options->to", hi);
+    if (st == NEWSDEX_OK && lo[0] && hi[0] && strcmp(lo, hi) > 0)
+        st = nx_error_set(&db->err, NEWSDEX_ERR_QUERY,
+                          "options->from (%.20s) is after options->to (%.20s)", o->from, o->to);
+    return st;
 }
 
 /* q restricted to the dates (a NULL q means "any article in the dates"). */
@@ -349,12 +417,7 @@ static newsdex_status prepare(newsdex_db *db, const newsdex_search_options *o, p
     memset(p, 0, sizeof *p);
     if (!o || !o->query)
         return nx_error_set(&db->err, NEWSDEX_ERR_INVALID, "no query given");
-    newsdex_status st = option_date(db, o->from, 0, "--from", p->lo);
-    if (st == NEWSDEX_OK)
-        st = option_date(db, o->to, 1, "--to", p->hi);
-    if (st == NEWSDEX_OK && p->lo[0] && p->hi[0] && strcmp(p->lo, p->hi) > 0)
-        st = nx_error_set(&db->err, NEWSDEX_ERR_QUERY, "--from %.20s is after --to %.20s",
-                          o->from, o->to);
+    newsdex_status st = option_dates(db, o, p->lo, p->hi);
     if (st == NEWSDEX_OK)
         st = nx_query_parse_with(o->query, index_has_field, db, &p->tree, &db->err);
     if (st == NEWSDEX_OK)
@@ -374,7 +437,7 @@ static newsdex_status prepare(newsdex_db *db, const newsdex_search_options *o, p
     return st;
 }
 
-/* The request for a prepared query: --any ranks by the any-word query. */
+/* The request for a prepared query: options->any ranks by the any-word query. */
 static nx_search_request request_of(const prepared *p, const newsdex_search_options *o)
 {
     nx_search_request req = {p->bq.query, p->bq.relaxed, &p->near, p->bq.stems, p->bq.n_stems};
@@ -456,6 +519,8 @@ newsdex_status newsdex_search(newsdex_db *db, const newsdex_search_options *o,
     if (!out)
         return nx_error_set(&db->err, NEWSDEX_ERR_INVALID, "newsdex_search: results is NULL");
     nx_budget_start(db);
+    newsdex_search_options copy;
+    o = nx_search_options_take(o, &copy);
     newsdex_status st = nx_search_check_options(db, o);
     if (st == NEWSDEX_OK)
         st = search_prepared(db, o, out);
@@ -519,6 +584,8 @@ newsdex_status newsdex_explain(newsdex_db *db, const newsdex_search_options *o,
                             !tree_out ? "tree_text" : "xapian_text");
     nx_budget_start(db);
     /* The options are checked as newsdex_search() checks them. */
+    newsdex_search_options copy;
+    o = nx_search_options_take(o, &copy);
     newsdex_status st = nx_search_check_options(db, o);
     prepared p;
     if (st == NEWSDEX_OK)

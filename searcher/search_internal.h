@@ -125,6 +125,12 @@ enum { NX_DIM_SOURCE, NX_DIM_TOPIC, NX_DIM_YEAR, NX_DIM_MONTH, NX_DIMS };
  * histogram. */
 newsdex_status nx_search_check_options(newsdex_db *db, const newsdex_search_options *o);
 
+/* The caller's options `in` as this release lays them out, in *copy:
+ * members past in->size take their defaults (the size rule of newsdex.h).
+ * Returns copy, or NULL for a NULL in. */
+const newsdex_search_options *nx_search_options_take(const newsdex_search_options *in,
+                                                     newsdex_search_options *copy);
+
 /* *out: a malloc'd corrected query when some rare word of query has a
  * likelier spelling in the index; NULL if none (spelling.c). */
 newsdex_status nx_spell_suggest(newsdex_db *db, const char *query, char **out);

@@ -1,7 +1,7 @@
 /* newsdex_similar: articles most like a given one. The words that set the
  * article apart (Xapian's expand set over it, stemmed terms, best first)
  * become an any-word query, ranked as usual; the article itself is left
- * out, and --from/--to still apply. */
+ * out, and options->from and ->to still apply. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,7 +64,7 @@ static newsdex_status leave_out(newsdex_db *db, const char *id_term, similar_que
     return st;
 }
 
-static newsdex_status bound(newsdex_db *db, const char *text, int upper, const char *option,
+static newsdex_status bound(newsdex_db *db, const char *text, int upper, const char *member,
                             char out[9])
 {
     out[0] = '\0';
@@ -73,17 +73,17 @@ static newsdex_status bound(newsdex_db *db, const char *text, int upper, const c
     nx_error inner;
     if (nx_query_date_bound(text, strlen(text), upper, out, &inner) == NEWSDEX_OK)
         return NEWSDEX_OK;
-    return nx_error_set(&db->err, NEWSDEX_ERR_QUERY, "%s: %s", option, inner.message);
+    return nx_error_set(&db->err, NEWSDEX_ERR_QUERY, "%s: %s", member, inner.message);
 }
 
-/* --from/--to, as for a search. */
+/* options->from and ->to, as for a search. */
 static newsdex_status filter_by_option_dates(newsdex_db *db, const newsdex_search_options *o,
                                              similar_query *s)
 {
     char lo[9], hi[9];
-    newsdex_status st = bound(db, o->from, 0, "--from", lo);
+    newsdex_status st = bound(db, o->from, 0, "options->from", lo);
     if (st == NEWSDEX_OK)
-        st = bound(db, o->to, 1, "--to", hi);
+        st = bound(db, o->to, 1, "options->to", hi);
     if (st != NEWSDEX_OK || (!lo[0] && !hi[0]))
         return st;
     nx_xquery *dates = NULL, *q = NULL;
@@ -142,6 +142,8 @@ newsdex_status newsdex_similar(newsdex_db *db, const char *id,
     if (!out)
         return nx_error_set(&db->err, NEWSDEX_ERR_INVALID, "newsdex_similar: results is NULL");
     nx_budget_start(db);
+    newsdex_search_options copy;
+    o = nx_search_options_take(o, &copy);
     newsdex_status st = nx_search_check_options(db, o);
     if (st == NEWSDEX_OK && (!id || !*id || strlen(id) > NX_ID_MAX_BYTES ||
                              !nx_utf8_valid(id, strlen(id))))

@@ -48,11 +48,13 @@ typedef struct cgi_index {
     dev_t dev;               /* identity of the index directory when opened */
     ino_t ino;
     uint64_t opens;          /* handles opened so far: tells a new handle apart */
+    newsdex_status failure;  /* why the last open failed (NEWSDEX_OK: it did not) */
 } cgi_index;
 
 /* The open index, brought up to date (reopened when a writer committed, or
  * opened afresh when the directory was replaced); NULL if it cannot be
- * opened (the reason goes to standard error, the server's log). */
+ * opened (the reason goes to standard error, the server's log, and its
+ * status to ix->failure). */
 newsdex_db *cgi_index_get(cgi_index *ix);
 void cgi_index_close(cgi_index *ix);
 

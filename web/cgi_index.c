@@ -35,6 +35,7 @@ void cgi_index_close(cgi_index *ix)
 static newsdex_db *open_fresh(cgi_index *ix)
 {
     cgi_index_close(ix);
+    ix->failure = NEWSDEX_ERR_NOT_FOUND;
     if (!ix->path || !ix->path[0]) {
         fprintf(stderr, "newsdex.cgi: no index configured (set NEWSDEX_DB or db = in "
                         "newsdex.cgi.conf beside the program)\n");
@@ -45,7 +46,7 @@ static newsdex_db *open_fresh(cgi_index *ix)
         return NULL;
     }
     char *message = NULL;
-    if (newsdex_db_open(ix->path, &ix->db, &message) != NEWSDEX_OK) {
+    if ((ix->failure = newsdex_db_open(ix->path, &ix->db, &message)) != NEWSDEX_OK) {
         fprintf(stderr, "newsdex.cgi: %s\n", message ? message : "cannot open the index");
         free(message);
         ix->db = NULL;

@@ -87,12 +87,14 @@ static void respond_search_error(cgi_response *resp, const cgi_params *p,
         respond_limit(resp, p, s, message);
         return;
     case NEWSDEX_ERR_QUERY:
-    case NEWSDEX_ERR_INVALID:
-        respond_error(resp, p, 400,
-                      strncmp(message, "--from", 6) == 0 ? "from"
-                      : strncmp(message, "--to", 4) == 0 ? "to" : "q",
-                      message);
+    case NEWSDEX_ERR_INVALID: {
+        /* "options->from: ..." is about the parameter from ("from: ..."). */
+        const char *param = strncmp(message, "options->from", 13) == 0 ? "from"
+                            : strncmp(message, "options->to", 11) == 0 ? "to" : "q";
+        respond_error(resp, p, 400, param,
+                      param[0] == 'q' ? message : message + strlen("options->"));
         return;
+    }
     case NEWSDEX_ERR_NOT_FOUND:
     case NEWSDEX_ERR_CORRUPT:
     case NEWSDEX_ERR_VERSION:
@@ -203,10 +205,12 @@ static void run_search(cgi_response *resp, const cgi_params *p, cgi_index *ix,
                        const cgi_settings *s, cgi_cache *cache, const char *qs)
 {
     newsdex_db *db = cgi_index_get(ix);
-    if (!db) {
+    if (!db && ix->failure == NEWSDEX_ERR_VERSION) /* not transient: no Retry-After */
+        respond_error(resp, p, 500, NULL, MSG_INTERNAL);
+    else if (!db)
         respond_unavailable(resp, p, s);
+    if (!db)
         return;
-    }
     cgi_cache_version v = {ix->opens, newsdex_db_generation(db)};
     if (cache && answer_from_cache(resp, cache, qs, v))
         return;

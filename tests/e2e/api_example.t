@@ -43,7 +43,7 @@ expected="bin/newsdex
 include/newsdex.h
 lib/libnewsdex.a
 lib/libnewsdex.so
-lib/libnewsdex.so.0
+lib/libnewsdex.so.1
 lib/pkgconfig/newsdex.pc
 share/man/man1/newsdex-index.1
 share/man/man1/newsdex-search.1
@@ -54,10 +54,10 @@ for f in $expected; do
     [ -e "$R/$f" ] || missing="$missing $f"
 done
 is "$missing" "" "every file is installed under DESTDIR/PREFIX"
-real=$(cd "$R/lib" 2>/dev/null && ls libnewsdex.so.0.* 2>/dev/null)
-like "$real" '^libnewsdex\.so\.0\.[0-9]+\.[0-9]+$' "the shared library is installed as libnewsdex.so.0.X.Y"
-is "$(readlink "$R/lib/libnewsdex.so.0")|$(readlink "$R/lib/libnewsdex.so")" \
-    "$real|libnewsdex.so.0" "libnewsdex.so -> libnewsdex.so.0 -> $real"
+real=$(cd "$R/lib" 2>/dev/null && ls libnewsdex.so.1.* 2>/dev/null)
+like "$real" '^libnewsdex\.so\.1\.[0-9]+\.[0-9]+$' "the shared library is installed as libnewsdex.so.1.X.Y"
+is "$(readlink "$R/lib/libnewsdex.so.1")|$(readlink "$R/lib/libnewsdex.so")" \
+    "$real|libnewsdex.so.1" "libnewsdex.so -> libnewsdex.so.1 -> $real"
 ok "$([ -x "$R/bin/newsdex" ] && [ ! -x "$R/lib/libnewsdex.a" ] && echo 0 || echo 1)" \
     "the command is executable, the static library is not"
 ok "$(cmp -s "$R/include/newsdex.h" "$REPO_ROOT/include/newsdex.h" && echo 0 || echo 1)" \
@@ -111,10 +111,10 @@ like "$(cat "$TMP/search-news.c")" 'int main\(int argc, char \*\*argv\)' \
 # shellcheck disable=SC2086  # pkg-config output is a list of words
 run "$CC" -std=c11 -Wall -Wextra -Werror "${SAN[@]}" "$TMP/search-news.c" -o "$TMP/search-news" $FLAGS
 is "$RC" 0 "the example compiles with -Wall -Wextra -Werror against the installed library"
-like "$(readelf -d "$TMP/search-news" 2>/dev/null | grep NEEDED)" 'libnewsdex\.so\.0' \
-    "the example is linked with libnewsdex.so.0"
+like "$(readelf -d "$TMP/search-news" 2>/dev/null | grep NEEDED)" 'libnewsdex\.so\.1' \
+    "the example is linked with libnewsdex.so.1"
 run env LD_LIBRARY_PATH="$P/lib" ldd "$TMP/search-news"
-like "$(printf '%s\n' "$OUT" | grep libnewsdex)" "=> $P/lib/libnewsdex\.so\.0 " \
+like "$(printf '%s\n' "$OUT" | grep libnewsdex)" "=> $P/lib/libnewsdex\.so\.1 " \
     "at run time it loads the installed library"
 
 DB="$TMP/db"

@@ -7,7 +7,7 @@
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-plan 8
+plan 9
 
 BUILD_DIR=$(dirname "$NEWSDEX")
 SHLIB="$BUILD_DIR/libnewsdex.so"
@@ -51,8 +51,12 @@ is "$extra" "" "nothing else is exported"
 leaked=$(grep -E '^(_Z|nx_)' "$TMP/exported" | head -n 20)
 is "$leaked" "" "no C++, Xapian or nx_* internal symbol is exported"
 
+# The Makefile's LIBVERSION and SOVERSION follow the header's version.
+version=$(sed -n 's/^#define NEWSDEX_VERSION_STRING "\(.*\)"$/\1/p' "$HEADER")
 soname=$(readelf -d "$SHLIB" 2>/dev/null | sed -n 's/.*(SONAME).*\[\(.*\)\].*/\1/p')
-is "$soname" "libnewsdex.so.0" "the soname is libnewsdex.so.0"
+is "$soname" "libnewsdex.so.${version%%.*}" "the soname is libnewsdex.so.MAJOR ($soname)"
+ok "$([ -n "$version" ] && [ -e "$BUILD_DIR/libnewsdex.so.$version" ] && echo 0 || echo 1)" \
+    "the library is libnewsdex.so.$version, the header's NEWSDEX_VERSION_STRING"
 
 # Doxygen: every public symbol has a /** comment. Declarations (NEWSDEX_API
 # functions, typedefs, NEWSDEX_* macros) need one just before them (#if lines

@@ -254,12 +254,33 @@ CASE(writer_committed_null_counts)
 {
     CHILD_INVALID(newsdex_writer_get_committed_counts(f->w, NULL));
 }
+CASE(writer_counts_size_too_small)
+{
+    newsdex_writer_counts c;
+    memset(&c, 0x5a, sizeof c);
+    CHILD_INVALID(newsdex_writer_get_counts_sized(f->w, &c, sizeof c.size - 1));
+    CHILD_INVALID(newsdex_writer_get_committed_counts_sized(f->w, &c, 0));
+    CHILD_CHECK(c.added == 0x5a5a5a5a5a5a5a5aull); /* left alone */
+}
+CASE(version_string) { CHILD_CHECK(strcmp(newsdex_version(), NEWSDEX_VERSION_STRING) == 0); }
+CASE(article_init_null) { newsdex_article_init_sized(NULL, sizeof(newsdex_article)); }
+CASE(article_init_size_too_small)
+{
+    newsdex_article a;
+    memset(&a, 0x5a, sizeof a);
+    newsdex_article_init_sized(&a, sizeof a.size - 1);
+    CHILD_CHECK(a.id == (const char *)(uintptr_t)0x5a5a5a5a5a5a5a5aull); /* left alone */
+}
 
 static void test_status_and_writer(void **state)
 {
     static const api_case cases[] = {
         {"newsdex_status_to_string", "a negative status", status_negative},
         {"newsdex_status_to_string", "status 999", status_too_big},
+        {"newsdex_version", "the header's version", version_string},
+        {"newsdex_article_init_sized", "NULL article", article_init_null},
+        {"newsdex_article_init_sized", "size too small", article_init_size_too_small},
+        {"newsdex_writer_get_counts_sized", "size too small", writer_counts_size_too_small},
         {"newsdex_writer_open", "NULL path", writer_open_null_path},
         {"newsdex_writer_open", "NULL writer", writer_open_null_out},
         {"newsdex_writer_put", "NULL writer", writer_put_null_writer},
@@ -399,6 +420,13 @@ CASE(fields_null_count)
 }
 CASE(fields_free_null) { newsdex_fields_free(NULL, 5); }
 CASE(options_init_null) { newsdex_search_options_init(NULL); }
+CASE(options_init_size_too_small)
+{
+    newsdex_search_options o;
+    memset(&o, 0x5a, sizeof o);
+    newsdex_search_options_init_sized(&o, sizeof o.size - 1);
+    CHILD_CHECK(o.limit == 0x5a5a5a5au); /* left alone */
+}
 
 static void test_db_handle(void **state)
 {
@@ -425,6 +453,7 @@ static void test_db_handle(void **state)
         {"newsdex_db_fields", "NULL count", fields_null_count},
         {"newsdex_fields_free", "NULL names", fields_free_null},
         {"newsdex_search_options_init", "NULL options", options_init_null},
+        {"newsdex_search_options_init_sized", "size too small", options_init_size_too_small},
     };
     RUN_TABLE(state, cases);
 }
@@ -625,6 +654,13 @@ CASE(results_get_out_of_range)
     CHILD_INVALID(newsdex_results_get(f->r, newsdex_results_count(f->r), &h));
     CHILD_INVALID(newsdex_results_get(f->r, SIZE_MAX, &h));
 }
+CASE(results_get_size_too_small)
+{
+    newsdex_hit h;
+    memset(&h, 0x5a, sizeof h);
+    CHILD_INVALID(newsdex_results_get_sized(f->r, 0, &h, sizeof h.size - 1));
+    CHILD_CHECK(h.rank == 0x5a5a5a5au); /* left alone */
+}
 CASE(results_relaxed_null) { CHILD_CHECK(newsdex_results_relaxed(NULL) == 0); }
 CASE(facet_count_null) { CHILD_CHECK(newsdex_results_facet_count(NULL, NEWSDEX_FACET_SOURCE) == 0); }
 CASE(facet_count_bad_facet)
@@ -730,6 +766,7 @@ static void test_results(void **state)
         {"newsdex_results_get", "NULL results", results_get_null_results},
         {"newsdex_results_get", "NULL hit", results_get_null_hit},
         {"newsdex_results_get", "index out of range", results_get_out_of_range},
+        {"newsdex_results_get_sized", "size too small", results_get_size_too_small},
         {"newsdex_results_relaxed", "NULL results", results_relaxed_null},
         {"newsdex_results_facet_count", "NULL results", facet_count_null},
         {"newsdex_results_facet_count", "facet out of range", facet_count_bad_facet},
@@ -871,17 +908,17 @@ static void test_maintenance(void **state)
 /* ---- Every NEWSDEX_API function of the header has a case ---- */
 
 static const char *const covered[] = {
-    "newsdex_status_to_string",
+    "newsdex_status_to_string", "newsdex_version", "newsdex_article_init_sized",
     "newsdex_writer_open", "newsdex_writer_put", "newsdex_writer_commit",
     "newsdex_writer_count", "newsdex_writer_last_error", "newsdex_writer_last_warning",
     "newsdex_writer_truncated_count", "newsdex_writer_close", "newsdex_writer_set_batch_size",
     "newsdex_writer_delete", "newsdex_writer_prune", "newsdex_writer_set_metadata",
-    "newsdex_writer_get_counts", "newsdex_writer_get_committed_counts",
+    "newsdex_writer_get_counts_sized", "newsdex_writer_get_committed_counts_sized",
     "newsdex_db_open", "newsdex_db_open_many", "newsdex_db_count", "newsdex_db_last_error",
     "newsdex_db_close", "newsdex_db_reopen", "newsdex_db_generation", "newsdex_db_limit",
-    "newsdex_db_fields", "newsdex_fields_free", "newsdex_search_options_init",
+    "newsdex_db_fields", "newsdex_fields_free", "newsdex_search_options_init_sized",
     "newsdex_search", "newsdex_explain", "newsdex_similar",
-    "newsdex_results_count", "newsdex_results_total_estimate", "newsdex_results_get",
+    "newsdex_results_count", "newsdex_results_total_estimate", "newsdex_results_get_sized",
     "newsdex_results_relaxed", "newsdex_results_facet_count", "newsdex_results_facet_get",
     "newsdex_results_histogram_count", "newsdex_results_histogram_get",
     "newsdex_results_suggestion", "newsdex_results_free", "newsdex_results_to_json",

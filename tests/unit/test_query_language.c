@@ -162,13 +162,13 @@ static const lang_case cases[] = {
     OK("C++ AT&T 3.5% $8.5", "(AND C++ AT&T 3.5% $8.5)"),
     OK("U.S. MSFT.O 27,000", "(AND U.S. MSFT.O 27,000)"),
     ERR("colour:red",
-        "position 1: unknown field \"colour\" (`newsdex fields` lists them)"),
+        "position 1: unknown field \"colour\""),
     ERR("layoffs 2024 colour:red",
-        "position 14: unknown field \"colour\" (`newsdex fields` lists them)"),
+        "position 14: unknown field \"colour\""),
     ERR("Zürich colour:red",
-        "position 8: unknown field \"colour\" (`newsdex fields` lists them)"),
+        "position 8: unknown field \"colour\""),
     ERR("foo:",
-        "position 1: unknown field \"foo\" (`newsdex fields` lists them)"),
+        "position 1: unknown field \"foo\""),
     ERR("title:",
         "position 1: field \"title\" has no value"),
     ERR("title: layoffs",
@@ -250,7 +250,7 @@ static const lang_case cases[] = {
     ERR("topic:(energy date:2024)",
         "position 15: field \"date\" inside another field's value"),
     ERR("Re: Amazon",
-        "position 1: unknown field \"Re\" (`newsdex fields` lists them)"),
+        "position 1: unknown field \"Re\""),
 };
 
 /* Parses q; returns the tree string (with " [cut]" if truncated) or
@@ -370,7 +370,7 @@ static void test_field_callback(void **state)
 
     assert_int_equal(nx_query_parse_with("lei:x", only_isin, NULL, &tree, &err),
                      NEWSDEX_ERR_QUERY);
-    assert_string_equal(err.message, "position 1: unknown field \"lei\" (`newsdex fields` lists them)");
+    assert_string_equal(err.message, "position 1: unknown field \"lei\"");
     /* Without a callback only the built-in fields exist. */
     assert_int_equal(nx_query_parse("tickers:x", &tree, &err), NEWSDEX_ERR_QUERY);
     /* Names longer than NX_QUERY_FIELD_MAX are never asked about. */
