@@ -123,7 +123,8 @@ MANDIR       ?= $(PREFIX)/share/man
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 INSTALL      ?= install
 MAN1         := newsdex.1 newsdex-index.1 newsdex-search.1 newsdex-nightly.1
-MAN7         := newsdex-query.7
+MAN7         := newsdex-query.7 newsdex-scaling.7
+MAN8         := newsdex.cgi.8
 
 .PHONY: install uninstall
 all: $(SHLIB_LINKS)
@@ -142,7 +143,8 @@ $(SHLIB_LINKS): $(SHLIB)
 
 install: $(NEWSDEX) $(LIB) $(SHLIB) newsdex.pc.in
 	$(INSTALL) -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(LIBDIR)" "$(DESTDIR)$(PKGCONFIGDIR)" \
-	    "$(DESTDIR)$(INCLUDEDIR)" "$(DESTDIR)$(MANDIR)/man1" "$(DESTDIR)$(MANDIR)/man7"
+	    "$(DESTDIR)$(INCLUDEDIR)" "$(DESTDIR)$(MANDIR)/man1" "$(DESTDIR)$(MANDIR)/man7" \
+	    "$(DESTDIR)$(MANDIR)/man8"
 	$(INSTALL) -m 755 $(NEWSDEX) "$(DESTDIR)$(BINDIR)/newsdex"
 	$(INSTALL) -m 755 scripts/nightly-reindex "$(DESTDIR)$(BINDIR)/newsdex-nightly"
 	$(INSTALL) -m 644 $(LIB) "$(DESTDIR)$(LIBDIR)/libnewsdex.a"
@@ -157,6 +159,7 @@ install: $(NEWSDEX) $(LIB) $(SHLIB) newsdex.pc.in
 	chmod 644 "$(DESTDIR)$(PKGCONFIGDIR)/newsdex.pc"
 	$(INSTALL) -m 644 $(addprefix man/,$(MAN1)) "$(DESTDIR)$(MANDIR)/man1"
 	$(INSTALL) -m 644 $(addprefix man/,$(MAN7)) "$(DESTDIR)$(MANDIR)/man7"
+	$(INSTALL) -m 644 $(addprefix man/,$(MAN8)) "$(DESTDIR)$(MANDIR)/man8"
 
 uninstall:
 	rm -f "$(DESTDIR)$(BINDIR)/newsdex" "$(DESTDIR)$(BINDIR)/newsdex-nightly" \
@@ -165,7 +168,8 @@ uninstall:
 	    "$(DESTDIR)$(LIBDIR)/$(SONAME)" "$(DESTDIR)$(LIBDIR)/libnewsdex.so" \
 	    "$(DESTDIR)$(PKGCONFIGDIR)/newsdex.pc" \
 	    $(foreach m,$(MAN1),"$(DESTDIR)$(MANDIR)/man1/$(m)") \
-	    $(foreach m,$(MAN7),"$(DESTDIR)$(MANDIR)/man7/$(m)")
+	    $(foreach m,$(MAN7),"$(DESTDIR)$(MANDIR)/man7/$(m)") \
+	    $(foreach m,$(MAN8),"$(DESTDIR)$(MANDIR)/man8/$(m)")
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 

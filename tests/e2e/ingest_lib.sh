@@ -1,30 +1,12 @@
-# Helpers for the ingest_*.t end-to-end tests: TAP output, a synthetic
-# archive generator and index checks. Sourced by each test script.
+# Helpers for the ingest_*.t end-to-end tests: a synthetic archive
+# generator and index checks, on top of lib.sh (TAP output, $TMP, $CORPUS,
+# $REPO_ROOT), which this file sources. $REPO is $REPO_ROOT.
+# shellcheck shell=bash source-path=SCRIPTDIR source=lib.sh
 
-: "${NEWSDEX:?set NEWSDEX to the newsdex binary (make e2e does)}"
-REPO=$(cd "$(dirname "$0")/../.." && pwd)
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/newsdex-ingest.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
-
-T_N=0
-T_FAILED=0
-ok() { T_N=$((T_N + 1)); echo "ok $T_N - $1"; }
-not_ok() { T_N=$((T_N + 1)); T_FAILED=$((T_FAILED + 1)); echo "not ok $T_N - $1"; }
-# check DESCRIPTION COMMAND...: passes when COMMAND succeeds.
-check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
-# is GOT WANT DESCRIPTION
-is() {
-    if [ "$1" = "$2" ]; then ok "$3"; else
-        not_ok "$3"; echo "#   got:  '$1'"; echo "#   want: '$2'"; fi
-}
-# like TEXT REGEX DESCRIPTION (extended regex)
-like() {
-    if printf '%s\n' "$1" | grep -Eq -- "$2"; then ok "$3"; else
-        not_ok "$3"; echo "#   got:  '$1'"; echo "#   want match: '$2'"; fi
-}
-diag() { echo "# $*"; }
-skip() { T_N=$((T_N + 1)); echo "ok $T_N # skip $1"; }
-done_testing() { echo "1..$T_N"; [ "$T_FAILED" -eq 0 ]; }
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# These scripts were written without set -u (lib.sh sets it): keep it off.
+set +u
+REPO=$REPO_ROOT
 
 # synth N [SEED] [FIRST_ID]: N JSON Lines articles on stdout, ids syn-NNNNNNN,
 # about 1 KB each (like a Reuters story), deterministic for a given seed.

@@ -1,4 +1,5 @@
-# Tiny TAP helpers for the end-to-end tests. Source it from a .t script:
+# The TAP helper of the end-to-end tests: the one place that counts, prints
+# and sums up test results. Source it from a .t script:
 #
 #   . "$(dirname "$0")/lib.sh"
 #   plan 3
@@ -8,8 +9,11 @@
 #
 # Provides: $NEWSDEX (checked), $REPO_ROOT, $CORPUS, $TMP (removed on exit),
 # run (sets $RC, $OUT, $ERR; every command runs under a timeout), plan, ok,
-# not_ok, is, isnt, like, unlike, cmp_ok, diag, note, json (a JSON query via
-# perl's core JSON::PP: perl is already needed by prove) and done_testing.
+# not_ok, pass, fail, check, skip, is, isnt, like, unlike, cmp_ok, diag, note,
+# json (a JSON query via perl's core JSON::PP: perl is already needed by
+# prove), json_ids, search_ids and done_testing (which prints the plan when
+# plan was not called). Domain helpers (cgi_lib.sh, ingest_lib.sh,
+# nightly_lib.sh) are sourced after this file and build on it.
 # shellcheck shell=bash
 
 set -u
@@ -100,6 +104,7 @@ note() {
 }
 
 ok() { # ok CONDITION-STATUS DESCRIPTION  (0 = pass), or: ok DESC (pass)
+    [ $# -eq 1 ] && set -- 0 "$1"
     local status=$1 desc=${2:-}
     _tap_count=$((_tap_count + 1))
     if [ "$status" = 0 ]; then
@@ -113,6 +118,21 @@ ok() { # ok CONDITION-STATUS DESCRIPTION  (0 = pass), or: ok DESC (pass)
 
 pass() { ok 0 "$1"; }
 
+not_ok() { ok 1 "$1"; } # not_ok DESC: a failure, without diagnostics
+
+# check DESC COMMAND [ARG...]: passes when COMMAND exits 0.
+check() {
+    local desc=$1
+    shift
+    if "$@"; then ok 0 "$desc"; else ok 1 "$desc"; fi
+}
+
+# skip REASON: one test counted as passed, marked "# skip REASON".
+skip() {
+    _tap_count=$((_tap_count + 1))
+    echo "ok $_tap_count # skip $1"
+}
+
 # fail DESC [diagnostic...]
 fail() {
     local desc=$1
@@ -122,8 +142,9 @@ fail() {
     return 1
 }
 
-# Shows the last command's output on failure.
+# Shows the last command's output on failure (when `run` ran one).
 _diag_run() {
+    [ -n "${LAST_CMD:-}" ] || return 0
     diag "command: ${LAST_CMD:-?}" "exit status: ${RC:-?}" \
         "stdout: $(printf '%s' "${OUT:-}" | head -c 1500)" \
         "stderr: $(printf '%s' "${ERR:-}" | head -c 1500)"

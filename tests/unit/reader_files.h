@@ -30,21 +30,19 @@ static char tmpdir[64];
 
 /* ---- scratch directory ---------------------------------------------- */
 
-/* Make a fresh /tmp/<prefix>_XXXXXX as tmpdir; the prefix tells whose
- * leftovers a stray directory is. Returns 0, or -1 as a group setup does. */
+/* Make a fresh /tmp/<prefix>-XXXXXX as tmpdir (scratch_dir.h); the prefix
+ * tells whose leftovers a stray directory is. Returns 0, or -1 as a group
+ * setup does. */
 static inline int create_tmpdir(const char *prefix)
 {
-    int n = snprintf(tmpdir, sizeof tmpdir, "/tmp/%s_XXXXXX", prefix);
-    if (n < 0 || (size_t)n >= sizeof tmpdir)
-        return -1;
-    return mkdtemp(tmpdir) ? 0 : -1;
+    return scratch_dir_make(tmpdir, sizeof tmpdir, prefix);
 }
 
 /* Group teardown: remove tmpdir and all the tests left in it. */
 static inline int remove_tmpdir(void **state)
 {
     (void)state;
-    return remove_tree(tmpdir);
+    return scratch_dir_remove(tmpdir);
 }
 
 /* ---- files ----------------------------------------------------------- */

@@ -65,8 +65,7 @@ static int setup(void **state)
     fixture *f = calloc(1, sizeof *f);
     if (!f)
         return -1;
-    strcpy(f->dir, "/tmp/nx_test_api_abi_XXXXXX");
-    if (!mkdtemp(f->dir))
+    if (scratch_dir_make(f->dir, sizeof f->dir, "nx-api-abi") != 0)
         return -1;
     snprintf(f->db_path, sizeof f->db_path, "%s/db", f->dir);
     if (make_index(f->db_path) != 0 || newsdex_db_open(f->db_path, &f->db, NULL) != NEWSDEX_OK)
@@ -79,7 +78,7 @@ static int teardown(void **state)
 {
     fixture *f = *state;
     newsdex_db_close(f->db);
-    remove_tree(f->dir);
+    scratch_dir_remove(f->dir);
     free(f);
     return 0;
 }

@@ -36,8 +36,7 @@ static int setup(void **state)
     fixture *f = calloc(1, sizeof *f);
     if (!f)
         return -1;
-    strcpy(f->dir, "/tmp/nx_test_api_hardening_XXXXXX");
-    if (!mkdtemp(f->dir))
+    if (scratch_dir_make(f->dir, sizeof f->dir, "nx-api-hardening") != 0)
         return -1;
     snprintf(f->db, sizeof f->db, "%s/db", f->dir);
     if (newsdex_writer_open(f->db, &f->w, NULL) != NEWSDEX_OK)
@@ -50,7 +49,7 @@ static int teardown(void **state)
 {
     fixture *f = *state;
     newsdex_writer_close(f->w);
-    remove_tree(f->dir);
+    scratch_dir_remove(f->dir);
     free(f);
     return 0;
 }

@@ -26,9 +26,7 @@ typedef struct fixture {
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    if (f)
-        strcpy(f->dir, "/tmp/nx-test-maintenance-XXXXXX");
-    if (!f || !mkdtemp(f->dir)) {
+    if (!f || scratch_dir_make(f->dir, sizeof f->dir, "nx-test-maintenance") != 0) {
         free(f);
         return -1;
     }
@@ -39,7 +37,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    remove_tree(f->dir);
+    scratch_dir_remove(f->dir);
     free(f);
     return 0;
 }

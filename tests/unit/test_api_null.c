@@ -50,8 +50,7 @@ static int group_setup(void **state)
     fixture *f = calloc(1, sizeof *f);
     if (!f)
         return -1;
-    strcpy(f->dir, "/tmp/nx_test_api_null_XXXXXX");
-    if (!mkdtemp(f->dir))
+    if (scratch_dir_make(f->dir, sizeof f->dir, "nx-api-null") != 0)
         return -1;
     snprintf(f->db_path, sizeof f->db_path, "%s/db", f->dir);
     snprintf(f->wdb_path, sizeof f->wdb_path, "%s/wdb", f->dir);
@@ -84,7 +83,7 @@ static int group_teardown(void **state)
     newsdex_results_free(f->r);
     newsdex_db_close(f->db);
     newsdex_writer_close(f->w);
-    remove_tree(f->dir);
+    scratch_dir_remove(f->dir);
     free(f);
     return 0;
 }

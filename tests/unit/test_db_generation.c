@@ -47,8 +47,7 @@ static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/nx-generation-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
+    assert_int_equal(scratch_dir_make(f->dir, sizeof f->dir, "nx-generation"), 0);
     assert_int_equal(newsdex_writer_open(f->dir, &f->w, NULL), NEWSDEX_OK);
     put(f->w, "g1", "Quokka harbour opens");
     assert_int_equal(newsdex_writer_commit(f->w), NEWSDEX_OK);
@@ -62,8 +61,7 @@ static int teardown(void **state)
     fixture *f = *state;
     newsdex_db_close(f->db);
     newsdex_writer_close(f->w);
-    if (remove_tree(f->dir) != 0)
-        fprintf(stderr, "could not remove %s\n", f->dir);
+    scratch_dir_remove(f->dir);
     free(f);
     return 0;
 }

@@ -108,8 +108,7 @@ typedef struct fixture {
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    strcpy(f->dir, "/tmp/nx_test_ingest_XXXXXX");
-    if (!f || !mkdtemp(f->dir))
+    if (!f || scratch_dir_make(f->dir, sizeof f->dir, "nx-ingest") != 0)
         return -1;
     snprintf(f->db, sizeof f->db, "%s/db", f->dir);
     if (newsdex_writer_open(f->db, &f->w, NULL) != NEWSDEX_OK)
@@ -122,7 +121,7 @@ static int teardown(void **state)
 {
     fixture *f = *state;
     newsdex_writer_close(f->w);
-    remove_tree(f->dir);
+    scratch_dir_remove(f->dir);
     free(f);
     return 0;
 }

@@ -76,8 +76,7 @@ static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/nx-matchlist-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
+    assert_int_equal(scratch_dir_make(f->dir, sizeof f->dir, "nx-matchlist"), 0);
     nx_error err;
     nx_error_clear(&err);
     nx_xdb *w = NULL;
@@ -117,8 +116,7 @@ static int teardown(void **state)
     fixture *f = *state;
     nx_error err;
     nx_xdb_close(f->db, &err);
-    if (remove_tree(f->dir) != 0)
-        fprintf(stderr, "could not remove %s\n", f->dir);
+    scratch_dir_remove(f->dir);
     free(f);
     return 0;
 }

@@ -240,8 +240,7 @@ static int setup(void **state)
     fixture *f = calloc(1, sizeof *f);
     if (!f)
         return -1;
-    strcpy(f->dir, "/tmp/newsdex-query-builder-XXXXXX");
-    if (!mkdtemp(f->dir))
+    if (scratch_dir_make(f->dir, sizeof f->dir, "nx-query-builder") != 0)
         return -1;
     snprintf(f->features, sizeof f->features, "%s/features", f->dir);
     snprintf(f->texts, sizeof f->texts, "%s/texts", f->dir);
@@ -259,7 +258,7 @@ static int teardown(void **state)
     fixture *f = *state;
     newsdex_db_close(f->db);
     newsdex_db_close(f->text_db);
-    int rc = remove_tree(f->dir);
+    int rc = scratch_dir_remove(f->dir);
     free(f);
     return rc == 0 ? 0 : -1;
 }

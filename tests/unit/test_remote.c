@@ -59,8 +59,8 @@ static void test_unreachable(void **state)
 static void test_stub_file(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/nx_remote_test_XXXXXX";
-    assert_non_null(mkdtemp(dir));
+    char dir[64];
+    assert_int_equal(scratch_dir_make(dir, sizeof dir, "nx-remote"), 0);
     char a[128], b[128], stub[128];
     snprintf(a, sizeof a, "%s/a", dir);
     snprintf(b, sizeof b, "%s/b", dir);
@@ -100,7 +100,7 @@ static void test_stub_file(void **state)
     fprintf(f, "remote " CLOSED "\n");
     fclose(f);
     assert_int_equal(nx_xdb_open_readonly(stub, &db, &err), NEWSDEX_ERR_NETWORK);
-    assert_int_equal(remove_tree(dir), 0);
+    assert_int_equal(scratch_dir_remove(dir), 0);
 }
 
 int main(void)

@@ -83,8 +83,7 @@ static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/nx-features-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
+    assert_int_equal(scratch_dir_make(f->dir, sizeof f->dir, "nx-features"), 0);
     newsdex_writer *w = NULL;
     assert_int_equal(newsdex_writer_open(f->dir, &w, NULL), NEWSDEX_OK);
     for (size_t i = 0; i < N_DOCS; i++)
@@ -99,8 +98,7 @@ static int teardown(void **state)
 {
     fixture *f = *state;
     newsdex_db_close(f->db);
-    if (remove_tree(f->dir) != 0)
-        fprintf(stderr, "could not remove %s\n", f->dir);
+    scratch_dir_remove(f->dir);
     free(f);
     return 0;
 }
@@ -644,8 +642,8 @@ static void expect_years_every_way(const char *dir, const char *query, const uin
 static void test_year_counts_many(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/newsdex-years-XXXXXX";
-    assert_non_null(mkdtemp(dir));
+    char dir[64];
+    assert_int_equal(scratch_dir_make(dir, sizeof dir, "nx-years"), 0);
     enum { YEARS = 5 };
     uint64_t per_year[YEARS] = {0};
     put_many(dir, 0, 900, per_year, YEARS);
@@ -697,7 +695,7 @@ static void test_year_counts_many(void **state)
     for (size_t i = 901; i < 1010; i += 2) /* the odd ones rose */
         rose[(i * 7) % YEARS]++;
     expect_years_every_way(dir, "rose", rose, YEARS);
-    assert_int_equal(remove_tree(dir), 0);
+    assert_int_equal(scratch_dir_remove(dir), 0);
 }
 
 /* The month map holds any year the indexer takes, 1000 to 9999 (codes of
@@ -705,8 +703,8 @@ static void test_year_counts_many(void **state)
 static void test_month_map_extreme_years(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/newsdex-far-years-XXXXXX";
-    assert_non_null(mkdtemp(dir));
+    char dir[64];
+    assert_int_equal(scratch_dir_make(dir, sizeof dir, "nx-far-years"), 0);
     static const char *const dates[] = {"1000-01-01", "5461-06-30", "9999-12-31", "9999-11-01"};
     newsdex_writer *w = NULL;
     assert_int_equal(newsdex_writer_open(dir, &w, NULL), NEWSDEX_OK);
@@ -751,7 +749,7 @@ static void test_month_map_extreme_years(void **state)
     assert_int_equal(n, 1);
     newsdex_results_free(r);
     newsdex_db_close(db);
-    assert_int_equal(remove_tree(dir), 0);
+    assert_int_equal(scratch_dir_remove(dir), 0);
 }
 
 /* Equal scores across the end of a page: every page holds the newest of
@@ -787,8 +785,8 @@ static void test_ties_across_pages(void **state)
     (void)state;
     static const size_t sizes[] = {13, 27, 60};
     for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
-        char dir[] = "/tmp/newsdex-ties-XXXXXX";
-        assert_non_null(mkdtemp(dir));
+        char dir[64];
+        assert_int_equal(scratch_dir_make(dir, sizeof dir, "nx-ties"), 0);
         newsdex_writer *w = NULL;
         assert_int_equal(newsdex_writer_open(dir, &w, NULL), NEWSDEX_OK);
         for (size_t i = 1; i <= sizes[k]; i++) {
@@ -806,7 +804,7 @@ static void test_ties_across_pages(void **state)
         expect_tie_pages(db, sizes[k], 10);
         expect_tie_pages(db, sizes[k], 7);
         newsdex_db_close(db);
-        assert_int_equal(remove_tree(dir), 0);
+        assert_int_equal(scratch_dir_remove(dir), 0);
     }
 }
 

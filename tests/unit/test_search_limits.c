@@ -30,8 +30,7 @@ static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/nx-limits-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
+    assert_int_equal(scratch_dir_make(f->dir, sizeof f->dir, "nx-limits"), 0);
     newsdex_writer *w = NULL;
     assert_int_equal(newsdex_writer_open(f->dir, &w, NULL), NEWSDEX_OK);
     assert_int_equal(newsdex_writer_set_batch_size(w, 0), NEWSDEX_OK);
@@ -59,8 +58,7 @@ static int teardown(void **state)
 {
     fixture *f = *state;
     newsdex_db_close(f->db);
-    if (remove_tree(f->dir) != 0)
-        fprintf(stderr, "could not remove %s\n", f->dir);
+    scratch_dir_remove(f->dir);
     free(f);
     return 0;
 }

@@ -40,8 +40,7 @@ static int setup(void **state)
     fixture *f = calloc(1, sizeof *f);
     if (!f)
         return -1;
-    strcpy(f->dir, "/tmp/nx_test_xw_XXXXXX");
-    if (!mkdtemp(f->dir)) {
+    if (scratch_dir_make(f->dir, sizeof f->dir, "nx-xapian-wrapper") != 0) {
         free(f);
         return -1;
     }
@@ -54,7 +53,7 @@ static int teardown(void **state)
 {
     fixture *f = *state;
     if (f) {
-        remove_tree(f->dir);
+        scratch_dir_remove(f->dir);
         free(f);
     }
     return 0;
