@@ -14,7 +14,7 @@
 #include "../engine/terms.h"
 #include "../engine/xapian/xapian_check.h"
 #include "../engine/xapian/xapian_compact.h"
-#include "../engine/xapian/xapian_wrapper.h"
+#include "../engine/xapian/xdb.h"
 
 /* A writer committing twice while we read invalidates what we read. */
 #define STATS_ATTEMPTS 5

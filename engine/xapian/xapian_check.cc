@@ -2,7 +2,7 @@
 
 #include "xapian_check.h"
 
-#include "xapian_wrapper.h"
+#include "binding.hh"
 
 #include <xapian.h>
 

@@ -1,9 +1,9 @@
 // Compaction for `newsdex compact` (xapian_compact.h). Like every entry
 // point of engine/, it catches everything and maps it to a status and a
-// message with the wrapper's mapping (nx_map_exception, xapian_wrapper.cc).
+// message with the binding's mapping (nx_map_exception, binding.hh).
 
 #include "xapian_compact.h"
-#include "xapian_wrapper.h"
+#include "binding.hh"
 
 #include <xapian.h>
 

@@ -1,5 +1,5 @@
 /* Compaction (`newsdex compact`): Xapian's Database::compact() behind the
- * same C face as xapian_wrapper.h (engine/xapian/xapian_compact.cc). The caller
+ * same C face as xdb.h (engine/xapian/xapian_compact.cc). The caller
  * holds the writer lock of the source and decides where the copy goes and
  * what becomes of it; this only writes the copy. */
 #ifndef NX_XAPIAN_COMPACT_H

@@ -28,7 +28,7 @@
 #include "newsdex.h"
 #include "scratch_dir.h"
 #include "../../engine/terms.h"
-#include "../../engine/xapian/xapian_wrapper.h"
+#include "../../engine/xapian/xdb.h"
 
 #define CANARY 0xA5
 #define CANARY_BYTES 64
