@@ -70,8 +70,11 @@ unit: $(UNIT_BIN)
 e2e: $(NEWSDEX)
 	NEWSDEX=$(abspath $(NEWSDEX)) prove tests/e2e/*.t
 
+# Xapian 1.4's Database::check (run by `newsdex stats`) frees a table object
+# through a base class of another size, which ASan reports as a
+# new-delete-type-mismatch inside libxapian: that one check is turned off.
 check-asan: deps
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	ASAN_OPTIONS=detect_leaks=1:new_delete_type_mismatch=0 UBSAN_OPTIONS=print_stacktrace=1 \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	    $(MAKE) BUILD=build-asan SANITIZE=1 OPT='-O1 -g' all unit e2e
 
