@@ -24,7 +24,7 @@ int cmd_stats(int argc, char **argv);
 int cmd_compact(int argc, char **argv); /* cli/compact_command.c */
 /* Query language (cli/fields_command.c, cli/search_command.c). */
 int cmd_fields(int argc, char **argv);
-int cmd_similar(int argc, char **argv); /* results section: cli/similar_command.c */
+int cmd_similar(int argc, char **argv); /* cli/similar_command.c */
 int cmd_help(int argc, char **argv);   /* `newsdex help TOPIC` (TOPIC: query) */
 /* The query language reference that `newsdex help query` prints (query_help.c). */
 const char *nx_query_help(void);

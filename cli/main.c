@@ -17,7 +17,7 @@ static const command commands[] = {
     {"stats", cmd_stats, "show what an index holds"},
     {"compact", cmd_compact, "rewrite an index compactly, in place"},
     {"fields", cmd_fields, "list the fields a query can search (FIELD:value)"},
-    {"similar", cmd_similar, "list the articles most like a given one"}, /* results section */
+    {"similar", cmd_similar, "list the articles most like a given one"},
 };
 
 static void usage(FILE *out)

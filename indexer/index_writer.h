@@ -1,5 +1,6 @@
-/* Internal additions to the writer of include/newsdex.h, for the newsdex
- * command only (not exported by libnewsdex.so). */
+/* What the library's own files may do with a writer beyond the public API
+ * (not exported by libnewsdex.so): newsdex_writer_set_last_run() stores
+ * the run summary under a reserved key through it. */
 #ifndef NX_INDEX_WRITER_H
 #define NX_INDEX_WRITER_H
 

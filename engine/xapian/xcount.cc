@@ -260,6 +260,7 @@ struct nx_pass_counter::State {
     bool spied = false;         // counted by the spy: the four below hold
     uint64_t n_matches = 0;
     std::vector<bool> from_spy; // per dimension: counted by the spy
+    std::vector<bool> keyed;    // per dimension: the spy counted every match by cached keys
     std::vector<Xapian::docid> listed; // matches the spy left to the month map or posting lists
     std::vector<nx_count_list> value_counts; // per dimension
 };
@@ -267,7 +268,7 @@ struct nx_pass_counter::State {
 nx_pass_counter::nx_pass_counter(Xapian::Database &db, nx_key_cache *cache,
                                  nx_months::Reader &months, const nx_xcount *counts,
                                  size_t n_counts, nx_xbudget *budget)
-    : s(new State{db, cache, months, counts, n_counts, budget, {}, {}, false, 0, {}, {}, {}})
+    : s(new State{db, cache, months, counts, n_counts, budget, {}, {}, false, 0, {}, {}, {}, {}})
 {
 }
 
@@ -288,6 +289,7 @@ Xapian::doccount nx_pass_counter::attach(Xapian::Enquire &enquire, const Xapian:
     }
     uint64_t direct = 0;
     st.from_spy.assign(st.n_counts, false);
+    st.keyed.assign(st.n_counts, false);
     st.spy.reset(new CountSpy);
     bool terms_only = false; // a facet counted through its terms needs every docid
     for (size_t d = 0; d < st.n_counts; d++)
@@ -299,6 +301,7 @@ Xapian::doccount nx_pass_counter::attach(Xapian::Enquire &enquire, const Xapian:
         if (keys || mapped || (!terms_only && c.value_bytes > 0 && c.value_bytes <= 8)) {
             st.spy->dims.push_back({keys, c.slot, c.value_bytes, {}});
             st.from_spy[d] = true;
+            st.keyed[d] = keys != nullptr;
             if (!keys) {
                 st.spy->deferred = &st.listed;
                 if (!mapped)
@@ -346,7 +349,9 @@ void nx_pass_counter::results(nx_xresults &r)
 {
     State &st = *s;
     for (size_t d = 0; d < st.n_counts; d++) {
-        if (st.spied && st.from_spy[d] && !st.listed.empty())
+        // The listed matches are those the spy skipped for the dimensions
+        // without cached keys; a keyed one has counted them already.
+        if (st.spied && st.from_spy[d] && !st.keyed[d] && !st.listed.empty())
             r.counted.push_back(merge_counts(st.value_counts[d],
                                              count_listed(st.db, nullptr, st.months, st.listed,
                                                           st.counts[d], st.budget)));

@@ -698,6 +698,90 @@ static void test_year_counts_many(void **state)
     assert_int_equal(scratch_dir_remove(dir), 0);
 }
 
+/* Years of query's matches in the year facet, as want, with a histogram by
+ * month asked for too (whose months must add up to the same total). */
+static void expect_year_facet_with_months(newsdex_db *db, const char *query,
+                                          const uint64_t *want, size_t n_years)
+{
+    newsdex_search_options o;
+    newsdex_search_options_init(&o);
+    o.query = query;
+    o.limit = 3;
+    o.facets = 1;
+    o.histogram = NEWSDEX_HISTOGRAM_MONTH;
+    newsdex_results *r = NULL;
+    assert_int_equal(newsdex_search(db, &o, &r), NEWSDEX_OK);
+    uint64_t total = 0, months = 0;
+    for (size_t i = 0; i < n_years; i++)
+        total += want[i];
+    assert_int_equal(newsdex_results_facet_count(r, NEWSDEX_FACET_YEAR), n_years);
+    for (size_t i = 0; i < n_years; i++) {
+        const char *year;
+        uint64_t n;
+        assert_int_equal(newsdex_results_facet_get(r, NEWSDEX_FACET_YEAR, i, &year, &n),
+                         NEWSDEX_OK);
+        size_t y = (size_t)atoi(year) - 2000;
+        assert_true(y < n_years);
+        if (n != want[y])
+            fail_msg("%s: year %s has %llu, not %llu", query, year, (unsigned long long)n,
+                     (unsigned long long)want[y]);
+    }
+    for (size_t i = 0; i < newsdex_results_histogram_count(r); i++) {
+        const char *p;
+        uint64_t n;
+        assert_int_equal(newsdex_results_histogram_get(r, i, &p, &n), NEWSDEX_OK);
+        months += n;
+    }
+    assert_int_equal(months, total);
+    assert_int_equal(newsdex_results_total_estimate(r), total);
+    newsdex_results_free(r);
+}
+
+/* Articles m0..m(n-1) whose "widget" scores all differ (article i says it
+ * i + 1 times), so a search settles its page in one ranking pass. */
+static void put_distinct_scores(const char *dir, size_t n, uint64_t *per_year, size_t n_years)
+{
+    newsdex_writer *w = NULL;
+    assert_int_equal(newsdex_writer_open(dir, &w, NULL), NEWSDEX_OK);
+    char *body = malloc(8 * n + 1);
+    assert_non_null(body);
+    body[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        char id[32], date[16];
+        size_t y = (i * 7) % n_years;
+        snprintf(id, sizeof id, "m%zu", i);
+        snprintf(date, sizeof date, "%zu-0%zu-15", 2000 + y, 1 + i % 9);
+        strcat(body, "widget ");
+        newsdex_article a = {.id = id, .title = "Report", .date = date, .body = body};
+        assert_int_equal(newsdex_writer_put(w, &a, NULL), NEWSDEX_OK);
+        per_year[y]++;
+    }
+    free(body);
+    assert_int_equal(newsdex_writer_close(w), NEWSDEX_OK);
+}
+
+/* A long-lived handle caches the year keys of the date slot once it counts
+ * years twice; a later search that also counts months (not cached yet)
+ * must still count each match once per year, not once more for the
+ * matches it lists for the months. */
+static void test_year_counts_cached_and_listed(void **state)
+{
+    (void)state;
+    char dir[64];
+    assert_int_equal(scratch_dir_make(dir, sizeof dir, "nx-mixed"), 0);
+    enum { YEARS = 5 };
+    uint64_t per_year[YEARS] = {0};
+    put_distinct_scores(dir, 600, per_year, YEARS);
+    newsdex_db *db = NULL;
+    assert_int_equal(newsdex_db_open(dir, &db, NULL), NEWSDEX_OK);
+    for (int round = 0; round < 3; round++)
+        expect_years(db, "widget", per_year, YEARS);
+    for (int round = 0; round < 3; round++)
+        expect_year_facet_with_months(db, "widget", per_year, YEARS);
+    newsdex_db_close(db);
+    assert_int_equal(scratch_dir_remove(dir), 0);
+}
+
 /* The month map holds any year the indexer takes, 1000 to 9999 (codes of
  * 17 bits), and months across years (histogram by month). */
 static void test_month_map_extreme_years(void **state)
@@ -967,6 +1051,7 @@ int main(void)
         cmocka_unit_test(test_snippet_window),
         cmocka_unit_test(test_text_near),
         cmocka_unit_test(test_year_counts_many),
+        cmocka_unit_test(test_year_counts_cached_and_listed),
         cmocka_unit_test(test_month_map_extreme_years),
         cmocka_unit_test(test_ties_across_pages),
         cmocka_unit_test(test_hit_parse_json),
