@@ -45,6 +45,8 @@ static void usage(FILE *out)
           "  --max-counted N          matches --facets and --histogram may count (default 1000000)\n"
           "  --max-query-terms N      terms of the query (default 1000)\n"
           "  --max-depth N            --offset + --limit at most (default 100000)\n"
+          "Options may come before or after the query; -- ends them, so that a query\n"
+          "word starting with '-' is searched (newsdex search --db DIR -- oil -bond).\n"
           "Query: words are all required and match any inflection; \"quoted phrases\"\n"
           "match words in order; a OR b; -word excludes; (parentheses) group;\n"
           "title:, source:, topic:, date:2024-01, \"rate cut\"~5, layoff*.\n"
@@ -379,6 +381,35 @@ static const struct option long_options[] = {
     {"max-depth", required_argument, NULL, 'D'},  {NULL, 0, NULL, 0},
 };
 
+/* After a bad option: a word of the query that starts with '-' is read as
+ * options, so say how to search for it. */
+static int dash_hint(const char *command)
+{
+    int similar = strcmp(command, "similar") == 0;
+    fprintf(stderr,
+            "newsdex %s: options may come before or after the %s; an argument starting\n"
+            "with '-' is an option unless it follows --: newsdex %s --db DIR -- %s\n",
+            command, similar ? "article id" : "query", command, similar ? "ID" : "QUERY...");
+    return NX_EXIT_USAGE;
+}
+
+/* An unknown option or one missing its value: refused, never searched. */
+static int option_error(int c, int argc, char **argv)
+{
+    const char *word = optind - 1 < argc ? argv[optind - 1] : "";
+    if (c == '?' && optopt && optind < argc && argv[optind][0] == '-' &&
+        strchr(argv[optind] + 1, optopt))
+        word = argv[optind]; /* a short option inside a word such as -bond */
+    if (c == ':')
+        fprintf(stderr, "newsdex %s: option '%s' needs a value\n", argv[0], word);
+    else if (optopt)
+        fprintf(stderr, "newsdex %s: unknown option '-%c' (in '%s')\n", argv[0], optopt, word);
+    else
+        fprintf(stderr, "newsdex %s: unknown option '%s'\n", argv[0], word);
+    fprintf(stderr, "(newsdex %s --help lists the options)\n", argv[0]);
+    return dash_hint(argv[0]);
+}
+
 int nx_search_cli_options(int argc, char **argv, search_args *run, const char **db_option,
                           void (*usage_fn)(FILE *out))
 {
@@ -388,7 +419,9 @@ int nx_search_cli_options(int argc, char **argv, search_args *run, const char **
     for (int i = 0; i < NEWSDEX_LIMITS; i++)
         run->limits[i] = -1;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "+d:l:o:jh", long_options, NULL)) != -1) {
+    /* Options may come before or after the query (getopt permutes); `--` ends
+     * them. The leading ':' keeps getopt quiet: option_error says what went wrong. */
+    while ((c = getopt_long(argc, argv, ":d:l:o:jh", long_options, NULL)) != -1) {
         switch (c) {
         case 'd':
             if (run->n_db == NX_SEARCH_CLI_MAX_DBS) {
@@ -404,19 +437,20 @@ int nx_search_cli_options(int argc, char **argv, search_args *run, const char **
         case 'E': run->explain = 1; break;
         case 'l':
             if (nx_cli_parse_uint(optarg, "--limit", 10000, &v) != 0)
-                return NX_EXIT_USAGE;
+                return dash_hint(argv[0]);
             run->o.limit = v;
             break;
         case 'o':
             if (nx_cli_parse_uint(optarg, "--offset", 1000000, &v) != 0)
-                return NX_EXIT_USAGE;
+                return dash_hint(argv[0]);
             run->o.offset = v;
             break;
         case 'h': usage_fn(stdout); return NX_EXIT_OK;
-        case '?': usage_fn(stderr); return NX_EXIT_USAGE;
+        case '?':
+        case ':': return option_error(c, argc, argv);
         default:
             if (added_option(c, run) != 0)
-                return NX_EXIT_USAGE;
+                return dash_hint(argv[0]);
         }
     }
     return -1;

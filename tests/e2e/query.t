@@ -34,7 +34,7 @@ is "$(ids Prime Video layoffs date:2024)" "ndx-0029" "date:2024 requires the dat
 # Expected sets computed from simpler queries (one at a time: run uses files).
 with=$(ids amazon layoffs | tr ' ' '\n')
 with_twitch=$(ids amazon layoffs twitch | tr ' ' '\n')
-is "$(ids amazon -twitch layoffs)" \
+is "$(ids -- amazon -twitch layoffs)" \
     "$(comm -23 <(echo "$with") <(echo "$with_twitch") | tr '\n' ' ' | sed 's/ $//')" \
     "-word excludes"
 twitch=$(ids twitch layoffs | tr ' ' '\n')

@@ -94,13 +94,13 @@ is "$aandc" "$inter" "twitch amazon (AND) is the intersection"
 # ---- Exclusion ----
 amazon=$(search_ids "$DB" amazon | sort)
 twitch=$(search_ids "$DB" twitch | sort)
-minus=$(search_ids "$DB" amazon -twitch | sort)
+minus=$(search_ids "$DB" -- amazon -twitch | sort)
 like "$amazon" '^ndx-0030$' "amazon finds ndx-0030 (the Twitch article)"
 unlike "$minus" '^ndx-0030$' "amazon -twitch: ndx-0030 is excluded"
 isnt "$minus" "" "amazon -twitch: still some results"
 expected=$(comm -23 <(printf '%s\n' "$amazon") <(printf '%s\n' "$twitch"))
 is "$minus" "$expected" "amazon -twitch = (amazon) minus (twitch)"
-search_json "$TMP/minus.json" amazon -twitch
+search_json "$TMP/minus.json" -- amazon -twitch
 unlike "$(json "$TMP/minus.json" 'map { lc "$_->{title} $_->{snippet}" } @{$j->{results}}')" 'twitch' \
     "amazon -twitch: no result's title or snippet mentions twitch"
 notq=$(search_ids "$DB" amazon NOT twitch | sort)
