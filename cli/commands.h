@@ -42,5 +42,8 @@ int nx_cli_exit_for_status(newsdex_status status);
 /* Shared option helpers (cli/options.c). */
 const char *nx_cli_db_path(const char *from_option);   /* --db, else $NEWSDEX_DB, else NULL */
 int nx_cli_parse_uint(const char *text, const char *option, unsigned max, unsigned *out);
+/* A size in binary units, the one convention of every command: "27.2 MiB" (2^20
+ * bytes), "1.50 GiB", "3.0 KiB". */
+void nx_cli_format_size(char *buf, size_t cap, uint64_t bytes);
 
 #endif

@@ -515,16 +515,6 @@ static void finish(compact_run *run)
     run->parent_fd = -1;
 }
 
-static void format_size(char *buf, size_t cap, uint64_t bytes)
-{
-    if (bytes >= 1024ull * 1024 * 1024)
-        snprintf(buf, cap, "%.2f GiB", (double)bytes / (1024.0 * 1024 * 1024));
-    else if (bytes >= 1024 * 1024)
-        snprintf(buf, cap, "%.1f MiB", (double)bytes / (1024.0 * 1024));
-    else
-        snprintf(buf, cap, "%.1f KiB", (double)bytes / 1024.0);
-}
-
 static void report(const compact_run *run, int json)
 {
     double seconds = elapsed(run);
@@ -539,8 +529,8 @@ static void report(const compact_run *run, int json)
         fputc('\n', stdout);
     } else {
         char before[32], after[32];
-        format_size(before, sizeof before, run->size_before);
-        format_size(after, sizeof after, run->size_after);
+        nx_cli_format_size(before, sizeof before, run->size_before);
+        nx_cli_format_size(after, sizeof after, run->size_after);
         printf("compacted: %s -> %s in %.1f s; index holds %llu articles\n", before, after,
                seconds, (unsigned long long)run->articles);
     }

@@ -44,6 +44,8 @@ typedef struct index_run {
     newsdex_status index_status;
     int interrupted;                  /* a signal stopped the run before the end */
     char stopped_after[1100];         /* FILE:LINE of the last record read then */
+    double seconds;                   /* the run's duration, taken once when it is
+                                         recorded: the summary and `stats` show it */
     /* progress display */
     int progress_tty, progress_lines, progress_shown;
     struct timespec started;
@@ -356,7 +358,7 @@ static char *last_run_json(const index_run *run, const newsdex_writer_counts *c)
     struct tm tm;
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
     json_t *o = json_pack("{s:s, s:f, s:I, s:I, s:I, s:I, s:I, s:s}", "finished", when,
-                          "seconds", elapsed(run), "added", (json_int_t)c->added, "replaced",
+                          "seconds", run->seconds, "added", (json_int_t)c->added, "replaced",
                           (json_int_t)c->replaced, "unchanged", (json_int_t)c->unchanged,
                           "deleted", (json_int_t)c->deleted, "rejected",
                           (json_int_t)run->rejected, "outcome", outcome_name(run));
@@ -369,6 +371,7 @@ static char *last_run_json(const index_run *run, const newsdex_writer_counts *c)
 static newsdex_status finish(index_run *run, newsdex_writer_counts *counts, uint64_t *total)
 {
     newsdex_status st = NEWSDEX_OK;
+    run->seconds = elapsed(run);
     if (!run->index_failed) {
         newsdex_writer_get_counts(run->writer, counts);
         char *json = last_run_json(run, counts);
@@ -402,7 +405,7 @@ static void report(const index_run *run, const newsdex_writer_counts *c, uint64_
            "%.2f s; index holds %llu articles\n",
            (unsigned long long)c->added, (unsigned long long)c->replaced,
            (unsigned long long)c->unchanged, (unsigned long long)c->deleted, run->rejected,
-           truncated, elapsed(run), (unsigned long long)total);
+           truncated, run->seconds > 0 ? run->seconds : elapsed(run), (unsigned long long)total);
     fflush(stdout);
 }
 

@@ -25,3 +25,13 @@ int nx_cli_parse_uint(const char *text, const char *option, unsigned max, unsign
     *out = (unsigned)v;
     return 0;
 }
+
+void nx_cli_format_size(char *buf, size_t cap, uint64_t bytes)
+{
+    if (bytes >= 1024ull * 1024 * 1024)
+        snprintf(buf, cap, "%.2f GiB", (double)bytes / (1024.0 * 1024 * 1024));
+    else if (bytes >= 1024 * 1024)
+        snprintf(buf, cap, "%.1f MiB", (double)bytes / (1024.0 * 1024));
+    else
+        snprintf(buf, cap, "%.1f KiB", (double)bytes / 1024.0);
+}

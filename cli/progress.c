@@ -22,8 +22,8 @@ void nx_progress_format(char *buf, size_t cap, unsigned long long articles,
                         double elapsed)
 {
     double t = elapsed > 0.001 ? elapsed : 0.001;
-    int n = snprintf(buf, cap, "%llu articles  %.0f/s  %.1f MB/s", articles,
-                     (double)articles / t, (double)bytes / 1e6 / t);
+    int n = snprintf(buf, cap, "%llu articles  %.0f/s  %.1f MiB/s", articles,
+                     (double)articles / t, (double)bytes / (1024.0 * 1024) / t);
     if (total_bytes == 0 || n < 0 || (size_t)n >= cap)
         return;
     double done = (double)bytes / (double)total_bytes;

@@ -53,8 +53,9 @@ static void print_text(const char *path, const newsdex_stats *s, const json_t *l
     else
         puts("dates:          none");
     printf("distinct terms: %llu\n", (unsigned long long)s->distinct_terms);
-    printf("size on disk:   %.1f MB (%llu bytes)\n", (double)s->size_bytes / 1e6,
-           (unsigned long long)s->size_bytes);
+    char size[32];
+    nx_cli_format_size(size, sizeof size, s->size_bytes);
+    printf("size on disk:   %s (%llu bytes)\n", size, (unsigned long long)s->size_bytes);
     print_last_run(last_run);
     puts("per year:");
     for (size_t i = 0; i < s->n_years; i++)

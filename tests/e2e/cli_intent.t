@@ -5,7 +5,7 @@
 # shellcheck source-path=SCRIPTDIR source=lib.sh disable=SC2016  # single-quoted Perl expressions for json
 . "$(dirname "$0")/lib.sh"
 
-plan 14
+plan 17
 
 DB="$TMP/db"
 run "$NEWSDEX" index --db "$DB" "$CORPUS"
@@ -37,3 +37,19 @@ like "$RC:$ERR" "^2:.*option '--from' needs a value" "amazon --from: needs a val
 run "$NEWSDEX" search --db "$DB" --json -- --weird -twitch
 is "$RC" 0 "-- --weird -twitch: searched"
 is "$(printf '%s\n' "$OUT" | json /dev/stdin '$j->{query}')" "--weird -twitch" "-- --weird -twitch: the query as typed"
+
+# ---- Units and figures agree between commands ----
+# A run big enough that committing it takes a while: the duration the index
+# command reports is the one stats shows for that run.
+perl -e 'for my $i (1..4000) { printf qq({"id":"u%d","title":"Unit test %d","date":"2020-01-01","body":"%s"}\n), $i, $i, join(" ", map { "word$_" } 1..($i % 50 + 20)) }' \
+    >"$TMP/many.jsonl"
+run "$NEWSDEX" index --db "$TMP/units" "$TMP/many.jsonl"
+indexed=$(printf '%s\n' "$OUT" | sed -n 's/^indexed: .* in \([0-9.]*\) s;.*/\1/p')
+run "$NEWSDEX" stats --db "$TMP/units"
+last=$(printf '%s\n' "$OUT" | sed -n 's/^last run: .* in \([0-9.]*\) s$/\1/p')
+isnt "$indexed" "" "index reports its duration"
+is "$last" "$indexed" "stats shows the duration the index command reported"
+size=$(printf '%s\n' "$OUT" | sed -n 's/^size on disk: *\(.*\) (.*/\1/p')
+run "$NEWSDEX" compact --db "$TMP/units"
+before=$(printf '%s\n' "$OUT" | sed -n 's/^compacted: \(.*\) -> .*/\1/p')
+is "$before" "$size" "stats and compact give the same size in the same unit ($size)"

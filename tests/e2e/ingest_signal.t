@@ -55,8 +55,8 @@ is "$(count "$DB")" 6000 "and the index is complete"
 head -1500 "$BIG" >"$TMP/mid.jsonl"
 if command -v script >/dev/null; then
     script -qfec "'$NEWSDEX' index --db '$TMP/db-p1' '$TMP/mid.jsonl'" /dev/null >"$TMP/tty" 2>&1
-    like "$(tr '\r' '\n' <"$TMP/tty")" '^[0-9]+ articles +[0-9]+/s +[0-9.]+ MB/s +[0-9]+% +ETA [0-9]+:[0-9]{2}' \
-        "a terminal shows articles, articles/s, MB/s, percent and ETA"
+    like "$(tr '\r' '\n' <"$TMP/tty")" '^[0-9]+ articles +[0-9]+/s +[0-9.]+ MiB/s +[0-9]+% +ETA [0-9]+:[0-9]{2}' \
+        "a terminal shows articles, articles/s, MiB/s, percent and ETA"
     script -qfec "'$NEWSDEX' index --db '$TMP/db-p2' --progress=never '$TMP/mid.jsonl'" /dev/null >"$TMP/tty" 2>&1
     check "--progress=never keeps a terminal quiet" sh -c "! grep -q ETA '$TMP/tty'"
 else
