@@ -117,19 +117,41 @@ static void print_hit(FILE *out, const newsdex_hit *h, const nx_text_style *styl
 
 static const char *const facet_titles[] = {"source", "topic", "year"};
 
+typedef struct facet_entry {
+    const char *value;
+    uint64_t count;
+} facet_entry;
+
+/* Most frequent first; ties: the later value (the newer year) first. */
+static int by_count(const void *a, const void *b)
+{
+    const facet_entry *x = a, *y = b;
+    if (x->count != y->count)
+        return x->count < y->count ? 1 : -1;
+    return strcmp(y->value, x->value);
+}
+
+/* The FACET_TEXT_MAX most frequent values of f, most frequent first (the
+ * library gives years newest first, sources and topics by count). */
 static void print_facet(FILE *out, const newsdex_results *r, newsdex_facet f)
 {
     size_t n = newsdex_results_facet_count(r, f);
     fprintf(out, "Matches by %s:%s\n", facet_titles[f], n ? "" : " none");
-    for (size_t i = 0; i < n && i < FACET_TEXT_MAX; i++) {
-        const char *value;
-        uint64_t count;
-        if (newsdex_results_facet_get(r, f, i, &value, &count) != NEWSDEX_OK)
-            continue;
+    facet_entry *e = n ? calloc(n, sizeof *e) : NULL;
+    size_t m = 0;
+    for (size_t i = 0; e && i < n; i++)
+        if (newsdex_results_facet_get(r, f, i, &e[m].value, &e[m].count) == NEWSDEX_OK)
+            m++;
+    if (e)
+        qsort(e, m, sizeof *e, by_count);
+    for (size_t i = 0; i < m && i < FACET_TEXT_MAX; i++) {
+        const char *value = e[i].value;
+        uint64_t count = e[i].count;
         char *shown = printable(value);
         fprintf(out, "  %8" PRIu64 "  %s\n", count, shown ? shown : "");
         free(shown);
     }
+    free(e);
     if (n > FACET_TEXT_MAX)
         fprintf(out, "  (and %zu more)\n", n - FACET_TEXT_MAX);
 }
@@ -188,14 +210,23 @@ static void print_page(FILE *out, const char *shown, const newsdex_search_option
                        const newsdex_results *r, const nx_text_style *style)
 {
     size_t n = newsdex_results_count(r);
-    uint64_t total = newsdex_results_total_estimate(r);
-    if (n == 0) {
+    /* The exact number of matches; with --collapse, less the duplicates
+     * folded among the top ones (an estimate). */
+    uint64_t total = o->collapse ? newsdex_results_total_estimate(r) : newsdex_results_total(r);
+    const char *about = o->collapse ? "About "
+                        : newsdex_results_total_exact(r) ? "" : "At least ";
+    if (n == 0 && (total == 0 || o->limit > 0)) {
         fprintf(out, "No results for \"%s\"%s.\n", shown,
                 total > 0 ? " on this page (try a smaller --offset)" : "");
         return;
     }
-    fprintf(out, "About %" PRIu64 " result%s for \"%s\"; showing %u-%u\n\n", total,
-            total == 1 ? "" : "s", shown, o->offset + 1, o->offset + (unsigned)n);
+    fprintf(out, "%s%" PRIu64 " result%s for \"%s\"", about, total, total == 1 ? "" : "s",
+            shown);
+    if (n == 0) { /* --limit 0: only the count */
+        fputs(".\n", out);
+        return;
+    }
+    fprintf(out, "; showing %u-%u\n\n", o->offset + 1, o->offset + (unsigned)n);
     for (size_t i = 0; i < n; i++) {
         newsdex_hit h;
         if (newsdex_results_get(r, i, &h) == NEWSDEX_OK)

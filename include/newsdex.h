@@ -400,7 +400,9 @@ typedef enum newsdex_limit {
                                             counts its terms, at most its 1000 most
                                             frequent). */
     NEWSDEX_LIMIT_COUNTED_MATCHES = 2, /**< Matches a search may count: with facets or
-                                            a histogram, every match is counted. */
+                                            a histogram, every match is counted (more
+                                            fail the search); without them, more make
+                                            newsdex_results_total() a lower bound. */
     NEWSDEX_LIMIT_QUERY_TERMS = 3,     /**< Terms of the query after analysis (words,
                                             words of phrases, fields; a wildcard counts
                                             one). */
@@ -576,7 +578,25 @@ typedef struct newsdex_hit {
 /** Number of hits on this page (0 for NULL). */
 NEWSDEX_API size_t newsdex_results_count(const newsdex_results *results);
 
-/** Estimated number of matching articles in the whole index (0 for NULL). */
+/**
+ * Number of articles in the whole index that match the query (the relaxed
+ * query when newsdex_results_relaxed()): exact, whatever the page's offset
+ * and limit (a limit of 0 included). When more articles match than the
+ * handle's NEWSDEX_LIMIT_COUNTED_MATCHES, counting may stop past that limit:
+ * the total is then a lower bound (more than the limit), and
+ * newsdex_results_total_exact() says 0. 0 for NULL.
+ */
+NEWSDEX_API uint64_t newsdex_results_total(const newsdex_results *results);
+
+/** 1 when newsdex_results_total() is exact, 0 when it is a lower bound (and for NULL). */
+NEWSDEX_API int newsdex_results_total_exact(const newsdex_results *results);
+
+/**
+ * newsdex_results_total() less the near-duplicates folded into other hits
+ * with newsdex_search_options::collapse (only among the top matches
+ * compared, so an estimate of the folded list's length); without collapse
+ * the same as newsdex_results_total(). 0 for NULL.
+ */
 NEWSDEX_API uint64_t newsdex_results_total_estimate(const newsdex_results *results);
 
 /**
@@ -599,8 +619,8 @@ NEWSDEX_API newsdex_status newsdex_results_get_sized(const newsdex_results *resu
  */
 NEWSDEX_API int newsdex_results_relaxed(const newsdex_results *results);
 
-/* Facets and the histogram count every match, not just the page; asking
- * for either also makes newsdex_results_total_estimate() exact. */
+/* Facets and the histogram count every match, not just the page (with
+ * either, more matches than NEWSDEX_LIMIT_COUNTED_MATCHES fail the search). */
 
 /** What newsdex_results_facet_get() counts. */
 typedef enum newsdex_facet {
@@ -647,7 +667,8 @@ NEWSDEX_API const char *newsdex_results_suggestion(const newsdex_results *result
 
 /**
  * The page of results as one line of JSON (no newline), the shape that
- * `newsdex search --json` prints: {"query", "total_estimate", "offset",
+ * `newsdex search --json` prints: {"query", "total" (newsdex_results_total()),
+ * "total_exact", "total_estimate", "offset",
  * "relaxed", "results": [{"id", "score", "date", "source", "title", "url",
  * "snippet", "highlights", "collapsed" (with options->collapse)}...],
  * "suggestion" (if any), "facets" (with options->facets), "histogram"

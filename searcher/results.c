@@ -86,6 +86,8 @@ static newsdex_status collect_hits(newsdex_db *db, const newsdex_search_options 
     size_t n = page ? page->n : nx_xresults_count(m);
     uint64_t estimate = nx_xresults_estimate(m), folded = page ? page->folded : 0;
     r->total_estimate = estimate > folded ? estimate - folded : 0;
+    r->total = estimate;
+    r->total_exact = nx_xresults_total_exact(m);
     r->hits = calloc(n ? n : 1, sizeof *r->hits);
     if (!r->hits)
         return nx_error_set(&db->err, NEWSDEX_ERR_NOMEM, "out of memory");
@@ -292,6 +294,16 @@ newsdex_status nx_results_fill(newsdex_db *db, const newsdex_search_options *o,
 size_t newsdex_results_count(const newsdex_results *r)
 {
     return r ? r->n : 0;
+}
+
+uint64_t newsdex_results_total(const newsdex_results *r)
+{
+    return r ? r->total : 0;
+}
+
+int newsdex_results_total_exact(const newsdex_results *r)
+{
+    return r ? r->total_exact : 0;
 }
 
 uint64_t newsdex_results_total_estimate(const newsdex_results *r)

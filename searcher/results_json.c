@@ -138,7 +138,9 @@ static json_t *results_json(const char *query, const newsdex_search_options *o,
         return NULL;
     }
     /* "o" hands results over to root, also when packing fails. */
-    json_t *root = json_pack("{s:s, s:I, s:I, s:b, s:o}", "query", q, "total_estimate",
+    json_t *root = json_pack("{s:s, s:I, s:b, s:I, s:I, s:b, s:o}", "query", q, "total",
+                             (json_int_t)newsdex_results_total(r), "total_exact",
+                             newsdex_results_total_exact(r) != 0, "total_estimate",
                              (json_int_t)newsdex_results_total_estimate(r), "offset",
                              (json_int_t)o->offset, "relaxed", newsdex_results_relaxed(r) != 0,
                              "results", results);

@@ -58,7 +58,9 @@ typedef struct nx_count_list {
 #define NX_FACETS 3 /* newsdex_facet values */
 
 struct newsdex_results {
-    uint64_t total_estimate;
+    uint64_t total_estimate; /* total less the near-duplicates folded */
+    uint64_t total;          /* matches: exact, or a lower bound (total_exact 0) */
+    int total_exact;
     size_t n;
     newsdex_hit *hits;   /* strings and marks are malloc'd and owned here */
     int relaxed;         /* ranked by any of the words */

@@ -149,9 +149,11 @@ static void write_count(FILE *out, uint64_t n)
 static void write_status(FILE *out, const cgi_page *pg)
 {
     const cgi_params *p = pg->params;
-    uint64_t total = newsdex_results_total_estimate(pg->results);
+    uint64_t total = newsdex_results_total(pg->results);
     size_t n = newsdex_results_count(pg->results);
     fputs("<p class=\"count\" role=\"status\">", out);
+    if (total && !newsdex_results_total_exact(pg->results))
+        fputs("At least ", out);
     if (n == 0 && total == 0) {
         fputs("No articles match <q>", out);
         esc(out, p->q);
@@ -326,7 +328,7 @@ static void write_hits(FILE *out, const cgi_page *pg)
 static unsigned last_page(const cgi_page *pg)
 {
     const cgi_params *p = pg->params;
-    uint64_t total = newsdex_results_total_estimate(pg->results);
+    uint64_t total = newsdex_results_total(pg->results);
     uint64_t pages = (total + p->limit - 1) / p->limit;
     uint64_t deepest = CGI_OFFSET_MAX / p->limit + 1;
     return (unsigned)(pages < deepest ? pages : deepest);

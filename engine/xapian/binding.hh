@@ -74,6 +74,7 @@ using nx_count_list = std::vector<std::pair<std::string, uint64_t>>;
 
 struct nx_xresults {
     uint64_t estimate = 0;
+    bool exact = false; // estimate is the exact number of matches
     std::vector<double> weights;
     std::vector<std::string> data;
     std::vector<nx_count_list> counted; // per counted dimension

@@ -362,11 +362,13 @@ void nx_pass_counter::results(nx_xresults &r)
     }
     if (st.spied) { // every match was seen
         r.estimate = st.n_matches;
+        r.exact = true;
     } else if (st.n_counts > 0) {
         uint64_t n = 0;
         for (bool b : st.matches)
             n += b;
         r.estimate = n;
+        r.exact = true;
     }
 }
 
@@ -411,8 +413,12 @@ bool count_walk(Xapian::Database &db, nx_key_cache *cache, const nx_matchlist::E
     } catch (const Xapian::UnimplementedError &) {
         return false; // a remote index without value streams
     }
-    nx_budget_check_counted(budget, ids.size());
+    // Only the total (n == 0): past max_counted it is a lower bound, not
+    // a failure.
+    if (n > 0)
+        nx_budget_check_counted(budget, ids.size());
     r.estimate = ids.size();
+    r.exact = !(max && ids.size() > max);
     for (size_t d = 0; d < n; d++) {
         const nx_xcount &c = counts[d];
         r.counted.push_back(count_listed(db, cached_keys(db, cache, c.slot, c.value_bytes), months,
@@ -459,5 +465,6 @@ extern "C" void nx_xresults_value(const nx_xresults *r, size_t d, size_t i, cons
 extern "C" void nx_xresults_take_counts(nx_xresults *to, nx_xresults *from)
 {
     to->estimate = from->estimate;
+    to->exact = from->exact;
     to->counted = std::move(from->counted);
 }

@@ -45,7 +45,9 @@ newsdex_status nx_xdb_walk_estimate(nx_xdb *db, const nx_xquery *q, int *walkabl
  * lists: *out gets no hits, only the counts and the exact total; *out is
  * NULL when the walk cannot serve every dimension (a value dimension the
  * month map does not hold, a backend without value streams, q not
- * walkable). Over budget's max_counted matches: NEWSDEX_ERR_LIMIT. */
+ * walkable). Over budget's max_counted matches: NEWSDEX_ERR_LIMIT, except
+ * with n 0 (the total alone), which is then a lower bound
+ * (nx_xresults_total_exact 0). */
 newsdex_status nx_xdb_count_walk(nx_xdb *db, const nx_xquery *q, const nx_xcount *counts,
                                  size_t n, nx_xbudget *budget, nx_xresults **out,
                                  nx_error *err);

@@ -264,13 +264,23 @@ void sort_ties_by_date(Xapian::Database &db, std::vector<Ranked> &ranked, Xapian
 // order: a tie with the document before the window, or a tie across the
 // window's end that runs past what it ranked.
 bool rank_pass(Xapian::Database &db, const Xapian::Query &query, const nx_xrank_params *p,
-               nx_pass_counter &counter, std::vector<Ranked> &ranked, Xapian::doccount &estimate)
+               nx_pass_counter &counter, std::vector<Ranked> &ranked, Xapian::doccount &estimate,
+               bool &exact)
 {
     Xapian::doccount first = p->offset, count = p->limit;
     bool exact_ties = p->tie_lookahead == 0;
     Xapian::Enquire enquire(db);
     setup(enquire, query, p, exact_ties);
     Xapian::doccount check = counter.attach(enquire, query);
+    // exact_total: the matcher checks every match (up to max_counted + 1:
+    // past it the total is a lower bound, not a failure).
+    bool total_only = check == 0 && p->exact_total;
+    if (total_only) {
+        uint64_t max = p->budget ? p->budget->max_counted : 0;
+        check = db.get_doccount();
+        if (max && max < check)
+            check = static_cast<Xapian::doccount>(max + 1);
+    }
     bool lookahead = !exact_ties && p->order != NX_XORDER_DATE && count > 0;
     Xapian::doccount head = lookahead && first > 0 ? 1 : 0;
     Xapian::doccount asked = count + (lookahead ? head + p->tie_lookahead : 0);
@@ -289,6 +299,10 @@ bool rank_pass(Xapian::Database &db, const Xapian::Query &query, const nx_xrank_
     // query's size (the term limits); the clock is read again as it ends.
     nx_budget_check_time(p->budget);
     estimate = mset.get_matches_estimated();
+    if (total_only) {
+        estimate = mset.get_matches_lower_bound();
+        exact = estimate == mset.get_matches_upper_bound();
+    }
     ranked = ranked_of(mset);
     counter.detach(enquire);
     if (!lookahead)
@@ -313,11 +327,12 @@ bool rank_pass(Xapian::Database &db, const Xapian::Query &query, const nx_xrank_
 
 // The window's hits (weights and stored data), then the counts.
 nx_xresults *read_results(Xapian::Database &db, const std::vector<Ranked> &ranked,
-                          Xapian::doccount estimate, const nx_xrank_params *p,
+                          Xapian::doccount estimate, bool exact, const nx_xrank_params *p,
                           nx_pass_counter &counter)
 {
     std::unique_ptr<nx_xresults> r(new nx_xresults);
     r->estimate = estimate;
+    r->exact = exact;
     for (size_t i = 0; i < ranked.size() && i < p->limit; i++) {
         if (i % 64 == 0)
             nx_budget_check_time(p->budget);
@@ -371,9 +386,10 @@ extern "C" newsdex_status nx_xdb_rank(nx_xdb *db, const nx_xquery *q, const nx_x
                 nx_pass_counter counter(d, db->cache(), months, p->counts, p->n_counts, p->budget);
                 std::vector<Ranked> ranked;
                 Xapian::doccount estimate = 0;
-                if (!rank_pass(d, query, p, counter, ranked, estimate))
+                bool exact = false;
+                if (!rank_pass(d, query, p, counter, ranked, estimate, exact))
                     return;
-                *out = read_results(d, ranked, estimate, p, counter);
+                *out = read_results(d, ranked, estimate, exact, p, counter);
                 *settled = 1;
             });
         } catch (const Xapian::UnimplementedError &e) {
@@ -408,6 +424,11 @@ extern "C" newsdex_status nx_xdb_best_weight(nx_xdb *db, const nx_xquery *q,
 extern "C" size_t nx_xresults_count(const nx_xresults *r)
 {
     return r->weights.size();
+}
+
+extern "C" int nx_xresults_total_exact(const nx_xresults *r)
+{
+    return r->exact;
 }
 
 extern "C" uint64_t nx_xresults_estimate(const nx_xresults *r)

@@ -92,6 +92,11 @@ typedef struct nx_xrank_params {
      * (xcount.h); counting also makes the estimate exact. */
     const nx_xcount *counts;
     size_t n_counts;
+    /* Non-zero: make the estimate the exact number of matches even when
+     * nothing is counted (the matcher checks every match), up to the
+     * budget's max_counted; past it the estimate is a lower bound
+     * (nx_xresults_total_exact). */
+    int exact_total;
 } nx_xrank_params;
 
 /* Ranks q as p says: *out gets the hits of the window (and the counts),
@@ -114,6 +119,10 @@ double nx_xdate_days(const char *value, size_t len);
 /* ---- Ranked hits ---- */
 
 size_t nx_xresults_count(const nx_xresults *r);
+/* 1 when nx_xresults_estimate() is the exact number of matches (counts,
+ * exact_total or a walk), 0 when it is Xapian's estimate or a lower bound
+ * (more matches than the budget's max_counted). */
+int nx_xresults_total_exact(const nx_xresults *r);
 /* Matches in all (exact when counted). */
 uint64_t nx_xresults_estimate(const nx_xresults *r);
 /* Hit i: weight and stored data (valid until freed). */

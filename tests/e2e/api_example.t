@@ -136,9 +136,9 @@ cli_ids=$(json_ids "$TMP/layoffs.json")
 ok "$([ -n "$api_ids" ] && [ "$api_ids" = "$cli_ids" ] && echo 0 || echo 1)" \
     "the example finds the same articles in the same order as newsdex search" ||
     diag "api: $api_ids" "cli: $cli_ids"
-total=$(json "$TMP/layoffs.json" '$j->{total_estimate}')
+total=$(json "$TMP/layoffs.json" '$j->{total}')
 run "$TMP/search-news" layoffs "$DB"
-is "$(printf '%s\n' "$OUT" | head -n 1)" "matches: about $total" "and the same estimated total"
+is "$(printf '%s\n' "$OUT" | head -n 1)" "matches: $total" "and the same exact total"
 
 run "$TMP/search-news" layoffs "$TMP/no-such-index"
 ok "$([ "$RC" = 1 ] && printf '%s' "$ERR" | grep -q "^not found: no index at $TMP/no-such-index" && echo 0 || echo 1)" \

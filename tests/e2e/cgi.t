@@ -14,8 +14,8 @@ is "$(header Content-Type)" "application/json; charset=utf-8" "json: Content-Typ
 is "$(header Content-Length)" "$(printf '%s\n' "$BODY" | wc -c | tr -d ' ')" "json: Content-Length is the body's length"
 is "$(header X-Content-Type-Options)" nosniff "json: nosniff"
 "$NEWSDEX" search --db "$DB" --json layoffs > "$TMP/cli.json"
-like "$(body_json 'join ",", sort keys %$j')" '^offset,query,relaxed,results,total_estimate' \
-    "json: query, total_estimate, offset, relaxed, results"
+like "$(body_json 'join ",", sort keys %$j')" '^offset,query,relaxed,results,total,total_estimate,total_exact' \
+    "json: query, total, total_estimate, total_exact, offset, relaxed, results"
 is "$(body_json 'join ",", sort keys %$j')" "$(json "$TMP/cli.json" 'join ",", sort keys %$j')" \
     "json: the keys of search --json"
 like "$(body_json 'join ",", sort keys %{$j->{results}[0]}')" '^date,(.*,)?id,score,snippet,source,title,url' \

@@ -15,7 +15,7 @@ for path in /search /search.cgi; do
     http_get "$BASE$path?q=layoffs&format=json"
     is "$STATUS" 200 "$path json: 200"
     is "$(header Content-Type)" "application/json; charset=utf-8" "$path json: Content-Type with charset"
-    like "$(body_json 'join ",", sort keys %$j')" '^offset,query,relaxed,results,total_estimate' \
+    like "$(body_json 'join ",", sort keys %$j')" '^offset,query,relaxed,results,total,total_estimate,total_exact' \
         "$path json: the shape of search --json"
     is "$(body_json 'scalar @{$j->{results}}')" 9 "$path json: the results"
     printf '%s' "$BODY" > "$TMP/body$(basename "$path")"

@@ -641,6 +641,8 @@ static void test_search_explain_similar(void **state)
 
 CASE(results_count_null) { CHILD_CHECK(newsdex_results_count(NULL) == 0); }
 CASE(results_total_null) { CHILD_CHECK(newsdex_results_total_estimate(NULL) == 0); }
+CASE(results_exact_total_null) { CHILD_CHECK(newsdex_results_total(NULL) == 0); }
+CASE(results_total_exact_null) { CHILD_CHECK(newsdex_results_total_exact(NULL) == 0); }
 CASE(results_get_null_results)
 {
     newsdex_hit h;
@@ -762,6 +764,8 @@ static void test_results(void **state)
     static const api_case cases[] = {
         {"newsdex_results_count", "NULL results", results_count_null},
         {"newsdex_results_total_estimate", "NULL results", results_total_null},
+        {"newsdex_results_total", "NULL results", results_exact_total_null},
+        {"newsdex_results_total_exact", "NULL results", results_total_exact_null},
         {"newsdex_results_get", "NULL results", results_get_null_results},
         {"newsdex_results_get", "NULL hit", results_get_null_hit},
         {"newsdex_results_get", "index out of range", results_get_out_of_range},
@@ -917,7 +921,8 @@ static const char *const covered[] = {
     "newsdex_db_close", "newsdex_db_reopen", "newsdex_db_generation", "newsdex_db_limit",
     "newsdex_db_fields", "newsdex_fields_free", "newsdex_search_options_init_sized",
     "newsdex_search", "newsdex_explain", "newsdex_similar",
-    "newsdex_results_count", "newsdex_results_total_estimate", "newsdex_results_get_sized",
+    "newsdex_results_count", "newsdex_results_total_estimate", "newsdex_results_total",
+    "newsdex_results_total_exact", "newsdex_results_get_sized",
     "newsdex_results_relaxed", "newsdex_results_facet_count", "newsdex_results_facet_get",
     "newsdex_results_histogram_count", "newsdex_results_histogram_get",
     "newsdex_results_suggestion", "newsdex_results_free", "newsdex_results_to_json",

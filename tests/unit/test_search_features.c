@@ -259,6 +259,39 @@ static uint64_t facet(const newsdex_results *r, newsdex_facet which, const char 
     return 0;
 }
 
+/* The total is exact whatever the limit (0 included), never relaxed when
+ * the strict query matches, and a lower bound past the counted-matches
+ * limit, which says so. */
+static void test_exact_total(void **state)
+{
+    fixture *f = *state;
+    char ids[512];
+    static const uint32_t limits[] = {0, 1, 2, 100};
+    for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++) {
+        newsdex_search_options o = options("acme layoffs");
+        o.limit = limits[i];
+        newsdex_results *r = search(f, &o, ids, sizeof ids);
+        assert_int_equal(newsdex_results_count(r), limits[i] < 5 ? limits[i] : 5);
+        assert_int_equal(newsdex_results_total(r), 5);
+        assert_int_equal(newsdex_results_total_exact(r), 1);
+        assert_int_equal(newsdex_results_total_estimate(r), 5);
+        assert_int_equal(newsdex_results_relaxed(r), 0);
+        newsdex_results_free(r);
+    }
+    int64_t was = newsdex_db_limit(f->db, NEWSDEX_LIMIT_COUNTED_MATCHES, 2);
+    newsdex_search_options o = options("acme");
+    o.limit = 0;
+    newsdex_results *r = search(f, &o, ids, sizeof ids);
+    if (newsdex_results_total_exact(r)) { /* Xapian happened to check every match */
+        assert_int_equal(newsdex_results_total(r), 5);
+    } else { /* a lower bound: more than the limit */
+        assert_true(newsdex_results_total(r) > 2);
+        assert_true(newsdex_results_total(r) <= 5);
+    }
+    newsdex_results_free(r);
+    newsdex_db_limit(f->db, NEWSDEX_LIMIT_COUNTED_MATCHES, was);
+}
+
 static void test_facets(void **state)
 {
     fixture *f = *state;
@@ -1041,6 +1074,7 @@ int main(void)
         cmocka_unit_test(test_sort_recent),
         cmocka_unit_test(test_any),
         cmocka_unit_test(test_proximity),
+        cmocka_unit_test(test_exact_total),
         cmocka_unit_test(test_facets),
         cmocka_unit_test(test_histogram),
         cmocka_unit_test(test_collapse),
