@@ -26,6 +26,7 @@ typedef struct index_opts {
     unsigned batch_size;
     unsigned wait_lock;       /* seconds */
     int prune;
+    int strict_dates;         /* --strict-dates */
     enum progress_mode progress;
 } index_opts;
 
@@ -33,6 +34,7 @@ typedef struct index_run {
     newsdex_writer *writer;
     unsigned long rejected;
     unsigned long truncated;          /* articles indexed only in part */
+    unsigned long undated;            /* articles kept without their unreadable date */
     unsigned long long records;       /* articles and deletions read */
     unsigned long long bytes_done;    /* input bytes of finished files */
     unsigned long long total_bytes;   /* 0 = unknown */
@@ -194,6 +196,8 @@ static void usage(FILE *out)
           "  --wait-lock SECS   wait up to SECS for another writer to finish\n"
           "  --batch-size N     articles per atomic commit (default 1000)\n"
           "  --format FMT       read every input as jsonl, sgml or text\n"
+          "  --strict-dates     reject articles whose date cannot be read (default: keep\n"
+          "                     them undated, with a warning)\n"
           "  --progress=WHEN    auto (on a terminal), always or never\n"
           "SIGINT/SIGTERM: commit what was read, report, exit 128+signal.\n",
           out);
@@ -217,13 +221,17 @@ static void put_article(index_run *run, const char *path, unsigned long line,
                         const newsdex_article *article)
 {
     remember_id(run, article);
+    uint64_t undated = 0, truncated = 0;
     newsdex_status st = newsdex_writer_put(run->writer, article, NULL);
     if (st == NEWSDEX_OK) {
         const char *warning = newsdex_writer_last_warning(run->writer);
         if (warning[0]) {
             clear_progress(run);
             fprintf(stderr, "%s:%lu: warning: %s\n", path, line, warning);
-            run->truncated++;
+            newsdex_writer_undated_count(run->writer, &undated);
+            newsdex_writer_truncated_count(run->writer, &truncated);
+            run->undated = (unsigned long)undated;
+            run->truncated = (unsigned long)truncated;
         }
         return;
     }
@@ -398,9 +406,12 @@ static void report(const index_run *run, const newsdex_writer_counts *c, uint64_
     if (run->index_failed)
         fprintf(stderr, "newsdex: the batch being written was not saved; committed batches "
                         "are intact, run again to finish\n");
-    char truncated[48] = "";
+    char truncated[96] = "";
     if (run->truncated) /* only then: the usual line stays as it was */
         snprintf(truncated, sizeof truncated, ", %lu truncated", run->truncated);
+    if (run->undated)
+        snprintf(truncated + strlen(truncated), sizeof truncated - strlen(truncated),
+                 ", %lu kept undated", run->undated);
     printf("indexed: %llu added, %llu replaced, %llu unchanged, %llu deleted, %lu rejected%s in "
            "%.2f s; index holds %llu articles\n",
            (unsigned long long)c->added, (unsigned long long)c->replaced,
@@ -477,7 +488,8 @@ static int parse_options(int argc, char **argv, index_opts *o)
         {"db", required_argument, NULL, 'd'},        {"prune", no_argument, NULL, 'P'},
         {"wait-lock", required_argument, NULL, 'w'}, {"batch-size", required_argument, NULL, 'b'},
         {"progress", required_argument, NULL, 'p'},  {"format", required_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0},
+        {"strict-dates", no_argument, NULL, 'S'},    {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     int c, bad = 0;
     optind = 1;
@@ -485,6 +497,7 @@ static int parse_options(int argc, char **argv, index_opts *o)
         switch (c) {
         case 'd': o->db_path = optarg; break;
         case 'P': o->prune = 1; break;
+        case 'S': o->strict_dates = 1; break;
         case 'f': o->format = optarg; break;
         case 'w': bad = nx_cli_parse_uint(optarg, "--wait-lock", 86400, &o->wait_lock); break;
         case 'b': bad = parse_batch_size(optarg, &o->batch_size); break;
@@ -531,7 +544,9 @@ static int setup_run(index_run *run, const index_opts *o, int n_inputs, char **i
     }
     nx_cli_catch_stop_signals();
     int rc = nx_cli_open_writer(o->db_path, o->wait_lock, &run->writer);
-    if (rc == NX_EXIT_OK && newsdex_writer_set_batch_size(run->writer, o->batch_size) != NEWSDEX_OK)
+    if (rc == NX_EXIT_OK && (newsdex_writer_set_batch_size(run->writer, o->batch_size) != NEWSDEX_OK ||
+                             newsdex_writer_set_strict_dates(run->writer, o->strict_dates) !=
+                                 NEWSDEX_OK))
         rc = NX_EXIT_INDEX;
     return rc;
 }

@@ -150,7 +150,9 @@ typedef struct newsdex_article {
     const char *id;       /**< Required, unique, at most 200 bytes. */
     const char *title;    /**< Title; title or body is required. */
     const char *body;     /**< Body text. */
-    const char *date;     /**< ISO 8601 date or date-time, or NULL. */
+    const char *date;     /**< Date or date-time, or NULL: ISO 8601, "YYYY", "YYYY-MM",
+                               RFC 2822 ("Wed, 10 Jan 2024 14:03:00 GMT"),
+                               "10 January 2024" or "January 10, 2024". */
     const char *source;   /**< Publication name, or NULL. */
     const char *url;      /**< Link to the article, or NULL. */
     const newsdex_list_field *lists; /**< "authors", "topics", other filter lists. */
@@ -200,7 +202,10 @@ NEWSDEX_API newsdex_status newsdex_writer_open(const char *path, newsdex_writer 
 
 /**
  * Add @p article, or replace the article with the same id.
- * An invalid article (no id, no title and no body, bad date, a string that
+ * An article whose date cannot be read (or is ambiguous, like
+ * "03/04/2008") is added without a date, and newsdex_writer_last_warning()
+ * says why; with newsdex_writer_set_strict_dates() it is invalid instead.
+ * An invalid article (no id, no title and no body, a string that
  * is not valid UTF-8, a NULL list name or value, a @c size below this
  * release's layout, ...) gives NEWSDEX_ERR_INVALID and leaves the index
  * unchanged.
@@ -237,6 +242,18 @@ NEWSDEX_API const char *newsdex_writer_last_warning(const newsdex_writer *writer
  */
 NEWSDEX_API newsdex_status newsdex_writer_truncated_count(const newsdex_writer *writer,
                                                           uint64_t *count);
+
+/**
+ * Non-zero @p strict: an article whose date cannot be read is invalid
+ * (NEWSDEX_ERR_INVALID) instead of being added without a date. Off when
+ * the writer is opened.
+ */
+NEWSDEX_API newsdex_status newsdex_writer_set_strict_dates(newsdex_writer *writer, int strict);
+
+/** Number of articles put since @p writer was opened that were added without their
+ *  unreadable date (each one had a newsdex_writer_last_warning()). */
+NEWSDEX_API newsdex_status newsdex_writer_undated_count(const newsdex_writer *writer,
+                                                        uint64_t *count);
 
 /** Commit, release the lock and free @p writer (NULL is allowed; closing it twice is not). */
 NEWSDEX_API newsdex_status newsdex_writer_close(newsdex_writer *writer);

@@ -34,6 +34,8 @@ struct newsdex_writer {
     int schema_unrecorded;        /* NX_META_SCHEMA goes with the next commit */
     uint64_t truncated;           /* articles indexed only in part (NX_ARTICLE_*_MAX) */
     char warning[NX_ERROR_MAX];   /* about the last put: "" if it was indexed whole */
+    int strict_dates;             /* an unreadable date rejects the article */
+    uint64_t undated;             /* articles kept without their unreadable date */
 };
 
 /* What one article may still add (engine/terms.h, NX_ARTICLE_*_MAX). */
@@ -214,8 +216,19 @@ static newsdex_status validate(newsdex_writer *w, const newsdex_article *a, int6
     if ((!a->title || !*a->title) && (!a->body || !*a->body))
         return nx_error_set(&w->err, NEWSDEX_ERR_INVALID, "needs a \"title\" or a \"body\"");
     *has_date = a->date && *a->date;
-    if (*has_date)
-        return nx_date_parse(a->date, when, &w->err);
+    if (!*has_date)
+        return NEWSDEX_OK;
+    nx_error why;
+    nx_error_clear(&why);
+    if (nx_date_parse_article(a->date, when, &why) == NEWSDEX_OK)
+        return NEWSDEX_OK;
+    if (w->strict_dates)
+        return nx_error_set(&w->err, NEWSDEX_ERR_INVALID, "%s", why.message);
+    /* The article is worth more than its date: keep it, undated, and say so. */
+    *has_date = 0;
+    w->undated++;
+    snprintf(w->warning, sizeof w->warning, "article \"%.200s\" indexed without a date: %.270s",
+             a->id, why.message);
     return NEWSDEX_OK;
 }
 
@@ -767,6 +780,22 @@ const char *newsdex_writer_last_error(const newsdex_writer *w)
 const char *newsdex_writer_last_warning(const newsdex_writer *w)
 {
     return w ? w->warning : "";
+}
+
+newsdex_status newsdex_writer_set_strict_dates(newsdex_writer *w, int strict)
+{
+    if (!w)
+        return NEWSDEX_ERR_INVALID;
+    w->strict_dates = strict != 0;
+    return NEWSDEX_OK;
+}
+
+newsdex_status newsdex_writer_undated_count(const newsdex_writer *w, uint64_t *count)
+{
+    if (!w || !count)
+        return NEWSDEX_ERR_INVALID;
+    *count = w->undated;
+    return NEWSDEX_OK;
 }
 
 newsdex_status newsdex_writer_truncated_count(const newsdex_writer *w, uint64_t *count)

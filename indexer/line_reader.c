@@ -185,6 +185,11 @@ static nx_line_result finish_line(nx_line_reader *r, const char **line, size_t *
         nx_error_set(err, NEWSDEX_ERR_INVALID, "line longer than %zu bytes", NX_LINE_MAX);
         return NX_LINE_TOO_LONG;
     }
+    if (r->line_no == 1 && r->line_len >= 3 && memcmp(r->line, "\xEF\xBB\xBF", 3) == 0) {
+        /* A UTF-8 byte-order mark opens the input, not its first record. */
+        memmove(r->line, r->line + 3, r->line_len - 3);
+        r->line_len -= 3;
+    }
     r->line[r->line_len] = '\0';
     *line = r->line;
     *len = r->line_len;

@@ -90,7 +90,7 @@ max_id=$(printf 'b%.0s' $(seq 1 200))
     printf '{"id":"bad-utf8","title":"Caf\xe9 \xff news"}\n'              # 13 (bytes replaced, kept)
     echo '{"id":"good-2","body":"Body only is fine","date":"2024-01-10T09:30:00-05:00"}' # 14
 } >"$BAD"
-run "$NEWSDEX" index --db "$TMP/db-bad" "$BAD"
+run "$NEWSDEX" index --strict-dates --db "$TMP/db-bad" "$BAD"
 is "$RC" 1 "invalid records: exit 1"
 is "$(summary_counts)" "4 0 9 4" "invalid records: 4 added, 0 replaced, 9 rejected; index holds 4"
 like "$ERR" "^$BAD:2: .*id" "missing id: FILE:2: reason names id"

@@ -71,7 +71,7 @@ is "$(count "$DB")" 51 "nothing was pruned"
 { head -40 "$CORPUS"; sed -n 41p "$CORPUS" | sed 's/"date":"[^"]*"/"date":"2024-02-30"/'; } \
     >"$TMP/badrec.jsonl"
 id41=$(sed -n 41p "$CORPUS" | sed 's/.*"id":"\([^"]*\)".*/\1/')
-is "$(run index --db "$DB" --prune "$TMP/badrec.jsonl")" 1 "--prune with a rejected but identified record"
+is "$(run index --db "$DB" --strict-dates --prune "$TMP/badrec.jsonl")" 1 "--prune with a rejected but identified record"
 is "$(has_id "$id41")" 1 "the rejected record's article is kept"
 is "$(count "$DB")" 41 "the 10 others were pruned"
 

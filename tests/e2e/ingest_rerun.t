@@ -48,7 +48,7 @@ like "$(cat "$TMP/out")" '0 added, 1 replaced, 50 unchanged' "restoring the orig
     echo '{"id":"bad-3","date":"2024-13-01","title":"bad date"}'
     echo '{"id":"bad-4","title":"fine two"}'
 } >"$TMP/bad.jsonl"
-is "$(run index --db "$DB" "$TMP/bad.jsonl")" 1 "rejected records give exit 1"
+is "$(run index --db "$DB" --strict-dates "$TMP/bad.jsonl")" 1 "rejected records give exit 1"
 like "$(cat "$TMP/err")" "^$TMP/bad.jsonl:2: invalid JSON" "syntax error reported as FILE:LINE"
 like "$(cat "$TMP/err")" "^$TMP/bad.jsonl:3: .*month" "bad date reported as FILE:LINE"
 like "$(cat "$TMP/out")" '2 added, 0 replaced, 0 unchanged, 0 deleted, 2 rejected.*holds 53 articles' \

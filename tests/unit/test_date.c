@@ -220,6 +220,76 @@ static void test_round_trip_iso(void **state)
     assert_string_equal(iso, "2023-12-31T23:00:00Z");
 }
 
+/* Article dates: every form nx_date_parse() reads, and those feeds write. */
+static void test_article_forms(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof valid_cases / sizeof valid_cases[0]; i++) {
+        int64_t t = 0;
+        assert_int_equal(nx_date_parse_article(valid_cases[i].text, &t, NULL), NEWSDEX_OK);
+        assert_true(t == valid_cases[i].epoch);
+    }
+    static const valid_case forms[] = {
+        {"2024", INT64_C(1704067200)},
+        {"2024-01", INT64_C(1704067200)},
+        {"2024-02", INT64_C(1706745600)},
+        {"Wed, 10 Jan 2024 14:03:00 GMT", T_2024_01_10 + 50580},
+        {"Wed, 10 Jan 2024 14:03:00 +0100", T_2024_01_10 + 46980},
+        {"Wed, 10 Jan 2024 14:03 EST", T_2024_01_10 + 68580},
+        {"10 Jan 2024 14:03:00 UT", T_2024_01_10 + 50580},
+        {"10 January 2024", T_2024_01_10},
+        {"10 january 2024", T_2024_01_10},
+        {"Wednesday, 10 January 2024", T_2024_01_10},
+        {"January 10, 2024", T_2024_01_10},
+        {"Jan 10 2024", T_2024_01_10},
+        {"January 2024", INT64_C(1704067200)},
+        {"Sept 1, 2024", INT64_C(1725148800)},
+        {"25/12/2008", INT64_C(1230163200)},
+        {"12/25/2008", INT64_C(1230163200)},
+        {"04/04/2008", INT64_C(1207267200)},
+    };
+    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+        int64_t t = 0;
+        nx_error err;
+        nx_error_clear(&err);
+        if (nx_date_parse_article(forms[i].text, &t, &err) != NEWSDEX_OK)
+            fail_msg("\"%s\": %s", forms[i].text, err.message);
+        if (t != forms[i].epoch)
+            fail_msg("\"%s\": got %lld", forms[i].text, (long long)t);
+    }
+}
+
+static void test_article_refusals(void **state)
+{
+    (void)state;
+    static const invalid_case cases[] = {
+        {"03/04/2008", "date \"03/04/2008\": ambiguous: day and month"},
+        {"3.4.2008", "ambiguous"},
+        {"2024-13", "month out of range"},
+        {"999", "expected a month name"},
+        {"31 February 2024", "day out of range"},
+        {"Wed, 10 Foo 2024", "expected a month name"},
+        {"January", "expected a day"},
+        {"10 Jan 24", "four-digit year"},
+        {"10 Jan 2024 14:03 XYZ", "unknown time zone"},
+        {"10 Jan 2024 25:00", "hour out of range"},
+        {"yesterday", "not a date form newsdex reads"},
+        {"2024-01-10 junk", "expected time"},
+        {"", "not a date form"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int64_t t = 0;
+        nx_error err;
+        nx_error_clear(&err);
+        if (nx_date_parse_article(cases[i].text, &t, &err) != NEWSDEX_ERR_INVALID)
+            fail_msg("\"%s\" accepted", cases[i].text);
+        if (!strstr(err.message, cases[i].message))
+            fail_msg("\"%s\": message \"%s\" lacks \"%s\"", cases[i].text, err.message,
+                     cases[i].message);
+    }
+    assert_int_equal(nx_date_parse_article(NULL, NULL, NULL), NEWSDEX_ERR_INVALID);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -230,6 +300,8 @@ int main(void)
         cmocka_unit_test(test_format),
         cmocka_unit_test(test_round_trip_every_day),
         cmocka_unit_test(test_round_trip_iso),
+        cmocka_unit_test(test_article_forms),
+        cmocka_unit_test(test_article_refusals),
     };
     return cmocka_run_group_tests_name("date", tests, NULL, NULL);
 }

@@ -579,6 +579,43 @@ static void test_empty_file(void **state)
     nx_reader_close(r);
 }
 
+/* A UTF-8 byte-order mark before the first record is no part of it, in
+ * every format and in gzip'd input; only the first line loses it. */
+static void test_byte_order_mark(void **state)
+{
+    (void)state;
+    newsdex_article a;
+    const char jsonl[] = "\xEF\xBB\xBF{\"id\":\"bom-1\",\"title\":\"T\"}\n"
+                         "{\"id\":\"bom-2\",\"title\":\"U\"}\n";
+    nx_reader *r = open_text("bom.jsonl", jsonl);
+    expect_article(r, &a, "bom-1", 1);
+    expect_article(r, &a, "bom-2", 2);
+    expect_end(r);
+    nx_reader_close(r);
+
+    char path[256];
+    path_of(path, sizeof path, "bom.jsonl.gz");
+    write_gz(path, jsonl, strlen(jsonl));
+    nx_error err;
+    nx_error_clear(&err);
+    assert_int_equal(nx_reader_open(path, &r, &err), NEWSDEX_OK);
+    expect_article(r, &a, "bom-1", 1);
+    expect_article(r, &a, "bom-2", 2);
+    expect_end(r);
+    nx_reader_close(r);
+
+    r = open_text("bom.txt", "\xEF\xBB\xBFTitle line\nBody.\n");
+    path_of(path, sizeof path, "bom.txt");
+    next_article(r, &a, path);
+    assert_string_equal(a.title, "Title line");
+    nx_reader_close(r);
+
+    r = open_text("bom.sgm", "\xEF\xBB\xBF<REUTERS NEWID=\"7\">\n<TEXT><TITLE>T</TITLE>"
+                             "<BODY>B</BODY></TEXT>\n</REUTERS>\n");
+    next_article(r, &a, "reuters-7");
+    nx_reader_close(r);
+}
+
 static void test_formats_by_name(void **state)
 {
     (void)state;
@@ -726,6 +763,7 @@ int main(void)
         cmocka_unit_test(test_long_line_rejected),
         cmocka_unit_test(test_line_limit_boundary),
         cmocka_unit_test(test_empty_file),
+        cmocka_unit_test(test_byte_order_mark),
         cmocka_unit_test(test_formats_by_name),
         cmocka_unit_test(test_unknown_format),
         cmocka_unit_test(test_missing_and_unreadable),
