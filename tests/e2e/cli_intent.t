@@ -5,7 +5,7 @@
 # shellcheck source-path=SCRIPTDIR source=lib.sh disable=SC2016  # single-quoted Perl expressions for json
 . "$(dirname "$0")/lib.sh"
 
-plan 17
+plan 22
 
 DB="$TMP/db"
 run "$NEWSDEX" index --db "$DB" "$CORPUS"
@@ -53,3 +53,16 @@ size=$(printf '%s\n' "$OUT" | sed -n 's/^size on disk: *\(.*\) (.*/\1/p')
 run "$NEWSDEX" compact --db "$TMP/units"
 before=$(printf '%s\n' "$OUT" | sed -n 's/^compacted: \(.*\) -> .*/\1/p')
 is "$before" "$size" "stats and compact give the same size in the same unit ($size)"
+
+# ---- fields: examples from the index it describes ----
+printf '%s\n' \
+    '{"id":"zq-7","date":"1999-05-04","source":"Zeta Gazette","title":"Smelters expand output","topics":["tin mining"],"body":"Tin smelters expand."}' \
+    '{"id":"zq-8","date":"1998-01-02","source":"Other Paper","title":"Another story","topics":["weather"],"body":"Rain."}' \
+    >"$TMP/fields.jsonl"
+run "$NEWSDEX" index --db "$TMP/fields" "$TMP/fields.jsonl"
+run "$NEWSDEX" fields --db "$TMP/fields"
+like "$OUT" 'source:"(Other Paper|Zeta Gazette)"' "fields: the source example is a source of the index"
+like "$OUT" 'date:1999-05' "fields: the date example is the index's newest month"
+like "$OUT" 'id:zq-[78]' "fields: the id example is an id of the index"
+unlike "$OUT" 'Harbor Street|Nvidia|Taiwan|ndx-0029|layoffs|Jane Doe' "fields: nothing from the sample corpus"
+like "$OUT" 'place +a place \(also places:\) +place:VALUE' "fields: no example where the index offers none"
