@@ -174,6 +174,25 @@ static int locate(const char *query, const nx_qnode *n, size_t *at)
     return -1;
 }
 
+/* The correction written as the user wrote the word: all capitals
+ * ("LEHMANN" gives "LEHMAN") or a capital first letter ("Lehmann" gives
+ * "Lehman"); the index's terms are lower case. ASCII letters only. */
+static void keep_case(const char *typed, char *fixed)
+{
+    int upper = 0, lower = 0;
+    for (const char *p = typed; *p; p++) {
+        upper += *p >= 'A' && *p <= 'Z';
+        lower += *p >= 'a' && *p <= 'z';
+    }
+    if (upper > 1 && !lower) {
+        for (char *p = fixed; *p; p++)
+            if (*p >= 'a' && *p <= 'z')
+                *p = (char)(*p - 'a' + 'A');
+    } else if (typed[0] >= 'A' && typed[0] <= 'Z' && fixed[0] >= 'a' && fixed[0] <= 'z') {
+        fixed[0] = (char)(fixed[0] - 'a' + 'A');
+    }
+}
+
 static void collect_fixes(newsdex_db *db, const char *query, const nx_qnode *n, fix_list *f)
 {
     if (f->n == NX_SPELL_MAX_WORDS || f->out_of_time || n->kind == NX_QN_NOT ||
@@ -184,6 +203,7 @@ static void collect_fixes(newsdex_db *db, const char *query, const nx_qnode *n, 
         int rc = locate(query, n, &x->at) == 0 ? correct_word(db, n->text, x->with, sizeof x->with)
                                                : -1;
         if (rc == 0) {
+            keep_case(n->text, x->with);
             x->len = strlen(n->text);
             f->n++;
         }

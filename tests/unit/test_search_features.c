@@ -390,6 +390,14 @@ static void test_suggestion(void **state)
     r = search(f, &o, ids, sizeof ids);
     assert_string_equal(newsdex_results_suggestion(r), "acme layoffs -rates");
     newsdex_results_free(r);
+    o.query = "Acme Layofs"; /* the user's capitals are kept */
+    r = search(f, &o, ids, sizeof ids);
+    assert_string_equal(newsdex_results_suggestion(r), "Acme Layoffs");
+    newsdex_results_free(r);
+    o.query = "LAYOFS";
+    r = search(f, &o, ids, sizeof ids);
+    assert_string_equal(newsdex_results_suggestion(r), "LAYOFFS");
+    newsdex_results_free(r);
     o.query = "layoffs"; /* well spelled */
     r = search(f, &o, ids, sizeof ids);
     assert_string_equal(newsdex_results_suggestion(r), "");
