@@ -35,6 +35,9 @@ typedef struct index_run {
     unsigned long rejected;
     unsigned long truncated;          /* articles indexed only in part */
     unsigned long undated;            /* articles kept without their unreadable date */
+    unsigned long empty;              /* input files that held no record */
+    unsigned long skipped;            /* files of directories passed over */
+    char skipped_names[1024];         /* the first of them, "PATH (why), ..." */
     unsigned long long records;       /* articles and deletions read */
     unsigned long long bytes_done;    /* input bytes of finished files */
     unsigned long long total_bytes;   /* 0 = unknown */
@@ -271,6 +274,28 @@ static int handle_record(index_run *run, newsdex_reader *reader, const char *arg
     return 1; /* a directory walk goes on with the next file; else the end comes */
 }
 
+/* Empty files are warned about as they end; files a directory walk passed
+ * over are counted and the first of them named in the summary. */
+static void note_skipped(index_run *run, newsdex_reader *reader)
+{
+    size_t n = newsdex_reader_skipped_count(reader);
+    for (size_t i = 0; i < n; i++) {
+        const char *why = "";
+        const char *path = newsdex_reader_skipped(reader, i, &why);
+        if (!strcmp(why, "empty")) {
+            clear_progress(run);
+            fprintf(stderr, "%s: warning: empty file: no articles\n", path);
+            run->empty++;
+            continue;
+        }
+        size_t used = strlen(run->skipped_names);
+        if (run->skipped < 10 && used + strlen(path) + strlen(why) + 8 < sizeof run->skipped_names)
+            snprintf(run->skipped_names + used, sizeof run->skipped_names - used, "%s%s (%s)",
+                     used ? ", " : "", path, why);
+        run->skipped++;
+    }
+}
+
 static void index_file(index_run *run, const char *arg, const char *format)
 {
     char *message = NULL;
@@ -298,6 +323,7 @@ static void index_file(index_run *run, const char *arg, const char *format)
             break;
         show_progress(run, reader);
     }
+    note_skipped(run, reader);
     run->bytes_done += newsdex_reader_bytes(reader);
     newsdex_reader_close(reader);
 }
@@ -412,11 +438,21 @@ static void report(const index_run *run, const newsdex_writer_counts *c, uint64_
     if (run->undated)
         snprintf(truncated + strlen(truncated), sizeof truncated - strlen(truncated),
                  ", %lu kept undated", run->undated);
+    if (run->empty)
+        snprintf(truncated + strlen(truncated), sizeof truncated - strlen(truncated),
+                 ", %lu empty file%s", run->empty, run->empty == 1 ? "" : "s");
     printf("indexed: %llu added, %llu replaced, %llu unchanged, %llu deleted, %lu rejected%s in "
            "%.2f s; index holds %llu articles\n",
            (unsigned long long)c->added, (unsigned long long)c->replaced,
            (unsigned long long)c->unchanged, (unsigned long long)c->deleted, run->rejected,
            truncated, run->seconds > 0 ? run->seconds : elapsed(run), (unsigned long long)total);
+    if (run->skipped) {
+        size_t named = 0;
+        for (const char *p = run->skipped_names; *p; p++)
+            named += *p == '(';
+        printf("skipped: %lu file%s not read: %s%s\n", run->skipped, run->skipped == 1 ? "" : "s",
+               run->skipped_names, run->skipped > named ? ", ..." : "");
+    }
     fflush(stdout);
 }
 

@@ -885,6 +885,23 @@ NEWSDEX_API unsigned long newsdex_reader_line(const newsdex_reader *reader);
  */
 NEWSDEX_API uint64_t newsdex_reader_bytes(const newsdex_reader *reader);
 
+/**
+ * Number of files read so far that gave no record, or were passed over:
+ * a file with no record ("empty"; the same for every format), and in a
+ * directory "unknown extension", "hidden" (a file or directory whose name
+ * starts with a dot) or "symbolic link to a directory". 0 for NULL.
+ */
+NEWSDEX_API size_t newsdex_reader_skipped_count(const newsdex_reader *reader);
+
+/**
+ * The @p i th (from 0) such file, as newsdex_reader_path() names files, and
+ * in *@p why (unless @p why is NULL) the reason as above; NULL (and "") for
+ * a NULL reader or an @p i past newsdex_reader_skipped_count(). Valid until
+ * newsdex_reader_close().
+ */
+NEWSDEX_API const char *newsdex_reader_skipped(const newsdex_reader *reader, size_t i,
+                                               const char **why);
+
 /** Close @p reader (NULL is allowed; closing it twice is not). */
 NEWSDEX_API void newsdex_reader_close(newsdex_reader *reader);
 

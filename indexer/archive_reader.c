@@ -91,6 +91,19 @@ newsdex_read newsdex_reader_next(newsdex_reader *r, const newsdex_article **arti
     return NEWSDEX_READ_FAILED;
 }
 
+size_t newsdex_reader_skipped_count(const newsdex_reader *r)
+{
+    return r ? nx_reader_passed_count(r->reader) : 0;
+}
+
+const char *newsdex_reader_skipped(const newsdex_reader *r, size_t i, const char **why)
+{
+    const nx_reader_passed *p = r ? nx_reader_passed_file(r->reader, i) : NULL;
+    if (why)
+        *why = p ? p->why : "";
+    return p ? p->path : NULL;
+}
+
 const char *newsdex_reader_last_error(const newsdex_reader *r)
 {
     return r ? r->message : "";

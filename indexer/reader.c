@@ -43,6 +43,10 @@ struct nx_reader {
     int stopped;                     /* the stop flag was seen: nothing more */
     const volatile sig_atomic_t *stop;
     unsigned long long done_bytes;   /* bytes of the files already closed */
+    nx_reader_passed *passed;        /* files read for nothing or passed over */
+    size_t n_passed, passed_cap;
+    unsigned long file_results;      /* results of the open file but its end */
+    int file_noted;                  /* the open file's emptiness is noted */
 };
 
 typedef struct suffix_format {
@@ -114,6 +118,24 @@ static int add_entry(nx_reader *r, char *path, int error, int is_dir)
     return 1;
 }
 
+/* Note @p path (copied) as passed over for @p why; 0 when out of memory. */
+static int note_passed(nx_reader *r, const char *path, const char *why)
+{
+    if (r->n_passed == r->passed_cap) {
+        size_t cap = r->passed_cap ? r->passed_cap * 2 : 8;
+        nx_reader_passed *grown = realloc(r->passed, cap * sizeof *grown);
+        if (!grown)
+            return 0;
+        r->passed = grown;
+        r->passed_cap = cap;
+    }
+    char *copy = copy_string(path);
+    if (!copy)
+        return 0;
+    r->passed[r->n_passed++] = (nx_reader_passed){copy, why};
+    return 1;
+}
+
 static char *join(const char *dir, const char *name)
 {
     size_t d = strlen(dir), n = strlen(name);
@@ -158,7 +180,7 @@ static int push_name(char ***list, size_t *n, size_t *cap, const char *name)
 
 /* The entries of @p dir but dot-files, sorted. Returns 1, or 0 if the
  * directory cannot be read (errno says why), or -1 when out of memory. */
-static int list_dir(const char *dir, char ***names, size_t *count)
+static int list_dir(nx_reader *r, const char *dir, char ***names, size_t *count)
 {
     *names = NULL;
     *count = 0;
@@ -168,8 +190,19 @@ static int list_dir(const char *dir, char ***names, size_t *count)
     size_t cap = 0;
     struct dirent *de;
     while ((de = readdir(d)) != NULL) {
-        if (de->d_name[0] == '.')
-            continue; /* ".", "..", and hidden files alike */
+        if (de->d_name[0] == '.') { /* ".", "..", and hidden files alike */
+            if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
+                char *hidden = join(dir, de->d_name);
+                int noted = hidden && note_passed(r, hidden, "hidden");
+                free(hidden);
+                if (!noted) {
+                    closedir(d);
+                    free_names(*names, *count);
+                    return -1;
+                }
+            }
+            continue;
+        }
         if (!push_name(names, count, &cap, de->d_name)) {
             closedir(d);
             free_names(*names, *count);
@@ -206,8 +239,12 @@ static int visit(nx_reader *r, char *path, int depth)
         return ok;
     }
     if (!(r->forced || format_by_suffix(path)) || (ok && S_ISDIR(st.st_mode))) {
-        free(path); /* not an input file, or a symlinked directory */
-        return 1;
+        /* not an input file, or a symlinked directory */
+        int noted = note_passed(r, path,
+                                ok && S_ISDIR(st.st_mode) ? "symbolic link to a directory"
+                                                          : "unknown extension");
+        free(path);
+        return noted;
     }
     if (ok && !S_ISREG(st.st_mode))
         error = NOT_REGULAR;
@@ -218,7 +255,7 @@ static int collect(nx_reader *r, const char *dir, int depth)
 {
     char **names;
     size_t n;
-    int listed = list_dir(dir, &names, &n);
+    int listed = list_dir(r, dir, &names, &n);
     if (listed < 0)
         return 0;
     if (listed == 0) {
@@ -382,6 +419,16 @@ nx_read_result nx_reader_next(nx_reader *r, newsdex_article *article, nx_error *
             nx_read_result res = r->format->next(r->state, article, err);
             if (res == NX_READ_STOPPED)
                 return stopped(r, article, err);
+            if (res != NX_READ_END)
+                r->file_results++;
+            else if (!r->file_results && !r->file_noted) {
+                r->file_noted = 1;
+                if (!note_passed(r, nx_reader_current_path(r), "empty")) {
+                    nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory");
+                    r->failed = 1;
+                    return NX_READ_FAILED;
+                }
+            }
             r->failed = res == NX_READ_FAILED;
             if (res != NX_READ_END || !r->walk)
                 return res; /* a single file keeps its own end and failure */
@@ -391,6 +438,8 @@ nx_read_result nx_reader_next(nx_reader *r, newsdex_article *article, nx_error *
             return NX_READ_END; /* never opened: not reached after a good open */
         close_current(r);
         r->failed = 0;
+        r->file_results = 0;
+        r->file_noted = 0;
         if (r->next_file >= r->n_files)
             return NX_READ_END;
         if (open_file(r, &r->files[r->next_file++], err) != NEWSDEX_OK) {
@@ -424,11 +473,24 @@ unsigned long long nx_reader_bytes(const nx_reader *r)
     return r->done_bytes + (r->state ? r->format->bytes(r->state) : 0);
 }
 
+size_t nx_reader_passed_count(const nx_reader *r)
+{
+    return r ? r->n_passed : 0;
+}
+
+const nx_reader_passed *nx_reader_passed_file(const nx_reader *r, size_t i)
+{
+    return r && i < r->n_passed ? &r->passed[i] : NULL;
+}
+
 void nx_reader_close(nx_reader *r)
 {
     if (!r)
         return;
     close_current(r);
+    for (size_t i = 0; i < r->n_passed; i++)
+        free(r->passed[i].path);
+    free(r->passed);
     for (size_t i = 0; i < r->n_files; i++)
         free(r->files[i].path);
     free(r->files);

@@ -72,6 +72,20 @@ unsigned long nx_reader_line(const nx_reader *reader);
  * summed over the files of a directory walk. */
 unsigned long long nx_reader_bytes(const nx_reader *reader);
 
+/* Files read for nothing or passed over so far: a file that held no record
+ * ("empty", in any format), and in a directory walk a file with no known
+ * extension ("unknown extension"), a hidden name ("hidden", file or
+ * directory) or a symbolic link to a directory. */
+typedef struct nx_reader_passed {
+    char *path;      /* as nx_reader_current_path() would say it */
+    const char *why; /* "empty", "unknown extension", "hidden", ... */
+} nx_reader_passed;
+
+size_t nx_reader_passed_count(const nx_reader *reader);
+
+/* The @p i th (from 0) of them, or NULL. Valid until nx_reader_close(). */
+const nx_reader_passed *nx_reader_passed_file(const nx_reader *reader, size_t i);
+
 void nx_reader_close(nx_reader *reader);
 
 /* Bytes examined by the readers of the calling thread so far: every scan

@@ -1,4 +1,6 @@
-/* Plain text: one article per file. The first non-blank line is the title,
+/* Plain text: one article per file (none for a file of blanks only, noted
+ * as empty by reader.c like an empty file of any format). The first
+ * non-blank line is the title,
  * the rest the body; the id is the path as given. Lines come through
  * nx_line_reader, so .txt, .txt.gz and stdin read alike and CRLF is
  * normalised; invalid UTF-8 becomes U+FFFD and control codes are dropped. */
@@ -197,10 +199,8 @@ static nx_read_result text_next(void *state, newsdex_article *a, nx_error *err)
         res = clean(s, err);
     if (res != NX_READ_ARTICLE)
         return res;
-    if (!s->text || !s->text[strspn(s->text, " \t\n")]) {
-        nx_error_set(err, NEWSDEX_ERR_INVALID, "empty file");
-        return NX_READ_REJECTED;
-    }
+    if (!s->text || !s->text[strspn(s->text, " \t\n")])
+        return NX_READ_END; /* no article, as an empty file of any format */
     split(s, a);
     a->id = article_id(s);
     return NX_READ_ARTICLE;

@@ -53,4 +53,28 @@ is "$?" 1 "--strict-dates: exit 1"
 like "$(cat "$TMP/out")" '6 added, .* 2 rejected' "--strict-dates: the two are rejected"
 like "$(cat "$TMP/err")" "^$DATES:7: date \"03/04/2008\": ambiguous" "--strict-dates: FILE:LINE reason"
 
+# ---- empty files: one rule for every format; passed-over files named ----
+W="$TMP/walk"
+mkdir -p "$W/.git" "$W/sub"
+echo '{"id":"w-1","title":"Walked"}' >"$W/a.jsonl"
+: >"$W/empty.jsonl"
+printf '\n \n' >"$W/sub/empty.txt"
+echo 'not an input' >"$W/notes.doc"
+echo '{"id":"hidden"}' >"$W/.hidden.jsonl"
+echo '{"id":"git"}' >"$W/.git/x.jsonl"
+"$NEWSDEX" index --db "$TMP/db-walk" "$W" >"$TMP/out" 2>"$TMP/err"
+is "$?" 0 "empty files alone do not change the exit status"
+like "$(cat "$TMP/err")" "^$W/empty.jsonl: warning: empty file: no articles" "an empty .jsonl is warned about"
+like "$(cat "$TMP/err")" "^$W/sub/empty.txt: warning: empty file: no articles" \
+    "an empty .txt the same way, not rejected"
+like "$(cat "$TMP/out")" '1 added, .* 0 rejected, 2 empty files in ' "the summary counts the empty files"
+like "$(cat "$TMP/out")" "^skipped: 3 files not read: " "the summary counts the files passed over"
+like "$(cat "$TMP/out")" "$W/notes.doc \(unknown extension\)" "an unknown extension is named"
+like "$(cat "$TMP/out")" "$W/.hidden.jsonl \(hidden\)" "a hidden file is named"
+like "$(cat "$TMP/out")" "$W/.git \(hidden\)" "a hidden directory is named"
+: >"$TMP/empty.txt"
+"$NEWSDEX" index --db "$TMP/db-walk" "$TMP/empty.txt" >"$TMP/out" 2>"$TMP/err"
+is "$?" 0 "an empty .txt named on the command line: exit 0"
+unlike "$(cat "$TMP/out")" "skipped:" "no skipped line when nothing was passed over"
+
 done_testing

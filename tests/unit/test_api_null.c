@@ -212,6 +212,12 @@ CASE(writer_truncated_null_writer)
     CHILD_INVALID(newsdex_writer_truncated_count(NULL, &n));
 }
 CASE(writer_truncated_null_count) { CHILD_INVALID(newsdex_writer_truncated_count(f->w, NULL)); }
+CASE(reader_skipped_null)
+{
+    const char *why = NULL;
+    CHILD_CHECK(newsdex_reader_skipped_count(NULL) == 0);
+    CHILD_CHECK(newsdex_reader_skipped(NULL, 0, &why) == NULL && why && !strcmp(why, ""));
+}
 CASE(writer_strict_dates_null) { CHILD_INVALID(newsdex_writer_set_strict_dates(NULL, 1)); }
 CASE(writer_undated_null_writer)
 {
@@ -298,6 +304,8 @@ static void test_status_and_writer(void **state)
         {"newsdex_writer_last_warning", "NULL writer", writer_last_warning_null},
         {"newsdex_writer_truncated_count", "NULL writer", writer_truncated_null_writer},
         {"newsdex_writer_truncated_count", "NULL count", writer_truncated_null_count},
+        {"newsdex_reader_skipped_count", "NULL reader", reader_skipped_null},
+        {"newsdex_reader_skipped", "NULL reader", reader_skipped_null},
         {"newsdex_writer_set_strict_dates", "NULL writer", writer_strict_dates_null},
         {"newsdex_writer_undated_count", "NULL writer", writer_undated_null_writer},
         {"newsdex_writer_undated_count", "NULL count", writer_undated_null_count},
@@ -926,6 +934,7 @@ static const char *const covered[] = {
     "newsdex_writer_count", "newsdex_writer_last_error", "newsdex_writer_last_warning",
     "newsdex_writer_truncated_count", "newsdex_writer_close", "newsdex_writer_set_batch_size",
     "newsdex_writer_set_strict_dates", "newsdex_writer_undated_count",
+    "newsdex_reader_skipped_count", "newsdex_reader_skipped",
     "newsdex_writer_delete", "newsdex_writer_prune", "newsdex_writer_set_metadata",
     "newsdex_writer_get_counts_sized", "newsdex_writer_get_committed_counts_sized",
     "newsdex_db_open", "newsdex_db_open_many", "newsdex_db_count", "newsdex_db_last_error",

@@ -139,9 +139,12 @@ static void test_empty_files(void **state)
         char name[32];
         snprintf(name, sizeof name, "empty%zu.txt", i);
         nx_reader *r = open_format(put(name, texts[i]), NULL);
-        expect_result(r, NX_READ_REJECTED, "empty file");
-        assert_int_equal(nx_reader_line(r), 1);
+        expect_end(r); /* no article and no rejection: as an empty .jsonl */
         expect_end(r);
+        assert_int_equal(nx_reader_passed_count(r), 1);
+        assert_string_equal(nx_reader_passed_file(r, 0)->why, "empty");
+        assert_string_equal(nx_reader_passed_file(r, 0)->path, nx_reader_current_path(r));
+        assert_null(nx_reader_passed_file(r, 1));
         nx_reader_close(r);
     }
 }
@@ -273,6 +276,20 @@ static void test_directory_walk(void **state)
     path_of(id, sizeof id, "tree/z.txt.gz");
     expect_article(r, &a, id, "tree/z.txt.gz", 1);
     expect_end(r);
+    /* what the walk passed over, each named with its reason */
+    static const char *const passed[][2] = {{"tree/.git", "hidden"},
+                                            {"tree/.hidden.txt", "hidden"},
+                                            {"tree/notes.md", "unknown extension"}};
+    assert_int_equal(nx_reader_passed_count(r), 3);
+    for (size_t i = 0; i < 3; i++) {
+        int found = 0;
+        path_of(id, sizeof id, passed[i][0]);
+        for (size_t j = 0; j < 3; j++)
+            found |= !strcmp(nx_reader_passed_file(r, j)->path, id) &&
+                     !strcmp(nx_reader_passed_file(r, j)->why, passed[i][1]);
+        if (!found)
+            fail_msg("%s (%s) not noted", passed[i][0], passed[i][1]);
+    }
     nx_reader_close(r);
 
     /* "tree/" keeps its slash and gains no second one */
