@@ -168,10 +168,9 @@ static newsdex_status parse_zone(cursor *c, int64_t *offset, nx_error *err)
     return NEWSDEX_OK;
 }
 
-newsdex_status nx_date_parse(const char *text, int64_t *epoch_seconds, nx_error *err)
+/* A cursor over text without its leading and trailing spaces. */
+static cursor trimmed(const char *text)
 {
-    if (!text)
-        return nx_error_set(err, NEWSDEX_ERR_INVALID, "date: no text");
     cursor c;
     c.start = text;
     while (is_space(*c.start))
@@ -180,6 +179,14 @@ newsdex_status nx_date_parse(const char *text, int64_t *epoch_seconds, nx_error 
     while (c.end > c.start && is_space(c.end[-1]))
         c.end--;
     c.p = c.start;
+    return c;
+}
+
+newsdex_status nx_date_parse(const char *text, int64_t *epoch_seconds, nx_error *err)
+{
+    if (!text)
+        return nx_error_set(err, NEWSDEX_ERR_INVALID, "date: no text");
+    cursor c = trimmed(text);
 
     int64_t days = 0, secs = 0, offset = 0;
     newsdex_status st = parse_day(&c, &days, err);
@@ -410,14 +417,7 @@ newsdex_status nx_date_parse_article(const char *text, int64_t *epoch_seconds, n
 {
     if (!text)
         return nx_error_set(err, NEWSDEX_ERR_INVALID, "date: no text");
-    cursor c;
-    c.start = text;
-    while (is_space(*c.start))
-        c.start++;
-    c.end = c.start + strlen(c.start);
-    while (c.end > c.start && is_space(c.end[-1]))
-        c.end--;
-    c.p = c.start;
+    cursor c = trimmed(text);
     size_t len = (size_t)(c.end - c.start);
     int y, m = 1;
     cursor probe = c;
