@@ -33,6 +33,7 @@ struct nx_analyzer {
     struct sb_stemmer *stemmer;
     stem_slot *cache;
     nx_raw raw;
+    nx_raw joined; /* a compound's parts together (nx_scan_compound) */
     utf8proc_int32_t *cps; /* folding workspace; then the folded UTF-8 text */
     size_t cps_cap;
     char *stem;
@@ -132,14 +133,14 @@ static size_t filter_folded(utf8proc_int32_t *cps, size_t n)
 
 /* Folds a non-ASCII raw token into an->cps as UTF-8. Returns its length,
  * -1 when out of memory, or -2 when utf8proc rejects it (token dropped). */
-static long fold_unicode(nx_analyzer *an)
+static long fold_unicode(nx_analyzer *an, const nx_raw *r)
 {
     const utf8proc_option_t decompose =
         UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD;
     utf8proc_ssize_t n;
     for (;;) {
-        n = utf8proc_decompose((const utf8proc_uint8_t *)an->raw.bytes,
-                               (utf8proc_ssize_t)an->raw.len, an->cps,
+        n = utf8proc_decompose((const utf8proc_uint8_t *)r->bytes,
+                               (utf8proc_ssize_t)r->len, an->cps,
                                (utf8proc_ssize_t)an->cps_cap, decompose);
         if (n < 0)
             return -2;
@@ -154,10 +155,9 @@ static long fold_unicode(nx_analyzer *an)
     return n < 0 ? -2 : (long)n;
 }
 
-/* Sets tok->text; leaves it NULL when the token is dropped. */
-static newsdex_status fold(nx_analyzer *an, nx_token *tok, nx_error *err)
+/* Sets tok->text from r; leaves it NULL when the token is dropped. */
+static newsdex_status fold(nx_analyzer *an, nx_raw *r, nx_token *tok, nx_error *err)
 {
-    nx_raw *r = &an->raw;
     tok->text = NULL;
     if (r->units >= NX_RAW_MAX_UNITS)
         return NEWSDEX_OK; /* too long whatever folding does */
@@ -170,7 +170,7 @@ static newsdex_status fold(nx_analyzer *an, nx_token *tok, nx_error *err)
         tok->text_len = r->len;
         return NEWSDEX_OK;
     }
-    long n = fold_unicode(an);
+    long n = fold_unicode(an, r);
     if (n == -1)
         return nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory folding a token");
     if (n > 0 && n <= NX_TOKEN_MAX_BYTES) {
@@ -216,9 +216,9 @@ static newsdex_status stem_uncached(nx_analyzer *an, stem_slot *slot, nx_token *
     return NEWSDEX_OK;
 }
 
-static newsdex_status stem(nx_analyzer *an, nx_token *tok, nx_error *err)
+static newsdex_status stem(nx_analyzer *an, const nx_raw *r, nx_token *tok, nx_error *err)
 {
-    if (an->raw.digits || an->raw.cjk) {
+    if (r->digits || r->cjk) {
         tok->stem = tok->text;
         tok->stem_len = tok->text_len;
         return NEWSDEX_OK;
@@ -231,23 +231,65 @@ static newsdex_status stem(nx_analyzer *an, nx_token *tok, nx_error *err)
     return NEWSDEX_OK;
 }
 
-newsdex_status nx_analyze(nx_analyzer *an, const char *text, size_t len,
-                          nx_token_fn fn, void *ctx, nx_error *err)
+/* Folds, stems and hands over r as tok; *stop when fn asks to stop. */
+static newsdex_status emit(nx_analyzer *an, nx_raw *r, nx_token *tok, nx_token_fn fn,
+                           void *ctx, int *stop, nx_error *err)
+{
+    newsdex_status st = fold(an, r, tok, err);
+    if (st == NEWSDEX_OK && tok->text)
+        st = stem(an, r, tok, err);
+    if (st == NEWSDEX_OK && tok->text && fn(tok, ctx))
+        *stop = 1;
+    return st;
+}
+
+/* Does the token at start follow the one ending at prev_end across a
+ * hyphen, as a later part of a compound? */
+static int later_part(const char *text, size_t len, size_t prev_end, size_t start)
+{
+    size_t h = prev_end < start ? nx_hyphen_at(text, len, prev_end) : 0;
+    return h && prev_end + h == start;
+}
+
+static newsdex_status analyze(nx_analyzer *an, const char *text, size_t len, nx_token_fn fn,
+                              void *ctx, int compounds, nx_error *err)
 {
     if (!an || !fn || (!text && len))
         return nx_error_set(err, NEWSDEX_ERR_INVALID, "nx_analyze: invalid argument");
-    size_t pos = 0;
+    size_t pos = 0, prev_end = 0;
+    int stop = 0;
     nx_token tok;
     tok.position = 0;
-    while (nx_scan_next(text, len, &pos, &an->raw, &tok.start, &tok.end)) {
-        newsdex_status st = fold(an, &tok, err);
-        if (st == NEWSDEX_OK && tok.text)
-            st = stem(an, &tok, err);
+    while (!stop && nx_scan_next(text, len, &pos, &an->raw, &tok.start, &tok.end)) {
+        newsdex_status st = NEWSDEX_OK;
+        size_t end = tok.end;
+        unsigned parts;
+        if (compounds && !(tok.position && later_part(text, len, prev_end, tok.start)) &&
+            nx_hyphen_at(text, len, tok.end) &&
+            nx_scan_compound(text, len, tok.end, &an->raw, &an->joined, &tok.end, &parts)) {
+            tok.joined = parts;
+            st = emit(an, &an->joined, &tok, fn, ctx, &stop, err);
+            tok.end = end;
+        }
+        prev_end = end;
+        tok.joined = 0;
+        if (st == NEWSDEX_OK && !stop)
+            st = emit(an, &an->raw, &tok, fn, ctx, &stop, err);
         if (st != NEWSDEX_OK)
             return st;
-        if (tok.text && fn(&tok, ctx))
-            return NEWSDEX_OK;
         tok.position++; /* dropped tokens still take a position */
     }
     return NEWSDEX_OK;
+}
+
+newsdex_status nx_analyze(nx_analyzer *an, const char *text, size_t len,
+                          nx_token_fn fn, void *ctx, nx_error *err)
+{
+    return analyze(an, text, len, fn, ctx, 0, err);
+}
+
+newsdex_status nx_analyze_compounds(nx_analyzer *an, const char *text, size_t len,
+                                    nx_token_fn fn, void *ctx, nx_error *err)
+{
+    return analyze(an, text, len, fn, ctx, 1, err);
 }

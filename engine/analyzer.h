@@ -22,6 +22,8 @@ typedef struct nx_token {
     size_t stem_len;
     uint32_t position;  /* 0-based word position within this nx_analyze() call */
     size_t start, end;  /* byte range [start, end) of the token in the input */
+    unsigned joined;    /* 0 for a word; for the joined form of a hyphenated
+                           compound (nx_analyze_compounds), how many parts it joins */
 } nx_token;
 
 /* Called once per token in order; return non-zero to stop early. */
@@ -37,5 +39,21 @@ void nx_analyzer_free(nx_analyzer *analyzer);
  * or NEWSDEX_ERR_NOMEM. Not thread-safe per analyzer (one per thread). */
 newsdex_status nx_analyze(nx_analyzer *analyzer, const char *text, size_t len,
                           nx_token_fn fn, void *ctx, nx_error *err);
+
+/* Compounds whose parts are joined by hyphens (U+002D, U+2010, U+2011)
+ * have a joined form besides their parts: Wal-Mart -> walmart (joined = 2),
+ * then wal, mart. So the spellings of one name with and without the hyphen
+ * (Wal-Mart / Walmart, e-mail / email) share a term. Only compounds of 2 to
+ * NX_COMPOUND_MAX_PARTS parts, each made of letters only (not F-16, not
+ * 1990-91), short enough for one token, are joined. */
+#define NX_COMPOUND_MAX_PARTS 4
+
+/* nx_analyze, plus the joined form of each compound: it comes just before
+ * the compound's first part, with that part's position (it takes no
+ * position of its own), and its range covers the whole compound. The
+ * indexer and the query builder use it; snippets, filter values and the
+ * rest see the parts only. */
+newsdex_status nx_analyze_compounds(nx_analyzer *analyzer, const char *text, size_t len,
+                                    nx_token_fn fn, void *ctx, nx_error *err);
 
 #endif

@@ -52,4 +52,15 @@ int nx_strip_mark(int32_t cp);
 int nx_scan_next(const char *s, size_t len, size_t *pos, nx_raw *raw,
                  size_t *start, size_t *end);
 
+/* Bytes of the hyphen (U+002D, U+2010, U+2011) at s[pos], or 0. */
+size_t nx_hyphen_at(const char *s, size_t len, size_t pos);
+
+/* The token ending at `end` is the first part of a hyphenated compound
+ * (analyzer.h): gathers the compound's parts, `first` and those after it,
+ * into *joined and sets *joined_end and *parts. Returns 0 when it is not one
+ * to join (a part with digits or CJK, more than NX_COMPOUND_MAX_PARTS
+ * parts, too long), leaving *joined undefined. */
+int nx_scan_compound(const char *s, size_t len, size_t end, const nx_raw *first,
+                     nx_raw *joined, size_t *joined_end, unsigned *parts);
+
 #endif

@@ -14,6 +14,8 @@
  *   "E.ON" -> e on, "example.com" -> example com.
  * - Soft hyphens and zero-width (non-)joiners between word characters are
  *   skipped, not separators, since they sit inside words (Persian, Indic).
+ * - Hyphens separate (Wal-Mart -> wal mart); nx_scan_compound gathers the
+ *   parts of such a compound for its joined form (walmart).
  */
 #include "analyzer_internal.h"
 
@@ -298,4 +300,49 @@ int nx_scan_next(const char *s, size_t len, size_t *pos, nx_raw *raw,
     }
     *pos = p;
     return 0;
+}
+
+size_t nx_hyphen_at(const char *s, size_t len, size_t pos)
+{
+    if (pos < len && s[pos] == '-')
+        return 1;
+    /* U+2010 HYPHEN, U+2011 NON-BREAKING HYPHEN: E2 80 90, E2 80 91 */
+    if (pos + 2 < len && (unsigned char)s[pos] == 0xE2 && (unsigned char)s[pos + 1] == 0x80 &&
+        ((unsigned char)s[pos + 2] == 0x90 || (unsigned char)s[pos + 2] == 0x91))
+        return 3;
+    return 0;
+}
+
+static int joinable(const nx_raw *r)
+{
+    return !r->digits && !r->cjk && r->units < NX_RAW_MAX_UNITS;
+}
+
+int nx_scan_compound(const char *s, size_t len, size_t end, const nx_raw *first,
+                     nx_raw *joined, size_t *joined_end, unsigned *parts)
+{
+    if (!joinable(first))
+        return 0;
+    *joined = *first;
+    *parts = 1;
+    size_t h;
+    while ((h = nx_hyphen_at(s, len, end)) != 0) {
+        nx_kind k = char_at(s, len, end + h).kind;
+        if (k != NX_K_LETTER && k != NX_K_DIGIT && k != NX_K_CJK)
+            break; /* "Wal- " or "Wal--": the compound ends before the hyphen */
+        if (++*parts > NX_COMPOUND_MAX_PARTS)
+            return 0;
+        nx_raw part;
+        size_t pos = end + h, start;
+        nx_scan_next(s, len, &pos, &part, &start, &end);
+        /* Units below the cap keep the bytes within the buffer (4 a unit). */
+        if (!joinable(&part) || joined->units + part.units >= NX_RAW_MAX_UNITS)
+            return 0;
+        memcpy(joined->bytes + joined->len, part.bytes, part.len);
+        joined->len += part.len;
+        joined->units += part.units;
+        joined->ascii = joined->ascii && part.ascii;
+    }
+    *joined_end = end;
+    return *parts >= 2;
 }

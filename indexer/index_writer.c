@@ -106,7 +106,7 @@ static newsdex_status index_text(newsdex_writer *w, posting_ctx *c, const char *
     if (!text || !*text)
         return NEWSDEX_OK;
     c->status = NEWSDEX_OK;
-    newsdex_status st = nx_analyze(w->analyzer, text, strlen(text), add_token, c, &w->err);
+    newsdex_status st = nx_analyze_compounds(w->analyzer, text, strlen(text), add_token, c, &w->err);
     return st != NEWSDEX_OK ? st : c->status;
 }
 

@@ -3,16 +3,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "../engine/field_terms.h"
 #include "../engine/stopwords.h"
 #include "../engine/terms.h"
 
-/* The words of one WORD or PHRASE node after analysis. */
+/* The words of one WORD or PHRASE node after analysis, and the joined form
+ * of the first hyphenated compound among them (Wal-Mart: walmart). */
 typedef struct word_list {
     char **texts, **stems;
     size_t n, cap;
     int nomem;
+    char *joined_text, *joined_stem;
+    unsigned joined_parts;
+    size_t n_joined;
 } word_list;
 
 /* Where the words of a node are looked for. */
@@ -30,6 +35,7 @@ typedef struct builder {
     nx_error *err;
     newsdex_status status;
     int keep_stopwords; /* the query has nothing but stopwords */
+    int shouted;        /* several words, all in capitals: no name stands out */
     int highlight;      /* remember stems (off while building `relaxed`) */
 } builder;
 
@@ -43,9 +49,22 @@ static char *dup_n(const char *s, size_t n)
     return d;
 }
 
+static int collect_joined(const nx_token *tok, word_list *w)
+{
+    if (w->n_joined++)
+        return 0;
+    w->joined_text = dup_n(tok->text, tok->text_len);
+    w->joined_stem = dup_n(tok->stem, tok->stem_len);
+    w->joined_parts = tok->joined;
+    w->nomem = !w->joined_text || !w->joined_stem;
+    return w->nomem;
+}
+
 static int collect_word(const nx_token *tok, void *ctx)
 {
     word_list *w = ctx;
+    if (tok->joined)
+        return collect_joined(tok, w);
     if (w->n == w->cap) {
         size_t cap = w->cap ? w->cap * 2 : 8;
         char **t = realloc(w->texts, cap * sizeof *t);
@@ -80,6 +99,8 @@ static void word_list_free(word_list *w)
     }
     free(w->texts);
     free(w->stems);
+    free(w->joined_text);
+    free(w->joined_stem);
     memset(w, 0, sizeof *w);
 }
 
@@ -99,10 +120,26 @@ static void *nomem(builder *b)
 /* Appends the analyzed words of text to w; 0 on failure. */
 static int analyze(builder *b, const char *text, word_list *w)
 {
-    newsdex_status st = nx_analyze(b->analyzer, text, strlen(text), collect_word, w, b->err);
+    newsdex_status st =
+        nx_analyze_compounds(b->analyzer, text, strlen(text), collect_word, w, b->err);
     if (st == NEWSDEX_OK && w->nomem)
         return nomem(b), 0;
     return !fail(b, st);
+}
+
+/* Remember a stem for highlighting (takes it: *stem becomes NULL). */
+static void keep_stem(builder *b, char **stem)
+{
+    if (b->status != NEWSDEX_OK)
+        return;
+    char **grown = realloc(b->out->stems, (b->out->n_stems + 1) * sizeof *grown);
+    if (!grown) {
+        nomem(b);
+        return;
+    }
+    b->out->stems = grown;
+    b->out->stems[b->out->n_stems++] = *stem;
+    *stem = NULL;
 }
 
 /* Remember the stems of w for highlighting (takes them out of w). */
@@ -110,28 +147,29 @@ static void keep_stems(builder *b, const scope *sc, word_list *w)
 {
     if (!b->highlight || sc->negated)
         return;
-    for (size_t i = 0; i < w->n && b->status == NEWSDEX_OK; i++) {
-        char **grown = realloc(b->out->stems, (b->out->n_stems + 1) * sizeof *grown);
-        if (!grown) {
-            nomem(b);
-            return;
-        }
-        b->out->stems = grown;
-        b->out->stems[b->out->n_stems++] = w->stems[i];
-        w->stems[i] = NULL;
-    }
+    for (size_t i = 0; i < w->n; i++)
+        keep_stem(b, &w->stems[i]);
 }
 
-static nx_xquery *term_query(builder *b, const char *prefix, const char *word)
+/* counted: the term counts towards NEWSDEX_LIMIT_QUERY_TERMS; the exact
+ * forms and joined compounds that accompany a word's stem do not, so the
+ * limit counts words as documented. */
+static nx_xquery *term_query_counted(builder *b, const char *prefix, const char *word,
+                                     int counted)
 {
     char term[NX_TERM_MAX_BYTES + 8];
     snprintf(term, sizeof term, "%s%s", prefix, word);
     nx_xquery *q = NULL;
     if (b->status == NEWSDEX_OK)
         fail(b, nx_xquery_term(term, 1, 0, &q, b->err));
-    if (b->highlight) /* the first pass: `relaxed` reuses the same terms */
+    if (b->highlight && counted) /* the first pass: `relaxed` reuses the same terms */
         b->out->n_terms++;
     return q;
+}
+
+static nx_xquery *term_query(builder *b, const char *prefix, const char *word)
+{
+    return term_query_counted(b, prefix, word, 1);
 }
 
 /* Remember a wildcard's pattern, so the searcher can count what it expands to. */
@@ -222,19 +260,94 @@ static nx_xquery *positional(builder *b, const char *prefix, word_list *w, nx_xq
     return q;
 }
 
+/* Counts the capital and the small letters of s into cases[0], cases[1]. */
+static void count_cases(const char *s, size_t cases[2])
+{
+    size_t len = strlen(s);
+    for (size_t i = 0; i < len;) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+                                              (utf8proc_ssize_t)(len - i), &cp);
+        if (n <= 0) {
+            i++;
+            continue;
+        }
+        utf8proc_category_t c = utf8proc_category(cp);
+        cases[0] += c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LT;
+        cases[1] += c == UTF8PROC_CATEGORY_LL;
+        i += (size_t)n;
+    }
+}
+
+/* A word typed with a capital is taken for a name (Yukos, BP), unless the
+ * whole query is in capitals. */
+static int capitalised(const builder *b, const char *s)
+{
+    size_t cases[2] = {0, 0};
+    count_cases(s, cases);
+    return cases[0] > 0 && !b->shouted;
+}
+
+/* Counts the words and letter cases of the query's words and phrases. */
+static void tree_cases(const nx_qnode *n, size_t cases[2], size_t *words)
+{
+    if (n->kind == NX_QN_WORD || n->kind == NX_QN_PHRASE) {
+        count_cases(n->text, cases);
+        ++*words;
+    }
+    if (n->kind != NX_QN_FIELD)
+        for (size_t i = 0; i < n->n_kids; i++)
+            tree_cases(n->kids[i], cases, words);
+}
+
+static int shouted(const nx_qnode *root)
+{
+    size_t cases[2] = {0, 0}, words = 0;
+    tree_cases(root, cases, &words);
+    return words > 1 && cases[0] > 0 && cases[1] == 0;
+}
+
+/* A word: any inflection (its stem term) matches; the word as written (its
+ * exact folded form) adds weight, so that Yukos ranks the articles saying
+ * "Yukos" above those saying only "Yuko", which shares the stem. */
+static nx_xquery *word_query(builder *b, const scope *sc, const char *text, const char *stem,
+                             const nx_qnode *n, int counted)
+{
+    int title = sc->kind == F_TITLE;
+    nx_xquery *q =
+        term_query_counted(b, title ? NX_PREFIX_TITLE_STEM : NX_PREFIX_STEM, stem, counted);
+    double boost = capitalised(b, n->text) ? NX_EXACT_NAME_BOOST : NX_EXACT_BOOST;
+    nx_xquery *exact = term_query_counted(b, title ? NX_PREFIX_TITLE : "", text, 0);
+    return combine2(b, NX_XQ_AND_MAYBE, q, scaled(b, exact, boost));
+}
+
 /* One unquoted word of free text or of title:. */
 static nx_xquery *single_word(builder *b, const nx_qnode *n, const scope *sc, word_list *w)
 {
     const char *text = w->texts[0];
-    if (sc->kind == F_TITLE)
-        return term_query(b, NX_PREFIX_TITLE_STEM, w->stems[0]);
-    if (!n->forced && !b->keep_stopwords && nx_is_stopword(text, strlen(text))) {
-        word_list_free(w); /* nothing to search or highlight */
-        return NULL;
+    if (sc->kind != F_TITLE) {
+        if (!n->forced && !b->keep_stopwords && nx_is_stopword(text, strlen(text))) {
+            word_list_free(w); /* nothing to search or highlight */
+            return NULL;
+        }
+        if (is_year(text))
+            return year_query(b, text);
     }
-    if (is_year(text))
-        return year_query(b, text);
-    return term_query(b, NX_PREFIX_STEM, w->stems[0]);
+    return word_query(b, sc, text, w->stems[0], n, 1);
+}
+
+/* An unquoted hyphenated compound (Wal-Mart): its parts in order, or its
+ * joined form (walmart, which the indexer also puts where the compound is). */
+static nx_xquery *compound(builder *b, const nx_qnode *n, const scope *sc, word_list *w)
+{
+    const char *prefix = sc->kind == F_TITLE ? NX_PREFIX_TITLE : "";
+    nx_xquery *parts = positional(b, prefix, w, NX_XQ_PHRASE, 0);
+    if (w->n_joined != 1 || w->joined_parts != w->n)
+        return parts; /* several compounds, or other words beside one */
+    nx_xquery *joined = word_query(b, sc, w->joined_text, w->joined_stem, n, 0);
+    if (b->highlight && !sc->negated)
+        keep_stem(b, &w->joined_stem);
+    return combine2(b, NX_XQ_OR, parts, joined);
 }
 
 static nx_xquery *text_words(builder *b, const nx_qnode *n, const scope *sc, int phrase)
@@ -245,6 +358,8 @@ static nx_xquery *text_words(builder *b, const nx_qnode *n, const scope *sc, int
         const char *prefix = sc->kind == F_TITLE ? NX_PREFIX_TITLE : "";
         if (!phrase && w.n == 1)
             q = single_word(b, n, sc, &w);
+        else if (!phrase)
+            q = compound(b, n, sc, &w);
         else
             q = positional(b, prefix, &w, NX_XQ_PHRASE, 0);
         keep_stems(b, sc, &w);
@@ -585,9 +700,10 @@ newsdex_status nx_query_build(nx_analyzer *analyzer, const nx_query_tree *tree,
                               nx_built_query *out, nx_error *err)
 {
     memset(out, 0, sizeof *out);
-    builder b = {analyzer, out, err, NEWSDEX_OK, 0, 1};
+    builder b = {analyzer, out, err, NEWSDEX_OK, 0, 0, 1};
     if (tree->root) {
         b.keep_stopwords = !has_content(&b, tree->root);
+        b.shouted = shouted(tree->root);
         scope text = {F_TEXT, NULL, 0};
         out->query = build_node(&b, tree->root, &text);
         b.highlight = 0;

@@ -1,12 +1,16 @@
 /* Query tree -> Xapian query. Words go through the same analyzer as the
  * indexed text and map to terms as engine/terms.h lays them out:
  *
- *   word            Z<stem> (any inflection); a stopword is dropped unless
+ *   word            Z<stem> (any inflection), ranked higher by the exact
+ *                   form (unprefixed; NX_EXACT_BOOST, NX_EXACT_NAME_BOOST
+ *                   when typed with a capital); a stopword is dropped unless
  *                   written +word or the whole query is stopwords; a year
  *                   1900-2099 requires Z<year> OR Y<year> (the article's
  *                   date) and only Y<year> adds weight, boosted
  *   "phrase"        unprefixed word forms in order (stopwords kept); a word
- *                   the analyzer splits (ad-free, U.S.-China) is a phrase too
+ *                   the analyzer splits (ad-free, U.S.-China) is a phrase too,
+ *                   OR, when it is one hyphenated compound (Wal-Mart), its
+ *                   joined form as a word (walmart)
  *   word*           the word forms starting with word (at most
  *                   NX_WILDCARD_MAX_TERMS, the most frequent)
  *   a NEAR/n b      the word forms within n other words, any order
@@ -26,6 +30,10 @@
 #define NX_WILDCARD_MAX_TERMS 1000
 /* Weight of "dated in the year asked for", relative to one query word. */
 #define NX_YEAR_DATE_BOOST 2.0
+/* Weight of a word's exact form, relative to its stem's: for a word typed
+ * in lower case, and for one typed with a capital (a name). */
+#define NX_EXACT_BOOST 0.0001
+#define NX_EXACT_NAME_BOOST 1.0
 
 typedef struct nx_built_query {
     nx_xquery *query;   /* NULL if the query had nothing to search for */

@@ -5,6 +5,8 @@
  *   the input and positions that only grow;
  * - analyzing the same text again gives the same tokens (the stem cache
  *   changes nothing), and stopping early stops;
+ * - nx_analyze_compounds gives the same tokens plus joined forms, each
+ *   right before a token at its position and starting where it starts;
  * - nx_utf8_repair() gives valid UTF-8, and leaves valid text as it was.
  * Never a crash, leak, hang or undefined behaviour.
  *
@@ -31,6 +33,9 @@ typedef struct pass {
     uint64_t hash;       /* FNV-1a over every token's text, stem and place */
     uint32_t last_pos;
     size_t last_start;
+    int compounds;       /* nx_analyze_compounds */
+    size_t seen;         /* tokens seen, joined forms too */
+    int after_joined;    /* the last token was a joined form */
 } pass;
 
 static uint64_t mix(uint64_t h, const void *p, size_t n)
@@ -56,16 +61,23 @@ static int on_token(const nx_token *t, void *ctx)
     CHECK(t->stem && t->stem_len > 0 && strlen(t->stem) == t->stem_len);
     CHECK(nx_utf8_valid(t->stem, t->stem_len));
     CHECK(t->start < t->end && t->end <= p->len);
-    if (p->count > 0)
+    CHECK(!t->joined || (p->compounds && t->joined >= 2 && t->joined <= NX_COMPOUND_MAX_PARTS));
+    if (p->after_joined)
+        CHECK(!t->joined && t->position == p->last_pos && t->start == p->last_start);
+    else if (p->count > 0)
         CHECK(t->position > p->last_pos && t->start >= p->last_start);
     p->last_pos = t->position;
     p->last_start = t->start;
-    p->hash = mix(p->hash, t->text, t->text_len + 1);
-    p->hash = mix(p->hash, t->stem, t->stem_len + 1);
-    p->hash = mix(p->hash, &t->position, sizeof t->position);
-    p->count++;
-    CHECK(p->stop_after == 0 || p->count <= p->stop_after);
-    return p->stop_after != 0 && p->count == p->stop_after;
+    p->after_joined = t->joined != 0;
+    if (!t->joined) {
+        p->hash = mix(p->hash, t->text, t->text_len + 1);
+        p->hash = mix(p->hash, t->stem, t->stem_len + 1);
+        p->hash = mix(p->hash, &t->position, sizeof t->position);
+        p->count++;
+    }
+    p->seen++;
+    CHECK(p->stop_after == 0 || p->seen <= p->stop_after);
+    return p->stop_after != 0 && p->seen == p->stop_after;
 }
 
 static nx_analyzer *analyzer(size_t which)
@@ -78,11 +90,13 @@ static nx_analyzer *analyzer(size_t which)
     return an[which];
 }
 
-static pass analyze(nx_analyzer *an, const char *text, size_t len, size_t stop_after)
+static pass analyze(nx_analyzer *an, const char *text, size_t len, size_t stop_after,
+                    int compounds)
 {
-    pass p = {len, 0, stop_after, 0xcbf29ce484222325ULL, 0, 0};
+    pass p = {len, 0, stop_after, 0xcbf29ce484222325ULL, 0, 0, compounds, 0, 0};
     nx_error err;
-    newsdex_status st = nx_analyze(an, text, len, on_token, &p, &err);
+    newsdex_status st = compounds ? nx_analyze_compounds(an, text, len, on_token, &p, &err)
+                                  : nx_analyze(an, text, len, on_token, &p, &err);
     CHECK(st == NEWSDEX_OK || st == NEWSDEX_ERR_NOMEM);
     return p;
 }
@@ -112,12 +126,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!text)
         return 0;
     memcpy(text, data + 1, len);
-    pass first = analyze(an, text, len, 0);
-    pass again = analyze(an, text, len, 0);
+    pass first = analyze(an, text, len, 0, 0);
+    pass again = analyze(an, text, len, 0, 0);
     CHECK(first.count == again.count && first.hash == again.hash);
+    pass joined = analyze(an, text, len, 0, 1);
+    CHECK(joined.count == first.count && joined.hash == first.hash);
     if (stop > 0) {
-        pass part = analyze(an, text, len, stop);
+        pass part = analyze(an, text, len, stop, 0);
         CHECK(part.count == (first.count < stop ? first.count : stop));
+        part = analyze(an, text, len, stop, 1);
+        CHECK(part.seen == (joined.seen < stop ? joined.seen : stop));
     }
     check_repair(text, len);
     free(text);

@@ -24,6 +24,7 @@ typedef struct got_token {
     char stem[2 * NX_TOKEN_MAX_BYTES + 1];
     uint32_t position;
     size_t start, end;
+    unsigned joined;
 } got_token;
 
 typedef struct collector {
@@ -31,6 +32,7 @@ typedef struct collector {
     size_t count, cap;
     size_t stop_after; /* 0: never stop */
     size_t input_len;
+    int compounds; /* nx_analyze_compounds: joined forms share a position */
 } collector;
 
 /* Checks what every token must satisfy, then records it. */
@@ -42,7 +44,11 @@ static int collect(const nx_token *t, void *ctx)
     assert_int_equal(strlen(t->stem), t->stem_len);
     assert_true(nx_utf8_valid(t->text, t->text_len));
     assert_true(t->start < t->end && t->end <= c->input_len);
-    if (c->count)
+    assert_true(!t->joined || (c->compounds && t->joined >= 2 &&
+                               t->joined <= NX_COMPOUND_MAX_PARTS));
+    if (c->count && c->tokens[c->count - 1].joined)
+        assert_true(t->position == c->tokens[c->count - 1].position); /* the first part */
+    else if (c->count)
         assert_true(t->position > c->tokens[c->count - 1].position);
     if (c->count == c->cap) {
         c->cap = c->cap ? 2 * c->cap : 16;
@@ -56,6 +62,7 @@ static int collect(const nx_token *t, void *ctx)
     g->position = t->position;
     g->start = t->start;
     g->end = t->end;
+    g->joined = t->joined;
     return c->stop_after && c->count >= c->stop_after;
 }
 
@@ -312,6 +319,136 @@ static void test_ranges_reanalyze(void **state)
 }
 
 /* ------------------------------------------------------------------ */
+/* Hyphenated compounds (nx_analyze_compounds)                         */
+/* ------------------------------------------------------------------ */
+
+static collector run_compounds(nx_analyzer *an, const char *in, size_t len)
+{
+    collector c = {0};
+    c.input_len = len;
+    c.compounds = 1;
+    char *copy = malloc(len ? len : 1);
+    assert_non_null(copy);
+    memcpy(copy, in, len);
+    nx_error err = {0};
+    assert_int_equal(nx_analyze_compounds(an, copy, len, collect, &c, &err), NEWSDEX_OK);
+    free(copy);
+    return c;
+}
+
+/* "text/stem:position ...", joined forms marked with a leading "+". */
+static char *render_compounds(const collector *c)
+{
+    size_t n = 1;
+    for (size_t i = 0; i < c->count; i++)
+        n += strlen(c->tokens[i].text) + strlen(c->tokens[i].stem) + 16;
+    char *out = malloc(n), *p = out;
+    assert_non_null(out);
+    *p = '\0';
+    for (size_t i = 0; i < c->count; i++)
+        p += sprintf(p, "%s%s%s/%s:%u", i ? " " : "", c->tokens[i].joined ? "+" : "",
+                     c->tokens[i].text, c->tokens[i].stem, (unsigned)c->tokens[i].position);
+    return out;
+}
+
+static const analyzer_case compounds[] = {
+    CASE("Wal-Mart Stores", "+walmart/walmart:0 wal/wal:0 mart/mart:1 stores/store:2"),
+    CASE("new e-mails", "new/new:0 +emails/email:1 e/e:1 mails/mail:2"),
+    CASE("Coca\xE2\x80\x91" "Cola and Coca\xE2\x80\x90" "Cola",
+         "+cocacola/cocacola:0 coca/coca:0 cola/cola:1 and/and:2 "
+         "+cocacola/cocacola:3 coca/coca:3 cola/cola:4"),
+    CASE("mother-in-law", "+motherinlaw/motherinlaw:0 mother/mother:0 in/in:1 law/law:2"),
+    CASE("a-b-c-d", "+abcd/abcd:0 a/a:0 b/b:1 c/c:2 d/d:3"),
+    CASE("U.S.-China", "+uschina/uschina:0 us/us:0 china/china:1"),
+    CASE("O'Neill-Smith", "+oneillsmith/oneillsmith:0 oneill/oneil:0 smith/smith:1"),
+    CASE("Nestl\xC3\xA9-Z\xC3\xBCrich", "+nestlezurich/nestlezurich:0 nestle/nestl:0 zurich/zurich:1"),
+    /* not joined: too many parts, digits, CJK, no word right after the hyphen */
+    CASE("a-b-c-d-e", "a/a:0 b/b:1 c/c:2 d/d:3 e/e:4"),
+    CASE("Wal-Mart-Wal-Mart-x y-z", "wal/wal:0 mart/mart:1 wal/wal:2 mart/mart:3 x/x:4 "
+                                    "+yz/yz:5 y/y:5 z/z:6"),
+    CASE("F-16 COVID-19 1990-91", "f/f:0 16/16:1 covid/covid:2 19/19:3 1990/1990:4 91/91:5"),
+    CASE("F-16-Wal-Mart", "f/f:0 16/16:1 wal/wal:2 mart/mart:3"),
+    CASE("\xE6\x9D\xB1-Tokyo", "\xE6\x9D\xB1/\xE6\x9D\xB1:0 tokyo/tokyo:1"),
+    CASE("Wal- Mart Wal--Mart -Mart Wal-", "wal/wal:0 mart/mart:1 wal/wal:2 mart/mart:3 "
+                                          "mart/mart:4 wal/wal:5"),
+    CASE("state\xE2\x80\x93owned", "state/state:0 owned/own:1"), /* an en dash */
+    CASE("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",
+         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa:0 "
+         "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb:1"),
+};
+
+static void test_compounds(void **state)
+{
+    for (size_t i = 0; i < sizeof compounds / sizeof compounds[0]; i++) {
+        collector c = run_compounds(*state, compounds[i].input, compounds[i].len);
+        char *got = render_compounds(&c);
+        if (strcmp(got, compounds[i].expect) != 0)
+            fail_msg("compound %zu \"%s\":\n  got    %s\n  expect %s", i, compounds[i].input,
+                     got, compounds[i].expect);
+        free(got);
+        free(c.tokens);
+    }
+}
+
+/* The joined form spans the compound; nx_analyze never joins; a stop
+ * asked for at the joined form is honoured. */
+static void test_compound_spans(void **state)
+{
+    collector c = run_compounds(*state, "x Wal-Mart y", 12);
+    assert_int_equal(c.count, 5);
+    assert_int_equal(c.tokens[1].joined, 2);
+    assert_int_equal(c.tokens[1].start, 2);
+    assert_int_equal(c.tokens[1].end, 10);
+    assert_int_equal(c.tokens[2].start, 2);
+    assert_int_equal(c.tokens[2].end, 5);
+    free(c.tokens);
+
+    c = run(*state, "x Wal-Mart y", 12);
+    char *got = render(&c);
+    assert_string_equal(got, "x/x wal/wal mart/mart y/y");
+    free(got);
+    free(c.tokens);
+
+    collector stop = {0};
+    stop.compounds = 1;
+    stop.stop_after = 1;
+    stop.input_len = 8;
+    nx_error err = {0};
+    assert_int_equal(nx_analyze_compounds(*state, "Wal-Mart", 8, collect, &stop, &err),
+                     NEWSDEX_OK);
+    assert_int_equal(stop.count, 1);
+    assert_string_equal(stop.tokens[0].text, "walmart");
+    free(stop.tokens);
+}
+
+/* A megabyte of one long hyphen chain and of many short compounds: every
+ * part is a token, and only the short compounds are joined. */
+static void test_compound_chains(void **state)
+{
+    size_t n = 1 << 20;
+    char *text = malloc(n);
+    assert_non_null(text);
+    for (size_t i = 0; i < n; i++)
+        text[i] = i % 2 ? '-' : 'a';
+    collector c = run_compounds(*state, text, n);
+    assert_int_equal(c.count, n / 2);
+    for (size_t i = 0; i < c.count; i++)
+        assert_int_equal(c.tokens[i].joined, 0);
+    free(c.tokens);
+    for (size_t i = 0; i < n; i++)
+        text[i] = "ab-cd "[i % 6];
+    c = run_compounds(*state, text, n);
+    size_t compounds_seen = 0;
+    for (size_t i = 0; i < c.count; i++)
+        compounds_seen += c.tokens[i].joined == 2;
+    assert_int_equal(n % 6, 4); /* the text ends in "ab-c", a compound too */
+    assert_int_equal(compounds_seen, n / 6 + 1);
+    assert_int_equal(c.count, 3 * (n / 6 + 1));
+    free(c.tokens);
+    free(text);
+}
+
+/* ------------------------------------------------------------------ */
 /* API behaviour                                                       */
 /* ------------------------------------------------------------------ */
 
@@ -511,6 +648,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table),
         cmocka_unit_test(test_spans),
+        cmocka_unit_test(test_compounds),
+        cmocka_unit_test(test_compound_spans),
+        cmocka_unit_test(test_compound_chains),
         cmocka_unit_test(test_ranges_reanalyze),
         cmocka_unit_test(test_early_stop),
         cmocka_unit_test(test_reuse_restarts_positions),

@@ -129,6 +129,23 @@ static const analysis_case analysis[] = {
     {"free ad space", "ad-free", 0},
     {"a state\xE2\x80\x93owned lender", "state-owned", 1},
     {"U.S.-China trade", "\"us china\"", 1},
+    /* hyphenated compounds also match their joined spelling, both ways */
+    {"Wal-Mart Stores said", "walmart", 1},
+    {"Walmart stores said", "Wal-Mart", 1},
+    {"Wal-Marts everywhere", "Walmart", 1},
+    {"Wal\xE2\x80\x90Mart said", "walmart", 1},
+    {"Coca-Cola bottlers", "CocaCola", 1},
+    {"CocaCola bottlers", "Coca-Cola", 1},
+    {"send an e-mail", "email", 1},
+    {"send an email", "e-mail", 1},
+    {"Wal-Mart Stores said", "wal", 1},
+    {"Wal-Mart Stores said", "\"wal-mart stores\"", 1},
+    {"Walmart stores said", "\"wal-mart stores\"", 0},
+    {"Walmart stores said", "\"wal mart\"", 0},
+    {"a wal mart", "walmart", 0},
+    {"F-16 jets", "f16", 0},
+    {"a-b-c-d-e", "abcde", 0},
+    {"a state\xE2\x80\x93owned lender", "stateowned", 0},
     /* numbers with separators; decimals stay one token */
     {"cut 27,000 jobs", "27000", 1},
     {"cut 27000 jobs", "27,000", 1},
@@ -481,6 +498,68 @@ static void test_ranking(void **state)
     assert_true(strncmp(ids, "f06 f10", 7) == 0 || strncmp(ids, "f10 f06", 7) == 0);
 }
 
+/* The exact form above words that share its stem ("yukos" and "yuko"
+ * both stem to yuko); the two articles are otherwise alike. */
+static void test_exact_form(void **state)
+{
+    fixture *f = *state;
+    char path[128];
+    snprintf(path, sizeof path, "%s/exact", f->dir);
+    static const doc docs[] = {
+        {"hirono", "2024-01-02", NULL, "World news", "Yuko Hirono met fans in Moscow.", {0}, {0}, {0}, {0}, {0}},
+        {"oil", "2024-01-01", NULL, "World news", "Yukos shareholders met fans in Moscow.", {0}, {0}, {0}, {0}, {0}},
+        {"layoff", "2024-01-01", NULL, "Jobs", "One layoff at the plant.", {0}, {0}, {0}, {0}, {0}},
+        {"layoffs", "2024-01-02", NULL, "Jobs", "Two layoffs at the plant.", {0}, {0}, {0}, {0}, {0}},
+    };
+    newsdex_writer *w = NULL;
+    assert_int_equal(newsdex_writer_open(path, &w, NULL), NEWSDEX_OK);
+    for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++)
+        put_doc(w, &docs[i], NULL);
+    assert_int_equal(newsdex_writer_close(w), NEWSDEX_OK);
+    newsdex_db *db = NULL;
+    assert_int_equal(newsdex_db_open(path, &db, NULL), NEWSDEX_OK);
+    /* Newer first on a tie: without the exact form, hirono and layoffs lead. */
+    const struct {
+        const char *query, *first, *second;
+    } cases[] = {
+        {"Yukos", "oil", "hirono"},       {"yukos", "oil", "hirono"},
+        {"YUKOS", "oil", "hirono"},       {"Yuko", "hirono", "oil"},
+        {"Yukos Moscow", "oil", "hirono"}, {"title:Yukos OR Yukos", "oil", "hirono"},
+        {"layoff", "layoff", "layoffs"},  {"layoffs", "layoffs", "layoff"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        newsdex_search_options o;
+        newsdex_search_options_init(&o);
+        o.query = cases[i].query;
+        o.snippets = 0;
+        newsdex_results *r = NULL;
+        assert_int_equal(newsdex_search(db, &o, &r), NEWSDEX_OK);
+        assert_int_equal(newsdex_results_count(r), 2);
+        newsdex_hit a, b;
+        assert_int_equal(newsdex_results_get(r, 0, &a), NEWSDEX_OK);
+        assert_int_equal(newsdex_results_get(r, 1, &b), NEWSDEX_OK);
+        if (strcmp(a.id, cases[i].first) != 0 || strcmp(b.id, cases[i].second) != 0 ||
+            !(a.score > b.score))
+            fail_msg("[%s]: expected %s above %s, got %s (%g) then %s (%g)", cases[i].query,
+                     cases[i].first, cases[i].second, a.id, a.score, b.id, b.score);
+        newsdex_results_free(r);
+    }
+    /* The exact forms and joined compounds do not count as query terms:
+     * two compounds are four terms, as before. */
+    newsdex_search_options o;
+    newsdex_search_options_init(&o);
+    o.query = "Wal-Mart e-mail";
+    newsdex_results *r = NULL;
+    newsdex_db_limit(db, NEWSDEX_LIMIT_QUERY_TERMS, 4);
+    assert_int_equal(newsdex_search(db, &o, &r), NEWSDEX_OK);
+    newsdex_results_free(r);
+    r = NULL;
+    newsdex_db_limit(db, NEWSDEX_LIMIT_QUERY_TERMS, 3);
+    assert_int_equal(newsdex_search(db, &o, &r), NEWSDEX_ERR_LIMIT);
+    newsdex_results_free(r);
+    newsdex_db_close(db);
+}
+
 /* ------------------------------------------------------------------ */
 /* --from / --to                                                       */
 /* ------------------------------------------------------------------ */
@@ -586,7 +665,8 @@ static void test_explain(void **state)
     o.query = "layoffs source:\"Harbor Street Journal\"";
     assert_int_equal(newsdex_explain(f->db, &o, &tree, &xapian), NEWSDEX_OK);
     assert_string_equal(tree, "(AND layoffs (FIELD source \"Harbor Street Journal\"))");
-    assert_string_equal(xapian, "Query((Zlayoff AND 0 * XSOURCE:harbor street journal))");
+    assert_string_equal(xapian, "Query(((Zlayoff AND_MAYBE 0.00010000000000000000479 * layoffs)"
+                                " AND 0 * XSOURCE:harbor street journal))");
     free(tree);
     free(xapian);
 
@@ -594,7 +674,9 @@ static void test_explain(void **state)
     o.from = "2024";
     assert_int_equal(newsdex_explain(f->db, &o, &tree, &xapian), NEWSDEX_OK);
     assert_string_equal(tree, "(AND (AND Prime Video layoffs 2024) (DATE 20240101..))");
-    assert_non_null(strstr(xapian, "Zprime AND Zvideo AND Zlayoff"));
+    /* Capitalised words are names: their exact form weighs as much as the stem. */
+    assert_non_null(strstr(xapian, "(Zprime AND_MAYBE 1 * prime) AND (Zvideo AND_MAYBE 1 * video)"
+                                   " AND (Zlayoff AND_MAYBE 0.0001"));
     assert_non_null(strstr(xapian, "0 * (Z2024 OR Y2024) AND_MAYBE 2 * Y2024"));
     assert_non_null(strstr(xapian, "FILTER VALUE_GE 0 20240101000000"));
     free(tree);
@@ -680,6 +762,7 @@ int main(void)
         cmocka_unit_test(test_from_to),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_explain),
+        cmocka_unit_test(test_exact_form),
         cmocka_unit_test(test_fields),
         cmocka_unit_test(test_random_searches),
     };
