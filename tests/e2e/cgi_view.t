@@ -37,8 +37,10 @@ is "$STATUS" 200 "view without q: 200"
 unlike "$BODY" '<mark>' "view without q: nothing marked"
 like "$BODY" '<a href="\?">New search</a>' "view without q: a link to a new search"
 
-cgi id=plain-no-url 'q=%22unbalanced'
+cgi id=plain-no-url 'q=merger%20date:2024-13'
 is "$STATUS" 200 "view with a q that does not parse: still 200, the article shown"
+like "$BODY" '<h1>Untitled-link zorblax story</h1>' "the article, unmarked"
+unlike "$BODY" '<mark>' "nothing marked"
 
 cgi id=plain-no-url q=merger sort=date from=2020 page=2
 like "$BODY" 'href="\?q=merger&amp;sort=date&amp;from=2020&amp;page=2"' \
