@@ -703,6 +703,50 @@ NEWSDEX_API newsdex_status newsdex_results_to_json(const newsdex_results *result
 NEWSDEX_API void newsdex_results_free(newsdex_results *results);
 
 /* ------------------------------------------------------------------ */
+/* One stored article, read by id                                     */
+/* ------------------------------------------------------------------ */
+
+/**
+ * An article as the index stores it, with the words of a query marked
+ * (newsdex_document_get()). The library allocates it and fills @c size
+ * bytes: a caller built with an older header reads the members it knows.
+ * Strings are UTF-8 ("" when absent) and stay valid until
+ * newsdex_document_free().
+ */
+typedef struct newsdex_document {
+    size_t size;              /**< sizeof (newsdex_document) as the library filled it. */
+    const char *id;           /**< Article id. */
+    const char *title;        /**< Title ("" if none). */
+    const char *date;         /**< "YYYY-MM-DD" (UTC) or "" if undated. */
+    const char *source;       /**< Source ("" if none). */
+    const char *url;          /**< URL ("" if none). */
+    const char *body;         /**< The whole body, as given to the writer ("" if none). */
+    const char *const *topics;/**< The "topics" list, n_topics strings as written. */
+    size_t n_topics;          /**< Number of @c topics. */
+    const size_t *title_marks;/**< 2 * n_title_marks byte offsets into @c title: bytes
+                                   [marks[2i], marks[2i+1]) are a word that matches the
+                                   query (any inflection, as in snippets); ascending. */
+    size_t n_title_marks;     /**< Number of marked words in @c title. */
+    const size_t *body_marks; /**< The same for @c body. */
+    size_t n_body_marks;      /**< Number of marked words in @c body. */
+} newsdex_document;
+
+/**
+ * Read the article with @p id into a new *@p doc, its title and body
+ * marked with the words of @p query (the newsdex query language; negated
+ * words are not marked; NULL or "" marks nothing). NEWSDEX_ERR_NOT_FOUND
+ * if no article has @p id; NEWSDEX_ERR_INVALID for a NULL db or doc or an
+ * id that is not 1 to 200 bytes of UTF-8; NEWSDEX_ERR_QUERY (message as
+ * for newsdex_search()) for a query that does not parse. Free *@p doc
+ * with newsdex_document_free().
+ */
+NEWSDEX_API newsdex_status newsdex_document_get(newsdex_db *db, const char *id,
+                                                const char *query, newsdex_document **doc);
+
+/** Free @p doc (NULL is allowed). */
+NEWSDEX_API void newsdex_document_free(newsdex_document *doc);
+
+/* ------------------------------------------------------------------ */
 /* Maintenance: statistics, checking, compaction, reading archives,    */
 /* fatal errors                                                        */
 /* ------------------------------------------------------------------ */

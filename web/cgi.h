@@ -60,7 +60,7 @@ void cgi_index_close(cgi_index *ix);
 
 /* ---- Responses (cgi_response.c) ---- */
 typedef struct cgi_response {
-    int status;              /* 200, 400, 405, 500, 503 */
+    int status;              /* 200, 400, 404, 405, 500, 503 */
     const char *content_type;
     unsigned retry_after;    /* seconds; 0 = no Retry-After */
     int head_only;           /* HEAD: headers only */
@@ -130,6 +130,7 @@ typedef struct cgi_page {
     const char *error;               /* shown instead of results, or NULL */
     const cgi_year_count *years;     /* per-year chart; NULL if not available */
     long n_years;
+    const newsdex_document *document; /* one article's page (params->id), or NULL */
 } cgi_page;
 
 /* & < > " ' as entities; other bytes as they are. */
@@ -139,5 +140,41 @@ int cgi_html_page(FILE *out, const cgi_page *page);
 int cgi_json_results(FILE *out, const cgi_params *p, const newsdex_search_options *o,
                      const newsdex_results *r);
 int cgi_json_error(FILE *out, int status, const char *parameter, const char *message);
+
+/* ---- Pieces of the page shared by the files below (cgi_html.c) ---- */
+/* "?q=...&amp;..." for the current search (filters included) at page. */
+void cgi_html_link(FILE *out, const cgi_params *p, unsigned page);
+void cgi_html_url_encode(FILE *out, const char *s);
+/* "2024-01-10" as "10 January 2024" in a <time> element. */
+void cgi_html_date(FILE *out, const char *date);
+/* Non-zero for an http: or https: URL, the only ones the page links to. */
+int cgi_html_safe_url(const char *url);
+
+/* ---- Filters: source and topic added to the query (cgi_filters.c) ---- */
+/* The query the library runs into out: q with source:"..." and topic:"..."
+ * (q in parentheses when it holds an OR). -1 if it does not fit in cap. */
+int cgi_filtered_query(const cgi_params *p, char *out, size_t cap);
+/* Non-zero when there is something to search for: q, or a filter. */
+int cgi_wants_search(const cgi_params *p);
+#define CGI_FILTERED_QUERY_MAX (CGI_Q_MAX + 2 * CGI_FILTER_MAX + 64)
+
+/* ---- Facets as links that narrow the search (cgi_facets.c) ---- */
+/* The active filters, each with a link that removes it. */
+void cgi_facets_active(FILE *out, const cgi_page *pg);
+/* Sources, topics and years of the matches, each a link to the search
+ * narrowed by it. */
+void cgi_facets_write(FILE *out, const cgi_page *pg);
+/* The search form's source control: a list of the matches' sources. */
+void cgi_facets_source_control(FILE *out, const cgi_page *pg);
+
+/* ---- One article's page (cgi_view.c) ---- */
+/* text with bytes [marks[2i], marks[2i+1]) in <mark>, all of it escaped;
+ * marks out of order or out of bounds are ignored. */
+void cgi_html_marked(FILE *out, const char *text, const size_t *marks, size_t n);
+/* The article of pg->document: title, date, source, topics, URL, body. */
+void cgi_view_html(FILE *out, const cgi_page *pg);
+/* The same as JSON: {"id", "title", "date", "source", "url", "topics",
+ * "body", "highlights": {"title": [[start, end]...], "body": [...]}}. */
+int cgi_view_json(FILE *out, const newsdex_document *d);
 
 #endif

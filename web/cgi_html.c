@@ -25,6 +25,22 @@ static const char page_style[] =
     "svg.chart{max-width:100%;height:auto}svg.chart rect{fill:#5b7fa6}"
     "svg.chart text{font-size:10px;fill:#555}";
 
+/* The article page, the facets and the filters. */
+static const char view_style[] =
+    "body{overflow-wrap:anywhere}select{max-width:100%}"
+    "a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible"
+    "{outline:3px solid #1a5fb4;outline-offset:2px}"
+    ".view h1{font-size:1.5rem;line-height:1.25;margin:.5rem 0}"
+    ".view .body{white-space:pre-line}.topics{font-size:.85rem;margin:.3rem 0}"
+    ".filters{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center;list-style:none;"
+    "padding:0;margin:.5rem 0}"
+    ".filters a{border:1px solid #5b7fa6;border-radius:1rem;padding:0 .6rem;"
+    "text-decoration:none}"
+    ".facets{display:flex;flex-wrap:wrap;gap:1rem 2rem;margin:1rem 0 0}"
+    ".facets h2{font-size:.95rem}.facets ul{list-style:none;padding:0;margin:.2rem 0}"
+    ".facets li{margin:.15rem 0}.facets .n{color:#555;font-size:.85rem}"
+    ".hit-view{font-size:.85rem;font-weight:normal;margin-left:.5rem}";
+
 void cgi_html_escape(FILE *out, const char *s, size_t len)
 {
     size_t start = 0;
@@ -64,6 +80,18 @@ static void url_encode(FILE *out, const char *s)
     }
 }
 
+static void write_filter_params(FILE *out, const cgi_params *p)
+{
+    if (p->source[0]) {
+        fputs("&amp;source=", out);
+        url_encode(out, p->source);
+    }
+    if (p->topic[0]) {
+        fputs("&amp;topic=", out);
+        url_encode(out, p->topic);
+    }
+}
+
 /* The current search with another query text (NULL: the same) and page. */
 static void write_link(FILE *out, const cgi_params *p, const char *q, unsigned page)
 {
@@ -77,23 +105,28 @@ static void write_link(FILE *out, const cgi_params *p, const char *q, unsigned p
         fprintf(out, "&amp;to=%s", p->to);
     if (p->limit != CGI_LIMIT_DEFAULT)
         fprintf(out, "&amp;limit=%u", p->limit);
+    write_filter_params(out, p);
     if (page > 1)
         fprintf(out, "&amp;page=%u", page);
 }
 
 /* ---- Head and search form ---- */
 
-static void write_head(FILE *out, const cgi_params *p)
+static void write_head(FILE *out, const cgi_params *p, const newsdex_document *d)
 {
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
           "<meta name=\"robots\" content=\"noindex\">\n<title>",
           out);
-    if (p->has_q) {
+    if (d) {
+        esc(out, d->title[0] ? d->title : d->id);
+        fputs(" \xe2\x80\x93 ", out);
+    } else if (p->has_q) {
         esc(out, p->q);
         fputs(" \xe2\x80\x93 ", out);
     }
-    fprintf(out, "News search</title>\n<style>%s</style>\n</head>\n<body>\n", page_style);
+    fprintf(out, "News search</title>\n<style>%s%s</style>\n</head>\n<body>\n", page_style,
+            view_style);
 }
 
 static void write_option(FILE *out, const cgi_params *p, cgi_sort sort, const char *label)
@@ -112,8 +145,9 @@ static void write_date_field(FILE *out, const char *name, const char *label,
             label, name, value);
 }
 
-static void write_form(FILE *out, const cgi_params *p)
+static void write_form(FILE *out, const cgi_page *pg)
 {
+    const cgi_params *p = pg->params;
     fputs("<header>\n<form role=\"search\" method=\"get\">\n"
           "<label class=\"q\">Search the news\n"
           "<input type=\"search\" name=\"q\" maxlength=\"1024\" autofocus value=\"",
@@ -126,6 +160,7 @@ static void write_form(FILE *out, const cgi_params *p)
     fputs("</select></label>\n", out);
     write_date_field(out, "from", "From", p->from);
     write_date_field(out, "to", "To", p->to);
+    cgi_facets_source_control(out, pg);
     if (p->limit != CGI_LIMIT_DEFAULT)
         fprintf(out, "<input type=\"hidden\" name=\"limit\" value=\"%u\">\n", p->limit);
     fputs("<button type=\"submit\">Search</button>\n</form>\n</header>\n<main id=\"main\">\n",
@@ -284,20 +319,48 @@ static void write_date(FILE *out, const char *date)
     fputs("</time>", out);
 }
 
-static void write_hit(FILE *out, const newsdex_hit *h)
+/* The link to the article's own page: ?id=...&amp;q=... (the search kept
+ * for the way back). */
+static void write_view_href(FILE *out, const cgi_params *p, const newsdex_hit *h)
+{
+    fputs(" href=\"", out);
+    write_link(out, p, NULL, p->page);
+    fputs("&amp;id=", out);
+    url_encode(out, h->id);
+    fputs("\"", out);
+}
+
+/* The title links to the article's URL when it has one (with a link to its
+ * page beside it), else to its page. */
+static void write_hit_title(FILE *out, const cgi_params *p, const newsdex_hit *h)
 {
     const char *title = h->title[0] ? h->title : "(untitled)";
-    fputs("<li><article>\n<h2>", out);
+    fputs("<h2>", out);
     if (safe_url(h->url)) {
         fputs("<a href=\"", out);
         esc(out, h->url);
         fputs("\">", out);
         esc(out, title);
-        fputs("</a>", out);
-    } else {
+        fputs("</a><a class=\"hit-view\"", out);
+        write_view_href(out, p, h);
+        fputs(" aria-label=\"View the stored article: ", out);
         esc(out, title);
+        fputs("\">view</a>", out);
+    } else {
+        fputs("<a", out);
+        write_view_href(out, p, h);
+        fputs(">", out);
+        esc(out, title);
+        fputs("</a>", out);
     }
-    fputs("</h2>\n<p class=\"meta\">", out);
+    fputs("</h2>\n", out);
+}
+
+static void write_hit(FILE *out, const cgi_params *p, const newsdex_hit *h)
+{
+    fputs("<li><article>\n", out);
+    write_hit_title(out, p, h);
+    fputs("<p class=\"meta\">", out);
     if (h->date[0])
         write_date(out, h->date);
     if (h->date[0] && h->source[0])
@@ -318,7 +381,7 @@ static void write_hits(FILE *out, const cgi_page *pg)
     for (size_t i = 0; i < n; i++) {
         newsdex_hit h;
         if (newsdex_results_get(pg->results, i, &h) == NEWSDEX_OK)
-            write_hit(out, &h);
+            write_hit(out, pg->params, &h);
     }
     fputs("</ol>\n", out);
 }
@@ -384,9 +447,11 @@ static void write_help(FILE *out)
 
 int cgi_html_page(FILE *out, const cgi_page *pg)
 {
-    write_head(out, pg->params);
-    write_form(out, pg->params);
-    if (pg->error) {
+    write_head(out, pg->params, pg->document);
+    write_form(out, pg);
+    if (pg->document) {
+        cgi_view_html(out, pg);
+    } else if (pg->error) {
         fputs("<p class=\"error\" role=\"alert\">", out);
         esc(out, pg->error);
         fputs("</p>\n", out);
@@ -395,11 +460,35 @@ int cgi_html_page(FILE *out, const cgi_page *pg)
         write_help(out);
     } else {
         write_status(out, pg);
+        cgi_facets_active(out, pg);
         write_notices(out, pg);
         write_chart(out, pg);
         write_hits(out, pg);
+        cgi_facets_write(out, pg);
         write_pages(out, pg);
     }
     fputs("</main>\n</body>\n</html>\n", out);
     return ferror(out) ? -1 : 0;
+}
+
+/* ---- Shared with the article page and the facets ---- */
+
+void cgi_html_link(FILE *out, const cgi_params *p, unsigned page)
+{
+    write_link(out, p, NULL, page);
+}
+
+void cgi_html_url_encode(FILE *out, const char *s)
+{
+    url_encode(out, s);
+}
+
+void cgi_html_date(FILE *out, const char *date)
+{
+    write_date(out, date);
+}
+
+int cgi_html_safe_url(const char *url)
+{
+    return safe_url(url);
 }

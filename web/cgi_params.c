@@ -221,6 +221,38 @@ static int set_facets(cgi_params *p, const char *v, size_t n, cgi_param_error *e
     return 0;
 }
 
+/* A text value of at most max bytes: valid UTF-8 without control
+ * characters (they could not be typed, and a page would show them). */
+static int set_text(char *out, size_t max, const char *name, const char *v, size_t n,
+                    cgi_param_error *err)
+{
+    if (n > max)
+        return fail(err, name, "%s is longer than %zu bytes", name, max);
+    if (!cgi_utf8_valid(v, n))
+        return fail(err, name, "%s is not valid UTF-8", name);
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
+            return fail(err, name, "%s holds a control character", name);
+    memcpy(out, v, n);
+    out[n] = '\0';
+    return 0;
+}
+
+static int set_id(cgi_params *p, const char *v, size_t n, cgi_param_error *err)
+{
+    return set_text(p->id, CGI_ID_MAX, "id", v, n, err);
+}
+
+static int set_source(cgi_params *p, const char *v, size_t n, cgi_param_error *err)
+{
+    return set_text(p->source, CGI_FILTER_MAX, "source", v, n, err);
+}
+
+static int set_topic(cgi_params *p, const char *v, size_t n, cgi_param_error *err)
+{
+    return set_text(p->topic, CGI_FILTER_MAX, "topic", v, n, err);
+}
+
 /* ---- Dates ---- */
 
 static int days_in_month(int y, int m)
@@ -287,7 +319,7 @@ static const struct param_def {
 } params[] = {
     {"q", set_q},         {"page", set_page}, {"offset", set_offset}, {"limit", set_limit},
     {"sort", set_sort},   {"from", set_from}, {"to", set_to},         {"facets", set_facets},
-    {"format", set_format},
+    {"format", set_format}, {"id", set_id},     {"source", set_source}, {"topic", set_topic},
 };
 #define N_PARAMS (sizeof params / sizeof params[0])
 #define SEEN_OFFSET (1u << 2) /* params[2] */

@@ -2,7 +2,8 @@
  * Pure code (no I/O, no allocation, no library calls) so that the libFuzzer
  * harness tests/fuzz/fuzz_cgi_params.c can run it on anything.
  *
- * Parameters: q, page or offset, limit, sort, from, to, facets, format.
+ * Parameters: q, page or offset, limit, sort, from, to, facets, format, and
+ * id (one article's page), source and topic (filters added to q).
  * An empty value counts as absent (an HTML form sends "from=" for an empty
  * field); unknown names are ignored; a known name given twice is an error. */
 #ifndef NX_CGI_PARAMS_H
@@ -15,6 +16,8 @@
 #define CGI_LIMIT_DEFAULT 10
 #define CGI_LIMIT_MAX 100
 #define CGI_OFFSET_MAX 10000
+#define CGI_ID_MAX 200            /* bytes of id, decoded (the library's limit) */
+#define CGI_FILTER_MAX 256        /* bytes of source or topic, decoded */
 
 typedef enum cgi_format { CGI_FORMAT_HTML = 0, CGI_FORMAT_JSON = 1 } cgi_format;
 
@@ -40,6 +43,9 @@ typedef struct cgi_params {
     char from[11], to[11]; /* "YYYY", "YYYY-MM" or "YYYY-MM-DD"; "" = none */
     cgi_format format;
     int format_given;
+    char id[CGI_ID_MAX + 1];         /* "" = the results page, else that article's page */
+    char source[CGI_FILTER_MAX + 1]; /* "" = no filter; valid UTF-8, no control characters */
+    char topic[CGI_FILTER_MAX + 1];
 } cgi_params;
 
 /* Why a request was refused: the parameter (never NULL: "query string" when

@@ -122,17 +122,22 @@ int64_t cgi_search_time_ms(const cgi_settings *s)
 
 static void set_options(newsdex_search_options *o, const cgi_params *p)
 {
+    static char query[CGI_FILTERED_QUERY_MAX]; /* fits: the parameters' limits */
+    if (cgi_filtered_query(p, query, sizeof query) != 0)
+        query[0] = '\0';
     newsdex_search_options_init(o);
-    o->query = p->q;
+    o->query = query;
     o->offset = p->offset;
     o->limit = p->limit;
     o->from = p->from[0] ? p->from : NULL;
     o->to = p->to[0] ? p->to : NULL;
     cgi_apply_sort(o, p->sort);
-    if (p->format == CGI_FORMAT_JSON)
+    if (p->format == CGI_FORMAT_JSON) {
         cgi_apply_facets(o, p->facets);
-    else
+    } else {
         cgi_apply_histogram(o);
+        cgi_apply_facets(o, CGI_FACET_SOURCE | CGI_FACET_TOPIC | CGI_FACET_YEAR);
+    }
 }
 
 static int render_results(FILE *out, const cgi_params *p, const newsdex_search_options *o,
@@ -165,6 +170,50 @@ static void search_and_render(cgi_response *resp, const cgi_params *p, newsdex_d
         resp->status = 200;
     resp->content_type = p->format == CGI_FORMAT_JSON ? CGI_TYPE_JSON : CGI_TYPE_HTML;
     newsdex_results_free(r);
+}
+
+/* ---- One article's page ---- */
+
+static int render_document(FILE *out, const cgi_params *p, const newsdex_document *d)
+{
+    if (p->format == CGI_FORMAT_JSON)
+        return cgi_view_json(out, d);
+    cgi_page page = {.params = p, .document = d};
+    return cgi_html_page(out, &page);
+}
+
+/* The article p->id with the words of the search marked; a query that does
+ * not parse marks nothing rather than hiding the article. */
+static void view_and_render(cgi_response *resp, const cgi_params *p, newsdex_db *db,
+                            const cgi_settings *s)
+{
+    static char query[CGI_FILTERED_QUERY_MAX];
+    if (!p->has_q || cgi_filtered_query(p, query, sizeof query) != 0)
+        query[0] = '\0';
+    newsdex_document *d = NULL;
+    newsdex_status st = newsdex_document_get(db, p->id, query, &d);
+    if (st == NEWSDEX_ERR_QUERY)
+        st = newsdex_document_get(db, p->id, NULL, &d);
+    if (st == NEWSDEX_ERR_NOT_FOUND) {
+        respond_error(resp, p, 404, "id", "no article has this id");
+        return;
+    }
+    if (st == NEWSDEX_ERR_INVALID) {
+        respond_error(resp, p, 400, "id", "id must be an article id: 1 to 200 bytes of UTF-8");
+        return;
+    }
+    if (st != NEWSDEX_OK) {
+        respond_search_error(resp, p, s, db, st);
+        return;
+    }
+    cgi_memfile m;
+    int rc = cgi_memfile_open(&m) == 0 ? render_document(m.f, p, d) : -1;
+    if (cgi_memfile_close(&m, resp) != 0 || rc != 0)
+        respond_static(resp, 500);
+    else
+        resp->status = 200;
+    resp->content_type = p->format == CGI_FORMAT_JSON ? CGI_TYPE_JSON : CGI_TYPE_HTML;
+    newsdex_document_free(d);
 }
 
 /* A page kept under version v of the index, copied into resp; 0 on a miss
@@ -218,7 +267,10 @@ static void run_search(cgi_response *resp, const cgi_params *p, cgi_index *ix,
      * watchdog's time_limit would cut the request off; the other limits
      * keep the library's defaults. */
     newsdex_db_limit(db, NEWSDEX_LIMIT_TIME_MS, cgi_search_time_ms(s));
-    search_and_render(resp, p, db, s);
+    if (p->id[0])
+        view_and_render(resp, p, db, s);
+    else
+        search_and_render(resp, p, db, s);
     /* A search that met a writer's commit reopened by itself and read a
      * newer version than v: not kept under v. */
     if (newsdex_db_generation(db) == v.generation)
@@ -253,9 +305,9 @@ static void handle(const cgi_request *req, cgi_index *ix, const cgi_settings *s,
         respond_error(resp, &p, 405, NULL, "only GET and HEAD requests are served");
     else if (bad)
         respond_error(resp, &p, 400, err.parameter, err.message);
-    else if (!p.has_q && p.format == CGI_FORMAT_JSON)
+    else if (!p.id[0] && !cgi_wants_search(&p) && p.format == CGI_FORMAT_JSON)
         respond_error(resp, &p, 400, "q", "q is missing: give the words to search for");
-    else if (!p.has_q)
+    else if (!p.id[0] && !cgi_wants_search(&p))
         respond_form(resp, &p);
     else
         run_search(resp, &p, ix, s, cache, qs);

@@ -926,6 +926,63 @@ static void test_maintenance(void **state)
     RUN_TABLE(state, cases);
 }
 
+/* ---- One stored article ---- */
+
+CASE(document_null_db)
+{
+    newsdex_document *d = JUNK;
+    CHILD_INVALID(newsdex_document_get(NULL, "n-1", "oil", &d));
+    CHILD_CHECK(d == NULL);
+}
+CASE(document_null_id)
+{
+    newsdex_document *d = JUNK;
+    CHILD_INVALID(newsdex_document_get(f->db, NULL, "oil", &d));
+    CHILD_CHECK(d == NULL);
+    CHILD_DB_SAYS(f->db);
+}
+CASE(document_empty_id)
+{
+    newsdex_document *d = JUNK;
+    CHILD_INVALID(newsdex_document_get(f->db, "", NULL, &d));
+    CHILD_CHECK(d == NULL);
+    CHILD_DB_SAYS(f->db);
+}
+CASE(document_null_doc)
+{
+    CHILD_INVALID(newsdex_document_get(f->db, "n-1", "oil", NULL));
+    CHILD_DB_SAYS(f->db);
+}
+CASE(document_null_query)
+{
+    newsdex_document *d = NULL;
+    CHILD_CHECK(newsdex_document_get(f->db, "n-1", NULL, &d) == NEWSDEX_OK);
+    CHILD_CHECK(d && d->n_title_marks == 0 && d->n_body_marks == 0);
+    newsdex_document_free(d);
+}
+CASE(document_unknown_id)
+{
+    newsdex_document *d = JUNK;
+    CHILD_CHECK(newsdex_document_get(f->db, "n-404", "oil", &d) == NEWSDEX_ERR_NOT_FOUND);
+    CHILD_CHECK(d == NULL);
+    CHILD_DB_SAYS(f->db);
+}
+CASE(document_free_null) { newsdex_document_free(NULL); }
+
+static void test_document(void **state)
+{
+    static const api_case cases[] = {
+        {"newsdex_document_get", "NULL db", document_null_db},
+        {"newsdex_document_get", "NULL id", document_null_id},
+        {"newsdex_document_get", "empty id", document_empty_id},
+        {"newsdex_document_get", "NULL doc", document_null_doc},
+        {"newsdex_document_get", "NULL query", document_null_query},
+        {"newsdex_document_get", "unknown id", document_unknown_id},
+        {"newsdex_document_free", "NULL doc", document_free_null},
+    };
+    RUN_TABLE(state, cases);
+}
+
 /* ---- Every NEWSDEX_API function of the header has a case ---- */
 
 static const char *const covered[] = {
@@ -951,6 +1008,7 @@ static const char *const covered[] = {
     "newsdex_set_fatal_handler", "newsdex_reader_open", "newsdex_reader_set_stop_flag",
     "newsdex_reader_next", "newsdex_reader_last_error", "newsdex_reader_path",
     "newsdex_reader_line", "newsdex_reader_bytes", "newsdex_reader_close",
+    "newsdex_document_get", "newsdex_document_free",
 };
 
 static int is_covered(const char *name, size_t len)
@@ -1011,6 +1069,7 @@ int main(void)
         cmocka_unit_test(test_search_explain_similar),
         cmocka_unit_test(test_results),
         cmocka_unit_test(test_maintenance),
+        cmocka_unit_test(test_document),
         cmocka_unit_test(test_every_function_is_covered),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
