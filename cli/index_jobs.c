@@ -677,12 +677,22 @@ static void free_jobs(jobs_run *run)
 /* Everything before the merge; the index is untouched whatever happens. */
 static int prepare(jobs_run *run, int n_inputs, char **inputs)
 {
-    for (int i = 0; i < n_inputs; i++)
+    /* Every worker reads the input from its start: files and directories
+     * only (a pipe would be shared out among them instead). */
+    for (int i = 0; i < n_inputs; i++) {
+        struct stat st;
+        if (strcmp(inputs[i], "-") && stat(inputs[i], &st) == 0 && !S_ISREG(st.st_mode) &&
+            !S_ISDIR(st.st_mode)) {
+            fprintf(stderr, "newsdex index: --jobs reads only files and directories, and %s is "
+                            "neither; run without --jobs\n", inputs[i]);
+            return NX_EXIT_USAGE;
+        }
         if (!strcmp(inputs[i], "-")) {
             fprintf(stderr, "newsdex index: --jobs cannot share standard input (-) among "
                             "workers; give files, or run without --jobs\n");
             return NX_EXIT_USAGE;
         }
+    }
     nx_cli_catch_stop_signals();
     int rc = nx_cli_open_writer(run->o->db_path, run->o->wait_lock, &run->writer);
     if (rc != NX_EXIT_OK)
