@@ -10,6 +10,7 @@
 #include <xapian.h>
 
 #include <cstring>
+#include <map>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -45,11 +46,21 @@ newsdex_status no_space_aware(nx_error *e, newsdex_status st)
     return st;
 }
 
-// The month map of each shard numbers documents as the shard did: drop it
-// and build it once more from the date values, in the merged numbering.
-void rebuild_month_map(const std::string &dir)
+// After compaction: the month map of each shard numbers documents as the
+// shard did, so it is dropped and built once more from the date values, in
+// the merged numbering; and a source's name is the first shard's, as one
+// writer keeps the spelling it wrote first (Xapian hands duplicates to
+// resolve_duplicate_metadata in no documented order).
+void finish_metadata(const std::string &dir, const std::vector<Xapian::Database> &shards)
 {
     Xapian::WritableDatabase db(dir, Xapian::DB_OPEN | Xapian::DB_BACKEND_GLASS);
+    std::map<std::string, std::string> sources;
+    for (const Xapian::Database &shard : shards)
+        for (auto k = shard.metadata_keys_begin(NX_META_SOURCE);
+             k != shard.metadata_keys_end(NX_META_SOURCE); ++k)
+            sources.emplace(*k, shard.get_metadata(*k));
+    for (const auto &kv : sources)
+        db.set_metadata(kv.first, kv.second);
     std::vector<std::string> keys;
     for (auto k = db.metadata_keys_begin(NX_META_MONTHS); k != db.metadata_keys_end(NX_META_MONTHS);
          ++k)
@@ -102,12 +113,14 @@ extern "C" newsdex_status nx_xmerge_compact(const char *const *shards, size_t n,
     nx_error *e = err ? err : &local;
     newsdex_status st = nx_guard(e, [&] {
         Xapian::Database all;
+        std::vector<Xapian::Database> used_shards;
         size_t used = 0;
         for (size_t i = 0; i < n; i++) {
             Xapian::Database db(shards[i], Xapian::DB_BACKEND_GLASS);
             if (db.get_lastdocid() == 0)
                 continue; // nothing to number: a part whose records were all rejected
             all.add_database(db);
+            used_shards.push_back(db);
             used++;
         }
         if (used == 0) {
@@ -119,7 +132,7 @@ extern "C" newsdex_status nx_xmerge_compact(const char *const *shards, size_t n,
         // Renumbering (no NO_RENUMBER): each shard's ids follow the last id of
         // the one before, as one writer reading all parts in order numbers them.
         all.compact(dst_dir, Xapian::Compactor::FULL, 0, merger);
-        rebuild_month_map(dst_dir);
+        finish_metadata(dst_dir, used_shards);
     });
     return st == NEWSDEX_OK ? st : no_space_aware(e, st);
 }
