@@ -16,6 +16,7 @@
 #include "newsdex.h"
 #include "commands.h"
 #include "id_set.h"
+#include "index_jobs.h"
 #include "progress.h"
 
 enum progress_mode { PROGRESS_AUTO, PROGRESS_ALWAYS, PROGRESS_NEVER };
@@ -28,6 +29,7 @@ typedef struct index_opts {
     int prune;
     int strict_dates;         /* --strict-dates */
     enum progress_mode progress;
+    unsigned jobs;            /* --jobs: worker processes (cli/index_jobs.c) */
 } index_opts;
 
 typedef struct index_run {
@@ -202,6 +204,9 @@ static void usage(FILE *out)
           "  --strict-dates     reject articles whose date cannot be read (default: keep\n"
           "                     them undated, with a warning)\n"
           "  --progress=WHEN    auto (on a terminal), always or never\n"
+          "  --jobs N           N worker processes index contiguous parts of the input\n"
+          "                     (split at record boundaries), merged into DIR as one\n"
+          "                     process would index them (default 1; not with --prune)\n"
           "SIGINT/SIGTERM: commit what was read, report, exit 128+signal.\n",
           out);
 }
@@ -525,6 +530,7 @@ static int parse_options(int argc, char **argv, index_opts *o)
         {"wait-lock", required_argument, NULL, 'w'}, {"batch-size", required_argument, NULL, 'b'},
         {"progress", required_argument, NULL, 'p'},  {"format", required_argument, NULL, 'f'},
         {"strict-dates", no_argument, NULL, 'S'},    {"help", no_argument, NULL, 'h'},
+        {"jobs", required_argument, NULL, 'j'},
         {NULL, 0, NULL, 0},
     };
     int c, bad = 0;
@@ -538,6 +544,10 @@ static int parse_options(int argc, char **argv, index_opts *o)
         case 'w': bad = nx_cli_parse_uint(optarg, "--wait-lock", 86400, &o->wait_lock); break;
         case 'b': bad = parse_batch_size(optarg, &o->batch_size); break;
         case 'p': bad = parse_progress(optarg, &o->progress); break;
+        case 'j':
+            if (!(bad = nx_cli_parse_uint(optarg, "--jobs", 64, &o->jobs)) && !o->jobs)
+                bad = fprintf(stderr, "newsdex: --jobs must be at least 1\n") > 0;
+            break;
         case 'h': usage(stdout); return NX_EXIT_OK;
         default: bad = 1;
         }
@@ -554,6 +564,7 @@ static int check_arguments(int argc, index_opts *o)
     o->db_path = nx_cli_db_path(o->db_path);
     const char *problem = !o->db_path    ? "no index given (use --db DIR or set NEWSDEX_DB)"
                           : optind >= argc ? "no input files given"
+                          : o->jobs > 1 && o->prune ? "--prune cannot be combined with --jobs"
                           : o->format && strcmp(o->format, "jsonl") && strcmp(o->format, "sgml") &&
                                   strcmp(o->format, "text")
                               ? "--format expects jsonl, sgml or text"
@@ -595,6 +606,10 @@ int cmd_index(int argc, char **argv)
         rc = check_arguments(argc, &o);
     if (rc >= 0)
         return rc;
+    if (o.jobs > 1)
+        return nx_cli_index_jobs(&(nx_jobs_options){o.db_path, o.format, o.batch_size, o.wait_lock,
+                                                     o.strict_dates, (int)o.progress, o.jobs},
+                                 argc - optind, argv + optind);
     index_run run = {0};
     rc = setup_run(&run, &o, argc - optind, argv + optind);
     if (rc != NX_EXIT_OK) {

@@ -839,6 +839,53 @@ NEWSDEX_API newsdex_status newsdex_index_check(const char *path, char **error_me
 NEWSDEX_API newsdex_status newsdex_index_compact(const char *path, const char *copy_path,
                                                  char **error_message);
 
+/* Parallel builds: parts of one input indexed into separate "shards" (new
+ * indexes, each written by its own newsdex_writer) and merged, in input
+ * order, into the index they were meant for, with the result a single
+ * writer reading every part in order would have given. */
+
+/**
+ * *@p can = 1 when the shards (index directories, in input order) can be
+ * concatenated by newsdex_index_merge() to replace the index of @p writer:
+ * that index has never held a document, each shard numbers its documents
+ * without a gap (no article was deleted in it), and no article id is in two
+ * shards. Otherwise *@p can = 0: merge with newsdex_writer_merge_shard().
+ * Commits the writer's open batch first.
+ * @return NEWSDEX_ERR_INVALID for a NULL writer, can or shard path.
+ */
+NEWSDEX_API newsdex_status newsdex_writer_can_concatenate(newsdex_writer *writer,
+                                                          const char *const *shards, size_t n,
+                                                          int *can);
+
+/**
+ * Write the articles of @p shards[0..n-1], in that order, into a new index
+ * in directory @p copy_path (created; an existing one must be empty): each
+ * shard's articles get the document ids that follow the previous shard's,
+ * the metadata of the shards is merged (source names as first written) and
+ * the per-month counting data is laid out again for the new ids. The blocks
+ * are fully packed, as newsdex_index_compact() packs them. The shards are
+ * only read. What becomes of the copy is the caller's choice (e.g. exchange
+ * it with the target directory while holding the target's writer).
+ * @return NEWSDEX_ERR_NOSPACE for a full disk, a quota or a file size limit
+ *         (@p copy_path is then left half-written for the caller to remove);
+ *         NEWSDEX_ERR_INVALID for a NULL shards entry or copy_path.
+ */
+NEWSDEX_API newsdex_status newsdex_index_merge(const char *const *shards, size_t n,
+                                               const char *copy_path, char **error_message);
+
+/**
+ * Put the articles of the shard in directory @p shard whose document ids
+ * are in [@p first, @p last] (1 and UINT64_MAX: all), in id order, into
+ * @p writer's index as newsdex_writer_put() puts articles: unchanged ones
+ * are skipped, others added or replaced by id, in the writer's batches, and
+ * counted (newsdex_writer_get_counts()). The documents are copied as the
+ * shard's writer analysed them. The shard is only read.
+ * @return NEWSDEX_ERR_NOT_FOUND (or another open error) for a missing
+ *         shard; NEWSDEX_ERR_INVALID for a NULL writer or shard.
+ */
+NEWSDEX_API newsdex_status newsdex_writer_merge_shard(newsdex_writer *writer, const char *shard,
+                                                      uint64_t first, uint64_t last);
+
 /**
  * Called when the index engine fails in a way it cannot unwind (a full disk
  * during a commit can make Xapian abort), with NEWSDEX_ERR_NOSPACE or

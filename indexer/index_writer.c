@@ -593,6 +593,46 @@ newsdex_status newsdex_writer_put(newsdex_writer *w, const newsdex_article *arti
     return end_write(w);
 }
 
+nx_xdb *nx_writer_xdb(newsdex_writer *w)
+{
+    return w->db;
+}
+
+nx_error *nx_writer_error(newsdex_writer *w)
+{
+    return &w->err;
+}
+
+newsdex_status nx_writer_put_built(newsdex_writer *w, const char *id_term, const char fp[8],
+                                   const char *source, nx_writer_write_fn write, void *ctx,
+                                   newsdex_put_outcome *outcome)
+{
+    nx_error_clear(&w->err);
+    int found = 0, same = 0;
+    newsdex_status st = compare_fingerprint(w, id_term, fp, &found, &same);
+    if (st == NEWSDEX_OK && same) {
+        w->done.unchanged++;
+        if (outcome)
+            *outcome = NEWSDEX_PUT_UNCHANGED;
+        return NEWSDEX_OK;
+    }
+    if (st == NEWSDEX_OK)
+        st = ensure_batch(w);
+    if (st == NEWSDEX_OK)
+        st = note_source(w, source);
+    if (st == NEWSDEX_OK && (st = write(w->db, id_term, ctx, &w->err)) != NEWSDEX_OK)
+        return write_failed(w, st);
+    if (st != NEWSDEX_OK)
+        return st;
+    if (found)
+        w->batch.replaced++;
+    else
+        w->batch.added++;
+    if (outcome)
+        *outcome = found ? NEWSDEX_PUT_REPLACED : NEWSDEX_PUT_ADDED;
+    return end_write(w);
+}
+
 /* ---- Deleting ---- */
 
 newsdex_status newsdex_writer_delete(newsdex_writer *w, const char *id, int *found)

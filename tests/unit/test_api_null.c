@@ -848,6 +848,35 @@ CASE(check_null_path)
 CASE(compact_null_path) { CHILD_INVALID(newsdex_index_compact(NULL, "/nonexistent/x", NULL)); }
 CASE(compact_null_copy) { CHILD_INVALID(newsdex_index_compact(f->db_path, NULL, NULL)); }
 CASE(fatal_handler_null) { newsdex_set_fatal_handler(NULL); }
+CASE(concatenate_null_writer)
+{
+    int can = 7;
+    const char *shards[] = {"/nonexistent/a"};
+    CHILD_INVALID(newsdex_writer_can_concatenate(NULL, shards, 1, &can));
+    CHILD_CHECK(can == 0);
+}
+CASE(concatenate_null_can) { CHILD_INVALID(newsdex_writer_can_concatenate(f->w, NULL, 0, NULL)); }
+CASE(concatenate_null_shard)
+{
+    int can = 7;
+    const char *shards[] = {NULL};
+    CHILD_INVALID(newsdex_writer_can_concatenate(f->w, shards, 1, &can));
+}
+CASE(merge_null_copy)
+{
+    char *msg = NULL;
+    const char *shards[] = {"/nonexistent/a"};
+    CHILD_INVALID(newsdex_index_merge(shards, 1, NULL, &msg));
+    CHILD_CHECK(msg && *msg);
+    free(msg);
+}
+CASE(merge_null_shards) { CHILD_INVALID(newsdex_index_merge(NULL, 2, "/nonexistent/x", NULL)); }
+CASE(merge_shard_null_writer) { CHILD_INVALID(newsdex_writer_merge_shard(NULL, "/nonexistent/a", 1, 2)); }
+CASE(merge_shard_null_shard)
+{
+    CHILD_INVALID(newsdex_writer_merge_shard(f->w, NULL, 1, 2));
+    CHILD_CHECK(newsdex_writer_last_error(f->w)[0] != '\0');
+}
 CASE(reader_open_null_path)
 {
     newsdex_reader *r = JUNK;
@@ -911,6 +940,13 @@ static void test_maintenance(void **state)
         {"newsdex_index_compact", "NULL path", compact_null_path},
         {"newsdex_index_compact", "NULL copy_path", compact_null_copy},
         {"newsdex_set_fatal_handler", "NULL hook", fatal_handler_null},
+        {"newsdex_writer_can_concatenate", "NULL writer", concatenate_null_writer},
+        {"newsdex_writer_can_concatenate", "NULL can", concatenate_null_can},
+        {"newsdex_writer_can_concatenate", "NULL shard", concatenate_null_shard},
+        {"newsdex_index_merge", "NULL copy_path", merge_null_copy},
+        {"newsdex_index_merge", "NULL shards", merge_null_shards},
+        {"newsdex_writer_merge_shard", "NULL writer", merge_shard_null_writer},
+        {"newsdex_writer_merge_shard", "NULL shard", merge_shard_null_shard},
         {"newsdex_reader_open", "NULL path", reader_open_null_path},
         {"newsdex_reader_open", "NULL reader", reader_open_null_out},
         {"newsdex_reader_open", "unknown format", reader_open_bad_format},
@@ -1005,7 +1041,8 @@ static const char *const covered[] = {
     "newsdex_results_suggestion", "newsdex_results_free", "newsdex_results_to_json",
     "newsdex_writer_set_last_run", "newsdex_index_stats_sized",
     "newsdex_stats_free", "newsdex_index_check", "newsdex_index_compact",
-    "newsdex_set_fatal_handler", "newsdex_reader_open", "newsdex_reader_set_stop_flag",
+    "newsdex_set_fatal_handler", "newsdex_writer_can_concatenate", "newsdex_index_merge",
+    "newsdex_writer_merge_shard", "newsdex_reader_open", "newsdex_reader_set_stop_flag",
     "newsdex_reader_next", "newsdex_reader_last_error", "newsdex_reader_path",
     "newsdex_reader_line", "newsdex_reader_bytes", "newsdex_reader_close",
     "newsdex_document_get", "newsdex_document_free",

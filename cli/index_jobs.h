@@ -1,0 +1,72 @@
+/* `newsdex index --jobs N` (cli/index_jobs.c: the parent; cli/index_worker.c:
+ * each worker). N worker processes index contiguous parts of the input, in
+ * input order, into temporary shards beside the index; the parent, which
+ * holds the index's writer lock throughout, merges them into it. */
+#ifndef NX_CLI_INDEX_JOBS_H
+#define NX_CLI_INDEX_JOBS_H
+
+#include <stdint.h>
+
+#include "newsdex.h"
+
+typedef struct nx_jobs_options {
+    const char *db_path;
+    const char *format;     /* --format, or NULL */
+    unsigned batch_size;
+    unsigned wait_lock;     /* seconds */
+    int strict_dates;
+    int progress;           /* 0 auto, 1 always, 2 never */
+    unsigned jobs;          /* at least 2 */
+} nx_jobs_options;
+
+/* Runs the whole command; returns the exit status. */
+int nx_cli_index_jobs(const nx_jobs_options *o, int n_inputs, char **inputs);
+
+/* ---- Between the parent and a worker ----
+ * The input is one stream of bytes (every input in turn, as the reader
+ * counts them); a record belongs to the worker that owns the position just
+ * after it, so parts are contiguous and every worker agrees on them. Each
+ * worker reads from the start up to the end of its part: FILE:LINE stay
+ * those of the whole input. */
+unsigned nx_jobs_owner(uint64_t pos, uint64_t total, unsigned jobs);
+
+/* Messages on a worker's pipe: a type byte, a 4-byte length, the payload. */
+enum nx_jobs_message {
+    NX_JOBS_TEXT = 'M',     /* a line for stderr (no newline) */
+    NX_JOBS_PROGRESS = 'P', /* nx_jobs_progress */
+    NX_JOBS_DELETION = 'D', /* uint64_t articles added before it, then the id */
+    NX_JOBS_RESULT = 'R'    /* nx_jobs_result, last */
+};
+
+typedef struct nx_jobs_progress {
+    uint64_t records;       /* records of its part read */
+    uint64_t bytes;         /* bytes of its part read */
+} nx_jobs_progress;
+
+typedef struct nx_jobs_result {
+    uint64_t added, replaced, unchanged, deleted; /* in the shard */
+    uint64_t deletions_logged;   /* deletions of ids not in the shard (sent as D) */
+    uint64_t records, rejected, unidentified, truncated, undated, empty, skipped;
+    int input_failed;
+    int index_status;            /* newsdex_status of a failed shard write, else 0 */
+    char skipped_names[1024];
+} nx_jobs_result;
+
+/* Worker k of o->jobs: indexes its part into shard_dir, talks on fd, and
+ * ends the process. */
+void nx_jobs_worker(const nx_jobs_options *o, int n_inputs, char **inputs, uint64_t total,
+                    unsigned k, const char *shard_dir, int fd) __attribute__((noreturn));
+
+/* Reads every input from the start, calling fn for each record (article
+ * is NULL for a rejected or failed one, message then says why) and
+ * skipped(path, why) for each file a directory walk passed over (why
+ * "empty" for an empty file) as each input ends. fn returns 0 to go on, 1
+ * to stop. For the workers and the parent's own single-process pass. */
+typedef int (*nx_jobs_record_fn)(void *ctx, uint64_t pos, const char *path, unsigned long line,
+                                 newsdex_read r, const newsdex_article *article,
+                                 const char *message);
+typedef void (*nx_jobs_skipped_fn)(void *ctx, uint64_t pos, const char *path, const char *why);
+void nx_jobs_read_inputs(const char *format, int n_inputs, char **inputs, nx_jobs_record_fn fn,
+                         nx_jobs_skipped_fn skipped, void *ctx);
+
+#endif
