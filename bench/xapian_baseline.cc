@@ -2,6 +2,7 @@
 // newsdex. Not part of newsdex: a baseline for bench/ only.
 //
 //   xapian_baseline index DB CORPUS.jsonl
+//   xapian_baseline add DB CORPUS.jsonl   (the same into an existing DB)
 //       One WritableDatabase, Xapian::TermGenerator (English stemmer,
 //       STEM_SOME, positions), title indexed twice (with prefix S and as
 //       free text), body as free text; boolean terms Q<id>, XT<topic>,
@@ -42,14 +43,14 @@ std::string lower(std::string s)
 
 const char SEP = XAPIAN_BENCH_SEP;
 
-int do_index(const char *db_path, const char *corpus)
+int do_index(const char *db_path, const char *corpus, int open_mode)
 {
     FILE *f = std::fopen(corpus, "r");
     if (!f) {
         std::fprintf(stderr, "xapian_baseline: cannot open %s\n", corpus);
         return 1;
     }
-    Xapian::WritableDatabase db(db_path, Xapian::DB_CREATE_OR_OVERWRITE);
+    Xapian::WritableDatabase db(db_path, open_mode);
     Xapian::TermGenerator tg;
     tg.set_stemmer(Xapian::Stem("english"));
     tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
@@ -143,6 +144,7 @@ int do_search(const char *db_path, const char *queries_path, int rounds, int war
 void usage()
 {
     std::fputs("usage: xapian_baseline index DB CORPUS.jsonl\n"
+               "       xapian_baseline add DB CORPUS.jsonl\n"
                "       xapian_baseline search DB QUERIES [--rounds R] [--warmup W] [--snippets]"
                " [--engine NAME]\n",
                stderr);
@@ -158,7 +160,9 @@ int main(int argc, char **argv)
     }
     try {
         if (std::strcmp(argv[1], "index") == 0)
-            return do_index(argv[2], argv[3]);
+            return do_index(argv[2], argv[3], Xapian::DB_CREATE_OR_OVERWRITE);
+        if (std::strcmp(argv[1], "add") == 0)
+            return do_index(argv[2], argv[3], Xapian::DB_OPEN);
         if (std::strcmp(argv[1], "search") == 0) {
             int rounds = 5, warmup = 1;
             bool snippets = false;

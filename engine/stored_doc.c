@@ -38,8 +38,57 @@ static json_t *article_to_json(const newsdex_article *a, const char *date_iso)
     return obj;
 }
 
+/* Level 6, zlib's default window and memory: what compress2(..., 6) uses. */
+#define STORED_LEVEL 6
+
+struct nx_stored_encoder {
+    z_stream z;
+};
+
+nx_stored_encoder *nx_stored_encoder_new(void)
+{
+    nx_stored_encoder *enc = calloc(1, sizeof *enc);
+    if (enc && deflateInit(&enc->z, STORED_LEVEL) != Z_OK) {
+        free(enc);
+        return NULL;
+    }
+    return enc;
+}
+
+void nx_stored_encoder_free(nx_stored_encoder *enc)
+{
+    if (!enc)
+        return;
+    deflateEnd(&enc->z);
+    free(enc);
+}
+
+/* text into out (cap bytes): *len the compressed length. */
+static int compress_text(nx_stored_encoder *enc, unsigned char *out, uLongf *len,
+                         const char *text, size_t text_len)
+{
+    if (!enc)
+        return compress2(out, len, (const Bytef *)text, text_len, STORED_LEVEL);
+    if (deflateReset(&enc->z) != Z_OK)
+        return Z_STREAM_ERROR;
+    enc->z.next_in = (Bytef *)text;
+    enc->z.avail_in = (uInt)text_len;
+    enc->z.next_out = out;
+    enc->z.avail_out = (uInt)*len;
+    int zrc = deflate(&enc->z, Z_FINISH);
+    *len = enc->z.total_out;
+    return zrc == Z_STREAM_END ? Z_OK : zrc == Z_OK ? Z_BUF_ERROR : zrc;
+}
+
 newsdex_status nx_stored_encode(const newsdex_article *article, const char *date_iso,
                                 char **out, size_t *out_len, nx_error *err)
+{
+    return nx_stored_encode_with(NULL, article, date_iso, out, out_len, err);
+}
+
+newsdex_status nx_stored_encode_with(nx_stored_encoder *enc, const newsdex_article *article,
+                                     const char *date_iso, char **out, size_t *out_len,
+                                     nx_error *err)
 {
     *out = NULL;
     json_t *obj = article_to_json(article, date_iso);
@@ -60,7 +109,7 @@ newsdex_status nx_stored_encode(const newsdex_article *article, const char *date
     buf[2] = (unsigned char)(text_len >> 16);
     buf[3] = (unsigned char)(text_len >> 8);
     buf[4] = (unsigned char)text_len;
-    int zrc = compress2(buf + 5, &cap, (const Bytef *)text, text_len, 6);
+    int zrc = compress_text(enc, buf + 5, &cap, text, text_len);
     free(text);
     if (zrc != Z_OK) {
         free(buf);

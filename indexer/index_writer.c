@@ -16,6 +16,7 @@
 #include "../engine/utf8.h"
 #include "../engine/xapian/xdb.h"
 #include "fingerprint.h"
+#include "idset.h"
 #include "index_dir.h"
 #include "index_writer.h"
 #include "strset.h"
@@ -30,6 +31,9 @@ struct newsdex_writer {
     newsdex_writer_counts done;   /* committed work (and unchanged records) */
     newsdex_writer_counts batch;  /* writes in the open transaction */
     nx_strset *sources;           /* source terms whose name was stored this session */
+    nx_stored_encoder *encoder;   /* compresses stored articles; NULL: one per article */
+    nx_idset *fresh_ids;          /* the index had no article at open: ids put since
+                                     (NULL otherwise); an id not in it is in no document */
     int owns_pid_file;
     int schema_unrecorded;        /* NX_META_SCHEMA goes with the next commit */
     uint64_t truncated;           /* articles indexed only in part (NX_ARTICLE_*_MAX) */
@@ -59,14 +63,22 @@ typedef struct posting_ctx {
     char term[NX_TERM_MAX_BYTES + 8];
 } posting_ctx;
 
-static newsdex_status add_prefixed(posting_ctx *c, const char *prefix, const char *word,
-                                   int positional, uint32_t pos)
+/* prefix + word, cut to the buffer as snprintf would. */
+static newsdex_status add_prefixed(posting_ctx *c, const char *prefix, size_t prefix_len,
+                                   const char *word, size_t word_len, int positional, uint32_t pos)
 {
-    snprintf(c->term, sizeof c->term, "%s%s", prefix, word);
+    size_t room = sizeof c->term - 1 - prefix_len;
+    if (word_len > room)
+        word_len = room;
+    memcpy(c->term, prefix, prefix_len);
+    memcpy(c->term + prefix_len, word, word_len);
+    size_t len = prefix_len + word_len;
     if (positional)
-        return nx_xdoc_add_posting(c->doc, c->term, pos, c->wdf, c->err);
-    return nx_xdoc_add_term(c->doc, c->term, c->wdf, c->err);
+        return nx_xdoc_add_posting_n(c->doc, c->term, len, pos, c->wdf, c->err);
+    return nx_xdoc_add_term_n(c->doc, c->term, len, c->wdf, c->err);
 }
+
+#define PREFIX(p) p, sizeof p - 1
 
 /* Each word adds at most 4 terms (word, stem, title word, title stem). */
 #define TERMS_PER_WORD 4
@@ -89,13 +101,13 @@ static int add_token(const nx_token *tok, void *ctx)
     }
     b->words++;
     uint32_t pos = c->base + tok->position + 1; /* Xapian positions start at 1 */
-    newsdex_status st = add_prefixed(c, "", tok->text, 1, pos);
+    newsdex_status st = add_prefixed(c, PREFIX(""), tok->text, tok->text_len, 1, pos);
     if (st == NEWSDEX_OK)
-        st = add_prefixed(c, NX_PREFIX_STEM, tok->stem, 0, 0);
+        st = add_prefixed(c, PREFIX(NX_PREFIX_STEM), tok->stem, tok->stem_len, 0, 0);
     if (st == NEWSDEX_OK && c->title)
-        st = add_prefixed(c, NX_PREFIX_TITLE, tok->text, 1, pos);
+        st = add_prefixed(c, PREFIX(NX_PREFIX_TITLE), tok->text, tok->text_len, 1, pos);
     if (st == NEWSDEX_OK && c->title)
-        st = add_prefixed(c, NX_PREFIX_TITLE_STEM, tok->stem, 0, 0);
+        st = add_prefixed(c, PREFIX(NX_PREFIX_TITLE_STEM), tok->stem, tok->stem_len, 0, 0);
     c->next = pos + 1;
     c->status = st;
     return st != NEWSDEX_OK;
@@ -261,7 +273,8 @@ static newsdex_status build_document(newsdex_writer *w, const newsdex_article *a
     char *data = NULL;
     size_t data_len = 0;
     if (st == NEWSDEX_OK)
-        st = nx_stored_encode(a, has_date ? iso : NULL, &data, &data_len, &w->err);
+        st = nx_stored_encode_with(w->encoder, a, has_date ? iso : NULL, &data, &data_len,
+                                   &w->err);
     if (st == NEWSDEX_OK)
         st = nx_xdoc_set_data(doc, data, data_len, &w->err);
     free(data);
@@ -353,6 +366,7 @@ static newsdex_status writer_alloc(const char *path, newsdex_writer **out, nx_er
     if (!w || !(w->path = strdup(path)) || !(w->sources = nx_strset_new()))
         return nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory");
     w->batch_size = NEWSDEX_WRITER_BATCH_DEFAULT;
+    w->encoder = nx_stored_encoder_new(); /* NULL (no memory): compress2 per article */
     return nx_analyzer_new(NULL, &w->analyzer, err);
 }
 
@@ -410,6 +424,9 @@ newsdex_status newsdex_writer_open(const char *path, newsdex_writer **writer, ch
         newsdex_writer_close(w);
         return st;
     }
+    uint64_t articles = 0;
+    if (nx_xdb_doccount(w->db, &articles, &err) == NEWSDEX_OK && articles == 0)
+        w->fresh_ids = nx_idset_new(); /* NULL (no memory): every put looks its id up */
     w->owns_pid_file = nx_index_dir_write_pid(path);
     nx_error_clear(&w->err);
     *writer = w;
@@ -480,9 +497,11 @@ static void note_truncation(newsdex_writer *w, const newsdex_article *a, const a
                  a->id, bound, b->why, (unsigned long)b->words);
 }
 
+/* found: whether a document holds id_term (else it is added without a
+ * lookup). */
 static newsdex_status write_article(newsdex_writer *w, const newsdex_article *a,
                                     const char *id_term, const char fp[8], int has_date,
-                                    int64_t when)
+                                    int64_t when, int found)
 {
     nx_xdoc *doc = NULL;
     article_budget budget = {0};
@@ -498,7 +517,7 @@ static newsdex_status write_article(newsdex_writer *w, const newsdex_article *a,
     if (st == NEWSDEX_OK)
         st = note_source(w, a->source);
     if (st == NEWSDEX_OK) {
-        st = nx_xdb_replace(w->db, id_term, doc, &w->err);
+        st = found ? nx_xdb_replace(w->db, id_term, doc, &w->err) : nx_xdb_add(w->db, doc, &w->err);
         /* INVALID: Xapian refused this document only; the batch goes on. */
         if (st != NEWSDEX_OK && st != NEWSDEX_ERR_INVALID)
             st = write_failed(w, st);
@@ -547,6 +566,20 @@ static newsdex_status take_article(newsdex_writer *w, const newsdex_article *in,
     return NEWSDEX_OK;
 }
 
+/* Whether id is certainly in no document, without a lookup: the index had
+ * none at open and this writer has not put the id since. Notes the id. */
+static int first_put_of_fresh_id(newsdex_writer *w, const char *id)
+{
+    if (!w->fresh_ids)
+        return 0;
+    int added = nx_idset_add(w->fresh_ids, nx_idset_hash(id));
+    if (added < 0) { /* out of memory: look every id up from now on */
+        nx_idset_free(w->fresh_ids);
+        w->fresh_ids = NULL;
+    }
+    return added == 1;
+}
+
 newsdex_status newsdex_writer_put(newsdex_writer *w, const newsdex_article *article,
                                   newsdex_put_outcome *outcome)
 {
@@ -573,7 +606,8 @@ newsdex_status newsdex_writer_put(newsdex_writer *w, const newsdex_article *arti
     nx_fingerprint_encode(nx_fingerprint_article(a, has_date ? iso : NULL), fp);
     snprintf(id_term, sizeof id_term, "%s%s", NX_PREFIX_ID, a->id);
     int found = 0, same = 0;
-    st = compare_fingerprint(w, id_term, fp, &found, &same);
+    if (!first_put_of_fresh_id(w, a->id))
+        st = compare_fingerprint(w, id_term, fp, &found, &same);
     if (st == NEWSDEX_OK && same) {
         w->done.unchanged++;
         if (outcome)
@@ -581,7 +615,7 @@ newsdex_status newsdex_writer_put(newsdex_writer *w, const newsdex_article *arti
         return NEWSDEX_OK;
     }
     if (st == NEWSDEX_OK)
-        st = write_article(w, a, id_term, fp, has_date, when);
+        st = write_article(w, a, id_term, fp, has_date, when, found);
     if (st != NEWSDEX_OK)
         return st;
     if (found)
@@ -856,6 +890,8 @@ newsdex_status newsdex_writer_close(newsdex_writer *w)
     newsdex_status closed = nx_xdb_close(w->db, &w->err);
     nx_analyzer_free(w->analyzer);
     nx_strset_free(w->sources);
+    nx_idset_free(w->fresh_ids);
+    nx_stored_encoder_free(w->encoder);
     free(w->path);
     free(w);
     return st != NEWSDEX_OK ? st : closed;

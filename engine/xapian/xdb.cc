@@ -220,6 +220,15 @@ extern "C" newsdex_status nx_xdb_replace(nx_xdb *db, const char *unique_term, co
     });
 }
 
+extern "C" newsdex_status nx_xdb_add(nx_xdb *db, const nx_xdoc *doc, nx_error *err)
+{
+    return nx_guard(err, [&] {
+        db->months.prepare(writable(db));
+        Xapian::docid did = db->wdb.add_document(doc->doc);
+        db->months.set(db->wdb, did, doc->doc);
+    });
+}
+
 extern "C" newsdex_status nx_xdb_open_readonly_many(const char *const *paths, size_t n,
                                                     nx_xdb **out, size_t *failed, nx_error *err)
 {
@@ -261,6 +270,19 @@ extern "C" newsdex_status nx_xdoc_add_posting(nx_xdoc *doc, const char *term, ui
                                               uint32_t wdf_inc, nx_error *err)
 {
     return nx_guard(err, [&] { doc->doc.add_posting(term, position, wdf_inc); });
+}
+
+extern "C" newsdex_status nx_xdoc_add_posting_n(nx_xdoc *doc, const char *term, size_t len,
+                                                uint32_t position, uint32_t wdf_inc,
+                                                nx_error *err)
+{
+    return nx_guard(err, [&] { doc->doc.add_posting(std::string(term, len), position, wdf_inc); });
+}
+
+extern "C" newsdex_status nx_xdoc_add_term_n(nx_xdoc *doc, const char *term, size_t len,
+                                             uint32_t wdf_inc, nx_error *err)
+{
+    return nx_guard(err, [&] { doc->doc.add_term(std::string(term, len), wdf_inc); });
 }
 
 extern "C" size_t nx_xdoc_term_count(const nx_xdoc *doc)

@@ -60,6 +60,10 @@ newsdex_status nx_xdb_cancel_transaction(nx_xdb *db, nx_error *err);
 /* Replace the document indexed by unique_term (or add it). */
 newsdex_status nx_xdb_replace(nx_xdb *db, const char *unique_term, const nx_xdoc *doc,
                               nx_error *err);
+/* Add doc as a new document (the next docid), for a caller that knows no
+ * document holds its unique term: what nx_xdb_replace does then, without
+ * looking the term up. */
+newsdex_status nx_xdb_add(nx_xdb *db, const nx_xdoc *doc, nx_error *err);
 /* Delete every document indexed by unique_term (none is not an error). */
 newsdex_status nx_xdb_delete_unique(nx_xdb *db, const char *unique_term, nx_error *err);
 
@@ -70,6 +74,11 @@ void nx_xdoc_free(nx_xdoc *doc);
 newsdex_status nx_xdoc_add_posting(nx_xdoc *doc, const char *term, uint32_t position,
                                    uint32_t wdf_inc, nx_error *err);
 newsdex_status nx_xdoc_add_term(nx_xdoc *doc, const char *term, uint32_t wdf_inc, nx_error *err);
+/* The same two for a term of len bytes (no NUL needed). */
+newsdex_status nx_xdoc_add_posting_n(nx_xdoc *doc, const char *term, size_t len,
+                                     uint32_t position, uint32_t wdf_inc, nx_error *err);
+newsdex_status nx_xdoc_add_term_n(nx_xdoc *doc, const char *term, size_t len, uint32_t wdf_inc,
+                                  nx_error *err);
 /* Number of distinct terms in doc so far (no copy, no lookup). */
 size_t nx_xdoc_term_count(const nx_xdoc *doc);
 /* A term that filters but adds nothing to the document length. */
