@@ -533,6 +533,7 @@ newsdex_status newsdex_search(newsdex_db *db, const newsdex_search_options *o,
         newsdex_results_free(*out);
         *out = NULL;
         nx_budget_start(db);
+        st = NEWSDEX_OK;
     }
     if (st == NEWSDEX_OK)
         st = nx_results_note_missing(db, *out);

@@ -165,6 +165,7 @@ newsdex_status newsdex_similar(newsdex_db *db, const char *id,
         if (!nx_db_recover(db, st, attempt))
             break;
         nx_budget_start(db);
+        st = NEWSDEX_OK;
     }
     if (st == NEWSDEX_OK && (st = nx_results_note_missing(db, *out)) != NEWSDEX_OK) {
         newsdex_results_free(*out);
