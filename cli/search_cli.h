@@ -27,6 +27,7 @@ typedef struct search_args {
     int batch;      /* one query per line on stdin, one JSON line per query */
     int color;      /* -1 auto (a terminal), 0 never, 1 always */
     int64_t limits[NEWSDEX_LIMITS]; /* the limit options; -1: the library's default */
+    newsdex_db_open_options open;   /* --shard-timeout, --partial */
 } search_args;
 
 /* Reads the options into run (run->o initialised first) and sets *db_option;

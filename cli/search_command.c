@@ -45,6 +45,11 @@ static void usage(FILE *out)
           "  --max-counted N          matches --facets and --histogram may count (default 1000000)\n"
           "  --max-query-terms N      terms of the query (default 1000)\n"
           "  --max-depth N            --offset + --limit at most (default 100000)\n"
+          "Remote shards (tcp://HOST:PORT, \"remote\" lines of a stub file):\n"
+          "  --shard-timeout SECONDS  a shard that does not answer within this fails the\n"
+          "                           search, naming it (default 10)\n"
+          "  --partial                answer from the shards that do answer, and say which\n"
+          "                           did not (JSON: \"partial\" and \"missing_shards\")\n"
           "Options may come before or after the query; -- ends them, so that a query\n"
           "word starting with '-' is searched (newsdex search --db DIR -- oil -bond).\n"
           "Query: words are all required and match any inflection; \"quoted phrases\"\n"
@@ -171,6 +176,9 @@ static int use_terminal_style(int color)
 int nx_search_cli_print(const search_args *run, const char *query, const newsdex_results *r,
                         const nx_explanation *e)
 {
+    for (size_t i = 0; i < newsdex_results_missing_shard_count(r); i++)
+        fprintf(stderr, "newsdex: partial results: shard %s did not answer\n",
+                newsdex_results_missing_shard(r, i));
     nx_text_style style = {use_terminal_style(run->color)};
     int rc = run->json ? nx_format_json(stdout, query, &run->o, r, e)
                        : nx_format_text_styled(stdout, query, &run->o, r, e, &style);
@@ -256,8 +264,9 @@ int nx_search_cli_open(const search_args *run, newsdex_db **db)
 {
     char *message = NULL;
     newsdex_status st = run->n_db > 1
-                            ? newsdex_db_open_many(run->db_paths, run->n_db, db, &message)
-                            : newsdex_db_open(run->db_path, db, &message);
+                            ? newsdex_db_open_with(run->db_paths, run->n_db, &run->open, db,
+                                                   &message)
+                            : newsdex_db_open_with(&run->db_path, 1, &run->open, db, &message);
     if (st == NEWSDEX_OK) {
         for (int i = 0; i < NEWSDEX_LIMITS; i++)
             if (run->limits[i] >= 0)
@@ -319,6 +328,23 @@ static int parse_seconds(const char *text, int64_t *ms)
     return 0;
 }
 
+/* --shard-timeout: seconds, more than 0, to the millisecond. */
+static int parse_shard_timeout(const char *text, uint32_t *ms)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (!end || end == text || *end || errno || !(v > 0) || v > 3600) {
+        fprintf(stderr, "newsdex: --shard-timeout expects seconds, more than 0 and at most "
+                        "3600, not \"%s\"\n", text);
+        return -1;
+    }
+    *ms = (uint32_t)(v * 1000.0 + 0.5);
+    if (*ms == 0)
+        *ms = 1;
+    return 0;
+}
+
 /* A --max-* option: a whole number, 0 for no limit. */
 static int parse_count(const char *text, const char *option, int64_t *out)
 {
@@ -355,6 +381,8 @@ static int added_option(int c, search_args *run)
     case 'Q':
         return parse_count(optarg, "--max-query-terms", &run->limits[NEWSDEX_LIMIT_QUERY_TERMS]);
     case 'D': return parse_count(optarg, "--max-depth", &run->limits[NEWSDEX_LIMIT_DEPTH]);
+    case 'R': return parse_shard_timeout(optarg, &run->open.shard_timeout_ms);
+    case 'p': run->open.partial = 1; return 0;
     case 'A': run->o.any = 1; return 0;
     case 'f': run->o.facets = 1; return 0;
     case 'c': run->o.collapse = 1; return 0;
@@ -378,7 +406,9 @@ static const struct option long_options[] = {
     {"max-wildcard-terms", required_argument, NULL, 'W'},
     {"max-counted", required_argument, NULL, 'M'},
     {"max-query-terms", required_argument, NULL, 'Q'},
-    {"max-depth", required_argument, NULL, 'D'},  {NULL, 0, NULL, 0},
+    {"max-depth", required_argument, NULL, 'D'},
+    {"shard-timeout", required_argument, NULL, 'R'}, {"partial", no_argument, NULL, 'p'},
+    {NULL, 0, NULL, 0},
 };
 
 /* After a bad option: a word of the query that starts with '-' is read as
@@ -418,6 +448,7 @@ int nx_search_cli_options(int argc, char **argv, search_args *run, const char **
     run->color = -1;
     for (int i = 0; i < NEWSDEX_LIMITS; i++)
         run->limits[i] = -1;
+    newsdex_db_open_options_init(&run->open);
     optind = 1;
     /* Options may come before or after the query (getopt permutes); `--` ends
      * them. The leading ':' keeps getopt quiet: option_error says what went wrong. */

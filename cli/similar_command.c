@@ -15,7 +15,8 @@ static void usage(FILE *out)
           "  --db DIR         index directory (default: $NEWSDEX_DB)\n"
           "  --limit N, --offset N, --from DATE, --to DATE, --sort ORDER, --half-life DAYS,\n"
           "  --facets, --histogram BY, --collapse, --json, --no-snippets, --color WHEN,\n"
-          "  --time-limit SECONDS, --max-counted N, --max-depth N (and the other limits)\n"
+          "  --time-limit SECONDS, --max-counted N, --max-depth N (and the other limits),\n"
+          "  --shard-timeout SECONDS, --partial\n"
           "                   as for `newsdex search` (over a limit: exit status 7)\n",
           out);
 }

@@ -379,6 +379,49 @@ NEWSDEX_API newsdex_status newsdex_db_open(const char *path, newsdex_db **db,
 NEWSDEX_API newsdex_status newsdex_db_open_many(const char *const *paths, size_t n,
                                                 newsdex_db **db, char **error_message);
 
+/** Default newsdex_db_open_options::shard_timeout_ms: 10 s. */
+#define NEWSDEX_SHARD_TIMEOUT_MS_DEFAULT 10000
+
+/** How newsdex_db_open_with() opens; fill with newsdex_db_open_options_init() first. */
+typedef struct newsdex_db_open_options {
+    size_t size;               /**< sizeof (newsdex_db_open_options) as the caller knows
+                                    it (set by newsdex_db_open_options_init()). */
+    uint32_t shard_timeout_ms; /**< Remote shards (tcp://HOST:PORT, "remote" lines of
+                                    stub files): connecting, and each exchange during
+                                    a search, give up after this many milliseconds;
+                                    0: NEWSDEX_SHARD_TIMEOUT_MS_DEFAULT. */
+    int partial;               /**< Non-zero: a remote shard that does not answer, at
+                                    open or during a search, is left out and the
+                                    search answers from the others, saying so
+                                    (newsdex_results_missing_shard_count()). 0
+                                    (default): the call fails with
+                                    NEWSDEX_ERR_NETWORK, its message naming the
+                                    shard. */
+} newsdex_db_open_options;
+
+/**
+ * Set the first @p size bytes of @p options to the defaults and its @c size
+ * to @p size; call it through newsdex_db_open_options_init(). NULL, or a
+ * @p size smaller than the @c size member: does nothing.
+ */
+NEWSDEX_API void newsdex_db_open_options_init_sized(newsdex_db_open_options *options,
+                                                    size_t size);
+
+/** Set @p options (a ::newsdex_db_open_options *) to the defaults. */
+#define newsdex_db_open_options_init(options)                                               \
+    newsdex_db_open_options_init_sized((options), sizeof *(options))
+
+/**
+ * newsdex_db_open_many() with @p options (NULL: the defaults, which open
+ * as newsdex_db_open_many() does). Each shard of the paths (a tcp:// name,
+ * each line of a stub file) is opened apart; an error about a shard of a
+ * stub file names the shard. With options->partial, NEWSDEX_ERR_NETWORK
+ * only when no shard answers.
+ */
+NEWSDEX_API newsdex_status newsdex_db_open_with(const char *const *paths, size_t n,
+                                                const newsdex_db_open_options *options,
+                                                newsdex_db **db, char **error_message);
+
 /** Number of articles in the index. */
 NEWSDEX_API newsdex_status newsdex_db_count(newsdex_db *db, uint64_t *count);
 
@@ -698,6 +741,18 @@ NEWSDEX_API newsdex_status newsdex_results_to_json(const newsdex_results *result
                                                    const char *query,
                                                    const newsdex_search_options *options,
                                                    char **json);
+
+/**
+ * Number of shards left out of these results because they did not answer
+ * (only on a handle opened with newsdex_db_open_options::partial): the
+ * results, counts and totals then cover the other shards alone. 0 for a
+ * complete answer and for NULL.
+ */
+NEWSDEX_API size_t newsdex_results_missing_shard_count(const newsdex_results *results);
+
+/** Name of missing shard @p index (tcp://HOST:PORT, or a path); "" past the end or for NULL. */
+NEWSDEX_API const char *newsdex_results_missing_shard(const newsdex_results *results,
+                                                      size_t index);
 
 /** Free @p results (NULL is allowed). */
 NEWSDEX_API void newsdex_results_free(newsdex_results *results);

@@ -7,7 +7,12 @@ newsdex_status newsdex_db_reopen(newsdex_db *db)
     if (!db)
         return NEWSDEX_ERR_INVALID;
     nx_error_clear(&db->err);
-    return nx_xdb_reopen(db->xdb, &db->err);
+    newsdex_status st = NEWSDEX_OK;
+    for (unsigned attempt = 0;; attempt++) {
+        st = nx_xdb_reopen(db->xdb, &db->err);
+        if (!nx_db_recover(db, st, attempt))
+            return st;
+    }
 }
 
 uint64_t newsdex_db_generation(const newsdex_db *db)

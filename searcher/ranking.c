@@ -1,5 +1,6 @@
 #include "ranking.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,30 +109,103 @@ nx_xbm25 nx_rank_bm25(void)
     return (nx_xbm25){.k1 = 1, .k2 = 0, .k3 = 1, .b = 0.5, .min_normlen = 0.25};
 }
 
+/* "YYYYMMDD" of day `days` since 1970-01-01 (Howard Hinnant's algorithm). */
+static void civil_of(long days, char out[9])
+{
+    long z = days + 719468;
+    long era = (z >= 0 ? z : z - 146096) / 146097;
+    long doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    long d = doy - (153 * mp + 2) / 5 + 1;
+    long m = mp < 10 ? mp + 3 : mp - 9;
+    long y = yoe + era * 400 + (m <= 2);
+    if (y < 0 || y > 9999)
+        y = y < 0 ? 0 : 9999;
+    snprintf(out, 9, "%04u%02u%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
+             (unsigned)d % 100u);
+}
+
+void nx_rank_recency_bands(double anchor, double oldest, double half_life_days, double scale,
+                           unsigned slot, nx_xrecency *out)
+{
+    memset(out, 0, sizeof *out);
+    out->slot = slot;
+    long last = (long)floor(anchor), first = (long)floor(oldest);
+    long step = lround(half_life_days / NX_RECENCY_STEPS);
+    if (step < 1)
+        step = 1;
+    for (size_t k = 0; k < NX_XRECENCY_BANDS_MAX; k++) {
+        double age = (double)k * (double)step;
+        if (age > NX_RECENCY_HALF_LIVES * half_life_days)
+            break;
+        nx_xrecency_band *b = &out->band[out->n++];
+        char day[9];
+        civil_of(last - (long)(k + 1) * step + 1, day);
+        snprintf(b->from, sizeof b->from, "%s000000", day);
+        if (k > 0) {
+            civil_of(last - (long)k * step, day);
+            snprintf(b->to, sizeof b->to, "%s235959", day);
+        }
+        b->weight = scale * exp2(-age / half_life_days);
+        if (last - (long)(k + 1) * step + 1 <= first)
+            break; /* nothing older */
+    }
+}
+
 newsdex_status nx_rank_recency(nx_xdb *xdb, const nx_xquery *q, unsigned slot,
-                               double half_life_days, nx_xbudget *budget, nx_xrecency *out,
-                               int *boost, nx_error *err)
+                               double half_life_days, const char *range_end,
+                               nx_xbudget *budget, nx_xrecency *out, int *boost, nx_error *err)
 {
     *boost = 0;
-    char *value = NULL;
-    size_t len = 0;
-    newsdex_status st = nx_xdb_value_upper_bound(xdb, slot, &value, &len, err);
-    if (st != NEWSDEX_OK)
+    char *newest_value = NULL, *oldest_value = NULL;
+    size_t len = 0, oldest_len = 0;
+    newsdex_status st = nx_xdb_value_upper_bound(xdb, slot, &newest_value, &len, err);
+    if (st == NEWSDEX_OK)
+        st = nx_xdb_value_lower_bound(xdb, slot, &oldest_value, &oldest_len, err);
+    double newest = st == NEWSDEX_OK ? nx_xdate_days(newest_value, len) : -1;
+    double oldest = st == NEWSDEX_OK ? nx_xdate_days(oldest_value, oldest_len) : -1;
+    free(newest_value);
+    free(oldest_value);
+    if (st != NEWSDEX_OK || newest < 0 || half_life_days <= 0)
         return st;
-    double newest = nx_xdate_days(value, len);
-    free(value);
-    if (newest < 0 || half_life_days <= 0)
-        return NEWSDEX_OK;
+    double anchor = floor(newest);
+    double end = range_end && range_end[0] ? nx_xdate_days(range_end, strlen(range_end)) : -1;
+    if (end >= 0 && end < anchor)
+        anchor = end;
+    if (oldest < 0 || oldest > newest)
+        oldest = newest;
     nx_xbm25 bm25 = nx_rank_bm25();
     double best = 0;
     st = nx_xdb_best_weight(xdb, q, &bm25, budget, &best, err);
     double scale = (best > 0 ? best : 1.0) * NX_RECENCY_SHARE;
     if (st != NEWSDEX_OK || scale <= 0)
         return st;
-    *out = (nx_xrecency){.slot = slot, .newest_days = newest, .half_life_days = half_life_days,
-                         .scale = scale};
-    *boost = 1;
+    nx_rank_recency_bands(anchor, oldest, half_life_days, scale, slot, out);
+    *boost = out->n > 0;
     return NEWSDEX_OK;
+}
+
+static void lower_end(const char *hi, char out[9])
+{
+    if (hi && hi[0] && (!out[0] || strcmp(hi, out) < 0))
+        snprintf(out, 9, "%.8s", hi);
+}
+
+void nx_rank_range_end(const nx_query_tree *tree, const char *to, char out[9])
+{
+    out[0] = '\0';
+    lower_end(to, out);
+    const nx_qnode *root = tree ? tree->root : NULL;
+    if (!root)
+        return;
+    if (root->kind == NX_QN_DATE_RANGE)
+        lower_end(root->hi, out);
+    if (root->kind == NX_QN_AND)
+        for (size_t i = 0; i < root->n_kids; i++)
+            if (root->kids[i]->kind == NX_QN_DATE_RANGE)
+                lower_end(root->kids[i]->hi, out);
 }
 
 /* Ties across the page's end are common (short articles with the same

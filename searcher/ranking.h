@@ -32,17 +32,38 @@
  * 0.2948 to 0.2985 (scripts/eval). */
 nx_xbm25 nx_rank_bm25(void);
 
-/* --sort recent: the boost of the newest article, as a share of the best
- * score of the plain query. */
+/* --sort recent. Every dated match gains the best score of the plain
+ * query (times NX_RECENCY_SHARE) times 2^(-age / half_life_days), the age
+ * in whole days rounded down to a multiple of the step: half_life_days /
+ * NX_RECENCY_STEPS, rounded to whole days, at least one. The age counts
+ * from the anchor: the last day of the query's date range (options->to,
+ * date: at the top level) when there is one and it is not after the
+ * newest article, else the newest article's day. Matches older than
+ * NX_RECENCY_HALF_LIVES half-lives, and undated ones, gain nothing. The
+ * steps are what Xapian's own parts can compute (xsearch.h), so remote
+ * shards rank exactly as one index does. */
 #define NX_RECENCY_SHARE 1.0
+#define NX_RECENCY_STEPS 8
+#define NX_RECENCY_HALF_LIVES 8
 
-/* The recency boost for q: every dated match gains a share of q's best
- * score that halves every half_life_days of age, counted from the newest
- * date in slot. *boost is 0 when there is none to give (no dated article,
- * or no positive half-life); else *out describes it. */
+/* The recency boost for q: *boost is 0 when there is none to give (no
+ * dated article, or no positive half-life); else *out describes it.
+ * range_end is the query's last day "YYYYMMDD", or "" (or NULL). */
 newsdex_status nx_rank_recency(nx_xdb *xdb, const nx_xquery *q, unsigned slot,
-                               double half_life_days, nx_xbudget *budget, nx_xrecency *out,
-                               int *boost, nx_error *err);
+                               double half_life_days, const char *range_end,
+                               nx_xbudget *budget, nx_xrecency *out, int *boost, nx_error *err);
+
+/* The bands of the boost (nx_rank_recency without the index): anchor and
+ * oldest are days since 1970-01-01 (nx_xdate_days), scale the weight of
+ * the newest band. */
+void nx_rank_recency_bands(double anchor, double oldest, double half_life_days, double scale,
+                           unsigned slot, nx_xrecency *out);
+
+/* The last day of the query's date range, "YYYYMMDD" in out ("" when it
+ * has none): the earliest of to ("YYYYMMDD" or "") and the upper ends of
+ * the date: ranges every match must be in (the root, or children of a
+ * root AND). */
+void nx_rank_range_end(const nx_query_tree *tree, const char *to, char out[9]);
 
 /* Ranks q in the window of p (p->tie_lookahead is chosen here), with ties
  * newest first however many passes that takes. */

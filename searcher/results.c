@@ -384,5 +384,6 @@ void newsdex_results_free(newsdex_results *r)
         free_counts(&r->facets[f]);
     free_counts(&r->histogram);
     free(r->suggestion);
+    nx_results_free_missing(r);
     free(r);
 }

@@ -127,6 +127,28 @@ static int add_suggestion(json_t *root, const newsdex_results *r)
     return rc;
 }
 
+/* Only when shards were left out: "partial": true and their names. */
+static int add_missing(json_t *root, const newsdex_results *r)
+{
+    size_t n = newsdex_results_missing_shard_count(r);
+    if (n == 0)
+        return 0;
+    json_t *names = json_array();
+    for (size_t i = 0; names && i < n; i++) {
+        const char *name = newsdex_results_missing_shard(r, i);
+        char *v = nx_utf8_repair(name, strlen(name), NULL);
+        if (!v || json_array_append_new(names, json_string(v)) != 0) {
+            free(v);
+            json_decref(names);
+            return -1;
+        }
+        free(v);
+    }
+    if (!names || json_object_set_new(root, "partial", json_true()) != 0)
+        return json_decref(names), -1;
+    return json_object_set_new(root, "missing_shards", names);
+}
+
 static json_t *results_json(const char *query, const newsdex_search_options *o,
                             const newsdex_results *r)
 {
@@ -155,7 +177,8 @@ static json_t *results_json(const char *query, const newsdex_search_options *o,
             return NULL;
         }
     }
-    if (add_suggestion(root, r) || add_facets(root, o, r) || add_histogram(root, o, r)) {
+    if (add_suggestion(root, r) || add_facets(root, o, r) || add_histogram(root, o, r) ||
+        add_missing(root, r)) {
         json_decref(root);
         return NULL;
     }

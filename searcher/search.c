@@ -32,37 +32,49 @@ static newsdex_status check_schema(nx_xdb *xdb, const char *path, nx_error *err)
     return st;
 }
 
-newsdex_status newsdex_db_open(const char *path, newsdex_db **out, char **error_message)
+/* The message for indexes that could not be opened together: path
+ * `failed` of `paths`, or n if no one path was at fault. */
+static void open_message(nx_error *err, newsdex_status st, const char *const *paths, size_t n,
+                         size_t failed)
 {
-    if (out)
-        *out = NULL;
-    if (error_message)
-        *error_message = NULL;
+    const char *path = failed < n ? paths[failed] : "";
+    char inner[NX_ERROR_MAX];
+    memcpy(inner, err->message, sizeof inner);
+    if (st == NEWSDEX_ERR_NOT_FOUND && failed < n)
+        nx_error_set(err, st, "no index at %s", path);
+    else if (failed < n)
+        nx_error_set(err, st, "cannot open index %s: %.400s", path, inner);
+    else
+        nx_error_set(err, st, "cannot open %zu indexes together: %.400s", n, inner);
+}
+
+/* Opens paths[0..n-1] (checked: n >= 1, none NULL) as one handle. */
+static newsdex_status open_indexes(const char *const *paths, size_t n,
+                                   const newsdex_db_open_options *options, newsdex_db **out,
+                                   char **error_message)
+{
     nx_error err;
     nx_error_clear(&err);
-    if (!path || !out) {
-        nx_error_set(&err, NEWSDEX_ERR_INVALID, "newsdex_db_open: %s is NULL",
-                     !path ? "path" : "db");
-        if (error_message)
-            *error_message = nx_error_strdup(&err);
-        return NEWSDEX_ERR_INVALID;
+    nx_xopen how = {0, 0};
+    if (options) {
+        size_t size = options->size ? options->size : sizeof *options;
+        if (size >= offsetof(newsdex_db_open_options, shard_timeout_ms) + sizeof(uint32_t))
+            how.timeout_ms = options->shard_timeout_ms;
+        if (size >= offsetof(newsdex_db_open_options, partial) + sizeof(int))
+            how.partial = options->partial;
     }
     newsdex_db *db = calloc(1, sizeof *db);
     newsdex_status st = db ? NEWSDEX_OK : nx_error_set(&err, NEWSDEX_ERR_NOMEM, "out of memory");
     if (st == NEWSDEX_OK)
         st = nx_analyzer_new(NULL, &db->analyzer, &err);
     if (st == NEWSDEX_OK) {
-        st = nx_xdb_open_readonly(path, &db->xdb, &err);
-        if (st == NEWSDEX_ERR_NOT_FOUND)
-            nx_error_set(&err, st, "no index at %s", path);
-        else if (st != NEWSDEX_OK) {
-            char inner[NX_ERROR_MAX];
-            memcpy(inner, err.message, sizeof inner);
-            nx_error_set(&err, st, "cannot open index %s: %.400s", path, inner);
-        }
+        size_t failed = n;
+        st = nx_xdb_open_shards(paths, n, &how, &db->xdb, &failed, &err);
+        if (st != NEWSDEX_OK)
+            open_message(&err, st, paths, n, failed);
     }
     if (st == NEWSDEX_OK)
-        st = check_schema(db->xdb, path, &err);
+        st = check_schema(db->xdb, paths[0], &err);
     if (st != NEWSDEX_OK) {
         if (error_message)
             *error_message = nx_error_strdup(&err);
@@ -81,6 +93,23 @@ newsdex_status newsdex_db_open(const char *path, newsdex_db **out, char **error_
     db->budget.hit = -1;
     *out = db;
     return NEWSDEX_OK;
+}
+
+newsdex_status newsdex_db_open(const char *path, newsdex_db **out, char **error_message)
+{
+    if (out)
+        *out = NULL;
+    if (error_message)
+        *error_message = NULL;
+    if (!path || !out) {
+        nx_error err;
+        nx_error_set(&err, NEWSDEX_ERR_INVALID, "newsdex_db_open: %s is NULL",
+                     !path ? "path" : "db");
+        if (error_message)
+            *error_message = nx_error_strdup(&err);
+        return NEWSDEX_ERR_INVALID;
+    }
+    return open_indexes(&path, 1, NULL, out, error_message);
 }
 
 /* ---- Limits ---- */
@@ -139,28 +168,10 @@ newsdex_status nx_budget_status(newsdex_db *db, newsdex_status st)
     return st;
 }
 
-/* ---- Several indexes at once (newsdex_db_open_many) ----
- * paths[0] is opened with newsdex_db_open(), so the handle is set up exactly
- * as for one index; then a Xapian view of all the indexes takes the place of
- * its single one. */
+/* ---- Several indexes at once (newsdex_db_open_many, newsdex_db_open_with) ---- */
 
-/* The message for indexes that could not be opened together: path
- * `failed` of `paths`, or n if no one path was at fault. */
-static void open_many_message(nx_error *err, newsdex_status st, const char *const *paths,
-                              size_t n, size_t failed)
-{
-    const char *path = failed < n ? paths[failed] : "";
-    char inner[NX_ERROR_MAX];
-    memcpy(inner, err->message, sizeof inner);
-    if (st == NEWSDEX_ERR_NOT_FOUND)
-        nx_error_set(err, st, "no index at %s", path);
-    else if (failed < n)
-        nx_error_set(err, st, "cannot open index %s: %.400s", path, inner);
-    else
-        nx_error_set(err, st, "cannot open %zu indexes together: %.400s", n, inner);
-}
-
-newsdex_status newsdex_db_open_many(const char *const *paths, size_t n, newsdex_db **out,
+newsdex_status newsdex_db_open_with(const char *const *paths, size_t n,
+                                    const newsdex_db_open_options *options, newsdex_db **out,
                                     char **error_message)
 {
     if (out)
@@ -182,24 +193,13 @@ newsdex_status newsdex_db_open_many(const char *const *paths, size_t n, newsdex_
             *error_message = nx_error_strdup(&err);
         return st;
     }
-    st = newsdex_db_open(paths[0], out, error_message);
-    if (st != NEWSDEX_OK || n == 1)
-        return st;
-    nx_xdb *all = NULL;
-    size_t failed = n;
-    st = nx_xdb_open_readonly_many(paths, n, &all, &failed, &err);
-    if (st == NEWSDEX_OK) {
-        nx_xdb_close((*out)->xdb, NULL);
-        (*out)->xdb = all;
-        if ((st = check_schema(all, paths[0], &err)) == NEWSDEX_OK)
-            return NEWSDEX_OK;
-    } else
-        open_many_message(&err, st, paths, n, failed);
-    newsdex_db_close(*out);
-    *out = NULL;
-    if (error_message)
-        *error_message = nx_error_strdup(&err);
-    return st;
+    return open_indexes(paths, n, options, out, error_message);
+}
+
+newsdex_status newsdex_db_open_many(const char *const *paths, size_t n, newsdex_db **out,
+                                    char **error_message)
+{
+    return newsdex_db_open_with(paths, n, NULL, out, error_message);
 }
 
 newsdex_status newsdex_db_count(newsdex_db *db, uint64_t *count)
@@ -440,7 +440,9 @@ static newsdex_status prepare(newsdex_db *db, const newsdex_search_options *o, p
 /* The request for a prepared query: options->any ranks by the any-word query. */
 static nx_search_request request_of(const prepared *p, const newsdex_search_options *o)
 {
-    nx_search_request req = {p->bq.query, p->bq.relaxed, &p->near, p->bq.stems, p->bq.n_stems};
+    nx_search_request req = {p->bq.query, p->bq.relaxed, &p->near, p->bq.stems, p->bq.n_stems,
+                             ""};
+    nx_rank_range_end(&p->tree, p->hi, req.range_end);
     if (o->any && p->bq.relaxed) {
         req.query = p->bq.relaxed;
         req.relaxed = NULL;
@@ -522,10 +524,19 @@ newsdex_status newsdex_search(newsdex_db *db, const newsdex_search_options *o,
     newsdex_search_options copy;
     o = nx_search_options_take(o, &copy);
     newsdex_status st = nx_search_check_options(db, o);
-    if (st == NEWSDEX_OK)
+    for (unsigned attempt = 0; st == NEWSDEX_OK; attempt++) {
         st = search_prepared(db, o, out);
-    if (st == NEWSDEX_OK && wants_suggestion(o, *out))
-        st = suggest(db, o, *out);
+        if (st == NEWSDEX_OK && wants_suggestion(o, *out))
+            st = suggest(db, o, *out);
+        if (!nx_db_recover(db, st, attempt))
+            break;
+        newsdex_results_free(*out);
+        *out = NULL;
+        nx_budget_start(db);
+        st = NEWSDEX_OK;
+    }
+    if (st == NEWSDEX_OK)
+        st = nx_results_note_missing(db, *out);
     if (st != NEWSDEX_OK) {
         newsdex_results_free(*out);
         *out = NULL;

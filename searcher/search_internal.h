@@ -67,16 +67,31 @@ struct newsdex_results {
     nx_count_list facets[NX_FACETS];
     nx_count_list histogram;
     char *suggestion;    /* NULL: none */
+    char **missing;      /* shards left out (partial handles), n_missing of them */
+    size_t n_missing;
 };
 
+/* ---- Shards that do not answer (db_shards.c) ---- */
+/* A call that failed with st on attempt `attempt` (0, 1, ...): non-zero
+ * when it should run again (a partial handle left out the shard that did
+ * not answer); else db->err names the shard where it can. */
+#define NX_RECOVER_MAX 8
+int nx_db_recover(newsdex_db *db, newsdex_status st, unsigned attempt);
+/* Copies the handle's missing shards into r. */
+newsdex_status nx_results_note_missing(newsdex_db *db, newsdex_results *r);
+void nx_results_free_missing(newsdex_results *r);
+
 /* What to search for: the matching query, its any-word fallback (or
- * NULL), the words weighed for proximity and the stems to highlight. */
+ * NULL), the words weighed for proximity, the stems to highlight, and the
+ * last day of its date range ("YYYYMMDD", "" for none: nx_rank_range_end),
+ * from which --sort recent counts ages. */
 typedef struct nx_search_request {
     const nx_xquery *query;
     const nx_xquery *relaxed;
     const nx_near_words *near;
     char *const *stems;
     size_t n_stems;
+    char range_end[9];
 } nx_search_request;
 
 /* Runs req with options o into a new *out (free with newsdex_results_free):

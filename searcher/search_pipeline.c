@@ -87,16 +87,16 @@ static newsdex_status count_by_walk(newsdex_db *db, const nx_xquery *q, const nx
  * counts and the exact total (walked apart, or as the ranking sees every
  * match), then the window. */
 static newsdex_status rank_query(newsdex_db *db, const newsdex_search_options *o,
-                                 const nx_xquery *q, const nx_xrank_params *params,
-                                 nx_xresults **m)
+                                 const char *range_end, const nx_xquery *q,
+                                 const nx_xrank_params *params, nx_xresults **m)
 {
     nx_xrank_params p = *params;
     nx_xrecency recency;
     int boost = 0;
     newsdex_status st = NEWSDEX_OK;
     if (o->sort == NEWSDEX_SORT_RECENT)
-        st = nx_rank_recency(db->xdb, q, NX_SLOT_DATE, o->half_life_days, p.budget, &recency,
-                             &boost, &db->err);
+        st = nx_rank_recency(db->xdb, q, NX_SLOT_DATE, o->half_life_days, range_end, p.budget,
+                             &recency, &boost, &db->err);
     p.recency = boost ? &recency : NULL;
     nx_xresults *walked = NULL;
     p.exact_total = 1; /* the total is always exact (or a stated lower bound) */
@@ -121,13 +121,13 @@ static newsdex_status rank(newsdex_db *db, const newsdex_search_options *o,
                           nx_xresults **m, int *relaxed)
 {
     *relaxed = 0;
-    newsdex_status st = rank_query(db, o, req->query, params, m);
+    newsdex_status st = rank_query(db, o, req->range_end, req->query, params, m);
     if (st == NEWSDEX_OK && req->relaxed && nx_xresults_estimate(*m) == 0 &&
         nx_xresults_count(*m) == 0) {
         nx_xresults_free(*m);
         *m = NULL;
         *relaxed = 1;
-        st = rank_query(db, o, req->relaxed, params, m);
+        st = rank_query(db, o, req->range_end, req->relaxed, params, m);
     }
     return nx_budget_status(db, st);
 }

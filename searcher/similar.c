@@ -149,15 +149,27 @@ newsdex_status newsdex_similar(newsdex_db *db, const char *id,
                              !nx_utf8_valid(id, strlen(id))))
         st = nx_error_set(&db->err, NEWSDEX_ERR_INVALID, "an article id is 1 to %d bytes of UTF-8",
                           NX_ID_MAX_BYTES);
-    similar_query s = {0};
-    if (st == NEWSDEX_OK)
+    for (unsigned attempt = 0; st == NEWSDEX_OK; attempt++) {
+        similar_query s = {0};
         st = build(db, o, id, &s);
-    if (st == NEWSDEX_OK)
-        st = nx_budget_time(db);
-    if (st == NEWSDEX_OK) {
-        nx_search_request req = {s.query, NULL, NULL, s.stems, s.n};
-        st = nx_search_execute(db, o, &req, out);
+        if (st == NEWSDEX_OK)
+            st = nx_budget_time(db);
+        if (st == NEWSDEX_OK) {
+            nx_search_request req = {s.query, NULL, NULL, s.stems, s.n, ""};
+            char end[9];
+            if (o->to && bound(db, o->to, 1, "options->to", end) == NEWSDEX_OK)
+                memcpy(req.range_end, end, sizeof end);
+            st = nx_search_execute(db, o, &req, out);
+        }
+        similar_free(&s);
+        if (!nx_db_recover(db, st, attempt))
+            break;
+        nx_budget_start(db);
+        st = NEWSDEX_OK;
     }
-    similar_free(&s);
+    if (st == NEWSDEX_OK && (st = nx_results_note_missing(db, *out)) != NEWSDEX_OK) {
+        newsdex_results_free(*out);
+        *out = NULL;
+    }
     return st;
 }

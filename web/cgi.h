@@ -18,7 +18,9 @@
  * Keys: db, time_limit (seconds per request), search_time_limit (seconds a
  * search may take: default 0, a share of time_limit), retry_after (seconds),
  * read_limit (seconds a --listen connection has to send its whole request),
- * cache_entries and cache_mib (the FastCGI response cache; 0 turns it off).
+ * cache_entries and cache_mib (the FastCGI response cache; 0 turns it off),
+ * shard_timeout (seconds a remote shard has to answer: default 10) and
+ * partial (yes: answer from the shards that answer, saying which did not).
  * NEWSDEX_CACHE_ENTRIES and NEWSDEX_CACHE_MIB, when set, win over the file. */
 #define CGI_PATH_MAX 4096
 
@@ -30,6 +32,8 @@ typedef struct cgi_settings {
     double read_limit;       /* --listen: seconds to receive a request (default 10) */
     size_t cache_entries;    /* responses kept by a FastCGI process (default 256) */
     size_t cache_mib;        /* their byte budget in MiB (default 32) */
+    uint32_t shard_timeout_ms; /* remote shards; 0: the library's default */
+    int partial;             /* answer without shards that do not answer */
 } cgi_settings;
 
 void cgi_settings_load(cgi_settings *s);
@@ -49,7 +53,11 @@ typedef struct cgi_index {
     ino_t ino;
     uint64_t opens;          /* handles opened so far: tells a new handle apart */
     newsdex_status failure;  /* why the last open failed (NEWSDEX_OK: it did not) */
+    newsdex_db_open_options open; /* shard_timeout and partial of the settings */
 } cgi_index;
+
+/* The index of the settings, not open yet. */
+cgi_index cgi_index_of(const cgi_settings *s);
 
 /* The open index, brought up to date (reopened when a writer committed, or
  * opened afresh when the directory was replaced); NULL if it cannot be

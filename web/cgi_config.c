@@ -90,6 +90,19 @@ static int apply(cgi_settings *s, const char *key, const char *value)
         }
     } else if (strcmp(key, "cache_entries") == 0 || strcmp(key, "cache_mib") == 0) {
         return set_cache_key(s, key, value);
+    } else if (strcmp(key, "shard_timeout") == 0) {
+        double t = strtod(value, &end);
+        if (end != value && !*end && t > 0 && t <= 3600) {
+            s->shard_timeout_ms = (uint32_t)(t * 1000.0 + 0.5) ? (uint32_t)(t * 1000.0 + 0.5) : 1;
+            return 0;
+        }
+    } else if (strcmp(key, "partial") == 0) {
+        int yes = !strcmp(value, "yes") || !strcmp(value, "true") || !strcmp(value, "1");
+        int no = !strcmp(value, "no") || !strcmp(value, "false") || !strcmp(value, "0");
+        if (yes || no) {
+            s->partial = yes;
+            return 0;
+        }
     }
     return -1;
 }
@@ -109,6 +122,10 @@ static const char *expected(const char *key)
         return "whole seconds from 0 to 86400";
     if (strcmp(key, "db") == 0)
         return "a path shorter than 4096 bytes";
+    if (strcmp(key, "shard_timeout") == 0)
+        return "seconds, more than 0 and at most 3600";
+    if (strcmp(key, "partial") == 0)
+        return "yes or no";
     return "not a setting";
 }
 

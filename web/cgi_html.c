@@ -215,6 +215,17 @@ static void write_notices(FILE *out, const cgi_page *pg)
         esc(out, suggestion);
         fputs("</a>?</p>\n", out);
     }
+    size_t missing = newsdex_results_missing_shard_count(pg->results);
+    if (missing) {
+        fputs("<p class=\"notice partial\">Partial results: no answer from ", out);
+        for (size_t i = 0; i < missing; i++) {
+            fputs(i ? ", " : "", out);
+            esc(out, newsdex_results_missing_shard(pg->results, i));
+        }
+        fputs(missing > 1 ? "; the counts leave out their articles.</p>\n"
+                          : "; the counts leave out its articles.</p>\n",
+              out);
+    }
     if (newsdex_results_relaxed(pg->results) && newsdex_results_total_estimate(pg->results))
         fputs("<p class=\"notice\">No article has all of the words; these have some of "
               "them.</p>\n",

@@ -26,6 +26,15 @@ static int identity(const char *path, dev_t *dev, ino_t *ino)
     return 0;
 }
 
+cgi_index cgi_index_of(const cgi_settings *s)
+{
+    cgi_index ix = {.path = s->db};
+    newsdex_db_open_options_init(&ix.open);
+    ix.open.shard_timeout_ms = s->shard_timeout_ms;
+    ix.open.partial = s->partial;
+    return ix;
+}
+
 void cgi_index_close(cgi_index *ix)
 {
     newsdex_db_close(ix->db);
@@ -46,7 +55,8 @@ static newsdex_db *open_fresh(cgi_index *ix)
         return NULL;
     }
     char *message = NULL;
-    if ((ix->failure = newsdex_db_open(ix->path, &ix->db, &message)) != NEWSDEX_OK) {
+    if ((ix->failure = newsdex_db_open_with(&ix->path, 1, &ix->open, &ix->db, &message)) !=
+        NEWSDEX_OK) {
         fprintf(stderr, "newsdex.cgi: %s\n", message ? message : "cannot open the index");
         free(message);
         ix->db = NULL;

@@ -171,7 +171,7 @@ static void send_fd(int fd, const cgi_response *r)
 
 static int serve_one(const cgi_settings *s, const char *method, const char *query_string)
 {
-    cgi_index ix = {.path = s->db};
+    cgi_index ix = cgi_index_of(s);
     cgi_request req = {method, query_string};
     cgi_response resp;
     watchdog_arm(s->time_limit, query_string, STDOUT_FILENO, -1);
@@ -231,7 +231,7 @@ static int fastcgi_loop(int listen_fd, const cgi_settings *s)
         fputs("newsdex.cgi: cannot start FastCGI\n", stderr);
         return 1;
     }
-    cgi_index ix = {.path = s->db};
+    cgi_index ix = cgi_index_of(s);
     cgi_cache *cache = cache_start(s);
     while (FCGX_Accept_r(&req) >= 0) {
         fcgi_serve(&req, &ix, s, cache);
@@ -278,7 +278,7 @@ static int listen_worker(int listen_fd, void *arg)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
-    cgi_index ix = {.path = s->db};
+    cgi_index ix = cgi_index_of(s);
     cgi_cache *cache = cache_start(s);
     int fd = -1, rc = 0;
     for (;;) {

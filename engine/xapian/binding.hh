@@ -40,6 +40,24 @@ struct nx_key_cache {
     }
 };
 
+// The shards behind a read-only handle, each local (path) or remote
+// (host and port), as nx_shards_add() found them in the paths given:
+// tcp:// names and the lines of stub files (xapian_remote.cc).
+struct nx_shard {
+    std::string name; // for messages: the path, or tcp://HOST:PORT
+    bool whole = false; // name is a path given, not a line of a stub file
+    std::string path; // local shards: what Xapian opens
+    std::string host; // remote shards
+    unsigned port = 0; // 0: local
+    bool missing = false; // left out: did not answer (partial handles only)
+};
+
+struct nx_shard_set {
+    std::vector<nx_shard> shards;
+    unsigned timeout_ms = NX_XDB_REMOTE_TIMEOUT_MS;
+    bool partial = false; // leave out remote shards that do not answer
+};
+
 struct nx_xdb {
     Xapian::WritableDatabase wdb;  // valid when writable
     Xapian::Database rdb;          // valid when read-only
@@ -47,6 +65,7 @@ struct nx_xdb {
     nx_months::Writer months;      // writable handles: the month map
     nx_key_cache key_cache;        // read-only handles only
     uint64_t generation = 0;       // read-only handles: reopens that moved
+    nx_shard_set shards;           // read-only handles opened by nx_xdb_open_shards
     Xapian::Database &db() { return writable ? static_cast<Xapian::Database &>(wdb) : rdb; }
     nx_key_cache *cache() { return writable ? nullptr : &key_cache; }
     void reopen()
@@ -57,6 +76,23 @@ struct nx_xdb {
         }
     }
 };
+
+// Adds the shards of path (a directory, a stub file, tcp://HOST:PORT) to
+// set. A stub file whose lines are all "auto", "glass", "chert" or "honey"
+// paths or "remote HOST:PORT" is read line by line (nested stubs too);
+// any other is left to Xapian whole.
+void nx_shards_add(nx_shard_set &set, const char *path);
+// Opens every shard of set not missing, as one database. With
+// set.partial, a remote shard that does not answer is marked missing and
+// left out (NetworkError when none is left); else the error names it
+// (unless the shard is all a path named) and *failed (may be null) is its
+// index in set.shards.
+Xapian::Database nx_shards_open(nx_shard_set &set, size_t *failed = nullptr);
+// The shard a NetworkError's context ("remote:tcp(HOST:PORT)") names, or
+// -1. nx_map_exception() keeps the context of the last one it handled
+// (per thread): nx_take_network_context() returns it and forgets it.
+long nx_shard_of_context(const nx_shard_set &set, const std::string &context);
+std::string nx_take_network_context();
 
 struct nx_xdoc {
     Xapian::Document doc;

@@ -241,6 +241,141 @@ void nx_check_access(const char *path, bool write)
         throw_denied(bad, write);
 }
 
+// ---- Shards, one by one ----
+
+namespace {
+
+bool is_tcp(const char *path)
+{
+    return std::strncmp(path, kTcpScheme, sizeof kTcpScheme - 1) == 0;
+}
+
+nx_shard remote_shard(const std::string &where, bool whole)
+{
+    nx_shard s;
+    split_host_port(where, s.host, s.port);
+    s.name = kTcpScheme + where;
+    s.whole = whole;
+    return s;
+}
+
+// The shards a stub file's text lists, relative paths from its directory;
+// false (and nothing added) when a line is one Xapian must read itself.
+bool stub_shards(const std::string &file, const std::string &text, std::vector<nx_shard> &out,
+                 std::vector<std::string> &stubs)
+{
+    size_t at = 0;
+    while (at < text.size()) {
+        size_t end = text.find('\n', at);
+        if (end == std::string::npos)
+            end = text.size();
+        std::string line = text.substr(at, end - at);
+        at = end + 1;
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
+            line.pop_back();
+        size_t b = line.find_first_not_of(" \t");
+        if (b == std::string::npos || line[b] == '#')
+            continue;
+        size_t e = line.find_first_of(" \t", b);
+        size_t p = e == std::string::npos ? e : line.find_first_not_of(" \t", e);
+        if (p == std::string::npos)
+            return false;
+        std::string kind = line.substr(b, e - b), arg = line.substr(p);
+        if (kind == "remote" && arg[0] != ':') {
+            out.push_back(remote_shard(arg, false));
+        } else if (kind == "auto" || kind == "glass" || kind == "chert") {
+            std::string sub = arg[0] == '/' ? arg : dir_of(file) + arg;
+            nx_shard s;
+            s.name = s.path = sub;
+            out.push_back(s);
+            stubs.push_back(sub);
+        } else {
+            return false;
+        }
+    }
+    return true;
+}
+
+void add_path(nx_shard_set &set, const std::string &path, bool whole)
+{
+    std::string file = stub_file_of(path), text;
+    std::vector<nx_shard> listed;
+    std::vector<std::string> stubs;
+    if (!file.empty() && read_stub(file, text) && !text.empty() &&
+        stub_shards(file, text, listed, stubs)) {
+        for (nx_shard &s : listed) {
+            if (s.port)
+                set.shards.push_back(s);
+            else
+                add_path(set, s.path, false); // nested stubs were checked by nx_check_stub
+        }
+        return;
+    }
+    nx_shard s;
+    s.name = s.path = path;
+    s.whole = whole;
+    set.shards.push_back(s);
+}
+
+}  // namespace
+
+void nx_shards_add(nx_shard_set &set, const char *path)
+{
+    if (is_tcp(path)) {
+        set.shards.push_back(remote_shard(path + sizeof kTcpScheme - 1, true));
+        return;
+    }
+    nx_check_stub(path);
+    add_path(set, path, true);
+}
+
+Xapian::Database nx_shards_open(nx_shard_set &set, size_t *failed)
+{
+    Xapian::Database all;
+    size_t live = 0;
+    std::string first;
+    for (size_t i = 0; i < set.shards.size(); i++) {
+        nx_shard &s = set.shards[i];
+        if (s.missing)
+            continue;
+        try {
+            all.add_database(s.port ? open_remote(s.host, s.port, set.timeout_ms)
+                                    : nx_open_database(s.path.c_str()));
+            live++;
+        } catch (const Xapian::NetworkError &e) {
+            if (set.partial && s.port) {
+                s.missing = true;
+                if (first.empty())
+                    first = s.name + ": " + e.get_msg();
+                continue;
+            }
+            if (failed)
+                *failed = i;
+            if (s.whole)
+                throw;
+            throw Xapian::NetworkError("shard " + s.name + ": " + e.get_msg(), e.get_context());
+        } catch (...) {
+            if (failed)
+                *failed = i;
+            throw;
+        }
+    }
+    if (live == 0 && set.partial)
+        throw Xapian::NetworkError("no shard answered" + (first.empty() ? "" : " (" + first + ")"));
+    return all;
+}
+
+long nx_shard_of_context(const nx_shard_set &set, const std::string &context)
+{
+    for (size_t i = 0; i < set.shards.size(); i++) {
+        const nx_shard &s = set.shards[i];
+        if (s.port && !s.missing &&
+            context == "remote:tcp(" + s.host + ":" + std::to_string(s.port) + ")")
+            return static_cast<long>(i);
+    }
+    return -1;
+}
+
 // Declared in binding.hh; hidden like every nx_ symbol.
 Xapian::Database nx_open_database(const char *path)
 {

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <ctime>
 #include <exception>
+#include <memory>
 #include <new>
 #include <string>
 #include <vector>
@@ -20,7 +21,17 @@ newsdex_status fail(nx_error *err, newsdex_status status, const std::string &wha
     return nx_error_set(err, status, "%s", what.c_str());
 }
 
+// Which remote shard the last NetworkError came from (nx_xdb_recover).
+thread_local std::string last_network_context;
+
 }  // namespace
+
+std::string nx_take_network_context()
+{
+    std::string c;
+    c.swap(last_network_context);
+    return c;
+}
 
 newsdex_status nx_map_exception(nx_error *err)
 {
@@ -44,6 +55,7 @@ newsdex_status nx_map_exception(nx_error *err)
         // Includes write failures such as a full disk.
         return fail(err, NEWSDEX_ERR_IO, e.get_msg() + (e.get_error_string() ? std::string(" (") + e.get_error_string() + ")" : std::string()));
     } catch (const Xapian::NetworkError &e) {
+        last_network_context = e.get_context();
         return fail(err, NEWSDEX_ERR_NETWORK, e.get_msg());
     } catch (const Xapian::QueryParserError &e) {
         return fail(err, NEWSDEX_ERR_QUERY, e.get_msg());
@@ -253,6 +265,81 @@ extern "C" newsdex_status nx_xdb_open_readonly_many(const char *const *paths, si
     return st;
 }
 
+extern "C" newsdex_status nx_xdb_open_shards(const char *const *paths, size_t n,
+                                             const nx_xopen *o, nx_xdb **out, size_t *failed,
+                                             nx_error *err)
+{
+    *out = nullptr;
+    size_t at = n;
+    newsdex_status st = nx_guard(err, [&] {
+        if (n == 0)
+            throw Xapian::InvalidArgumentError("no index given");
+        std::unique_ptr<nx_xdb> h(new nx_xdb);
+        h->shards.timeout_ms = o && o->timeout_ms ? o->timeout_ms : NX_XDB_REMOTE_TIMEOUT_MS;
+        h->shards.partial = o && o->partial;
+        std::vector<size_t> origin; // the path each shard comes from
+        for (at = 0; at < n; at++) {
+            nx_shards_add(h->shards, paths[at]);
+            origin.resize(h->shards.shards.size(), at);
+        }
+        size_t bad = origin.size();
+        try {
+            h->rdb = nx_shards_open(h->shards, &bad);
+        } catch (...) {
+            at = bad < origin.size() ? origin[bad] : n;
+            throw;
+        }
+        at = n;
+        *out = h.release();
+    });
+    if (failed)
+        *failed = st == NEWSDEX_OK ? n : at;
+    return st;
+}
+
+extern "C" size_t nx_xdb_missing_count(const nx_xdb *db)
+{
+    size_t k = 0;
+    for (const nx_shard &s : db->shards.shards)
+        k += s.missing;
+    return k;
+}
+
+extern "C" const char *nx_xdb_missing_name(const nx_xdb *db, size_t i)
+{
+    for (const nx_shard &s : db->shards.shards)
+        if (s.missing && i-- == 0)
+            return s.name.c_str();
+    return "";
+}
+
+extern "C" newsdex_status nx_xdb_recover(nx_xdb *db, int *retry, nx_error *err)
+{
+    *retry = 0;
+    std::string context = nx_take_network_context();
+    nx_shard_set &set = db->shards;
+    long which = nx_shard_of_context(set, context);
+    if (which >= 0 && !set.partial) {
+        char inner[NX_ERROR_MAX];
+        std::memcpy(inner, err->message, sizeof inner);
+        return nx_error_set(err, NEWSDEX_ERR_NETWORK, "shard %s did not answer within %u ms: %.400s",
+                            set.shards[static_cast<size_t>(which)].name.c_str(), set.timeout_ms,
+                            inner);
+    }
+    if (!set.partial || set.shards.empty())
+        return err->status;
+    if (which >= 0)
+        set.shards[static_cast<size_t>(which)].missing = true;
+    return nx_guard(err, [&] {
+        // Every shard anew: a connection left in the middle of an exchange
+        // cannot be used again. Those that do not answer now are left out.
+        db->rdb = nx_shards_open(set);
+        db->key_cache.clear();
+        db->generation++;
+        *retry = 1;
+    });
+}
+
 /* ---- Documents ---- */
 
 extern "C" newsdex_status nx_xdoc_new(nx_xdoc **out, nx_error *err)
@@ -441,6 +528,18 @@ extern "C" newsdex_status nx_xdb_value_upper_bound(nx_xdb *db, unsigned slot, ch
     *len = 0;
     return nx_guard(err, [&] {
         std::string value = db->db().get_value_upper_bound(slot);
+        *out = nx_copy_string(value);
+        *len = value.size();
+    });
+}
+
+extern "C" newsdex_status nx_xdb_value_lower_bound(nx_xdb *db, unsigned slot, char **out,
+                                                   size_t *len, nx_error *err)
+{
+    *out = nullptr;
+    *len = 0;
+    return nx_guard(err, [&] {
+        std::string value = db->db().get_value_lower_bound(slot);
         *out = nx_copy_string(value);
         *len = value.size();
     });

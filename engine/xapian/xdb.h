@@ -37,6 +37,29 @@ newsdex_status nx_xdb_open_readonly(const char *path, nx_xdb **out, nx_error *er
 newsdex_status nx_xdb_open_readonly_many(const char *const *paths, size_t n, nx_xdb **out,
                                          size_t *failed, nx_error *err);
 
+/* How nx_xdb_open_shards() opens. */
+typedef struct nx_xopen {
+    unsigned timeout_ms; /* remote shards: connecting and each exchange give up
+                            after this; 0: NX_XDB_REMOTE_TIMEOUT_MS */
+    int partial;         /* non-zero: leave out remote shards that do not answer */
+} nx_xopen;
+
+/* As nx_xdb_open_readonly_many(), with each shard of the paths (tcp://
+ * names, the lines of stub files) opened apart under o's timeout (o may be
+ * NULL: the defaults). With o->partial, remote shards that do not answer
+ * are left out (nx_xdb_missing_count); NEWSDEX_ERR_NETWORK only when
+ * none answers. Errors about a shard of a stub file name the shard. */
+newsdex_status nx_xdb_open_shards(const char *const *paths, size_t n, const nx_xopen *o,
+                                  nx_xdb **out, size_t *failed, nx_error *err);
+/* Shards left out of a handle opened with partial, and their names. */
+size_t nx_xdb_missing_count(const nx_xdb *db);
+const char *nx_xdb_missing_name(const nx_xdb *db, size_t i);
+/* After a call on db failed with NEWSDEX_ERR_NETWORK: finds the shard that
+ * did not answer (the message in err then names it). With partial, the
+ * handle is opened again without it and *retry is 1: run the call again.
+ * Otherwise *retry is 0 and the status is the failure's. */
+newsdex_status nx_xdb_recover(nx_xdb *db, int *retry, nx_error *err);
+
 /* Writable: commits first. Always frees db, even on error. NULL is allowed. */
 newsdex_status nx_xdb_close(nx_xdb *db, nx_error *err);
 
@@ -115,6 +138,10 @@ newsdex_status nx_xdb_unique_value(nx_xdb *db, const char *unique_term, unsigned
 /* The greatest value in slot over every document ("" when none has one):
  * *out is malloc'd and NUL-terminated; *len excludes the NUL. */
 newsdex_status nx_xdb_value_upper_bound(nx_xdb *db, unsigned slot, char **out, size_t *len,
+                                        nx_error *err);
+/* The same for the least value: a bound (deleted documents may leave it
+ * lower than any value left), "" when no document has one. */
+newsdex_status nx_xdb_value_lower_bound(nx_xdb *db, unsigned slot, char **out, size_t *len,
                                         nx_error *err);
 
 /* User metadata (key/value strings stored with the index; "" = absent).

@@ -182,31 +182,22 @@ Xapian::BM25Weight bm25_of(const nx_xbm25 &w)
     return Xapian::BM25Weight(w.k1, w.k2, w.k3, w.b, w.min_normlen);
 }
 
-// The recency boost (nx_xrecency): Xapian calls it for every match.
-class RecencySource : public Xapian::ValuePostingSource {
-    double newest, half_life, scale;
-
-  public:
-    RecencySource(Xapian::valueno slot, double newest_, double half_life_, double scale_)
-        : Xapian::ValuePostingSource(slot), newest(newest_), half_life(half_life_), scale(scale_)
-    {
-        set_maxweight(scale);
+// The recency boost (nx_xrecency): per band, a fixed weight for the
+// matches dated in it. FixedWeightPostingSource and value ranges are
+// registered with every Xapian server, so a remote shard runs this too.
+Xapian::Query recency_boost(const nx_xrecency &r)
+{
+    std::vector<Xapian::Query> bands;
+    for (size_t i = 0; i < r.n && i < NX_XRECENCY_BANDS_MAX; i++) {
+        const nx_xrecency_band &b = r.band[i];
+        Xapian::Query dated = b.to[0]
+                                  ? Xapian::Query(Xapian::Query::OP_VALUE_RANGE, r.slot, b.from, b.to)
+                                  : Xapian::Query(Xapian::Query::OP_VALUE_GE, r.slot, b.from);
+        Xapian::Query weight((new Xapian::FixedWeightPostingSource(b.weight))->release());
+        bands.push_back(Xapian::Query(Xapian::Query::OP_FILTER, weight, dated));
     }
-    double get_weight() const override
-    {
-        std::string value = get_value();
-        double days = nx_xdate_days(value.data(), value.size());
-        if (days < 0)
-            return 0;
-        double age = newest > days ? newest - days : 0;
-        return scale * std::exp2(-age / half_life);
-    }
-    RecencySource *clone() const override
-    {
-        return new RecencySource(get_slot(), newest, half_life, scale);
-    }
-    std::string name() const override { return "NxRecencySource"; }
-};
+    return Xapian::Query(Xapian::Query::OP_OR, bands.begin(), bands.end());
+}
 
 struct Ranked {
     Xapian::docid did;
@@ -371,35 +362,22 @@ extern "C" newsdex_status nx_xdb_rank(nx_xdb *db, const nx_xquery *q, const nx_x
     *out = nullptr;
     *settled = 0;
     return nx_guard(err, [&] {
-        try {
-            nx_with_reopen(db, [&] {
-                Xapian::Database &d = db->db();
-                std::unique_ptr<Xapian::PostingSource> boost;
-                Xapian::Query query = q->query;
-                if (p->recency) {
-                    const nx_xrecency &b = *p->recency;
-                    boost.reset(new RecencySource(b.slot, b.newest_days, b.half_life_days, b.scale));
-                    query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q->query,
-                                          Xapian::Query(boost.get()));
-                }
-                nx_months::Reader months(d);
-                nx_pass_counter counter(d, db->cache(), months, p->counts, p->n_counts, p->budget);
-                std::vector<Ranked> ranked;
-                Xapian::doccount estimate = 0;
-                bool exact = false;
-                if (!rank_pass(d, query, p, counter, ranked, estimate, exact))
-                    return;
-                *out = read_results(d, ranked, estimate, exact, p, counter);
-                *settled = 1;
-            });
-        } catch (const Xapian::UnimplementedError &e) {
-            // Remote shards run only Xapian's own posting sources, not the
-            // recency boost.
-            if (!p->recency)
-                throw;
-            throw Xapian::InvalidArgumentError(
-                "sorting by recency cannot run on remote shards (" + e.get_msg() + ")");
-        }
+        nx_with_reopen(db, [&] {
+            Xapian::Database &d = db->db();
+            Xapian::Query query = q->query;
+            if (p->recency && p->recency->n)
+                query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q->query,
+                                      recency_boost(*p->recency));
+            nx_months::Reader months(d);
+            nx_pass_counter counter(d, db->cache(), months, p->counts, p->n_counts, p->budget);
+            std::vector<Ranked> ranked;
+            Xapian::doccount estimate = 0;
+            bool exact = false;
+            if (!rank_pass(d, query, p, counter, ranked, estimate, exact))
+                return;
+            *out = read_results(d, ranked, estimate, exact, p, counter);
+            *settled = 1;
+        });
     });
 }
 

@@ -57,15 +57,21 @@ typedef struct nx_xbm25 {
     double k1, k2, k3, b, min_normlen;
 } nx_xbm25;
 
-/* A boost added to the score of every dated match:
- * scale * 2^(-age / half_life_days), the age in days counted from
- * newest_days (undated matches, and those newer, count as age 0 or get
- * nothing: see nx_xdate_days). Computed inside Xapian, per match. */
+/* A boost added to the score of every dated match, in steps: band i
+ * gives `weight` to the matches whose date value lies in [from, to] (to ""
+ * for no upper end). The bands are disjoint; undated matches get nothing.
+ * Built from Xapian's own serialisable parts (a fixed-weight posting
+ * source filtered by a value range), so remote shards run it too. */
+#define NX_XRECENCY_BANDS_MAX 80
+typedef struct nx_xrecency_band {
+    char from[16], to[16]; /* "YYYYMMDDhhmmss" bounds, inclusive */
+    double weight;         /* > 0 */
+} nx_xrecency_band;
+
 typedef struct nx_xrecency {
-    unsigned slot;         /* values "YYYYMMDD[hh...]" */
-    double newest_days;    /* nx_xdate_days of the newest date */
-    double half_life_days; /* > 0 */
-    double scale;          /* > 0 */
+    unsigned slot; /* values "YYYYMMDD[hh...]" */
+    size_t n;      /* bands used, at most NX_XRECENCY_BANDS_MAX */
+    nx_xrecency_band band[NX_XRECENCY_BANDS_MAX];
 } nx_xrecency;
 
 typedef enum nx_xorder {
@@ -101,8 +107,7 @@ typedef struct nx_xrank_params {
 
 /* Ranks q as p says: *out gets the hits of the window (and the counts),
  * *settled 1; or, when tie_lookahead could not settle the order of ties,
- * *out NULL and *settled 0. A recency boost cannot run on remote shards
- * (NEWSDEX_ERR_INVALID). */
+ * *out NULL and *settled 0. */
 newsdex_status nx_xdb_rank(nx_xdb *db, const nx_xquery *q, const nx_xrank_params *p,
                            nx_xresults **out, int *settled, nx_error *err);
 
@@ -112,8 +117,7 @@ newsdex_status nx_xdb_best_weight(nx_xdb *db, const nx_xquery *q, const nx_xbm25
                                   nx_xbudget *budget, double *best, nx_error *err);
 
 /* Days since 1970-01-01 of a date value "YYYYMMDD[hh...]" (the hour as a
- * fraction of a day); < 0 when it is not one. The recency boost reads
- * each match's date with it. */
+ * fraction of a day); < 0 when it is not one. */
 double nx_xdate_days(const char *value, size_t len);
 
 /* ---- Ranked hits ---- */

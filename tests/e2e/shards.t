@@ -32,49 +32,7 @@ FACET_QUERIES=('oil' 'bank -england' 'date:1987-04 grain')
 
 plan $((4 + 4 * ${#QUERIES[@]} + 4 + 2 + 3 * ${#FACET_QUERIES[@]} + 5))
 
-# ---- the servers: started on free loopback ports, always killed ----------
-SERVER_PIDS=""
-_stop_servers() {
-    local pid
-    for pid in $SERVER_PIDS; do
-        kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-    done
-    SERVER_PIDS=""
-}
-trap '_stop_servers; _cleanup' EXIT
-
-free_port() {
-    perl -MIO::Socket::INET -e '
-        my $s = IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1", LocalPort => 0,
-                                      ReuseAddr => 1) or die "no free port: $!\n";
-        print $s->sockport, "\n";'
-}
-
-# start_server DIR VAR: serves DIR with xapian-tcpsrv on a free port, whose
-# number goes in VAR. Retries when another process takes the port first.
-start_server() {
-    local dir=$1 var=$2 try port pid log
-    for try in 1 2 3; do
-        port=$(free_port) || return 1
-        log="$TMP/tcpsrv.$port.log"
-        # Its own session: on SIGTERM xapian-tcpsrv kills its whole process
-        # group (to end its forked children), which would otherwise be us.
-        setsid xapian-tcpsrv --port "$port" --interface 127.0.0.1 "$dir" >"$log" 2>&1 &
-        pid=$!
-        SERVER_PIDS="$SERVER_PIDS $pid"
-        for _ in $(seq 1 100); do
-            if grep -q 'Listening' "$log" 2>/dev/null; then
-                printf -v "$var" '%s' "$port"
-                return 0
-            fi
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill "$pid" 2>/dev/null
-        diag "xapian-tcpsrv on port $port (try $try): $(cat "$log")"
-    done
-    return 1
-}
+. "$(dirname "$0")/shards_lib.sh"
 
 # ---- the indexes -----------------------------------------------------------
 FIRST=() SECOND=()
@@ -210,7 +168,7 @@ like "$ERR" "tcp://127\.0\.0\.1:$CLOSED: Couldn't connect \(Connection refused\)
     "the message names the shard and the reason"
 run "$NEWSDEX" search --db "tcp://127.0.0.1" oil
 like "$RC $ERR" '^5 .*must be tcp://HOST:PORT' "tcp:// without a port: exit 5 and how to write it"
-_stop_servers
+stop_servers
 run "$NEWSDEX" search --db "tcp://127.0.0.1:$PORT_A" --db "$TMP/b" oil
 is "$RC" 5 "a stopped server: exit 5, no crash"
 run "$NEWSDEX" stats --db "$TMP/shards.stub"

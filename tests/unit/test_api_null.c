@@ -388,6 +388,35 @@ CASE(open_many_none)
     CHILD_INVALID(newsdex_db_open_many(paths, 0, &db, NULL));
     CHILD_CHECK(db == NULL);
 }
+CASE(open_with_null_out)
+{
+    const char *paths[] = {f->db_path};
+    char *msg = NULL;
+    CHILD_INVALID(newsdex_db_open_with(paths, 1, NULL, NULL, &msg));
+    CHILD_CHECK(msg && *msg);
+    free(msg);
+}
+CASE(open_with_null_paths)
+{
+    newsdex_db *db = JUNK;
+    CHILD_INVALID(newsdex_db_open_with(NULL, 1, NULL, &db, NULL));
+    CHILD_CHECK(db == NULL);
+}
+CASE(open_with_null_options)
+{
+    const char *paths[] = {f->db_path};
+    newsdex_db *db = NULL;
+    CHILD_CHECK(newsdex_db_open_with(paths, 1, NULL, &db, NULL) == NEWSDEX_OK && db);
+    newsdex_db_close(db);
+}
+CASE(open_options_init_null) { newsdex_db_open_options_init(NULL); }
+CASE(open_options_init_size_too_small)
+{
+    newsdex_db_open_options o;
+    memset(&o, 0x5a, sizeof o);
+    newsdex_db_open_options_init_sized(&o, sizeof o.size - 1);
+    CHILD_CHECK(o.partial == 0x5a5a5a5a); /* left alone */
+}
 CASE(count_null_db)
 {
     uint64_t n;
@@ -456,6 +485,11 @@ static void test_db_handle(void **state)
         {"newsdex_db_open_many", "one path, NULL", open_many_null_first},
         {"newsdex_db_open_many", "NULL db", open_many_null_out},
         {"newsdex_db_open_many", "n = 0", open_many_none},
+        {"newsdex_db_open_with", "NULL db", open_with_null_out},
+        {"newsdex_db_open_with", "NULL paths", open_with_null_paths},
+        {"newsdex_db_open_with", "NULL options: the defaults", open_with_null_options},
+        {"newsdex_db_open_options_init_sized", "NULL options", open_options_init_null},
+        {"newsdex_db_open_options_init_sized", "size too small", open_options_init_size_too_small},
         {"newsdex_db_count", "NULL db", count_null_db},
         {"newsdex_db_count", "NULL count", count_null_count},
         {"newsdex_db_last_error", "NULL db", last_error_null},
@@ -747,6 +781,13 @@ CASE(histogram_get_null_count)
     CHILD_INVALID(newsdex_results_histogram_get(f->r, 0, &p, NULL));
 }
 CASE(suggestion_null) { CHILD_CHECK(strcmp(newsdex_results_suggestion(NULL), "") == 0); }
+CASE(missing_count_null) { CHILD_CHECK(newsdex_results_missing_shard_count(NULL) == 0); }
+CASE(missing_null) { CHILD_CHECK(strcmp(newsdex_results_missing_shard(NULL, 0), "") == 0); }
+CASE(missing_out_of_range)
+{
+    CHILD_CHECK(newsdex_results_missing_shard_count(f->r) == 0);
+    CHILD_CHECK(strcmp(newsdex_results_missing_shard(f->r, 0), "") == 0);
+}
 CASE(results_free_null) { newsdex_results_free(NULL); }
 CASE(to_json_null_results)
 {
@@ -802,6 +843,9 @@ static void test_results(void **state)
         {"newsdex_results_histogram_get", "NULL period", histogram_get_null_period},
         {"newsdex_results_histogram_get", "NULL count", histogram_get_null_count},
         {"newsdex_results_suggestion", "NULL results", suggestion_null},
+        {"newsdex_results_missing_shard_count", "NULL results", missing_count_null},
+        {"newsdex_results_missing_shard", "NULL results", missing_null},
+        {"newsdex_results_missing_shard", "index out of range", missing_out_of_range},
         {"newsdex_results_free", "NULL results", results_free_null},
         {"newsdex_results_to_json", "NULL results", to_json_null_results},
         {"newsdex_results_to_json", "NULL options", to_json_null_options},
@@ -1030,7 +1074,9 @@ static const char *const covered[] = {
     "newsdex_reader_skipped_count", "newsdex_reader_skipped",
     "newsdex_writer_delete", "newsdex_writer_prune", "newsdex_writer_set_metadata",
     "newsdex_writer_get_counts_sized", "newsdex_writer_get_committed_counts_sized",
-    "newsdex_db_open", "newsdex_db_open_many", "newsdex_db_count", "newsdex_db_last_error",
+    "newsdex_db_open", "newsdex_db_open_many", "newsdex_db_open_with",
+    "newsdex_db_open_options_init_sized", "newsdex_results_missing_shard_count",
+    "newsdex_results_missing_shard", "newsdex_db_count", "newsdex_db_last_error",
     "newsdex_db_close", "newsdex_db_reopen", "newsdex_db_generation", "newsdex_db_limit",
     "newsdex_db_fields", "newsdex_fields_free", "newsdex_search_options_init_sized",
     "newsdex_search", "newsdex_explain", "newsdex_similar",
