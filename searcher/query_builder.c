@@ -36,6 +36,7 @@ typedef struct builder {
     newsdex_status status;
     int keep_stopwords; /* the query has nothing but stopwords */
     int shouted;        /* several words, all in capitals: no name stands out */
+    size_t exact_words; /* words given their exact form so far (this pass) */
     int highlight;      /* remember stems (off while building `relaxed`) */
 } builder;
 
@@ -316,6 +317,9 @@ static nx_xquery *word_query(builder *b, const scope *sc, const char *text, cons
     int title = sc->kind == F_TITLE;
     nx_xquery *q =
         term_query_counted(b, title ? NX_PREFIX_TITLE_STEM : NX_PREFIX_STEM, stem, counted);
+    if (b->exact_words >= NX_EXACT_MAX_WORDS)
+        return q; /* a query of hundreds of words would cost twice as much */
+    b->exact_words++;
     double boost = capitalised(b, n->text) ? NX_EXACT_NAME_BOOST : NX_EXACT_BOOST;
     nx_xquery *exact = term_query_counted(b, title ? NX_PREFIX_TITLE : "", text, 0);
     return combine2(b, NX_XQ_AND_MAYBE, q, scaled(b, exact, boost));
@@ -700,13 +704,14 @@ newsdex_status nx_query_build(nx_analyzer *analyzer, const nx_query_tree *tree,
                               nx_built_query *out, nx_error *err)
 {
     memset(out, 0, sizeof *out);
-    builder b = {analyzer, out, err, NEWSDEX_OK, 0, 0, 1};
+    builder b = {analyzer, out, err, NEWSDEX_OK, 0, 0, 0, 1};
     if (tree->root) {
         b.keep_stopwords = !has_content(&b, tree->root);
         b.shouted = shouted(tree->root);
         scope text = {F_TEXT, NULL, 0};
         out->query = build_node(&b, tree->root, &text);
         b.highlight = 0;
+        b.exact_words = 0;
         if (tree->root->kind == NX_QN_AND && b.status == NEWSDEX_OK)
             out->relaxed = build_relaxed(&b, tree->root);
     }

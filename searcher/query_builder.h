@@ -3,7 +3,8 @@
  *
  *   word            Z<stem> (any inflection), ranked higher by the exact
  *                   form (unprefixed; NX_EXACT_BOOST, NX_EXACT_NAME_BOOST
- *                   when typed with a capital); a stopword is dropped unless
+ *                   when typed with a capital; the first NX_EXACT_MAX_WORDS
+ *                   words); a stopword is dropped unless
  *                   written +word or the whole query is stopwords; a year
  *                   1900-2099 requires Z<year> OR Y<year> (the article's
  *                   date) and only Y<year> adds weight, boosted
@@ -34,6 +35,10 @@
  * in lower case, and for one typed with a capital (a name). */
 #define NX_EXACT_BOOST 0.0001
 #define NX_EXACT_NAME_BOOST 1.0
+/* Words of one query whose exact form adds weight (the first ones); the
+ * rest match their stem alone, so that hundreds of words do not double the
+ * posting lists a query reads. */
+#define NX_EXACT_MAX_WORDS 32
 
 typedef struct nx_built_query {
     nx_xquery *query;   /* NULL if the query had nothing to search for */

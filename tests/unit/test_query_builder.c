@@ -557,6 +557,22 @@ static void test_exact_form(void **state)
     newsdex_db_limit(db, NEWSDEX_LIMIT_QUERY_TERMS, 3);
     assert_int_equal(newsdex_search(db, &o, &r), NEWSDEX_ERR_LIMIT);
     newsdex_results_free(r);
+    newsdex_db_limit(db, NEWSDEX_LIMIT_QUERY_TERMS, NEWSDEX_LIMIT_QUERY_TERMS_DEFAULT);
+    /* Only the first 32 words of a long query add their exact form. */
+    char words[40 * 8] = "";
+    for (int i = 0; i < 40; i++)
+        sprintf(words + strlen(words), "%sw%02d", i ? " " : "", i);
+    o.query = words;
+    char *tree = NULL, *xapian = NULL;
+    assert_int_equal(newsdex_explain(db, &o, &tree, &xapian), NEWSDEX_OK);
+    size_t boosted = 0;
+    for (const char *p = xapian; (p = strstr(p, "AND_MAYBE")) != NULL; p++)
+        boosted++;
+    assert_int_equal(boosted, 32);
+    assert_non_null(strstr(xapian, "(Zw31 AND_MAYBE 0.0001"));
+    assert_null(strstr(xapian, "(Zw32 AND_MAYBE"));
+    free(tree);
+    free(xapian);
     newsdex_db_close(db);
 }
 
