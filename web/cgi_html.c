@@ -207,7 +207,10 @@ static void write_status(FILE *out, const cgi_page *pg)
 
 static void write_notices(FILE *out, const cgi_page *pg)
 {
+    char unfiltered[CGI_FILTERED_QUERY_MAX];
     const char *suggestion = cgi_suggestion(pg->results);
+    if (suggestion)
+        suggestion = cgi_without_filters(pg->params, suggestion, unfiltered, sizeof unfiltered);
     if (suggestion) {
         fputs("<p class=\"suggest\">Did you mean <a href=\"", out);
         write_link(out, pg->params, suggestion, 1);

@@ -133,6 +133,13 @@ is "$STATUS" 400 "a source over 256 bytes: 400"
 cgi q=zorblax 'topic=a%0Ab'
 is "$STATUS" 400 "a topic with a control character: 400"
 
+cgi q=layofs source=Harbor%20Street%20Journal
+like "$BODY" 'Did you mean <a href="\?q=layoffs&amp;source=Harbor%20Street%20Journal">layoffs</a>\?' \
+    "a spelling suggestion under a filter: the words only, the filter kept as a parameter"
+cgi 'q=layofs%20OR%20zorblx' source=Harbor%20Street%20Journal
+like "$BODY" 'Did you mean <a href="\?q=layoffs%20OR%20zorblx&amp;source=Harbor%20Street%20Journal">layoffs OR zorblx</a>' \
+    "and without the parentheses an OR got"
+
 # ---- Plain CGI and FastCGI ----------------------------------------------------------------
 OUT=$(REQUEST_METHOD=GET QUERY_STRING='id=plain-no-url&q=merger' GATEWAY_INTERFACE=CGI/1.1 \
     timeout 20 "$NEWSDEX_CGI" </dev/null 2>/dev/null)
