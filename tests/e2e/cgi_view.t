@@ -137,7 +137,7 @@ cgi q=layofs source=Harbor%20Street%20Journal
 like "$BODY" 'Did you mean <a href="\?q=layoffs&amp;source=Harbor%20Street%20Journal">layoffs</a>\?' \
     "a spelling suggestion under a filter: the words only, the filter kept as a parameter"
 cgi 'q=layofs%20OR%20zorblx' source=Harbor%20Street%20Journal
-like "$BODY" 'Did you mean <a href="\?q=layoffs%20OR%20zorblx&amp;source=Harbor%20Street%20Journal">layoffs OR zorblx</a>' \
+like "$BODY" 'Did you mean <a href="\?q=layoffs%20OR%20zorblax&amp;source=Harbor%20Street%20Journal">layoffs OR zorblax</a>' \
     "and without the parentheses an OR got"
 
 # ---- Plain CGI and FastCGI ----------------------------------------------------------------
