@@ -128,6 +128,11 @@ is "$(body_json 'join ",", sort map { $_->{source} } @{$j->{results}}')" "Plain 
     "a filter applies to every part of an OR"
 cgi source=Plain%20Wire format=json
 is "$STATUS/$(body_json 'scalar @{$j->{results}}')" "200/2" "a filter alone is a search"
+cgi source=Plain%20Wire
+like "$BODY" '<p class="count" role="status">2 articles match these filters; showing 1–2\.</p>' \
+    "a filter alone: the page counts the articles that match it"
+cgi topic=no-such-topic
+like "$BODY" 'No articles match these filters\.' "and says when none does"
 cgi q=zorblax "source=$(printf 'a%.0s' $(seq 257))"
 is "$STATUS" 400 "a source over 256 bytes: 400"
 cgi q=zorblax 'topic=a%0Ab'
