@@ -234,8 +234,8 @@ static void write_status(FILE *out, const cgi_page *pg)
 
 static void write_notices(FILE *out, const cgi_page *pg)
 {
-    char unfiltered[CGI_FILTERED_QUERY_MAX];
     const char *suggestion = cgi_suggestion(pg->results);
+    char unfiltered[CGI_FILTERED_QUERY_MAX];
     if (suggestion)
         suggestion = cgi_without_filters(pg->params, suggestion, unfiltered, sizeof unfiltered);
     if (suggestion) {
