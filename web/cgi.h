@@ -162,6 +162,10 @@ int cgi_html_safe_url(const char *url);
 /* The query the library runs into out: q with source:"..." and topic:"..."
  * (q in parentheses when it holds an OR). -1 if it does not fit in cap. */
 int cgi_filtered_query(const cgi_params *p, char *out, size_t cap);
+/* A query the library gave back for the filtered query (a spelling
+ * suggestion) without the filters, into buf; query itself when it does not
+ * end with them. */
+const char *cgi_without_filters(const cgi_params *p, const char *query, char *buf, size_t cap);
 /* Non-zero when there is something to search for: q, or a filter. */
 int cgi_wants_search(const cgi_params *p);
 #define CGI_FILTERED_QUERY_MAX (CGI_Q_MAX + 2 * CGI_FILTER_MAX + 64)

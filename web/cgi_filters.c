@@ -70,6 +70,33 @@ int cgi_filtered_query(const cgi_params *p, char *out, size_t cap)
     return t.full ? -1 : 0;
 }
 
+const char *cgi_without_filters(const cgi_params *p, const char *query, char *buf, size_t cap)
+{
+    if (!p->has_q || (!p->source[0] && !p->topic[0]))
+        return query;
+    /* What cgi_filtered_query puts after q: " source:... topic:..." (the
+     * "q" stands for q, so that the first filter gets its space). */
+    char after[CGI_FILTERED_QUERY_MAX];
+    text_out t = {after, sizeof after, 0, 0};
+    put_str(&t, "q");
+    put_filter(&t, "source", p->source);
+    put_filter(&t, "topic", p->topic);
+    const char *suffix = after + 1;
+    size_t n = strlen(query), k = t.len - 1;
+    if (t.full || n <= k || strcmp(query + n - k, suffix) != 0)
+        return query;
+    n -= k;
+    if (has_or(p->q) && n >= 2 && query[0] == '(' && query[n - 1] == ')') {
+        query++;
+        n -= 2;
+    }
+    if (n >= cap)
+        return query;
+    memcpy(buf, query, n);
+    buf[n] = '\0';
+    return buf;
+}
+
 int cgi_wants_search(const cgi_params *p)
 {
     return p->has_q || p->source[0] || p->topic[0];

@@ -181,9 +181,36 @@ static void write_count(FILE *out, uint64_t n)
     }
 }
 
+/* A search by filters alone (no words): the count, and the filters listed
+ * below it stand for the query. */
+static void write_filter_status(FILE *out, const cgi_page *pg)
+{
+    uint64_t total = newsdex_results_total(pg->results);
+    size_t n = newsdex_results_count(pg->results);
+    fputs("<p class=\"count\" role=\"status\">", out);
+    if (total == 0) {
+        fputs("No articles match these filters.</p>\n", out);
+        return;
+    }
+    if (!newsdex_results_total_exact(pg->results))
+        fputs("At least ", out);
+    write_count(out, total);
+    fprintf(out, " article%s match%s these filters", total == 1 ? "" : "s",
+            total == 1 ? "es" : "");
+    if (n)
+        fprintf(out, "; showing %u\xe2\x80\x93%u.</p>\n", pg->params->offset + 1,
+                pg->params->offset + (unsigned)n);
+    else
+        fputs("; none on this page.</p>\n", out);
+}
+
 static void write_status(FILE *out, const cgi_page *pg)
 {
     const cgi_params *p = pg->params;
+    if (!p->has_q) {
+        write_filter_status(out, pg);
+        return;
+    }
     uint64_t total = newsdex_results_total(pg->results);
     size_t n = newsdex_results_count(pg->results);
     fputs("<p class=\"count\" role=\"status\">", out);
@@ -208,6 +235,9 @@ static void write_status(FILE *out, const cgi_page *pg)
 static void write_notices(FILE *out, const cgi_page *pg)
 {
     const char *suggestion = cgi_suggestion(pg->results);
+    char unfiltered[CGI_FILTERED_QUERY_MAX];
+    if (suggestion)
+        suggestion = cgi_without_filters(pg->params, suggestion, unfiltered, sizeof unfiltered);
     if (suggestion) {
         fputs("<p class=\"suggest\">Did you mean <a href=\"", out);
         write_link(out, pg->params, suggestion, 1);

@@ -318,8 +318,9 @@ static const struct param_def {
     setter set;
 } params[] = {
     {"q", set_q},         {"page", set_page}, {"offset", set_offset}, {"limit", set_limit},
+    {"id", set_id},       {"source", set_source}, {"topic", set_topic},
     {"sort", set_sort},   {"from", set_from}, {"to", set_to},         {"facets", set_facets},
-    {"format", set_format}, {"id", set_id},     {"source", set_source}, {"topic", set_topic},
+    {"format", set_format},
 };
 #define N_PARAMS (sizeof params / sizeof params[0])
 #define SEEN_OFFSET (1u << 2) /* params[2] */

@@ -1,9 +1,10 @@
 /* The web search's GET parameters: percent-decoding, validation and limits.
  * Pure code (no I/O, no allocation, no library calls) so that the libFuzzer
  * harness tests/fuzz/fuzz_cgi_params.c can run it on anything.
+ * Besides the parameters below: id (one article's page), source and topic
+ * (filters added to q).
  *
- * Parameters: q, page or offset, limit, sort, from, to, facets, format, and
- * id (one article's page), source and topic (filters added to q).
+ * Parameters: q, page or offset, limit, sort, from, to, facets, format.
  * An empty value counts as absent (an HTML form sends "from=" for an empty
  * field); unknown names are ignored; a known name given twice is an error. */
 #ifndef NX_CGI_PARAMS_H
@@ -40,12 +41,12 @@ typedef struct cgi_params {
     cgi_sort sort;
     unsigned facets;       /* CGI_FACET_* bits */
     int facets_given;      /* the request said which facets it wants */
-    char from[11], to[11]; /* "YYYY", "YYYY-MM" or "YYYY-MM-DD"; "" = none */
-    cgi_format format;
-    int format_given;
     char id[CGI_ID_MAX + 1];         /* "" = the results page, else that article's page */
     char source[CGI_FILTER_MAX + 1]; /* "" = no filter; valid UTF-8, no control characters */
     char topic[CGI_FILTER_MAX + 1];
+    char from[11], to[11]; /* "YYYY", "YYYY-MM" or "YYYY-MM-DD"; "" = none */
+    cgi_format format;
+    int format_given;
 } cgi_params;
 
 /* Why a request was refused: the parameter (never NULL: "query string" when

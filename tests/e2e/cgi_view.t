@@ -128,10 +128,26 @@ is "$(body_json 'join ",", sort map { $_->{source} } @{$j->{results}}')" "Plain 
     "a filter applies to every part of an OR"
 cgi source=Plain%20Wire format=json
 is "$STATUS/$(body_json 'scalar @{$j->{results}}')" "200/2" "a filter alone is a search"
+cgi source=Plain%20Wire
+like "$BODY" '<p class="count" role="status">2 articles match these filters; showing 1–2\.</p>' \
+    "a filter alone: the page counts the articles that match it"
+cgi topic=no-such-topic
+like "$BODY" 'No articles match these filters\.' "and says when none does"
 cgi q=zorblax "source=$(printf 'a%.0s' $(seq 257))"
 is "$STATUS" 400 "a source over 256 bytes: 400"
 cgi q=zorblax 'topic=a%0Ab'
 is "$STATUS" 400 "a topic with a control character: 400"
+
+# A spelling suggestion (or correction) of the filtered query shows and
+# links to the corrected words; the filter stays a parameter.
+cgi q=layofs source=Harbor%20Street%20Journal
+suggest=$(printf '%s\n' "$BODY" | grep 'class="suggest"')
+like "$suggest" '>layoffs<' "a spelling suggestion under a filter: the corrected words"
+unlike "$suggest" 'source:|%22Harbor' "not the filter's query text"
+like "$suggest" 'source=Harbor%20Street%20Journal' "the filter kept as a parameter"
+cgi 'q=layofs%20OR%20zorblx' source=Harbor%20Street%20Journal
+suggest=$(printf '%s\n' "$BODY" | grep 'class="suggest"')
+like "$suggest" '>layoffs OR zorblax<' "and without the parentheses an OR got"
 
 # ---- Plain CGI and FastCGI ----------------------------------------------------------------
 OUT=$(REQUEST_METHOD=GET QUERY_STRING='id=plain-no-url&q=merger' GATEWAY_INTERFACE=CGI/1.1 \

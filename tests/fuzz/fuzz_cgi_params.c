@@ -41,6 +41,18 @@ static int is_date(const char *d)
     return 1;
 }
 
+/* id, source, topic: at most max bytes of UTF-8 without control characters. */
+static int is_text(const char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (n > max || !cgi_utf8_valid(s, n))
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+            return 0;
+    return 1;
+}
+
 static void check_accepted(const cgi_params *p)
 {
     size_t qlen = strlen(p->q);
@@ -58,6 +70,8 @@ static void check_accepted(const cgi_params *p)
     CHECK(p->facets <= (CGI_FACET_SOURCE | CGI_FACET_TOPIC | CGI_FACET_YEAR));
     CHECK(is_date(p->from) && is_date(p->to));
     CHECK(p->format == CGI_FORMAT_HTML || p->format == CGI_FORMAT_JSON);
+    CHECK(is_text(p->id, CGI_ID_MAX));
+    CHECK(is_text(p->source, CGI_FILTER_MAX) && is_text(p->topic, CGI_FILTER_MAX));
 }
 
 /* Encoding every byte then decoding gives the bytes back. */
