@@ -57,6 +57,9 @@ same_as_one corpus "$CORPUS"
 { sed -n '41,$p' "$CORPUS"; echo '{"id": "undated", "title": "x", "date": "someday"}'; } >"$TMP/bad-b.jsonl"
 same_as_one rejected "$TMP/bad-a.jsonl" "$TMP/bad-b.jsonl"
 like "$(cat "$TMP/rejected-2.err")" 'bad-a.jsonl:22: ' "rejected records name FILE:LINE"
+# the other options reach the workers
+same_as_one strict --strict-dates --batch-size 7 --format jsonl "$TMP/bad-a.jsonl" "$TMP/bad-b.jsonl"
+like "$(cat "$TMP/strict-3.out")" ' 4 rejected' "--strict-dates with --jobs: the bad date is rejected too"
 
 # ---- ids repeated across parts, and deletions of ids of earlier parts ----
 synth 600 7 >"$TMP/dup-a.jsonl"
@@ -95,6 +98,16 @@ if [ -d "$REUTERS" ]; then
     same_as_one reuters "$REUTERS"
 else
     for i in $(seq 1 11); do skip "no Reuters archive at $REUTERS"; done
+fi
+
+# ---- progress: the workers' work added up ----
+run "$NEWSDEX" index --db "$TMP/progress" --jobs 2 --progress=always "$TMP/dup-a.jsonl"
+like "$ERR" '^newsdex: [0-9]+ articles +[0-9]+/s' "--progress=always: progress lines on a log"
+if command -v script >/dev/null; then
+    script -qfec "'$NEWSDEX' index --db '$TMP/progress-tty' --jobs 2 '$TMP/dup-a.jsonl'" /dev/null >"$TMP/tty" 2>&1
+    like "$(tr '\r' '\n' <"$TMP/tty")" '^[0-9]+ articles +[0-9]+/s' "a terminal shows the progress line"
+else
+    skip "no script(1) for a terminal"
 fi
 
 # ---- refusals ----
