@@ -134,7 +134,7 @@ namespace {
 // insertion gets slower as they grow, until it flushes them into the tables
 // (every XAPIAN_FLUSH_THRESHOLD documents, default 10000, even inside a
 // transaction; the transaction stays atomic). Flushing every 250 documents
-// instead takes a quarter less CPU on Reuters with batches of 1000, and
+// instead takes about a fifth less CPU on Reuters with batches of 1000 and
 // holds half the memory. Xapian 1.4 reads the threshold from the
 // environment when a writable database opens and offers no other way to
 // set it: it is set for the open only, unless the user set it.
