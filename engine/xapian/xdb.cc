@@ -140,6 +140,37 @@ Xapian::WritableDatabase &writable(nx_xdb *db)
 
 /* ---- Opening and closing ---- */
 
+namespace {
+
+// Xapian keeps a transaction's postings in memory, in trees whose every
+// insertion gets slower as they grow, until it flushes them into the tables
+// (every XAPIAN_FLUSH_THRESHOLD documents, default 10000, even inside a
+// transaction; the transaction stays atomic). Flushing every 250 documents
+// instead takes about a fifth less CPU on Reuters with batches of 1000 and
+// holds half the memory. Xapian 1.4 reads the threshold from the
+// environment when a writable database opens and offers no other way to
+// set it: it is set for the open only, unless the user set it.
+const char FLUSH_VARIABLE[] = "XAPIAN_FLUSH_THRESHOLD";
+const char FLUSH_DOCUMENTS[] = "250";
+
+Xapian::WritableDatabase open_glass(const char *path)
+{
+    const char *set = std::getenv(FLUSH_VARIABLE);
+    bool ours = !set && setenv(FLUSH_VARIABLE, FLUSH_DOCUMENTS, 0) == 0;
+    try {
+        Xapian::WritableDatabase db(path, Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS);
+        if (ours)
+            unsetenv(FLUSH_VARIABLE);
+        return db;
+    } catch (...) {
+        if (ours)
+            unsetenv(FLUSH_VARIABLE);
+        throw;
+    }
+}
+
+}  // namespace
+
 extern "C" newsdex_status nx_xdb_open_writable(const char *path, nx_xdb **out, nx_error *err)
 {
     *out = nullptr;
@@ -147,7 +178,7 @@ extern "C" newsdex_status nx_xdb_open_writable(const char *path, nx_xdb **out, n
         nx_check_stub(path);
         nx_xdb *h = new nx_xdb;
         try {
-            h->wdb = Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS);
+            h->wdb = open_glass(path);
         } catch (const Xapian::DatabaseError &) {
             delete h;
             nx_check_access(path, true);
