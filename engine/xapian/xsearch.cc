@@ -467,8 +467,11 @@ extern "C" newsdex_status nx_xdb_describing_terms(nx_xdb *db, const char *unique
         rset.add_document(*it);
         Xapian::Enquire enquire(d);
         PrefixDecider decider(prefix, avoid, keep, ctx);
+        // Exact term frequencies: over several shards Xapian would otherwise
+        // estimate them from the shard holding the article alone, and the
+        // terms would depend on how the archive is split.
         Xapian::ESet eset = enquire.get_eset(static_cast<Xapian::termcount>(max_terms), rset,
-                                             &decider);
+                                             Xapian::Enquire::USE_EXACT_TERMFREQ, &decider);
         char **list = static_cast<char **>(std::calloc(eset.size() + 1, sizeof *list));
         if (!list)
             throw std::bad_alloc();

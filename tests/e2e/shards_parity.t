@@ -41,7 +41,7 @@ SIMILAR_QUERIES=('opec' 'coffee brazil' 'gold' 'bundesbank' 'grain' 'yen')
 plan $((5 + ${#OPTION_SETS[@]} + 2 + 2 * ${#SIMILAR_QUERIES[@]} + 1))
 
 # ---- the indexes, built side by side --------------------------------------
-PARTS=("0[0-7]" "0(0[89]|1[0-4])" "(01[5-9]|02[01])")
+PARTS=("0[0-7]" "0[89]|1[0-4]" "1[5-9]|2[01]")
 files_of() { # files_of ERE: the reut2-0NN.sgm whose NN matches
     local f
     for f in "$REUTERS"/reut2-0*.sgm; do

@@ -103,12 +103,70 @@ static void test_stub_file(void **state)
     assert_int_equal(scratch_dir_remove(dir), 0);
 }
 
+/* Shards opened one by one (nx_xdb_open_shards): a stub's remote line that
+ * cannot be reached is named; with partial it is left out, and only a
+ * handle with no shard left fails. */
+static void test_shards_named_and_partial(void **state)
+{
+    (void)state;
+    char dir[64];
+    assert_int_equal(scratch_dir_make(dir, sizeof dir, "nx-remote"), 0);
+    char a[128], stub[128];
+    snprintf(a, sizeof a, "%s/a", dir);
+    snprintf(stub, sizeof stub, "%s/mixed.stub", dir);
+    nx_error err;
+    nx_xdb *w = NULL;
+    nx_xdoc *doc = NULL;
+    assert_int_equal(nx_xdb_open_writable(a, &w, &err), NEWSDEX_OK);
+    assert_int_equal(nx_xdoc_new(&doc, &err), NEWSDEX_OK);
+    assert_int_equal(nx_xdb_replace(w, "Qa", doc, &err), NEWSDEX_OK);
+    nx_xdoc_free(doc);
+    assert_int_equal(nx_xdb_close(w, &err), NEWSDEX_OK);
+    FILE *f = fopen(stub, "w");
+    assert_non_null(f);
+    fprintf(f, "# two shards\nauto a\nremote " CLOSED "\n");
+    fclose(f);
+
+    const char *paths[] = {stub};
+    nx_xdb *db = NULL;
+    size_t failed = 9;
+    nx_xopen strict = {500, 0}, partial = {500, 1};
+    assert_int_equal(nx_xdb_open_shards(paths, 1, &strict, &db, &failed, &err),
+                     NEWSDEX_ERR_NETWORK);
+    assert_null(db);
+    assert_int_equal(failed, 0);
+    assert_non_null(strstr(err.message, "shard tcp://" CLOSED ": Couldn't connect"));
+
+    assert_int_equal(nx_xdb_open_shards(paths, 1, &partial, &db, &failed, &err), NEWSDEX_OK);
+    uint64_t count = 0;
+    assert_int_equal(nx_xdb_doccount(db, &count, &err), NEWSDEX_OK);
+    assert_int_equal(count, 1);
+    assert_int_equal(nx_xdb_missing_count(db), 1);
+    assert_string_equal(nx_xdb_missing_name(db, 0), "tcp://" CLOSED);
+    assert_string_equal(nx_xdb_missing_name(db, 1), "");
+    nx_xdb_close(db, &err);
+
+    /* Partial with nothing that answers: an error all the same. */
+    const char *remote[] = {"tcp://" CLOSED, "tcp://" CLOSED};
+    assert_int_equal(nx_xdb_open_shards(remote, 2, &partial, &db, &failed, &err),
+                     NEWSDEX_ERR_NETWORK);
+    assert_null(db);
+    assert_non_null(strstr(err.message, "no shard answered"));
+    /* The second path is where a strict open fails when the first opens. */
+    const char *second[] = {a, "tcp://" CLOSED};
+    assert_int_equal(nx_xdb_open_shards(second, 2, &strict, &db, &failed, &err),
+                     NEWSDEX_ERR_NETWORK);
+    assert_int_equal(failed, 1);
+    assert_int_equal(scratch_dir_remove(dir), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_malformed_names),
         cmocka_unit_test(test_unreachable),
         cmocka_unit_test(test_stub_file),
+        cmocka_unit_test(test_shards_named_and_partial),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
