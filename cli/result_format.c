@@ -196,14 +196,17 @@ static void print_histogram(FILE *out, const newsdex_search_options *o, const ne
     fputc('\n', out);
 }
 
-static void print_suggestion(FILE *out, const newsdex_results *r)
+static void print_suggestion(FILE *out, const char *query, const newsdex_results *r)
 {
-    const char *s = newsdex_results_suggestion(r);
-    if (!s[0])
-        return;
-    char *shown = printable(s);
-    fprintf(out, "Did you mean: %s\n", shown ? shown : "");
+    const char *s = newsdex_results_suggestion(r), *c = newsdex_results_corrected(r);
+    char *shown = printable(c[0] ? c : s), *typed = c[0] ? printable(query) : NULL;
+    if (c[0])
+        fprintf(out, "Showing results for %s; search instead for %s (--no-correct)\n",
+                shown ? shown : "", typed ? typed : "");
+    else if (s[0])
+        fprintf(out, "Did you mean: %s\n", shown ? shown : "");
     free(shown);
+    free(typed);
 }
 
 static void print_page(FILE *out, const char *shown, const newsdex_search_options *o,
@@ -238,11 +241,13 @@ int nx_format_text_styled(FILE *out, const char *query, const newsdex_search_opt
                           const newsdex_results *r, const nx_explanation *explain,
                           const nx_text_style *style)
 {
-    char *shown = printable(query);
+    /* The count names the query the results are for. */
+    const char *corrected = newsdex_results_corrected(r);
+    char *shown = printable(corrected[0] ? corrected : query);
     if (!shown)
         return -1;
     print_explanation(out, explain);
-    print_suggestion(out, r);
+    print_suggestion(out, query, r);
     if (newsdex_results_relaxed(r) && newsdex_results_total_estimate(r) > 0)
         fputs("No article has all of the words; these have some of them.\n", out);
     print_page(out, shown, o, r, style);

@@ -31,7 +31,9 @@ static void usage(FILE *out)
           "  --facets         count every match per source, topic and year\n"
           "  --histogram BY   chart every match per year or month (BY: year, month)\n"
           "  --collapse       fold near-duplicates (same normalised title, same day)\n"
-          "  --no-suggest     no \"Did you mean\" spelling suggestion\n"
+          "  --no-suggest     no \"Did you mean\" spelling suggestion (nor correction)\n"
+          "  --no-correct     when nothing has all the words, only suggest a correction\n"
+          "                   instead of showing the corrected query's results\n"
           "  --json           print one JSON object\n"
           "  --batch          read one query per line from standard input and print one\n"
           "                   JSON object per line (errors as {\"query\": ..., \"error\": ...})\n"
@@ -360,6 +362,7 @@ static int added_option(int c, search_args *run)
     case 'c': run->o.collapse = 1; return 0;
     case 'B': run->batch = 1; return 0;
     case 'N': run->o.suggest = 0; return 0;
+    case 'R': run->o.correct = 0; return 0;
     }
     return -1;
 }
@@ -374,6 +377,7 @@ static const struct option long_options[] = {
     {"facets", no_argument, NULL, 'f'},          {"histogram", required_argument, NULL, 'g'},
     {"collapse", no_argument, NULL, 'c'},        {"batch", no_argument, NULL, 'B'},
     {"no-suggest", no_argument, NULL, 'N'},      {"color", required_argument, NULL, 'C'},
+    {"no-correct", no_argument, NULL, 'R'},
     {"colour", required_argument, NULL, 'C'},    {"time-limit", required_argument, NULL, 'L'},
     {"max-wildcard-terms", required_argument, NULL, 'W'},
     {"max-counted", required_argument, NULL, 'M'},

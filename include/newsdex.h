@@ -523,6 +523,14 @@ typedef struct newsdex_search_options {
                                 same day) into one hit; see newsdex_hit::collapsed. */
     int suggest;           /**< Non-zero (default): when few articles match, look for a
                                 spelling suggestion (newsdex_results_suggestion()). */
+    int correct;           /**< Non-zero (default; needs @c suggest): when no article has
+                                every word of the query and the spelling suggestion's query
+                                finds articles with all of its words, the results are the
+                                suggestion's (newsdex_results_corrected()). This comes
+                                before the any-word fallback (newsdex_results_relaxed()):
+                                the query as typed with all its words, then the
+                                correction with all its words, then the query as typed
+                                with any word. 0: only suggest. */
 } newsdex_search_options;
 
 /**
@@ -678,9 +686,18 @@ NEWSDEX_API newsdex_status newsdex_results_histogram_get(const newsdex_results *
 
 /**
  * A corrected query when few articles matched and a likelier spelling of
- * some word finds more (e.g. "layofs" gives "layoffs"); "" if none (and for NULL).
+ * some word finds more (e.g. "layofs" gives "layoffs"), written with the
+ * user's capitals ("Layofs" gives "Layoffs"); "" if none, when the results
+ * are already the corrected query's (newsdex_results_corrected()), and for NULL.
  */
 NEWSDEX_API const char *newsdex_results_suggestion(const newsdex_results *results);
+
+/**
+ * The corrected query these results are for, when newsdex_search_options::correct
+ * searched for it instead of the query as typed (which matched nothing with all its
+ * words); "" when the results are the query's own (and for NULL).
+ */
+NEWSDEX_API const char *newsdex_results_corrected(const newsdex_results *results);
 
 /**
  * The page of results as one line of JSON (no newline), the shape that
@@ -688,7 +705,9 @@ NEWSDEX_API const char *newsdex_results_suggestion(const newsdex_results *result
  * "total_exact", "total_estimate", "offset",
  * "relaxed", "results": [{"id", "score", "date", "source", "title", "url",
  * "snippet", "highlights", "collapsed" (with options->collapse)}...],
- * "suggestion" (if any), "facets" (with options->facets), "histogram"
+ * "suggestion" (if any), "corrected_query" and "original_query" (only when
+ * the results are a correction's: newsdex_results_corrected() and @p query),
+ * "facets" (with options->facets), "histogram"
  * (with options->histogram)}. @p query is echoed as "query" (NULL: "");
  * @p options must be those the search ran with. Invalid UTF-8 is repaired.
  * *json is malloc'd; the caller frees it.

@@ -373,6 +373,11 @@ const char *newsdex_results_suggestion(const newsdex_results *r)
     return r && r->suggestion ? r->suggestion : "";
 }
 
+const char *newsdex_results_corrected(const newsdex_results *r)
+{
+    return r && r->corrected ? r->corrected : "";
+}
+
 void newsdex_results_free(newsdex_results *r)
 {
     if (!r)
@@ -384,5 +389,6 @@ void newsdex_results_free(newsdex_results *r)
         free_counts(&r->facets[f]);
     free_counts(&r->histogram);
     free(r->suggestion);
+    free(r->corrected);
     free(r);
 }

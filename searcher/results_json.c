@@ -116,15 +116,23 @@ static int add_histogram(json_t *root, const newsdex_search_options *o, const ne
     return h ? json_object_set_new(root, "histogram", h) : -1;
 }
 
-static int add_suggestion(json_t *root, const newsdex_results *r)
+static int add_text(json_t *root, const char *key, const char *s)
 {
-    const char *s = newsdex_results_suggestion(r);
-    if (!s[0])
-        return 0;
     char *v = nx_utf8_repair(s, strlen(s), NULL);
-    int rc = v ? json_object_set_new(root, "suggestion", json_string(v)) : -1;
+    int rc = v ? json_object_set_new(root, key, json_string(v)) : -1;
     free(v);
     return rc;
+}
+
+/* "suggestion", or "corrected_query" (what the results are for) and
+ * "original_query" (as typed) when the correction was searched instead. */
+static int add_suggestion(json_t *root, const char *query, const newsdex_results *r)
+{
+    const char *s = newsdex_results_suggestion(r), *c = newsdex_results_corrected(r);
+    if (c[0])
+        return add_text(root, "corrected_query", c) ||
+               add_text(root, "original_query", query ? query : "");
+    return s[0] ? add_text(root, "suggestion", s) : 0;
 }
 
 static json_t *results_json(const char *query, const newsdex_search_options *o,
@@ -155,7 +163,7 @@ static json_t *results_json(const char *query, const newsdex_search_options *o,
             return NULL;
         }
     }
-    if (add_suggestion(root, r) || add_facets(root, o, r) || add_histogram(root, o, r)) {
+    if (add_suggestion(root, query, r) || add_facets(root, o, r) || add_histogram(root, o, r)) {
         json_decref(root);
         return NULL;
     }

@@ -67,6 +67,7 @@ struct newsdex_results {
     nx_count_list facets[NX_FACETS];
     nx_count_list histogram;
     char *suggestion;    /* NULL: none */
+    char *corrected;     /* the query searched instead of the one typed; NULL: none */
 };
 
 /* What to search for: the matching query, its any-word fallback (or

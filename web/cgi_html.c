@@ -79,6 +79,8 @@ static void write_link(FILE *out, const cgi_params *p, const char *q, unsigned p
         fprintf(out, "&amp;limit=%u", p->limit);
     if (page > 1)
         fprintf(out, "&amp;page=%u", page);
+    if (p->nofix && !q) /* the same query, still as typed */
+        fputs("&amp;nofix=1", out);
 }
 
 /* ---- Head and search form ---- */
@@ -162,7 +164,8 @@ static void write_status(FILE *out, const cgi_page *pg)
     }
     write_count(out, total);
     fprintf(out, " result%s for <q>", total == 1 ? "" : "s");
-    esc(out, p->q);
+    const char *corrected = newsdex_results_corrected(pg->results);
+    esc(out, corrected[0] ? corrected : p->q);
     if (n)
         fprintf(out, "</q>; showing %u\xe2\x80\x93%u.</p>\n", p->offset + 1,
                 p->offset + (unsigned)n);
@@ -170,8 +173,23 @@ static void write_status(FILE *out, const cgi_page *pg)
         fputs("</q>; none on this page.</p>\n", out);
 }
 
+/* The results are a spelling correction's: a link to the query as typed. */
+static void write_correction(FILE *out, const cgi_page *pg, const char *corrected)
+{
+    fputs("<p class=\"suggest\">Showing results for <b>", out);
+    esc(out, corrected);
+    fputs("</b>; search instead for <a href=\"", out);
+    write_link(out, pg->params, NULL, 1);
+    fputs("&amp;nofix=1\">", out);
+    esc(out, pg->params->q);
+    fputs("</a>.</p>\n", out);
+}
+
 static void write_notices(FILE *out, const cgi_page *pg)
 {
+    const char *corrected = newsdex_results_corrected(pg->results);
+    if (corrected[0])
+        write_correction(out, pg, corrected);
     const char *suggestion = cgi_suggestion(pg->results);
     if (suggestion) {
         fputs("<p class=\"suggest\">Did you mean <a href=\"", out);

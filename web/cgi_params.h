@@ -2,7 +2,7 @@
  * Pure code (no I/O, no allocation, no library calls) so that the libFuzzer
  * harness tests/fuzz/fuzz_cgi_params.c can run it on anything.
  *
- * Parameters: q, page or offset, limit, sort, from, to, facets, format.
+ * Parameters: q, page or offset, limit, sort, from, to, facets, format, nofix.
  * An empty value counts as absent (an HTML form sends "from=" for an empty
  * field); unknown names are ignored; a known name given twice is an error. */
 #ifndef NX_CGI_PARAMS_H
@@ -40,6 +40,7 @@ typedef struct cgi_params {
     char from[11], to[11]; /* "YYYY", "YYYY-MM" or "YYYY-MM-DD"; "" = none */
     cgi_format format;
     int format_given;
+    int nofix;             /* nofix=1: no spelling correction of q */
 } cgi_params;
 
 /* Why a request was refused: the parameter (never NULL: "query string" when

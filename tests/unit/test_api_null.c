@@ -747,6 +747,7 @@ CASE(histogram_get_null_count)
     CHILD_INVALID(newsdex_results_histogram_get(f->r, 0, &p, NULL));
 }
 CASE(suggestion_null) { CHILD_CHECK(strcmp(newsdex_results_suggestion(NULL), "") == 0); }
+CASE(corrected_null) { CHILD_CHECK(strcmp(newsdex_results_corrected(NULL), "") == 0); }
 CASE(results_free_null) { newsdex_results_free(NULL); }
 CASE(to_json_null_results)
 {
@@ -802,6 +803,7 @@ static void test_results(void **state)
         {"newsdex_results_histogram_get", "NULL period", histogram_get_null_period},
         {"newsdex_results_histogram_get", "NULL count", histogram_get_null_count},
         {"newsdex_results_suggestion", "NULL results", suggestion_null},
+        {"newsdex_results_corrected", "NULL results", corrected_null},
         {"newsdex_results_free", "NULL results", results_free_null},
         {"newsdex_results_to_json", "NULL results", to_json_null_results},
         {"newsdex_results_to_json", "NULL options", to_json_null_options},
@@ -945,7 +947,8 @@ static const char *const covered[] = {
     "newsdex_results_total_exact", "newsdex_results_get_sized",
     "newsdex_results_relaxed", "newsdex_results_facet_count", "newsdex_results_facet_get",
     "newsdex_results_histogram_count", "newsdex_results_histogram_get",
-    "newsdex_results_suggestion", "newsdex_results_free", "newsdex_results_to_json",
+    "newsdex_results_suggestion", "newsdex_results_corrected", "newsdex_results_free",
+    "newsdex_results_to_json",
     "newsdex_writer_set_last_run", "newsdex_index_stats_sized",
     "newsdex_stats_free", "newsdex_index_check", "newsdex_index_compact",
     "newsdex_set_fatal_handler", "newsdex_reader_open", "newsdex_reader_set_stop_flag",

@@ -382,9 +382,11 @@ static void test_suggestion(void **state)
     fixture *f = *state;
     char ids[512];
     newsdex_search_options o = options("layofs");
+    o.correct = 0; /* suggest only */
     newsdex_results *r = search(f, &o, ids, sizeof ids);
     assert_int_equal(newsdex_results_count(r), 0);
     assert_string_equal(newsdex_results_suggestion(r), "layoffs");
+    assert_string_equal(newsdex_results_corrected(r), "");
     newsdex_results_free(r);
     o.query = "acme layofs -rates";
     r = search(f, &o, ids, sizeof ids);
@@ -411,6 +413,49 @@ static void test_suggestion(void **state)
     o.query = "qwxzvb"; /* nothing close */
     r = search(f, &o, ids, sizeof ids);
     assert_string_equal(newsdex_results_suggestion(r), "");
+    newsdex_results_free(r);
+}
+
+/* Nothing has all the words, the correction has: its results, before
+ * any relaxing of the query as typed. */
+static void test_correction(void **state)
+{
+    fixture *f = *state;
+    char ids[512], want[512];
+    newsdex_search_options o = options("layoffs");
+    newsdex_results *r = search(f, &o, want, sizeof want);
+    uint64_t total = newsdex_results_total(r);
+    newsdex_results_free(r);
+    o.query = "layofs";
+    r = search(f, &o, ids, sizeof ids);
+    assert_string_equal(newsdex_results_corrected(r), "layoffs");
+    assert_string_equal(newsdex_results_suggestion(r), "");
+    assert_string_equal(ids, want);
+    assert_int_equal(newsdex_results_total(r), total);
+    newsdex_results_free(r);
+    o.query = "Acme Layofs"; /* acme alone matches: corrected, not relaxed */
+    r = search(f, &o, ids, sizeof ids);
+    assert_string_equal(newsdex_results_corrected(r), "Acme Layoffs");
+    assert_int_equal(newsdex_results_relaxed(r), 0);
+    assert_true(newsdex_results_count(r) > 0);
+    newsdex_results_free(r);
+    o.correct = 0;
+    r = search(f, &o, ids, sizeof ids);
+    assert_string_equal(newsdex_results_corrected(r), "");
+    assert_string_equal(newsdex_results_suggestion(r), "Acme Layoffs");
+    assert_int_equal(newsdex_results_relaxed(r), 1);
+    newsdex_results_free(r);
+    o.correct = 1;
+    o.query = "acme layofs qwxzvb"; /* the correction has no match with all words either */
+    r = search(f, &o, ids, sizeof ids);
+    assert_string_equal(newsdex_results_corrected(r), "");
+    assert_int_equal(newsdex_results_relaxed(r), 1);
+    newsdex_results_free(r);
+    o.query = "layofs";
+    o.suggest = 0; /* no spelling at all */
+    r = search(f, &o, ids, sizeof ids);
+    assert_string_equal(newsdex_results_corrected(r), "");
+    assert_int_equal(newsdex_results_count(r), 0);
     newsdex_results_free(r);
 }
 
@@ -1087,6 +1132,7 @@ int main(void)
         cmocka_unit_test(test_histogram),
         cmocka_unit_test(test_collapse),
         cmocka_unit_test(test_suggestion),
+        cmocka_unit_test(test_correction),
         cmocka_unit_test(test_similar),
         cmocka_unit_test(test_hit_marks_in_results),
         cmocka_unit_test(test_highlights_match_analyzer),
