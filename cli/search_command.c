@@ -185,7 +185,7 @@ int nx_search_cli_print(const search_args *run, const char *query, const newsdex
 
 static int search_and_print(newsdex_db *db, const search_args *run)
 {
-    nx_explanation e = {NULL, NULL};
+    nx_explanation e = {NULL, NULL, 0};
     char *tree = NULL, *xapian = NULL;
     if (run->explain) {
         newsdex_status st = newsdex_explain(db, &run->o, &tree, &xapian);

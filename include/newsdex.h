@@ -662,6 +662,15 @@ NEWSDEX_API size_t newsdex_results_facet_count(const newsdex_results *results,
                                                newsdex_facet facet);
 
 /**
+ * How many matches have no value of @p facet: no source, no topic, or no
+ * date (NEWSDEX_FACET_YEAR). Exact, like the other counts; the query
+ * language cannot ask for these articles. 0 unless options->facets, and 0
+ * for NULL or a value that is not a ::newsdex_facet.
+ */
+NEWSDEX_API uint64_t newsdex_results_facet_missing(const newsdex_results *results,
+                                                   newsdex_facet facet);
+
+/**
  * Value @p index of @p facet and how many matches have it. Sources and
  * topics come most frequent first (ties in byte order), years newest first.
  * *value stays valid until the results are freed. NEWSDEX_ERR_INVALID for
@@ -698,6 +707,25 @@ NEWSDEX_API const char *newsdex_results_suggestion(const newsdex_results *result
  * words); "" when the results are the query's own (and for NULL).
  */
 NEWSDEX_API const char *newsdex_results_corrected(const newsdex_results *results);
+
+/**
+ * Results of newsdex_similar(): how many words it searched for (the stemmed
+ * terms that best set the article apart); 0 for newsdex_search() results
+ * and NULL.
+ */
+NEWSDEX_API size_t newsdex_results_similar_term_count(const newsdex_results *results);
+
+/**
+ * Word @p index of newsdex_similar()'s query, best first: *term, its stem as
+ * indexed (e.g. "layoff" for "layoffs"), and *weight, how strongly it sets
+ * the article apart (Xapian's expand weight; the articles found are then
+ * ranked by BM25 over these words, as a search is). *term stays valid until
+ * the results are freed. NEWSDEX_ERR_INVALID for NULL arguments or an
+ * @p index at or past newsdex_results_similar_term_count().
+ */
+NEWSDEX_API newsdex_status newsdex_results_similar_term_get(const newsdex_results *results,
+                                                            size_t index, const char **term,
+                                                            double *weight);
 
 /**
  * The page of results as one line of JSON (no newline), the shape that

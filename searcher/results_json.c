@@ -98,6 +98,14 @@ static int add_facets(json_t *root, const newsdex_search_options *o, const newsd
     for (int f = 0; facets && f < 3; f++) {
         json_t *list = counts_json(r, f, newsdex_results_facet_count(r, (newsdex_facet)f),
                                    "value", get_facet);
+        /* The matches without a value: their own bucket, last, valued null. */
+        uint64_t missing = newsdex_results_facet_missing(r, (newsdex_facet)f);
+        if (list && missing &&
+            json_array_append_new(list, json_pack("{s:n, s:I}", "value", "count",
+                                                  (json_int_t)missing)) != 0) {
+            json_decref(list);
+            list = NULL;
+        }
         if (!list || json_object_set_new(facets, facet_keys[f], list) != 0) {
             json_decref(facets);
             return -1;

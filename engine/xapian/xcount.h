@@ -59,6 +59,10 @@ size_t nx_xresults_values(const nx_xresults *r, size_t d);
 void nx_xresults_value(const nx_xresults *r, size_t d, size_t i, const char **value,
                        size_t *len, uint64_t *count);
 
+/* How many matches hold no value of counted dimension d: exact when the
+ * counts are (a value dimension holds at most one value per document). */
+uint64_t nx_xresults_none(const nx_xresults *r, size_t d);
+
 /* Moves the counts and the total of `from` (nx_xdb_count_walk) into `to`
  * (a ranking that counted nothing). */
 void nx_xresults_take_counts(nx_xresults *to, nx_xresults *from);

@@ -140,12 +140,13 @@ void nx_xresults_free(nx_xresults *r);
  * prefix but not with avoid (may be NULL) and for which keep (may be NULL)
  * returns non-zero, best first. *found is 0 when no document has
  * unique_term. *terms is an array of *n malloc'd strings; free it with
- * nx_xterms_free. */
+ * nx_xterms_free. *weights (when weights is not NULL) gets each term's
+ * expand weight, a malloc'd array of *n (NULL when *n is 0). */
 typedef int (*nx_xterm_keep_fn)(const char *term, size_t len, void *ctx);
 newsdex_status nx_xdb_describing_terms(nx_xdb *db, const char *unique_term, const char *prefix,
                                        const char *avoid, nx_xterm_keep_fn keep, void *ctx,
-                                       size_t max_terms, char ***terms, size_t *n, int *found,
-                                       nx_error *err);
+                                       size_t max_terms, char ***terms, double **weights,
+                                       size_t *n, int *found, nx_error *err);
 void nx_xterms_free(char **terms, size_t n);
 
 #ifdef __cplusplus

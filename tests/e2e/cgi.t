@@ -37,6 +37,13 @@ is "$(body_json 'join ",", sort keys %$j')" "$(json "$TMP/cli-facets.json" 'join
 is "$(body_json 'exists $j->{facets} ? join(",", sort keys %{$j->{facets}}) : "none"')" \
     "$(json "$TMP/cli-facets.json" 'exists $j->{facets} ? join(",", sort keys %{$j->{facets}}) : "none"')" \
     "json facets=all: the facets of search --json --facets"
+# The hostile articles have no topic: a bucket of their own, value null.
+cgi q=zorblax format=json facets=all
+"$NEWSDEX" search --db "$DB" --json --facets zorblax > "$TMP/cli-facets-z.json"
+facet_buckets='join " ", map { my $f = $_; map { ($_->{value} // "(none)") . "=$_->{count}" } @{$j->{facets}{$f}} } qw(source topic year)'
+is "$(body_json "$facet_buckets")" "$(json "$TMP/cli-facets-z.json" "$facet_buckets")" \
+    "json facets=all: the same counts as the CLI, the buckets without a value included"
+like "$(body_json "$facet_buckets")" '\(none\)=2' "json facets=all: the articles without a topic (value null)"
 
 cgi q=layoffs format=json facets=year,source
 is "$(body_json 'join ",", sort keys %{$j->{facets}}')" "source,year" "json facets=year,source: just those"

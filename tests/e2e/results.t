@@ -8,7 +8,7 @@
 # shellcheck source-path=SCRIPTDIR source=lib.sh disable=SC2016  # single-quoted Perl expressions for json
 . "$(dirname "$0")/lib.sh"
 
-plan 59
+plan 61
 
 DB="$TMP/db"
 # The sample corpus plus a near-duplicate of ndx-0029 (same title modulo
@@ -78,13 +78,14 @@ total=$(json "$TMP/facets.json" 'scalar @{$j->{results}}')
 is "$(json "$TMP/facets.json" '$j->{total_estimate}')" "$total" "--facets: the total is exact"
 by_hand_sources=$(json "$TMP/facets.json" 'my %c; $c{$_->{source}}++ for @{$j->{results}};
     map { "$_=$c{$_}" } sort keys %c' | tr '\n' ' ')
-facet_sources=$(json "$TMP/facets.json" 'map { "$_->{value}=$_->{count}" }
-    sort { $a->{value} cmp $b->{value} } @{$j->{facets}{source}}' | tr '\n' ' ')
+facet_sources=$(json "$TMP/facets.json" 'map { ($_->{value} // "") . "=$_->{count}" }
+    sort { ($a->{value} // "") cmp ($b->{value} // "") } @{$j->{facets}{source}}' | tr '\n' ' ')
 is "$facet_sources" "$by_hand_sources" "--facets: sources as counted by hand"
-by_hand_years=$(json "$TMP/facets.json" 'my %c; $c{substr($_->{date}, 0, 4)}++ for grep { $_->{date} }
-    @{$j->{results}}; map { "$_=$c{$_}" } sort keys %c' | tr '\n' ' ')
-facet_years=$(json "$TMP/facets.json" 'map { "$_->{value}=$_->{count}" }
-    sort { $a->{value} cmp $b->{value} } @{$j->{facets}{year}}' | tr '\n' ' ')
+# The matches without a value count as the value "" (null in the facets).
+by_hand_years=$(json "$TMP/facets.json" 'my %c; $c{$_->{date} ? substr($_->{date}, 0, 4) : ""}++
+    for @{$j->{results}}; map { "$_=$c{$_}" } sort keys %c' | tr '\n' ' ')
+facet_years=$(json "$TMP/facets.json" 'map { ($_->{value} // "") . "=$_->{count}" }
+    sort { ($a->{value} // "") cmp ($b->{value} // "") } @{$j->{facets}{year}}' | tr '\n' ' ')
 is "$facet_years" "$by_hand_years" "--facets: years as counted by hand"
 # Topics are not in the results: count them from the input file.
 json_ids "$TMP/facets.json" >"$TMP/facet_ids"
@@ -92,10 +93,11 @@ by_hand_topics=$(perl -MJSON::PP -e '
     open my $f, "<", $ARGV[0] or die; my %want = map { chomp; $_ => 1 } <$f>;
     open my $a, "<", $ARGV[1] or die; my %c;
     while (<$a>) { my $d = decode_json($_); next unless $want{$d->{id}};
-        my %seen; $c{$_}++ for grep { !$seen{$_}++ } @{$d->{topics} || []}; }
+        my %seen; $c{$_}++ for grep { !$seen{$_}++ } @{$d->{topics} || []};
+        $c{""}++ unless %seen; }
     print map { "$_=$c{$_} " } sort keys %c;' "$TMP/facet_ids" "$TMP/articles.jsonl")
-facet_topics=$(json "$TMP/facets.json" 'map { "$_->{value}=$_->{count}" }
-    sort { $a->{value} cmp $b->{value} } @{$j->{facets}{topic}}' | tr '\n' ' ')
+facet_topics=$(json "$TMP/facets.json" 'map { ($_->{value} // "") . "=$_->{count}" }
+    sort { ($a->{value} // "") cmp ($b->{value} // "") } @{$j->{facets}{topic}}' | tr '\n' ' ')
 is "$facet_topics" "$by_hand_topics" "--facets: topics as counted by hand"
 # Exact over all matches, not the page: the same counts with --limit 1.
 search_json "$TMP/facets1.json" --facets --limit 1 layoffs
@@ -169,6 +171,14 @@ sim=$(json_ids "$TMP/sim.json")
 unlike "$sim" '^ndx-0029$' "similar: not the article itself"
 is "$(printf '%s\n' "$sim" | head -n 1)" "dup-0029" "similar: its near-duplicate first"
 like "$(printf '%s\n' "$sim" | tr '\n' ' ')" 'ndx-0032' "similar: the other Prime Video story is among the top 5"
+run "$NEWSDEX" similar --db "$DB" --explain --limit 1 ndx-0029
+like "$OUT" '^Words searched for \(stem and weight, best first\): mgm [0-9.]+, prime [0-9.]+, video [0-9.]+' \
+    "similar --explain: the words searched for and their weights"
+run "$NEWSDEX" similar --db "$DB" --explain --json --limit 1 ndx-0029
+printf '%s\n' "$OUT" >"$TMP/simx.json"
+is "$(json "$TMP/simx.json" 'my @t = @{$j->{explain}{terms}}; my $sorted = !grep { $t[$_]{weight} > $t[$_ - 1]{weight} } 1 .. $#t;
+    join "|", scalar(@t), $t[0]{term}, $t[0]{weight} > 0 ? "positive" : "not", $sorted ? "sorted" : "unsorted"')" \
+    "24|mgm|positive|sorted" "similar --explain --json: 24 terms with weights, best first"
 run "$NEWSDEX" similar --db "$DB" no-such-id
 is "$RC" 2 "similar with an unknown id: exit 2"
 like "$ERR" 'no-such-id' "and it says which"

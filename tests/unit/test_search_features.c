@@ -477,7 +477,31 @@ static void test_similar(void **state)
     /* The near-duplicates are the most similar. */
     assert_true((!strcmp(first[0], "d05") && !strcmp(first[1], "d06")) ||
                 (!strcmp(first[0], "d06") && !strcmp(first[1], "d05")));
+    /* The words it searched for: stems of d01, best first, none a stopword. */
+    size_t n = newsdex_results_similar_term_count(r);
+    assert_true(n > 0);
+    double last = 1e300;
+    int acme = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *term;
+        double w;
+        assert_int_equal(newsdex_results_similar_term_get(r, i, &term, &w), NEWSDEX_OK);
+        assert_true(w > 0 && w <= last);
+        last = w;
+        acme |= strcmp(term, "acm") == 0; /* the stem of "Acme" */
+        assert_string_not_equal(term, "of");
+    }
+    assert_true(acme);
+    const char *term;
+    double w;
+    assert_int_equal(newsdex_results_similar_term_get(r, n, &term, &w), NEWSDEX_ERR_INVALID);
     newsdex_results_free(r);
+    o.query = "acme"; /* a search has no such words */
+    char ids[512];
+    r = search(f, &o, ids, sizeof ids);
+    assert_int_equal(newsdex_results_similar_term_count(r), 0);
+    newsdex_results_free(r);
+    o.query = NULL;
     o.from = "2024";
     assert_int_equal(newsdex_similar(f->db, "d01", &o, &r), NEWSDEX_OK);
     assert_int_equal(newsdex_results_count(r), 2); /* d05 d06 */
