@@ -395,10 +395,12 @@ void nx_pass_counter::results(nx_xresults &r)
 /* ---- Counting by walking the posting lists ---- */
 
 extern "C" newsdex_status nx_xdb_walk_estimate(nx_xdb *db, const nx_xquery *q, int *walkable,
-                                               double *estimate, nx_error *err)
+                                               double *estimate, int *known, nx_error *err)
 {
     *walkable = 0;
     *estimate = 0;
+    if (known)
+        *known = 0;
     return nx_guard(err, [&] {
         nx_with_reopen(db, [&] {
             Xapian::Database &d = db->db();
@@ -406,6 +408,9 @@ extern "C" newsdex_status nx_xdb_walk_estimate(nx_xdb *db, const nx_xquery *q, i
                 return;
             *walkable = 1;
             *estimate = nx_matchlist::estimate(d, *q->expr);
+            if (known)
+                *known = q->expr->op == nx_matchlist::Op::TERM ||
+                         q->expr->op == nx_matchlist::Op::ALL;
         });
     });
 }

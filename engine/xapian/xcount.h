@@ -37,9 +37,11 @@ typedef struct nx_xcount {
 
 /* Whether q's matches can be walked in db (*walkable: q has no phrase,
  * NEAR, wildcard or value range, and db is one index) and, if so, roughly
- * how many there are, from term frequencies. */
+ * how many there are, from term frequencies; *known (may be NULL) is 1
+ * when q is one term or every document, whose number Xapian's ranking
+ * pass knows exactly without checking every match. */
 newsdex_status nx_xdb_walk_estimate(nx_xdb *db, const nx_xquery *q, int *walkable,
-                                    double *estimate, nx_error *err);
+                                    double *estimate, int *known, nx_error *err);
 
 /* Counts the n dimensions over every match of q by walking its posting
  * lists: *out gets no hits, only the counts and the exact total; *out is

@@ -299,6 +299,11 @@ bool rank_pass(Xapian::Database &db, const Xapian::Query &query, const nx_xrank_
     // query's size (the term limits); the clock is read again as it ends.
     nx_budget_check_time(p->budget);
     estimate = mset.get_matches_estimated();
+    if (!total_only && check == 0 &&
+        mset.get_matches_lower_bound() == mset.get_matches_upper_bound()) {
+        estimate = mset.get_matches_lower_bound(); // the matcher saw every match
+        exact = true;
+    }
     if (total_only) {
         estimate = mset.get_matches_lower_bound();
         exact = estimate == mset.get_matches_upper_bound();

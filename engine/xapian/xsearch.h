@@ -120,8 +120,9 @@ double nx_xdate_days(const char *value, size_t len);
 
 size_t nx_xresults_count(const nx_xresults *r);
 /* 1 when nx_xresults_estimate() is the exact number of matches (counts,
- * exact_total or a walk), 0 when it is Xapian's estimate or a lower bound
- * (more matches than the budget's max_counted). */
+ * exact_total, a walk, or a pass whose bounds on the number met, as they
+ * always do for one term), 0 when it is Xapian's estimate or a lower
+ * bound (more matches than the budget's max_counted). */
 int nx_xresults_total_exact(const nx_xresults *r);
 /* Matches in all (exact when counted). */
 uint64_t nx_xresults_estimate(const nx_xresults *r);
