@@ -61,8 +61,27 @@ static char *printable(const char *s)
     return repaired(s, 1);
 }
 
-static void print_explanation(FILE *out, const nx_explanation *e)
+/* `similar --explain`: the words searched for, best first. */
+static void print_similar_terms(FILE *out, const newsdex_results *r)
 {
+    size_t n = newsdex_results_similar_term_count(r);
+    fprintf(out, "Words searched for (stem and weight, best first):%s", n ? "" : " none");
+    for (size_t i = 0; i < n; i++) {
+        const char *term;
+        double weight;
+        if (newsdex_results_similar_term_get(r, i, &term, &weight) != NEWSDEX_OK)
+            continue;
+        char *shown = printable(term);
+        fprintf(out, "%s %s %.3f", i ? "," : "", shown ? shown : "", weight);
+        free(shown);
+    }
+    fputs("\n\n", out);
+}
+
+static void print_explanation(FILE *out, const newsdex_results *r, const nx_explanation *e)
+{
+    if (e && e->similar_terms)
+        print_similar_terms(out, r);
     if (!e || !e->tree)
         return;
     char *tree = printable(e->tree), *xapian = printable(e->xapian);
@@ -116,6 +135,8 @@ static void print_hit(FILE *out, const newsdex_hit *h, const nx_text_style *styl
 /* ---- Facets and the histogram as text ---- */
 
 static const char *const facet_titles[] = {"source", "topic", "year"};
+/* The bucket of matches without a value of the facet. */
+static const char *const facet_missing[] = {"(no source)", "(no topic)", "undated"};
 
 typedef struct facet_entry {
     const char *value;
@@ -136,7 +157,8 @@ static int by_count(const void *a, const void *b)
 static void print_facet(FILE *out, const newsdex_results *r, newsdex_facet f)
 {
     size_t n = newsdex_results_facet_count(r, f);
-    fprintf(out, "Matches by %s:%s\n", facet_titles[f], n ? "" : " none");
+    fprintf(out, "Matches by %s:%s\n", facet_titles[f],
+            n || newsdex_results_facet_missing(r, f) ? "" : " none");
     facet_entry *e = n ? calloc(n, sizeof *e) : NULL;
     size_t m = 0;
     for (size_t i = 0; e && i < n; i++)
@@ -154,6 +176,9 @@ static void print_facet(FILE *out, const newsdex_results *r, newsdex_facet f)
     free(e);
     if (n > FACET_TEXT_MAX)
         fprintf(out, "  (and %zu more)\n", n - FACET_TEXT_MAX);
+    uint64_t missing = newsdex_results_facet_missing(r, f);
+    if (missing)
+        fprintf(out, "  %8" PRIu64 "  %s\n", missing, facet_missing[f]);
 }
 
 static void print_facets(FILE *out, const newsdex_search_options *o, const newsdex_results *r)
@@ -196,14 +221,17 @@ static void print_histogram(FILE *out, const newsdex_search_options *o, const ne
     fputc('\n', out);
 }
 
-static void print_suggestion(FILE *out, const newsdex_results *r)
+static void print_suggestion(FILE *out, const char *query, const newsdex_results *r)
 {
-    const char *s = newsdex_results_suggestion(r);
-    if (!s[0])
-        return;
-    char *shown = printable(s);
-    fprintf(out, "Did you mean: %s\n", shown ? shown : "");
+    const char *s = newsdex_results_suggestion(r), *c = newsdex_results_corrected(r);
+    char *shown = printable(c[0] ? c : s), *typed = c[0] ? printable(query) : NULL;
+    if (c[0])
+        fprintf(out, "Showing results for %s; search instead for %s (--no-correct)\n",
+                shown ? shown : "", typed ? typed : "");
+    else if (s[0])
+        fprintf(out, "Did you mean: %s\n", shown ? shown : "");
     free(shown);
+    free(typed);
 }
 
 static void print_page(FILE *out, const char *shown, const newsdex_search_options *o,
@@ -238,11 +266,13 @@ int nx_format_text_styled(FILE *out, const char *query, const newsdex_search_opt
                           const newsdex_results *r, const nx_explanation *explain,
                           const nx_text_style *style)
 {
-    char *shown = printable(query);
+    /* The count names the query the results are for. */
+    const char *corrected = newsdex_results_corrected(r);
+    char *shown = printable(corrected[0] ? corrected : query);
     if (!shown)
         return -1;
-    print_explanation(out, explain);
-    print_suggestion(out, r);
+    print_explanation(out, r, explain);
+    print_suggestion(out, query, r);
     if (newsdex_results_relaxed(r) && newsdex_results_total_estimate(r) > 0)
         fputs("No article has all of the words; these have some of them.\n", out);
     print_page(out, shown, o, r, style);
@@ -273,12 +303,41 @@ static int dump_line(FILE *out, json_t *root)
     return rc;
 }
 
+/* {"terms": [{"term": stem, "weight": w}, ...]} of `similar --explain`. */
+static json_t *similar_terms_json(const newsdex_results *r)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; list && i < newsdex_results_similar_term_count(r); i++) {
+        const char *term;
+        double weight;
+        char *t = newsdex_results_similar_term_get(r, i, &term, &weight) == NEWSDEX_OK
+                      ? repaired(term, 0)
+                      : NULL;
+        json_t *item = t ? json_pack("{s:s, s:f}", "term", t, "weight", weight) : NULL;
+        free(t);
+        if (!item || json_array_append_new(list, item) != 0) {
+            json_decref(list);
+            return NULL;
+        }
+    }
+    return list ? json_pack("{s:o}", "terms", list) : NULL;
+}
+
 int nx_format_json(FILE *out, const char *query, const newsdex_search_options *o,
                    const newsdex_results *r, const nx_explanation *explain)
 {
     char *text = NULL;
     if (newsdex_results_to_json(r, query, o, &text) != NEWSDEX_OK)
         return -1;
+    if (explain && explain->similar_terms) {
+        json_t *root = json_loads(text, 0, NULL), *e = similar_terms_json(r);
+        free(text);
+        if (!root || !e || json_object_set_new(root, "explain", e) != 0) {
+            json_decref(root);
+            return -1;
+        }
+        return dump_line(out, root);
+    }
     if (!explain || !explain->tree) {
         int rc = fprintf(out, "%s\n", text) < 0 ? -1 : 0;
         free(text);

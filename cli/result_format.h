@@ -11,6 +11,8 @@
 typedef struct nx_explanation {
     const char *tree;    /* the parsed query */
     const char *xapian;  /* the Xapian query */
+    int similar_terms;   /* `similar --explain`: the words of the results'
+                            query (newsdex_results_similar_term_get) */
 } nx_explanation;
 
 /* Text for people. A relaxed search is announced on its own line. */

@@ -31,7 +31,9 @@ static void usage(FILE *out)
           "  --facets         count every match per source, topic and year\n"
           "  --histogram BY   chart every match per year or month (BY: year, month)\n"
           "  --collapse       fold near-duplicates (same normalised title, same day)\n"
-          "  --no-suggest     no \"Did you mean\" spelling suggestion\n"
+          "  --no-suggest     no \"Did you mean\" spelling suggestion (nor correction)\n"
+          "  --no-correct     when nothing has all the words, only suggest a correction\n"
+          "                   instead of showing the corrected query's results\n"
           "  --json           print one JSON object\n"
           "  --batch          read one query per line from standard input and print one\n"
           "                   JSON object per line (errors as {\"query\": ..., \"error\": ...})\n"
@@ -191,7 +193,7 @@ int nx_search_cli_print(const search_args *run, const char *query, const newsdex
 
 static int search_and_print(newsdex_db *db, const search_args *run)
 {
-    nx_explanation e = {NULL, NULL};
+    nx_explanation e = {NULL, NULL, 0};
     char *tree = NULL, *xapian = NULL;
     if (run->explain) {
         newsdex_status st = newsdex_explain(db, &run->o, &tree, &xapian);
@@ -388,6 +390,7 @@ static int added_option(int c, search_args *run)
     case 'c': run->o.collapse = 1; return 0;
     case 'B': run->batch = 1; return 0;
     case 'N': run->o.suggest = 0; return 0;
+    case 'R': run->o.correct = 0; return 0;
     }
     return -1;
 }
@@ -402,6 +405,7 @@ static const struct option long_options[] = {
     {"facets", no_argument, NULL, 'f'},          {"histogram", required_argument, NULL, 'g'},
     {"collapse", no_argument, NULL, 'c'},        {"batch", no_argument, NULL, 'B'},
     {"no-suggest", no_argument, NULL, 'N'},      {"color", required_argument, NULL, 'C'},
+    {"no-correct", no_argument, NULL, 'R'},
     {"colour", required_argument, NULL, 'C'},    {"time-limit", required_argument, NULL, 'L'},
     {"max-wildcard-terms", required_argument, NULL, 'W'},
     {"max-counted", required_argument, NULL, 'M'},

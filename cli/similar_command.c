@@ -15,9 +15,10 @@ static void usage(FILE *out)
           "  --db DIR         index directory (default: $NEWSDEX_DB)\n"
           "  --limit N, --offset N, --from DATE, --to DATE, --sort ORDER, --half-life DAYS,\n"
           "  --facets, --histogram BY, --collapse, --json, --no-snippets, --color WHEN,\n"
-          "  --time-limit SECONDS, --max-counted N, --max-depth N (and the other limits),\n"
-          "  --shard-timeout SECONDS, --partial\n"
-          "                   as for `newsdex search` (over a limit: exit status 7)\n",
+           "  --time-limit SECONDS, --max-counted N, --max-depth N (and the other limits),\n"
+           "  --shard-timeout SECONDS, --partial\n"
+           "                   as for `newsdex search` (over a limit: exit status 7)\n"
+           "  --explain        print the words searched for (stems) and their weights\n",
           out);
 }
 
@@ -25,8 +26,8 @@ static const char *check(int argc, const search_args *run)
 {
     if (!run->db_path)
         return "no index given (use --db DIR or set NEWSDEX_DB)";
-    if (run->batch || run->explain || run->o.any)
-        return "--batch, --explain and --any are for `newsdex search`";
+    if (run->batch || run->o.any)
+        return "--batch and --any are for `newsdex search`";
     if (optind >= argc)
         return "no article id given";
     if (optind + 1 < argc)
@@ -63,7 +64,8 @@ int cmd_similar(int argc, char **argv)
     } else {
         char label[256];
         snprintf(label, sizeof label, "similar to %s", id);
-        rc = nx_search_cli_print(&run, label, r, NULL);
+        nx_explanation e = {NULL, NULL, run.explain};
+        rc = nx_search_cli_print(&run, label, r, &e);
     }
     newsdex_results_free(r);
     newsdex_db_close(db);

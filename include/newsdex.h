@@ -566,6 +566,14 @@ typedef struct newsdex_search_options {
                                 same day) into one hit; see newsdex_hit::collapsed. */
     int suggest;           /**< Non-zero (default): when few articles match, look for a
                                 spelling suggestion (newsdex_results_suggestion()). */
+    int correct;           /**< Non-zero (default; needs @c suggest): when no article has
+                                every word of the query and the spelling suggestion's query
+                                finds articles with all of its words, the results are the
+                                suggestion's (newsdex_results_corrected()). This comes
+                                before the any-word fallback (newsdex_results_relaxed()):
+                                the query as typed with all its words, then the
+                                correction with all its words, then the query as typed
+                                with any word. 0: only suggest. */
 } newsdex_search_options;
 
 /**
@@ -697,6 +705,15 @@ NEWSDEX_API size_t newsdex_results_facet_count(const newsdex_results *results,
                                                newsdex_facet facet);
 
 /**
+ * How many matches have no value of @p facet: no source, no topic, or no
+ * date (NEWSDEX_FACET_YEAR). Exact, like the other counts; the query
+ * language cannot ask for these articles. 0 unless options->facets, and 0
+ * for NULL or a value that is not a ::newsdex_facet.
+ */
+NEWSDEX_API uint64_t newsdex_results_facet_missing(const newsdex_results *results,
+                                                   newsdex_facet facet);
+
+/**
  * Value @p index of @p facet and how many matches have it. Sources and
  * topics come most frequent first (ties in byte order), years newest first.
  * *value stays valid until the results are freed. NEWSDEX_ERR_INVALID for
@@ -721,9 +738,37 @@ NEWSDEX_API newsdex_status newsdex_results_histogram_get(const newsdex_results *
 
 /**
  * A corrected query when few articles matched and a likelier spelling of
- * some word finds more (e.g. "layofs" gives "layoffs"); "" if none (and for NULL).
+ * some word finds more (e.g. "layofs" gives "layoffs"), written with the
+ * user's capitals ("Layofs" gives "Layoffs"); "" if none, when the results
+ * are already the corrected query's (newsdex_results_corrected()), and for NULL.
  */
 NEWSDEX_API const char *newsdex_results_suggestion(const newsdex_results *results);
+
+/**
+ * The corrected query these results are for, when newsdex_search_options::correct
+ * searched for it instead of the query as typed (which matched nothing with all its
+ * words); "" when the results are the query's own (and for NULL).
+ */
+NEWSDEX_API const char *newsdex_results_corrected(const newsdex_results *results);
+
+/**
+ * Results of newsdex_similar(): how many words it searched for (the stemmed
+ * terms that best set the article apart); 0 for newsdex_search() results
+ * and NULL.
+ */
+NEWSDEX_API size_t newsdex_results_similar_term_count(const newsdex_results *results);
+
+/**
+ * Word @p index of newsdex_similar()'s query, best first: *term, its stem as
+ * indexed (e.g. "layoff" for "layoffs"), and *weight, how strongly it sets
+ * the article apart (Xapian's expand weight; the articles found are then
+ * ranked by BM25 over these words, as a search is). *term stays valid until
+ * the results are freed. NEWSDEX_ERR_INVALID for NULL arguments or an
+ * @p index at or past newsdex_results_similar_term_count().
+ */
+NEWSDEX_API newsdex_status newsdex_results_similar_term_get(const newsdex_results *results,
+                                                            size_t index, const char **term,
+                                                            double *weight);
 
 /**
  * The page of results as one line of JSON (no newline), the shape that
@@ -731,7 +776,9 @@ NEWSDEX_API const char *newsdex_results_suggestion(const newsdex_results *result
  * "total_exact", "total_estimate", "offset",
  * "relaxed", "results": [{"id", "score", "date", "source", "title", "url",
  * "snippet", "highlights", "collapsed" (with options->collapse)}...],
- * "suggestion" (if any), "facets" (with options->facets), "histogram"
+ * "suggestion" (if any), "corrected_query" and "original_query" (only when
+ * the results are a correction's: newsdex_results_corrected() and @p query),
+ * "facets" (with options->facets), "histogram"
  * (with options->histogram)}. @p query is echoed as "query" (NULL: "");
  * @p options must be those the search ran with. Invalid UTF-8 is repaired.
  * *json is malloc'd; the caller frees it.

@@ -206,7 +206,7 @@ static int build_histogram(const nx_count_list *raw, int months, nx_count_list *
     size_t i = 0;
     for (p = first; fill && p <= last; p = period_next(p, months)) {
         uint64_t count = 0;
-        int q;
+        int q = 0;
         while (i < raw->n && (period_value(raw->v[i].value, &q) != 0 || q < p))
             i++;
         if (i < raw->n && q == p)
@@ -262,6 +262,11 @@ static int fill_counts(newsdex_db *db, const newsdex_search_options *o, const nx
                       copy_counts(m, dims[NX_DIM_YEAR], &r->facets[NEWSDEX_FACET_YEAR]) ||
                       name_sources(db, &r->facets[NEWSDEX_FACET_SOURCE])))
         return -1;
+    for (int f = 0; o->facets && f < NX_FACETS; f++) {
+        static const int dim_of[NX_FACETS] = {NX_DIM_SOURCE, NX_DIM_TOPIC, NX_DIM_YEAR};
+        int d = dims[dim_of[f]];
+        r->facet_missing[f] = d < 0 ? 0 : nx_xresults_none(m, (size_t)d);
+    }
     if (o->histogram) {
         int months = o->histogram == NEWSDEX_HISTOGRAM_MONTH;
         nx_count_list raw = {0};
@@ -351,6 +356,11 @@ static newsdex_status count_get(const nx_count_list *l, size_t index, const char
     return NEWSDEX_OK;
 }
 
+uint64_t newsdex_results_facet_missing(const newsdex_results *r, newsdex_facet facet)
+{
+    return facet_list(r, facet) ? r->facet_missing[facet] : 0;
+}
+
 newsdex_status newsdex_results_facet_get(const newsdex_results *r, newsdex_facet facet,
                                          size_t index, const char **value, uint64_t *count)
 {
@@ -373,6 +383,26 @@ const char *newsdex_results_suggestion(const newsdex_results *r)
     return r && r->suggestion ? r->suggestion : "";
 }
 
+const char *newsdex_results_corrected(const newsdex_results *r)
+{
+    return r && r->corrected ? r->corrected : "";
+}
+
+size_t newsdex_results_similar_term_count(const newsdex_results *r)
+{
+    return r ? r->n_similar : 0;
+}
+
+newsdex_status newsdex_results_similar_term_get(const newsdex_results *r, size_t index,
+                                                const char **term, double *weight)
+{
+    if (!r || !term || !weight || index >= r->n_similar)
+        return NEWSDEX_ERR_INVALID;
+    *term = r->similar_terms[index] + strlen(NX_PREFIX_STEM);
+    *weight = r->similar_weights ? r->similar_weights[index] : 0;
+    return NEWSDEX_OK;
+}
+
 void newsdex_results_free(newsdex_results *r)
 {
     if (!r)
@@ -385,5 +415,8 @@ void newsdex_results_free(newsdex_results *r)
     free_counts(&r->histogram);
     free(r->suggestion);
     nx_results_free_missing(r);
+    free(r->corrected);
+    nx_xterms_free(r->similar_terms, r->n_similar);
+    free(r->similar_weights);
     free(r);
 }

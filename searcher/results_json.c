@@ -98,6 +98,14 @@ static int add_facets(json_t *root, const newsdex_search_options *o, const newsd
     for (int f = 0; facets && f < 3; f++) {
         json_t *list = counts_json(r, f, newsdex_results_facet_count(r, (newsdex_facet)f),
                                    "value", get_facet);
+        /* The matches without a value: their own bucket, last, valued null. */
+        uint64_t missing = newsdex_results_facet_missing(r, (newsdex_facet)f);
+        if (list && missing &&
+            json_array_append_new(list, json_pack("{s:n, s:I}", "value", "count",
+                                                  (json_int_t)missing)) != 0) {
+            json_decref(list);
+            list = NULL;
+        }
         if (!list || json_object_set_new(facets, facet_keys[f], list) != 0) {
             json_decref(facets);
             return -1;
@@ -116,13 +124,10 @@ static int add_histogram(json_t *root, const newsdex_search_options *o, const ne
     return h ? json_object_set_new(root, "histogram", h) : -1;
 }
 
-static int add_suggestion(json_t *root, const newsdex_results *r)
+static int add_text(json_t *root, const char *key, const char *s)
 {
-    const char *s = newsdex_results_suggestion(r);
-    if (!s[0])
-        return 0;
     char *v = nx_utf8_repair(s, strlen(s), NULL);
-    int rc = v ? json_object_set_new(root, "suggestion", json_string(v)) : -1;
+    int rc = v ? json_object_set_new(root, key, json_string(v)) : -1;
     free(v);
     return rc;
 }
@@ -147,6 +152,17 @@ static int add_missing(json_t *root, const newsdex_results *r)
     if (!names || json_object_set_new(root, "partial", json_true()) != 0)
         return json_decref(names), -1;
     return json_object_set_new(root, "missing_shards", names);
+}
+
+/* "suggestion", or "corrected_query" (what the results are for) and
+ * "original_query" (as typed) when the correction was searched instead. */
+static int add_suggestion(json_t *root, const char *query, const newsdex_results *r)
+{
+    const char *s = newsdex_results_suggestion(r), *c = newsdex_results_corrected(r);
+    if (c[0])
+        return add_text(root, "corrected_query", c) ||
+               add_text(root, "original_query", query ? query : "");
+    return s[0] ? add_text(root, "suggestion", s) : 0;
 }
 
 static json_t *results_json(const char *query, const newsdex_search_options *o,
@@ -177,7 +193,7 @@ static json_t *results_json(const char *query, const newsdex_search_options *o,
             return NULL;
         }
     }
-    if (add_suggestion(root, r) || add_facets(root, o, r) || add_histogram(root, o, r) ||
+    if (add_suggestion(root, query, r) || add_facets(root, o, r) || add_histogram(root, o, r) ||
         add_missing(root, r)) {
         json_decref(root);
         return NULL;

@@ -1,7 +1,9 @@
 /* Searching: the newsdex_db_* and newsdex_search part of the public API.
  * query text -> parser -> builder -> Xapian -> stored articles -> hits.
- * A query that matches nothing with every word required is run again with
- * any word (the builder's `relaxed` query), and the results say so. */
+ * A query that matches nothing with every word required is searched as
+ * its spelling correction when that matches with every word
+ * (options->correct), else run again with any word (the builder's
+ * `relaxed` query); the results say which. */
 #include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -239,6 +241,7 @@ void newsdex_search_options_init_sized(newsdex_search_options *o, size_t size)
         .sort = NEWSDEX_SORT_RELEVANCE,
         .half_life_days = NEWSDEX_HALF_LIFE_DEFAULT,
         .suggest = 1,
+        .correct = 1,
     };
     memset(o, 0, size);
     memcpy(o, &d, size < sizeof d ? size : sizeof d);
@@ -269,6 +272,7 @@ const newsdex_search_options *nx_search_options_take(const newsdex_search_option
     TAKE(histogram);
     TAKE(collapse);
     TAKE(suggest);
+    TAKE(correct);
 #undef TAKE
     return copy;
 }
@@ -478,11 +482,37 @@ static int finds_more(const newsdex_results *corrected, const newsdex_results *r
     return corrected->relaxed == r->relaxed && corrected->total_estimate > r->total_estimate;
 }
 
-/* Sets r->suggestion when a corrected query finds more. Errors in the
- * attempt only mean no suggestion, except running out of memory or time
- * (the search's own limits hold for the attempt too). */
+/* No article has every word of the query (what options->correct fixes). */
+static int nothing_with_all_words(const newsdex_results *r)
+{
+    return r->relaxed || r->total == 0;
+}
+
+/* The corrected query `text`, searched with the caller's own options when
+ * the results may become its (options->correct), else with a one-hit probe. */
+static newsdex_status search_corrected(newsdex_db *db, const newsdex_search_options *o,
+                                       const newsdex_results *r, const char *text,
+                                       newsdex_results **corrected)
+{
+    newsdex_search_options fixed = *o;
+    fixed.query = text;
+    fixed.suggest = 0;
+    if (!(o->correct && nothing_with_all_words(r))) {
+        fixed.offset = 0;
+        fixed.limit = 1;
+        fixed.snippets = fixed.facets = fixed.histogram = 0;
+    }
+    return search_prepared(db, &fixed, corrected);
+}
+
+/* Looks for a likelier spelling of the query. When the query matched
+ * nothing with all its words and the correction does, the correction's
+ * results replace *r (options->correct; they come before the any-word
+ * fallback); else r->suggestion is set when the correction finds more.
+ * Errors in the attempt only mean no suggestion, except running out of
+ * memory or time (the search's own limits hold for the attempt too). */
 static newsdex_status suggest(newsdex_db *db, const newsdex_search_options *o,
-                              newsdex_results *r)
+                              newsdex_results **r)
 {
     char *text = NULL;
     newsdex_status st = nx_spell_suggest(db, o->query, &text);
@@ -490,15 +520,17 @@ static newsdex_status suggest(newsdex_db *db, const newsdex_search_options *o,
         return nx_limit_fail(db, NEWSDEX_LIMIT_TIME_MS);
     if (st != NEWSDEX_OK || !text)
         return st == NEWSDEX_ERR_NOMEM ? st : NEWSDEX_OK;
-    newsdex_search_options probe = *o;
-    probe.query = text;
-    probe.offset = 0;
-    probe.limit = 1;
-    probe.snippets = probe.facets = probe.histogram = probe.suggest = 0;
     newsdex_results *corrected = NULL;
-    st = search_prepared(db, &probe, &corrected);
-    if (st == NEWSDEX_OK && finds_more(corrected, r)) {
-        r->suggestion = text;
+    st = search_corrected(db, o, *r, text, &corrected);
+    if (st == NEWSDEX_OK && o->correct && nothing_with_all_words(*r) &&
+        !nothing_with_all_words(corrected)) {
+        newsdex_results_free(*r);
+        *r = corrected;
+        corrected = NULL;
+        (*r)->corrected = text;
+        text = NULL;
+    } else if (st == NEWSDEX_OK && finds_more(corrected, *r)) {
+        (*r)->suggestion = text;
         text = NULL;
     }
     newsdex_results_free(corrected);
@@ -527,7 +559,7 @@ newsdex_status newsdex_search(newsdex_db *db, const newsdex_search_options *o,
     for (unsigned attempt = 0; st == NEWSDEX_OK; attempt++) {
         st = search_prepared(db, o, out);
         if (st == NEWSDEX_OK && wants_suggestion(o, *out))
-            st = suggest(db, o, *out);
+            st = suggest(db, o, out);
         if (!nx_db_recover(db, st, attempt))
             break;
         newsdex_results_free(*out);

@@ -65,10 +65,15 @@ struct newsdex_results {
     newsdex_hit *hits;   /* strings and marks are malloc'd and owned here */
     int relaxed;         /* ranked by any of the words */
     nx_count_list facets[NX_FACETS];
+    uint64_t facet_missing[NX_FACETS]; /* matches without a value of each facet */
     nx_count_list histogram;
     char *suggestion;    /* NULL: none */
     char **missing;      /* shards left out (partial handles), n_missing of them */
     size_t n_missing;
+    char *corrected;     /* the query searched instead of the one typed; NULL: none */
+    char **similar_terms;    /* newsdex_similar: the stem terms it used (prefixed) */
+    double *similar_weights; /* and their expand weights */
+    size_t n_similar;
 };
 
 /* ---- Shards that do not answer (db_shards.c) ---- */

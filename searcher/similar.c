@@ -1,7 +1,8 @@
 /* newsdex_similar: articles most like a given one. The words that set the
  * article apart (Xapian's expand set over it, stemmed terms, best first)
  * become an any-word query, ranked as usual; the article itself is left
- * out, and options->from and ->to still apply. */
+ * out, and options->from and ->to still apply. The results keep those
+ * words and their weights (newsdex_results_similar_term_get). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 
 typedef struct similar_query {
     char **terms;
+    double *weights;    /* each term's expand weight */
     size_t n;
     char **stems;       /* the terms without their prefix (for highlighting) */
     nx_xquery *query;
@@ -25,6 +27,7 @@ typedef struct similar_query {
 static void similar_free(similar_query *s)
 {
     nx_xterms_free(s->terms, s->n);
+    free(s->weights);
     free(s->stems);
     nx_xquery_free(s->query);
 }
@@ -115,8 +118,8 @@ static newsdex_status build(newsdex_db *db, const newsdex_search_options *o, con
     int found = 0;
     newsdex_status st = nx_xdb_describing_terms(db->xdb, id_term, NX_PREFIX_STEM,
                                                 NX_PREFIX_TITLE_STEM, telling, NULL,
-                                                NX_SIMILAR_TERMS,
-                                                &s->terms, &s->n, &found, &db->err);
+                                                NX_SIMILAR_TERMS, &s->terms, &s->weights,
+                                                &s->n, &found, &db->err);
     if (st == NEWSDEX_OK && !found)
         st = nx_error_set(&db->err, NEWSDEX_ERR_NOT_FOUND, "no article has the id \"%.200s\"",
                           id);
@@ -160,6 +163,14 @@ newsdex_status newsdex_similar(newsdex_db *db, const char *id,
             if (o->to && bound(db, o->to, 1, "options->to", end) == NEWSDEX_OK)
                 memcpy(req.range_end, end, sizeof end);
             st = nx_search_execute(db, o, &req, out);
+        }
+        if (st == NEWSDEX_OK) { /* the words used go with the results */
+            (*out)->similar_terms = s.terms;
+            (*out)->similar_weights = s.weights;
+            (*out)->n_similar = s.n;
+            s.terms = NULL;
+            s.weights = NULL;
+            s.n = 0;
         }
         similar_free(&s);
         if (!nx_db_recover(db, st, attempt))

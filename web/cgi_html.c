@@ -108,6 +108,8 @@ static void write_link(FILE *out, const cgi_params *p, const char *q, unsigned p
     write_filter_params(out, p);
     if (page > 1)
         fprintf(out, "&amp;page=%u", page);
+    if (p->nofix && !q) /* the same query, still as typed */
+        fputs("&amp;nofix=1", out);
 }
 
 /* ---- Head and search form ---- */
@@ -224,7 +226,10 @@ static void write_status(FILE *out, const cgi_page *pg)
     }
     write_count(out, total);
     fprintf(out, " result%s for <q>", total == 1 ? "" : "s");
-    esc(out, p->q);
+    char unfixed[CGI_FILTERED_QUERY_MAX];
+    const char *corrected = cgi_without_filters(pg->params, newsdex_results_corrected(pg->results),
+                                                unfixed, sizeof unfixed);
+    esc(out, corrected[0] ? corrected : p->q);
     if (n)
         fprintf(out, "</q>; showing %u\xe2\x80\x93%u.</p>\n", p->offset + 1,
                 p->offset + (unsigned)n);
@@ -232,8 +237,25 @@ static void write_status(FILE *out, const cgi_page *pg)
         fputs("</q>; none on this page.</p>\n", out);
 }
 
+/* The results are a spelling correction's: a link to the query as typed. */
+static void write_correction(FILE *out, const cgi_page *pg, const char *corrected)
+{
+    fputs("<p class=\"suggest\">Showing results for <b>", out);
+    esc(out, corrected);
+    fputs("</b>; search instead for <a href=\"", out);
+    write_link(out, pg->params, NULL, 1);
+    fputs("&amp;nofix=1\">", out);
+    esc(out, pg->params->q);
+    fputs("</a>.</p>\n", out);
+}
+
 static void write_notices(FILE *out, const cgi_page *pg)
 {
+    char unfixed[CGI_FILTERED_QUERY_MAX];
+    const char *corrected = cgi_without_filters(pg->params, newsdex_results_corrected(pg->results),
+                                                unfixed, sizeof unfixed);
+    if (corrected[0])
+        write_correction(out, pg, corrected);
     const char *suggestion = cgi_suggestion(pg->results);
     char unfiltered[CGI_FILTERED_QUERY_MAX];
     if (suggestion)

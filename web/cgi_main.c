@@ -356,7 +356,8 @@ static void usage(FILE *out)
           "Under CGI (GATEWAY_INTERFACE or REQUEST_METHOD set) the arguments are ignored.\n"
           "Filters: source, topic. One article's page: id (with the words of q highlighted).\n"
           "Parameters: q, page or offset, limit (1-100), sort (relevance|date|recent),\n"
-          "from, to (YYYY[-MM[-DD]]), facets (source,topic,year|all|none), format (html|json).\n"
+          "from, to (YYYY[-MM[-DD]]), facets (source,topic,year|all|none), format (html|json),\n"
+          "nofix (1: no spelling correction).\n"
           "The index: $NEWSDEX_DB, else `db = DIR` in newsdex.cgi.conf beside the program.\n"
           "As a service: web/newsdex-cgi.service (systemd, Restart=always).\n",
           out);

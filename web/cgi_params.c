@@ -197,6 +197,15 @@ static int set_format(cgi_params *p, const char *v, size_t n, cgi_param_error *e
     return 0;
 }
 
+/* nofix=1: the results of the query as typed, never its spelling correction's. */
+static int set_nofix(cgi_params *p, const char *v, size_t n, cgi_param_error *err)
+{
+    if (!is_value(v, n, "1") && !is_value(v, n, "0"))
+        return fail(err, "nofix", "nofix must be 1 or 0");
+    p->nofix = v[0] == '1';
+    return 0;
+}
+
 /* facets=source,topic,year (any of them, comma-separated), all or none. */
 static int set_facets(cgi_params *p, const char *v, size_t n, cgi_param_error *err)
 {
@@ -320,7 +329,7 @@ static const struct param_def {
     {"q", set_q},         {"page", set_page}, {"offset", set_offset}, {"limit", set_limit},
     {"id", set_id},       {"source", set_source}, {"topic", set_topic},
     {"sort", set_sort},   {"from", set_from}, {"to", set_to},         {"facets", set_facets},
-    {"format", set_format},
+    {"format", set_format}, {"nofix", set_nofix},
 };
 #define N_PARAMS (sizeof params / sizeof params[0])
 #define SEEN_OFFSET (1u << 2) /* params[2] */

@@ -4,7 +4,7 @@
  * Besides the parameters below: id (one article's page), source and topic
  * (filters added to q).
  *
- * Parameters: q, page or offset, limit, sort, from, to, facets, format.
+ * Parameters: q, page or offset, limit, sort, from, to, facets, format, nofix.
  * An empty value counts as absent (an HTML form sends "from=" for an empty
  * field); unknown names are ignored; a known name given twice is an error. */
 #ifndef NX_CGI_PARAMS_H
@@ -47,6 +47,7 @@ typedef struct cgi_params {
     char from[11], to[11]; /* "YYYY", "YYYY-MM" or "YYYY-MM-DD"; "" = none */
     cgi_format format;
     int format_given;
+    int nofix;             /* nofix=1: no spelling correction of q */
 } cgi_params;
 
 /* Why a request was refused: the parameter (never NULL: "query string" when

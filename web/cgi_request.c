@@ -131,6 +131,7 @@ static void set_options(newsdex_search_options *o, const cgi_params *p)
     o->limit = p->limit;
     o->from = p->from[0] ? p->from : NULL;
     o->to = p->to[0] ? p->to : NULL;
+    o->correct = !p->nofix;
     cgi_apply_sort(o, p->sort);
     if (p->format == CGI_FORMAT_JSON) {
         cgi_apply_facets(o, p->facets);

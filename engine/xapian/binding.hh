@@ -114,7 +114,12 @@ struct nx_xresults {
     std::vector<double> weights;
     std::vector<std::string> data;
     std::vector<nx_count_list> counted; // per counted dimension
+    // Per counted dimension: the matches holding none of its values, or
+    // NX_NONE_DERIVED when every match holds at most one (a value slot):
+    // the total less the counts.
+    std::vector<uint64_t> none;
 };
+constexpr uint64_t NX_NONE_DERIVED = UINT64_MAX;
 
 // Read-only open of a directory, a stub file or "tcp://HOST:PORT" (remote
 // shards): xapian_remote.cc.

@@ -163,38 +163,44 @@ constexpr size_t TERMLIST_MAX = 30;
 
 // How many of the marked documents hold each term starting with prefix
 // (the terms' posting lists against the bitmap, or the few documents'
-// term lists; zero counts left out), in byte order.
-nx_count_list count_terms(Xapian::Database &db,
-                                                          const std::vector<bool> &bits,
-                                                          const std::string &prefix,
-                                                          nx_xbudget *budget)
+// term lists; zero counts left out), in byte order; *none gets how many
+// hold no such term.
+nx_count_list count_terms(Xapian::Database &db, const std::vector<bool> &bits,
+                          const std::string &prefix, nx_xbudget *budget, uint64_t *none)
 {
     uint64_t steps = 0;
     std::vector<Xapian::docid> few;
     for (size_t d = 0; d < bits.size() && few.size() <= TERMLIST_MAX; d++)
         if (bits[d])
             few.push_back(static_cast<Xapian::docid>(d));
+    *none = 0;
     if (few.size() <= TERMLIST_MAX) {
         std::map<std::string, uint64_t> counts;
         for (Xapian::docid did : few) {
             Xapian::TermIterator t = db.termlist_begin(did), end = db.termlist_end(did);
+            bool held = false;
             for (t.skip_to(prefix); t != end && (*t).compare(0, prefix.size(), prefix) == 0; ++t)
-                counts[(*t).substr(prefix.size())]++;
+                counts[(*t).substr(prefix.size())]++, held = true;
+            *none += !held;
         }
         return {counts.begin(), counts.end()};
     }
     nx_count_list out;
+    std::vector<bool> held(bits.size()); // marked documents with some value
     for (Xapian::TermIterator t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t) {
         const std::string term = *t;
         uint64_t n = 0;
         for (Xapian::PostingIterator it = db.postlist_begin(term); it != db.postlist_end(term); ++it) {
-            n += *it < bits.size() && bits[*it];
+            if (*it < bits.size() && bits[*it])
+                n++, held[*it] = true;
             if (++steps % 4096 == 0)
                 nx_budget_check_time(budget);
         }
         if (n)
             out.emplace_back(term.substr(prefix.size()), n);
     }
+    for (size_t d = 0; d < bits.size(); d++)
+        *none += bits[d] && !held[d];
     return out;
 }
 
@@ -211,13 +217,20 @@ merge_counts(const nx_count_list &a,
     return {sum.begin(), sum.end()};
 }
 
+// A dimension with at most one value per document (a value slot).
+bool is_value_dim(const nx_xcount &c)
+{
+    return c.value_bytes > 0 && c.value_bytes <= 8;
+}
+
 // How many of the listed matches fall in each value of dimension c:
 // through keys (a handle's cached ones; may be null), else the month map
 // when it serves c, else the terms' posting lists.
 nx_count_list count_listed(Xapian::Database &db, const std::vector<uint64_t> *keys,
                            nx_months::Reader &months, const std::vector<Xapian::docid> &listed,
-                           const nx_xcount &c, nx_xbudget *budget)
+                           const nx_xcount &c, nx_xbudget *budget, uint64_t *none)
 {
+    *none = NX_NONE_DERIVED;
     nx_budget_check_time(budget);
     if (keys) { // a long-lived handle's own keys, once made, beat the map's chunks
         std::unordered_map<uint64_t, uint64_t> counts;
@@ -241,7 +254,11 @@ nx_count_list count_listed(Xapian::Database &db, const std::vector<uint64_t> *ke
     std::vector<bool> bits;
     for (Xapian::docid did : listed)
         CountSpy::mark(bits, did);
-    return count_terms(db, bits, c.prefix, budget);
+    uint64_t by_terms = 0;
+    nx_count_list out = count_terms(db, bits, c.prefix, budget, &by_terms);
+    if (!is_value_dim(c))
+        *none = by_terms;
+    return out;
 }
 
 }  // namespace
@@ -349,16 +366,19 @@ void nx_pass_counter::results(nx_xresults &r)
 {
     State &st = *s;
     for (size_t d = 0; d < st.n_counts; d++) {
+        uint64_t none = NX_NONE_DERIVED;
         // The listed matches are those the spy skipped for the dimensions
         // without cached keys; a keyed one has counted them already.
         if (st.spied && st.from_spy[d] && !st.keyed[d] && !st.listed.empty())
             r.counted.push_back(merge_counts(st.value_counts[d],
                                              count_listed(st.db, nullptr, st.months, st.listed,
-                                                          st.counts[d], st.budget)));
+                                                          st.counts[d], st.budget, &none)));
         else if (st.spied && st.from_spy[d])
             r.counted.push_back(std::move(st.value_counts[d]));
         else
-            r.counted.push_back(count_terms(st.db, st.matches, st.counts[d].prefix, st.budget));
+            r.counted.push_back(
+                count_terms(st.db, st.matches, st.counts[d].prefix, st.budget, &none));
+        r.none.push_back(is_value_dim(st.counts[d]) ? NX_NONE_DERIVED : none);
     }
     if (st.spied) { // every match was seen
         r.estimate = st.n_matches;
@@ -375,10 +395,12 @@ void nx_pass_counter::results(nx_xresults &r)
 /* ---- Counting by walking the posting lists ---- */
 
 extern "C" newsdex_status nx_xdb_walk_estimate(nx_xdb *db, const nx_xquery *q, int *walkable,
-                                               double *estimate, nx_error *err)
+                                               double *estimate, int *known, nx_error *err)
 {
     *walkable = 0;
     *estimate = 0;
+    if (known)
+        *known = 0;
     return nx_guard(err, [&] {
         nx_with_reopen(db, [&] {
             Xapian::Database &d = db->db();
@@ -386,6 +408,9 @@ extern "C" newsdex_status nx_xdb_walk_estimate(nx_xdb *db, const nx_xquery *q, i
                 return;
             *walkable = 1;
             *estimate = nx_matchlist::estimate(d, *q->expr);
+            if (known)
+                *known = q->expr->op == nx_matchlist::Op::TERM ||
+                         q->expr->op == nx_matchlist::Op::ALL;
         });
     });
 }
@@ -421,8 +446,10 @@ bool count_walk(Xapian::Database &db, nx_key_cache *cache, const nx_matchlist::E
     r.exact = !(max && ids.size() > max);
     for (size_t d = 0; d < n; d++) {
         const nx_xcount &c = counts[d];
+        uint64_t none = NX_NONE_DERIVED;
         r.counted.push_back(count_listed(db, cached_keys(db, cache, c.slot, c.value_bytes), months,
-                                         ids, c, budget));
+                                         ids, c, budget, &none));
+        r.none.push_back(none);
     }
     return true;
 }
@@ -467,4 +494,17 @@ extern "C" void nx_xresults_take_counts(nx_xresults *to, nx_xresults *from)
     to->estimate = from->estimate;
     to->exact = from->exact;
     to->counted = std::move(from->counted);
+    to->none = std::move(from->none);
+}
+
+extern "C" uint64_t nx_xresults_none(const nx_xresults *r, size_t d)
+{
+    if (d >= r->counted.size())
+        return 0;
+    if (d < r->none.size() && r->none[d] != NX_NONE_DERIVED)
+        return r->none[d];
+    uint64_t held = 0;
+    for (const auto &item : r->counted[d])
+        held += item.second;
+    return r->estimate > held ? r->estimate - held : 0;
 }

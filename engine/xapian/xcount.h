@@ -37,9 +37,11 @@ typedef struct nx_xcount {
 
 /* Whether q's matches can be walked in db (*walkable: q has no phrase,
  * NEAR, wildcard or value range, and db is one index) and, if so, roughly
- * how many there are, from term frequencies. */
+ * how many there are, from term frequencies; *known (may be NULL) is 1
+ * when q is one term or every document, whose number Xapian's ranking
+ * pass knows exactly without checking every match. */
 newsdex_status nx_xdb_walk_estimate(nx_xdb *db, const nx_xquery *q, int *walkable,
-                                    double *estimate, nx_error *err);
+                                    double *estimate, int *known, nx_error *err);
 
 /* Counts the n dimensions over every match of q by walking its posting
  * lists: *out gets no hits, only the counts and the exact total; *out is
@@ -58,6 +60,10 @@ newsdex_status nx_xdb_count_walk(nx_xdb *db, const nx_xquery *q, const nx_xcount
 size_t nx_xresults_values(const nx_xresults *r, size_t d);
 void nx_xresults_value(const nx_xresults *r, size_t d, size_t i, const char **value,
                        size_t *len, uint64_t *count);
+
+/* How many matches hold no value of counted dimension d: exact when the
+ * counts are (a value dimension holds at most one value per document). */
+uint64_t nx_xresults_none(const nx_xresults *r, size_t d);
 
 /* Moves the counts and the total of `from` (nx_xdb_count_walk) into `to`
  * (a ranking that counted nothing). */

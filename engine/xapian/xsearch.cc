@@ -290,6 +290,11 @@ bool rank_pass(Xapian::Database &db, const Xapian::Query &query, const nx_xrank_
     // query's size (the term limits); the clock is read again as it ends.
     nx_budget_check_time(p->budget);
     estimate = mset.get_matches_estimated();
+    if (!total_only && check == 0 &&
+        mset.get_matches_lower_bound() == mset.get_matches_upper_bound()) {
+        estimate = mset.get_matches_lower_bound(); // the matcher saw every match
+        exact = true;
+    }
     if (total_only) {
         estimate = mset.get_matches_lower_bound();
         exact = estimate == mset.get_matches_upper_bound();
@@ -451,10 +456,13 @@ extern "C" void nx_xresults_free(nx_xresults *r)
 extern "C" newsdex_status nx_xdb_describing_terms(nx_xdb *db, const char *unique_term,
                                                   const char *prefix, const char *avoid,
                                                   nx_xterm_keep_fn keep, void *ctx,
-                                                  size_t max_terms, char ***terms, size_t *n,
-                                                  int *found, nx_error *err)
+                                                  size_t max_terms, char ***terms,
+                                                  double **weights, size_t *n, int *found,
+                                                  nx_error *err)
 {
     *terms = nullptr;
+    if (weights)
+        *weights = nullptr;
     *n = 0;
     *found = 0;
     return nx_guard(err, [&] {
@@ -473,17 +481,29 @@ extern "C" newsdex_status nx_xdb_describing_terms(nx_xdb *db, const char *unique
         Xapian::ESet eset = enquire.get_eset(static_cast<Xapian::termcount>(max_terms), rset,
                                              Xapian::Enquire::USE_EXACT_TERMFREQ, &decider);
         char **list = static_cast<char **>(std::calloc(eset.size() + 1, sizeof *list));
-        if (!list)
+        double *w = weights && eset.size()
+                        ? static_cast<double *>(std::calloc(eset.size(), sizeof *w))
+                        : nullptr;
+        if (!list || (weights && eset.size() && !w)) {
+            std::free(list);
+            std::free(w);
             throw std::bad_alloc();
+        }
         size_t k = 0;
         try {
-            for (Xapian::ESetIterator e = eset.begin(); e != eset.end(); ++e)
+            for (Xapian::ESetIterator e = eset.begin(); e != eset.end(); ++e) {
+                if (w)
+                    w[k] = e.get_weight();
                 list[k++] = nx_copy_string(*e);
+            }
         } catch (...) {
             nx_xterms_free(list, k);
+            std::free(w);
             throw;
         }
         *terms = list;
+        if (weights)
+            *weights = w;
         *n = k;
     });
 }

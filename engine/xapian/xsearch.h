@@ -124,8 +124,9 @@ double nx_xdate_days(const char *value, size_t len);
 
 size_t nx_xresults_count(const nx_xresults *r);
 /* 1 when nx_xresults_estimate() is the exact number of matches (counts,
- * exact_total or a walk), 0 when it is Xapian's estimate or a lower bound
- * (more matches than the budget's max_counted). */
+ * exact_total, a walk, or a pass whose bounds on the number met, as they
+ * always do for one term), 0 when it is Xapian's estimate or a lower
+ * bound (more matches than the budget's max_counted). */
 int nx_xresults_total_exact(const nx_xresults *r);
 /* Matches in all (exact when counted). */
 uint64_t nx_xresults_estimate(const nx_xresults *r);
@@ -144,12 +145,13 @@ void nx_xresults_free(nx_xresults *r);
  * prefix but not with avoid (may be NULL) and for which keep (may be NULL)
  * returns non-zero, best first. *found is 0 when no document has
  * unique_term. *terms is an array of *n malloc'd strings; free it with
- * nx_xterms_free. */
+ * nx_xterms_free. *weights (when weights is not NULL) gets each term's
+ * expand weight, a malloc'd array of *n (NULL when *n is 0). */
 typedef int (*nx_xterm_keep_fn)(const char *term, size_t len, void *ctx);
 newsdex_status nx_xdb_describing_terms(nx_xdb *db, const char *unique_term, const char *prefix,
                                        const char *avoid, nx_xterm_keep_fn keep, void *ctx,
-                                       size_t max_terms, char ***terms, size_t *n, int *found,
-                                       nx_error *err);
+                                       size_t max_terms, char ***terms, double **weights,
+                                       size_t *n, int *found, nx_error *err);
 void nx_xterms_free(char **terms, size_t n);
 
 #ifdef __cplusplus

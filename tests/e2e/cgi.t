@@ -37,6 +37,13 @@ is "$(body_json 'join ",", sort keys %$j')" "$(json "$TMP/cli-facets.json" 'join
 is "$(body_json 'exists $j->{facets} ? join(",", sort keys %{$j->{facets}}) : "none"')" \
     "$(json "$TMP/cli-facets.json" 'exists $j->{facets} ? join(",", sort keys %{$j->{facets}}) : "none"')" \
     "json facets=all: the facets of search --json --facets"
+# The hostile articles have no topic: a bucket of their own, value null.
+cgi q=zorblax format=json facets=all
+"$NEWSDEX" search --db "$DB" --json --facets zorblax > "$TMP/cli-facets-z.json"
+facet_buckets='join " ", map { my $f = $_; map { ($_->{value} // "(none)") . "=$_->{count}" } @{$j->{facets}{$f}} } qw(source topic year)'
+is "$(body_json "$facet_buckets")" "$(json "$TMP/cli-facets-z.json" "$facet_buckets")" \
+    "json facets=all: the same counts as the CLI, the buckets without a value included"
+like "$(body_json "$facet_buckets")" '\(none\)=2' "json facets=all: the articles without a topic (value null)"
 
 cgi q=layoffs format=json facets=year,source
 is "$(body_json 'join ",", sort keys %{$j->{facets}}')" "source,year" "json facets=year,source: just those"
@@ -146,8 +153,22 @@ like "$BODY" '<svg class="chart" role="img"' "html: the matches-per-year chart"
 like "$BODY" 'Matches per year: 2024: 1' "html: the chart's text alternative"
 unlike "$BODY" '<script|<link|<img|src=' "html: no scripts, no outside resources"
 
+cgi q=layofs nofix=1
+like "$BODY" 'Did you mean <a href="\?q=layoffs">layoffs</a>\?' "html nofix=1: did-you-mean links to the suggestion"
+like "$BODY" 'No articles match <q>layofs</q>' "html nofix=1: the results of the query as typed"
 cgi q=layofs
-like "$BODY" 'Did you mean <a href="\?q=layoffs">layoffs</a>\?' "html: did-you-mean links to the suggestion"
+like "$BODY" 'Showing results for <b>layoffs</b>; search instead for <a href="\?q=layofs&amp;nofix=1">layofs</a>' \
+    "html: the correction's results, with a nofix=1 link to the query as typed"
+like "$BODY" '[0-9]+ results? for <q>layoffs</q>' "html: the count names the correction"
+like "$BODY" '<ol class="results"' "html: the correction's results are listed"
+cgi q=layofs format=json
+is "$(body_json 'join "|", $j->{corrected_query}, $j->{original_query}, $j->{query}')" "layoffs|layofs|layofs" \
+    "json: corrected_query and original_query"
+cgi q=layofs format=json nofix=1
+is "$(body_json 'join "|", $j->{suggestion}, exists $j->{corrected_query} ? 1 : 0, $j->{total}')" "layoffs|0|0" \
+    "json nofix=1: only a suggestion"
+cgi q=layofs nofix=2
+is "$STATUS" 400 "nofix=2: 400"
 cgi 'q=zorblax+quarterly+earnings+xyzzy'
 like "$BODY" 'No article has all of the words; these have some of them.' "html: the relaxed-query notice"
 

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/cgi_lib.sh"
 
-plan 18
+plan 19
 
 # 4000 articles of 2008: "alpha" in every second, "beta" in every fourth
 # (so "alpha beta" matches 1000: the words are not independent), months
@@ -62,13 +62,18 @@ printf '%s\n' "$OUT" > "$TMP/common.json"
 is "$(json "$TMP/common.json" '$j->{total}')" 4000 "a broad query: its exact total"
 
 # ---- Past --max-counted: a lower bound that says so ----
-run "$NEWSDEX" search --db "$DB" --max-counted 100 --limit 1 common
-like "$(printf '%s\n' "$OUT" | head -1)" '^At least [0-9]+ results for "common"' \
+run "$NEWSDEX" search --db "$DB" --max-counted 100 --limit 1 'common story'
+like "$(printf '%s\n' "$OUT" | head -1)" '^At least [0-9]+ results for "common story"' \
     "past --max-counted: 'At least N results'"
-run "$NEWSDEX" search --db "$DB" --max-counted 100 --json --limit 1 common
+run "$NEWSDEX" search --db "$DB" --max-counted 100 --json --limit 1 'common story'
 printf '%s\n' "$OUT" > "$TMP/bound.json"
 is "$(json "$TMP/bound.json" '($j->{total_exact} ? "exact" : "bound") . "," . ($j->{total} > 100 ? "over" : "under")')" \
     "bound,over" "past --max-counted: JSON total_exact false, total over the limit"
+# One word's total is known without counting its matches: exact all the same.
+run "$NEWSDEX" search --db "$DB" --max-counted 100 --json --limit 1 common
+printf '%s\n' "$OUT" > "$TMP/one.json"
+is "$(json "$TMP/one.json" '($j->{total_exact} ? "exact" : "bound") . "," . $j->{total}')" "exact,4000" \
+    "one word past --max-counted: its exact total (nothing to count)"
 
 # ---- The web page: the exact count ----
 export NEWSDEX_DB=$DB

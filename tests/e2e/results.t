@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # End-to-end tests of the results features: --sort (relevance, date, recent),
 # --any, --facets (checked against counting by hand), --histogram,
-# --collapse (with a duplicate article), "Did you mean", `newsdex similar`,
+# --collapse (with a duplicate article), "Did you mean" and the correction's
+# results (--no-correct), `newsdex similar`,
 # --batch, and snippet highlights (offsets that point at words matching the
 # query, bold on a terminal only).
 # shellcheck source-path=SCRIPTDIR source=lib.sh disable=SC2016  # single-quoted Perl expressions for json
 . "$(dirname "$0")/lib.sh"
 
-plan 52
+plan 61
 
 DB="$TMP/db"
 # The sample corpus plus a near-duplicate of ndx-0029 (same title modulo
@@ -77,13 +78,14 @@ total=$(json "$TMP/facets.json" 'scalar @{$j->{results}}')
 is "$(json "$TMP/facets.json" '$j->{total_estimate}')" "$total" "--facets: the total is exact"
 by_hand_sources=$(json "$TMP/facets.json" 'my %c; $c{$_->{source}}++ for @{$j->{results}};
     map { "$_=$c{$_}" } sort keys %c' | tr '\n' ' ')
-facet_sources=$(json "$TMP/facets.json" 'map { "$_->{value}=$_->{count}" }
-    sort { $a->{value} cmp $b->{value} } @{$j->{facets}{source}}' | tr '\n' ' ')
+facet_sources=$(json "$TMP/facets.json" 'map { ($_->{value} // "") . "=$_->{count}" }
+    sort { ($a->{value} // "") cmp ($b->{value} // "") } @{$j->{facets}{source}}' | tr '\n' ' ')
 is "$facet_sources" "$by_hand_sources" "--facets: sources as counted by hand"
-by_hand_years=$(json "$TMP/facets.json" 'my %c; $c{substr($_->{date}, 0, 4)}++ for grep { $_->{date} }
-    @{$j->{results}}; map { "$_=$c{$_}" } sort keys %c' | tr '\n' ' ')
-facet_years=$(json "$TMP/facets.json" 'map { "$_->{value}=$_->{count}" }
-    sort { $a->{value} cmp $b->{value} } @{$j->{facets}{year}}' | tr '\n' ' ')
+# The matches without a value count as the value "" (null in the facets).
+by_hand_years=$(json "$TMP/facets.json" 'my %c; $c{$_->{date} ? substr($_->{date}, 0, 4) : ""}++
+    for @{$j->{results}}; map { "$_=$c{$_}" } sort keys %c' | tr '\n' ' ')
+facet_years=$(json "$TMP/facets.json" 'map { ($_->{value} // "") . "=$_->{count}" }
+    sort { ($a->{value} // "") cmp ($b->{value} // "") } @{$j->{facets}{year}}' | tr '\n' ' ')
 is "$facet_years" "$by_hand_years" "--facets: years as counted by hand"
 # Topics are not in the results: count them from the input file.
 json_ids "$TMP/facets.json" >"$TMP/facet_ids"
@@ -91,10 +93,11 @@ by_hand_topics=$(perl -MJSON::PP -e '
     open my $f, "<", $ARGV[0] or die; my %want = map { chomp; $_ => 1 } <$f>;
     open my $a, "<", $ARGV[1] or die; my %c;
     while (<$a>) { my $d = decode_json($_); next unless $want{$d->{id}};
-        my %seen; $c{$_}++ for grep { !$seen{$_}++ } @{$d->{topics} || []}; }
+        my %seen; $c{$_}++ for grep { !$seen{$_}++ } @{$d->{topics} || []};
+        $c{""}++ unless %seen; }
     print map { "$_=$c{$_} " } sort keys %c;' "$TMP/facet_ids" "$TMP/articles.jsonl")
-facet_topics=$(json "$TMP/facets.json" 'map { "$_->{value}=$_->{count}" }
-    sort { $a->{value} cmp $b->{value} } @{$j->{facets}{topic}}' | tr '\n' ' ')
+facet_topics=$(json "$TMP/facets.json" 'map { ($_->{value} // "") . "=$_->{count}" }
+    sort { ($a->{value} // "") cmp ($b->{value} // "") } @{$j->{facets}{topic}}' | tr '\n' ' ')
 is "$facet_topics" "$by_hand_topics" "--facets: topics as counted by hand"
 # Exact over all matches, not the page: the same counts with --limit 1.
 search_json "$TMP/facets1.json" --facets --limit 1 layoffs
@@ -130,14 +133,35 @@ is "$(json "$TMP/col.json" 'map { $_->{collapsed} } grep { $_->{id} =~ /0029/ } 
 run "$NEWSDEX" search --db "$DB" --collapse prime video jobs
 like "$OUT" '\+1 near-duplicate' "text --collapse: +1 near-duplicate"
 
-# ---- Did you mean ----
+# ---- Did you mean, and the correction's results ----
+run "$NEWSDEX" search --db "$DB" --no-correct layofs
+is "$RC" 0 "layofs --no-correct: exit 0"
+like "$OUT" '^Did you mean: layoffs' "layofs --no-correct: Did you mean: layoffs"
+like "$OUT" 'No results for "layofs"' "layofs --no-correct: the results of the query as typed"
 run "$NEWSDEX" search --db "$DB" layofs
-is "$RC" 0 "layofs: exit 0"
-like "$OUT" '^Did you mean: layoffs' "layofs: Did you mean: layoffs"
-search_json "$TMP/dym.json" prime vidoe
-is "$(json "$TMP/dym.json" '$j->{suggestion}')" "prime video" "JSON: \"suggestion\": \"prime video\""
+like "$OUT" '^Showing results for layoffs; search instead for layofs' \
+    "layofs: Showing results for layoffs; search instead for layofs"
+like "$OUT" '[0-9]+ results? for "layoffs"; showing 1-' "layofs: the count names the correction"
+search_json "$TMP/want.json" --limit 100 layoffs
+search_json "$TMP/fix.json" --limit 100 layofs
+is "$(json_ids "$TMP/fix.json" | tr '\n' ' ')" "$(json_ids "$TMP/want.json" | tr '\n' ' ')" \
+    "layofs: the results of layoffs"
+is "$(json "$TMP/fix.json" 'join "|", $j->{corrected_query}, $j->{original_query}, $j->{query}, $j->{total}, exists $j->{suggestion} ? 1 : 0')" \
+    "layoffs|layofs|layofs|$(json "$TMP/want.json" '$j->{total}')|0" \
+    "JSON: corrected_query, original_query, the correction's total, no suggestion"
+# "prime" alone matches: the correction (all words) wins over relaxing the query as typed.
+search_json "$TMP/dym.json" Prime vidoe
+is "$(json "$TMP/dym.json" 'join "|", $j->{corrected_query}, $j->{relaxed} ? 1 : 0')" "Prime video|0" \
+    "Prime vidoe: corrected to \"Prime video\" (the capital kept), not relaxed"
+search_json "$TMP/dym.json" --no-correct Prime vidoe
+is "$(json "$TMP/dym.json" 'join "|", $j->{suggestion}, $j->{relaxed} ? 1 : 0, exists $j->{corrected_query} ? 1 : 0')" \
+    "Prime video|1|0" "--no-correct: relaxed results and \"suggestion\": \"Prime video\""
+search_json "$TMP/dym.json" --no-suggest layofs
+is "$(json "$TMP/dym.json" 'join "|", $j->{total}, exists $j->{corrected_query} ? 1 : 0')" "0|0" \
+    "--no-suggest: neither suggestion nor correction"
 search_json "$TMP/nodym.json" prime video
-is "$(json "$TMP/nodym.json" 'exists $j->{suggestion} ? 1 : 0')" 0 "well spelled: no suggestion"
+is "$(json "$TMP/nodym.json" 'exists $j->{suggestion} || exists $j->{corrected_query} ? 1 : 0')" 0 \
+    "well spelled: no suggestion, no correction"
 
 # ---- similar ----
 run "$NEWSDEX" similar --db "$DB" --json --limit 5 ndx-0029
@@ -147,6 +171,14 @@ sim=$(json_ids "$TMP/sim.json")
 unlike "$sim" '^ndx-0029$' "similar: not the article itself"
 is "$(printf '%s\n' "$sim" | head -n 1)" "dup-0029" "similar: its near-duplicate first"
 like "$(printf '%s\n' "$sim" | tr '\n' ' ')" 'ndx-0032' "similar: the other Prime Video story is among the top 5"
+run "$NEWSDEX" similar --db "$DB" --explain --limit 1 ndx-0029
+like "$OUT" '^Words searched for \(stem and weight, best first\): mgm [0-9.]+, prime [0-9.]+, video [0-9.]+' \
+    "similar --explain: the words searched for and their weights"
+run "$NEWSDEX" similar --db "$DB" --explain --json --limit 1 ndx-0029
+printf '%s\n' "$OUT" >"$TMP/simx.json"
+is "$(json "$TMP/simx.json" 'my @t = @{$j->{explain}{terms}}; my $sorted = !grep { $t[$_]{weight} > $t[$_ - 1]{weight} } 1 .. $#t;
+    join "|", scalar(@t), $t[0]{term}, $t[0]{weight} > 0 ? "positive" : "not", $sorted ? "sorted" : "unsorted"')" \
+    "24|mgm|positive|sorted" "similar --explain --json: 24 terms with weights, best first"
 run "$NEWSDEX" similar --db "$DB" no-such-id
 is "$RC" 2 "similar with an unknown id: exit 2"
 like "$ERR" 'no-such-id' "and it says which"
@@ -160,7 +192,7 @@ is "$(wc -l <"$TMP/batch.out" | tr -d ' ')" 5 "--batch: one line per query"
 is "$(perl -MJSON::PP -ne 'my $j = eval { decode_json($_) }; print defined $j ? "j" : "x"' "$TMP/batch.out")" \
     "jjjjj" "--batch: every line is JSON"
 is "$(perl -MJSON::PP -ne 'my $j = decode_json($_); print $j->{error} ? "e" : scalar @{$j->{results}}' "$TMP/batch.out")" \
-    "2e2e0" "--batch: results, an error for the empty and the bad query, the misspelling answered"
+    "2e2e2" "--batch: results, an error for the empty and the bad query, the misspelling corrected"
 like "$(sed -n 4p "$TMP/batch.out")" '"error":"position 1: .*colour' "--batch: the error says why"
 
 # ---- Highlights ----

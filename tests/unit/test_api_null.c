@@ -788,6 +788,35 @@ CASE(missing_out_of_range)
     CHILD_CHECK(newsdex_results_missing_shard_count(f->r) == 0);
     CHILD_CHECK(strcmp(newsdex_results_missing_shard(f->r, 0), "") == 0);
 }
+CASE(facet_missing_null) { CHILD_CHECK(newsdex_results_facet_missing(NULL, NEWSDEX_FACET_TOPIC) == 0); }
+CASE(facet_missing_bad_facet)
+{
+    CHILD_CHECK(newsdex_results_facet_missing(f->r, (newsdex_facet)7) == 0);
+}
+CASE(similar_term_count_null) { CHILD_CHECK(newsdex_results_similar_term_count(NULL) == 0); }
+CASE(similar_term_get_null_results)
+{
+    const char *t;
+    double w;
+    CHILD_INVALID(newsdex_results_similar_term_get(NULL, 0, &t, &w));
+}
+CASE(similar_term_get_out_of_range)
+{
+    const char *t;
+    double w;
+    CHILD_INVALID(newsdex_results_similar_term_get(f->r, 0, &t, &w));
+}
+CASE(similar_term_get_null_term)
+{
+    double w;
+    CHILD_INVALID(newsdex_results_similar_term_get(f->r, 0, NULL, &w));
+}
+CASE(similar_term_get_null_weight)
+{
+    const char *t;
+    CHILD_INVALID(newsdex_results_similar_term_get(f->r, 0, &t, NULL));
+}
+CASE(corrected_null) { CHILD_CHECK(strcmp(newsdex_results_corrected(NULL), "") == 0); }
 CASE(results_free_null) { newsdex_results_free(NULL); }
 CASE(to_json_null_results)
 {
@@ -846,6 +875,14 @@ static void test_results(void **state)
         {"newsdex_results_missing_shard_count", "NULL results", missing_count_null},
         {"newsdex_results_missing_shard", "NULL results", missing_null},
         {"newsdex_results_missing_shard", "index out of range", missing_out_of_range},
+        {"newsdex_results_corrected", "NULL results", corrected_null},
+        {"newsdex_results_similar_term_count", "NULL results", similar_term_count_null},
+        {"newsdex_results_similar_term_get", "NULL results", similar_term_get_null_results},
+        {"newsdex_results_similar_term_get", "index out of range", similar_term_get_out_of_range},
+        {"newsdex_results_similar_term_get", "NULL term", similar_term_get_null_term},
+        {"newsdex_results_similar_term_get", "NULL weight", similar_term_get_null_weight},
+        {"newsdex_results_facet_missing", "NULL results", facet_missing_null},
+        {"newsdex_results_facet_missing", "facet out of range", facet_missing_bad_facet},
         {"newsdex_results_free", "NULL results", results_free_null},
         {"newsdex_results_to_json", "NULL results", to_json_null_results},
         {"newsdex_results_to_json", "NULL options", to_json_null_options},
@@ -1084,7 +1121,10 @@ static const char *const covered[] = {
     "newsdex_results_total_exact", "newsdex_results_get_sized",
     "newsdex_results_relaxed", "newsdex_results_facet_count", "newsdex_results_facet_get",
     "newsdex_results_histogram_count", "newsdex_results_histogram_get",
-    "newsdex_results_suggestion", "newsdex_results_free", "newsdex_results_to_json",
+    "newsdex_results_suggestion", "newsdex_results_corrected", "newsdex_results_free",
+    "newsdex_results_facet_missing", "newsdex_results_similar_term_count",
+    "newsdex_results_similar_term_get",
+    "newsdex_results_to_json",
     "newsdex_writer_set_last_run", "newsdex_index_stats_sized",
     "newsdex_stats_free", "newsdex_index_check", "newsdex_index_compact",
     "newsdex_set_fatal_handler", "newsdex_writer_can_concatenate", "newsdex_index_merge",

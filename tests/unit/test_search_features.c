@@ -382,9 +382,11 @@ static void test_suggestion(void **state)
     fixture *f = *state;
     char ids[512];
     newsdex_search_options o = options("layofs");
+    o.correct = 0; /* suggest only */
     newsdex_results *r = search(f, &o, ids, sizeof ids);
     assert_int_equal(newsdex_results_count(r), 0);
     assert_string_equal(newsdex_results_suggestion(r), "layoffs");
+    assert_string_equal(newsdex_results_corrected(r), "");
     newsdex_results_free(r);
     o.query = "acme layofs -rates";
     r = search(f, &o, ids, sizeof ids);
@@ -414,6 +416,49 @@ static void test_suggestion(void **state)
     newsdex_results_free(r);
 }
 
+/* Nothing has all the words, the correction has: its results, before
+ * any relaxing of the query as typed. */
+static void test_correction(void **state)
+{
+    fixture *f = *state;
+    char ids[512], want[512];
+    newsdex_search_options o = options("layoffs");
+    newsdex_results *r = search(f, &o, want, sizeof want);
+    uint64_t total = newsdex_results_total(r);
+    newsdex_results_free(r);
+    o.query = "layofs";
+    r = search(f, &o, ids, sizeof ids);
+    assert_string_equal(newsdex_results_corrected(r), "layoffs");
+    assert_string_equal(newsdex_results_suggestion(r), "");
+    assert_string_equal(ids, want);
+    assert_int_equal(newsdex_results_total(r), total);
+    newsdex_results_free(r);
+    o.query = "Acme Layofs"; /* acme alone matches: corrected, not relaxed */
+    r = search(f, &o, ids, sizeof ids);
+    assert_string_equal(newsdex_results_corrected(r), "Acme Layoffs");
+    assert_int_equal(newsdex_results_relaxed(r), 0);
+    assert_true(newsdex_results_count(r) > 0);
+    newsdex_results_free(r);
+    o.correct = 0;
+    r = search(f, &o, ids, sizeof ids);
+    assert_string_equal(newsdex_results_corrected(r), "");
+    assert_string_equal(newsdex_results_suggestion(r), "Acme Layoffs");
+    assert_int_equal(newsdex_results_relaxed(r), 1);
+    newsdex_results_free(r);
+    o.correct = 1;
+    o.query = "acme layofs qwxzvb"; /* the correction has no match with all words either */
+    r = search(f, &o, ids, sizeof ids);
+    assert_string_equal(newsdex_results_corrected(r), "");
+    assert_int_equal(newsdex_results_relaxed(r), 1);
+    newsdex_results_free(r);
+    o.query = "layofs";
+    o.suggest = 0; /* no spelling at all */
+    r = search(f, &o, ids, sizeof ids);
+    assert_string_equal(newsdex_results_corrected(r), "");
+    assert_int_equal(newsdex_results_count(r), 0);
+    newsdex_results_free(r);
+}
+
 static void test_similar(void **state)
 {
     fixture *f = *state;
@@ -432,7 +477,31 @@ static void test_similar(void **state)
     /* The near-duplicates are the most similar. */
     assert_true((!strcmp(first[0], "d05") && !strcmp(first[1], "d06")) ||
                 (!strcmp(first[0], "d06") && !strcmp(first[1], "d05")));
+    /* The words it searched for: stems of d01, best first, none a stopword. */
+    size_t n = newsdex_results_similar_term_count(r);
+    assert_true(n > 0);
+    double last = 1e300;
+    int acme = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *term;
+        double w;
+        assert_int_equal(newsdex_results_similar_term_get(r, i, &term, &w), NEWSDEX_OK);
+        assert_true(w > 0 && w <= last);
+        last = w;
+        acme |= strcmp(term, "acm") == 0; /* the stem of "Acme" */
+        assert_string_not_equal(term, "of");
+    }
+    assert_true(acme);
+    const char *term;
+    double w;
+    assert_int_equal(newsdex_results_similar_term_get(r, n, &term, &w), NEWSDEX_ERR_INVALID);
     newsdex_results_free(r);
+    o.query = "acme"; /* a search has no such words */
+    char ids[512];
+    r = search(f, &o, ids, sizeof ids);
+    assert_int_equal(newsdex_results_similar_term_count(r), 0);
+    newsdex_results_free(r);
+    o.query = NULL;
     o.from = "2024";
     assert_int_equal(newsdex_similar(f->db, "d01", &o, &r), NEWSDEX_OK);
     assert_int_equal(newsdex_results_count(r), 2); /* d05 d06 */
@@ -1087,6 +1156,7 @@ int main(void)
         cmocka_unit_test(test_histogram),
         cmocka_unit_test(test_collapse),
         cmocka_unit_test(test_suggestion),
+        cmocka_unit_test(test_correction),
         cmocka_unit_test(test_similar),
         cmocka_unit_test(test_hit_marks_in_results),
         cmocka_unit_test(test_highlights_match_analyzer),
