@@ -390,7 +390,7 @@ static int added_option(int c, search_args *run)
     case 'c': run->o.collapse = 1; return 0;
     case 'B': run->batch = 1; return 0;
     case 'N': run->o.suggest = 0; return 0;
-    case 'R': run->o.correct = 0; return 0;
+    case 'K': run->o.correct = 0; return 0;
     }
     return -1;
 }
@@ -405,7 +405,7 @@ static const struct option long_options[] = {
     {"facets", no_argument, NULL, 'f'},          {"histogram", required_argument, NULL, 'g'},
     {"collapse", no_argument, NULL, 'c'},        {"batch", no_argument, NULL, 'B'},
     {"no-suggest", no_argument, NULL, 'N'},      {"color", required_argument, NULL, 'C'},
-    {"no-correct", no_argument, NULL, 'R'},
+    {"no-correct", no_argument, NULL, 'K'},
     {"colour", required_argument, NULL, 'C'},    {"time-limit", required_argument, NULL, 'L'},
     {"max-wildcard-terms", required_argument, NULL, 'W'},
     {"max-counted", required_argument, NULL, 'M'},
