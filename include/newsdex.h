@@ -810,7 +810,12 @@ NEWSDEX_API void newsdex_set_fatal_handler(newsdex_fatal_fn hook);
 /**
  * Reads articles from archive files, the way `newsdex index` does: JSON
  * Lines (.jsonl, .ndjson, .json), Reuters-21578 SGML (.sgm) and plain text
- * (.txt), each also gzip'd (.gz).
+ * (.txt), each also gzip'd (.gz). A text file is one article: optional
+ * header lines ("Title:", "Date:", "Source:", "URL:", "Topics:" with
+ * comma-separated values) up to a blank line, else the first line is the
+ * title; its id is, in a directory opened, that directory's own name then
+ * the path under it (however the directory's path is written), and for a
+ * file opened by itself its base name.
  */
 typedef struct newsdex_reader newsdex_reader;
 
