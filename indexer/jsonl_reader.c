@@ -28,7 +28,7 @@ static const char *const string_fields[] = {"id", "title", "body", "date", "sour
 static const char *const named_lists[] = {"authors", "topics"};
 
 static newsdex_status jsonl_open(const char *path, const char *name, void **state,
-                           nx_error *err)
+                                 nx_error *err)
 {
     (void)name; /* ids come from the records */
     jsonl_state *s = calloc(1, sizeof *s);

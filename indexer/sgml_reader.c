@@ -867,7 +867,7 @@ static nx_read_result parse_record(sgml_state *s, size_t n, newsdex_article *a, 
 /* ---- records ------------------------------------------------------- */
 
 static newsdex_status sgml_open(const char *path, const char *name, void **state,
-                          nx_error *err)
+                                nx_error *err)
 {
     (void)name; /* ids come from the records */
     sgml_state *s = calloc(1, sizeof *s);
