@@ -707,7 +707,7 @@ int cmd_index(int argc, char **argv)
      * records where the run stopped. */
     for (int i = optind; i < argc && !run.index_failed && !run.interrupted && !run.bad_option; i++)
         index_file(&run, argv[i], &o);
-    if (o.prune)
+    if (o.prune && !run.bad_option)
         prune(&run);
     clear_progress(&run);
     newsdex_writer_counts counts;
