@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,6 +32,9 @@ typedef struct index_opts {
     int strict_dates;         /* --strict-dates */
     enum progress_mode progress;
     unsigned jobs;            /* --jobs: worker processes (cli/index_jobs.c) */
+    const char *encoding;     /* --encoding, or NULL: UTF-8 */
+    const char *source;       /* --source: for articles without one */
+    const char *date;         /* --date: for articles without one */
 } index_opts;
 
 typedef struct index_run {
@@ -39,6 +44,9 @@ typedef struct index_run {
     unsigned long undated;            /* articles kept without their unreadable date */
     unsigned long empty;              /* input files that held no record */
     unsigned long skipped;            /* files of directories passed over */
+    unsigned long invalid_files;      /* files with bytes replaced by U+FFFD */
+    unsigned long long invalid_bytes;
+    const char *encoding;             /* the input's encoding, as named */
     char skipped_names[1024];         /* the first of them, "PATH (why), ..." */
     unsigned long long records;       /* articles and deletions read */
     unsigned long long bytes_done;    /* input bytes of finished files */
@@ -50,6 +58,7 @@ typedef struct index_run {
     int index_failed;                 /* the index refused a write: stop */
     newsdex_status index_status;
     int interrupted;                  /* a signal stopped the run before the end */
+    int bad_option;                   /* a reader refused --encoding or --date */
     char stopped_after[1100];         /* FILE:LINE of the last record read then */
     double seconds;                   /* the run's duration, taken once when it is
                                          recorded: the summary and `stats` show it */
@@ -201,6 +210,10 @@ static void usage(FILE *out)
           "  --wait-lock SECS   wait up to SECS for another writer to finish\n"
           "  --batch-size N     articles per atomic commit (default 1000)\n"
           "  --format FMT       read every input as jsonl, sgml or text\n"
+          "  --encoding NAME    input encoding: utf-8 (default; invalid bytes are replaced\n"
+          "                     and counted), cp1252 (windows-1252) or latin1\n"
+          "  --source NAME      source of the articles that give none\n"
+          "  --date DATE        date of the articles that give none\n"
           "  --strict-dates     reject articles whose date cannot be read (default: keep\n"
           "                     them undated, with a warning)\n"
           "  --progress=WHEN    auto (on a terminal), always or never\n"
@@ -263,6 +276,11 @@ static int handle_record(index_run *run, newsdex_reader *reader, const char *arg
         return 0;
     run->records++;
     if (r == NEWSDEX_READ_ARTICLE) {
+        const char *warning = newsdex_reader_last_warning(reader);
+        if (warning[0]) {
+            clear_progress(run);
+            fprintf(stderr, "%s\n", warning);
+        }
         put_article(run, input_path(reader, arg), newsdex_reader_line(reader), article);
         return 1;
     }
@@ -277,6 +295,25 @@ static int handle_record(index_run *run, newsdex_reader *reader, const char *arg
     }
     run->input_failed = 1;
     return 1; /* a directory walk goes on with the next file; else the end comes */
+}
+
+/* Once per file, as its reading ends: bytes that were not characters of
+ * the encoding and became U+FFFD. */
+static void note_invalid(index_run *run, newsdex_reader *reader, size_t *warned)
+{
+    for (; *warned < newsdex_reader_invalid_count(reader); ++*warned) {
+        unsigned long line = 0;
+        uint64_t bytes = 0;
+        const char *path = newsdex_reader_invalid_file(reader, *warned, &line, &bytes);
+        clear_progress(run);
+        fprintf(stderr, "%s:%lu: warning: not valid %s: %llu byte%s replaced by U+FFFD in this "
+                        "file, the first on this line%s\n",
+                path, line, run->encoding, (unsigned long long)bytes, bytes == 1 ? "" : "s",
+                strcmp(run->encoding, "UTF-8") ? ""
+                                               : " (--encoding cp1252 or latin1 converts instead)");
+        run->invalid_files++;
+        run->invalid_bytes += bytes;
+    }
 }
 
 /* Empty files are warned about as they end; files a directory walk passed
@@ -301,15 +338,32 @@ static void note_skipped(index_run *run, newsdex_reader *reader)
     }
 }
 
-static void index_file(index_run *run, const char *arg, const char *format)
+/* The options of a whole run every reader takes; 0 when they do not hold. */
+static int configure_reader(newsdex_reader *reader, const index_opts *o)
+{
+    if ((o->encoding && newsdex_reader_set_encoding(reader, o->encoding) != NEWSDEX_OK) ||
+        newsdex_reader_set_defaults(reader, o->source, o->date) != NEWSDEX_OK) {
+        fprintf(stderr, "newsdex index: %s\n", newsdex_reader_last_error(reader));
+        return 0;
+    }
+    return 1;
+}
+
+static void index_file(index_run *run, const char *arg, const index_opts *o)
 {
     char *message = NULL;
     newsdex_reader *reader = NULL;
-    if (newsdex_reader_open(arg, format, &reader, &message) != NEWSDEX_OK) {
+    if (newsdex_reader_open(arg, o->format, &reader, &message) != NEWSDEX_OK) {
         clear_progress(run);
         fprintf(stderr, "%s\n", message ? message : "out of memory");
         free(message);
         run->input_failed = 1;
+        return;
+    }
+    size_t warned_invalid = 0;
+    if (!configure_reader(reader, o)) {
+        newsdex_reader_close(reader);
+        run->bad_option = 1;
         return;
     }
     newsdex_reader_set_stop_flag(reader, &stop_signal); /* even inside an endless line */
@@ -324,10 +378,12 @@ static void index_file(index_run *run, const char *arg, const char *format)
         newsdex_read r = newsdex_reader_next(reader, &article);
         if (r == NEWSDEX_READ_STOPPED)
             continue; /* stop_signal is set: reported as interrupted above */
+        note_invalid(run, reader, &warned_invalid);
         if (!handle_record(run, reader, arg, r, article))
             break;
         show_progress(run, reader);
     }
+    note_invalid(run, reader, &warned_invalid);
     note_skipped(run, reader);
     run->bytes_done += newsdex_reader_bytes(reader);
     newsdex_reader_close(reader);
@@ -437,7 +493,7 @@ static void report(const index_run *run, const newsdex_writer_counts *c, uint64_
     if (run->index_failed)
         fprintf(stderr, "newsdex: the batch being written was not saved; committed batches "
                         "are intact, run again to finish\n");
-    char truncated[96] = "";
+    char truncated[256] = "";
     if (run->truncated) /* only then: the usual line stays as it was */
         snprintf(truncated, sizeof truncated, ", %lu truncated", run->truncated);
     if (run->undated)
@@ -446,6 +502,11 @@ static void report(const index_run *run, const newsdex_writer_counts *c, uint64_
     if (run->empty)
         snprintf(truncated + strlen(truncated), sizeof truncated - strlen(truncated),
                  ", %lu empty file%s", run->empty, run->empty == 1 ? "" : "s");
+    if (run->invalid_files)
+        snprintf(truncated + strlen(truncated), sizeof truncated - strlen(truncated),
+                 ", %lu file%s not valid %s (%llu byte%s replaced)", run->invalid_files,
+                 run->invalid_files == 1 ? "" : "s", run->encoding, run->invalid_bytes,
+                 run->invalid_bytes == 1 ? "" : "s");
     printf("indexed: %llu added, %llu replaced, %llu unchanged, %llu deleted, %lu rejected%s in "
            "%.2f s; index holds %llu articles\n",
            (unsigned long long)c->added, (unsigned long long)c->replaced,
@@ -463,6 +524,8 @@ static void report(const index_run *run, const newsdex_writer_counts *c, uint64_
 
 static int exit_status(const index_run *run)
 {
+    if (run->bad_option)
+        return NX_EXIT_USAGE;
     if (run->index_failed)
         return nx_cli_exit_for_status(run->index_status);
     if (run->interrupted)
@@ -531,6 +594,8 @@ static int parse_options(int argc, char **argv, index_opts *o)
         {"progress", required_argument, NULL, 'p'},  {"format", required_argument, NULL, 'f'},
         {"strict-dates", no_argument, NULL, 'S'},    {"help", no_argument, NULL, 'h'},
         {"jobs", required_argument, NULL, 'j'},
+        {"encoding", required_argument, NULL, 'e'},  {"source", required_argument, NULL, 's'},
+        {"date", required_argument, NULL, 'D'},
         {NULL, 0, NULL, 0},
     };
     int c, bad = 0;
@@ -541,6 +606,9 @@ static int parse_options(int argc, char **argv, index_opts *o)
         case 'P': o->prune = 1; break;
         case 'S': o->strict_dates = 1; break;
         case 'f': o->format = optarg; break;
+        case 'e': o->encoding = optarg; break;
+        case 's': o->source = optarg; break;
+        case 'D': o->date = optarg; break;
         case 'w': bad = nx_cli_parse_uint(optarg, "--wait-lock", 86400, &o->wait_lock); break;
         case 'b': bad = parse_batch_size(optarg, &o->batch_size); break;
         case 'p': bad = parse_progress(optarg, &o->progress); break;
@@ -598,6 +666,37 @@ static int setup_run(index_run *run, const index_opts *o, int n_inputs, char **i
     return rc;
 }
 
+/* How warnings name the input's encoding. */
+static const char *encoding_label(const char *encoding)
+{
+    return !encoding || !strcasecmp(encoding, "utf-8") || !strcasecmp(encoding, "utf8")
+               ? "UTF-8"
+               : encoding;
+}
+
+/* Whether an index is at @p path before the run (and a directory at all). */
+static int index_exists(const char *path, int *dir_existed)
+{
+    struct stat st;
+    *dir_existed = stat(path, &st) == 0;
+    newsdex_db *db = NULL;
+    int exists = *dir_existed && newsdex_db_open(path, &db, NULL) == NEWSDEX_OK;
+    newsdex_db_close(db);
+    return exists;
+}
+
+/* A run that created the index and put nothing in it leaves none behind. */
+static void remove_empty_index(const char *path, int keep_directory)
+{
+    char *message = NULL;
+    if (newsdex_index_remove_empty(path, keep_directory, &message) == NEWSDEX_OK)
+        fprintf(stderr, "newsdex: nothing was indexed: no index was left in %s\n", path);
+    else
+        fprintf(stderr, "newsdex: nothing was indexed, and the new index in %s stays: %s\n",
+                path, message ? message : "out of memory");
+    free(message);
+}
+
 int cmd_index(int argc, char **argv)
 {
     index_opts o = {.batch_size = NEWSDEX_WRITER_BATCH_DEFAULT, .progress = PROGRESS_AUTO};
@@ -608,9 +707,11 @@ int cmd_index(int argc, char **argv)
         return rc;
     if (o.jobs > 1)
         return nx_cli_index_jobs(&(nx_jobs_options){o.db_path, o.format, o.batch_size, o.wait_lock,
-                                                     o.strict_dates, (int)o.progress, o.jobs},
+                                                     o.strict_dates, (int)o.progress, o.jobs,
+                                                     o.encoding, o.source, o.date},
                                  argc - optind, argv + optind);
-    index_run run = {0};
+    index_run run = {.encoding = encoding_label(o.encoding)};
+    int dir_existed, index_existed = index_exists(o.db_path, &dir_existed);
     rc = setup_run(&run, &o, argc - optind, argv + optind);
     if (rc != NX_EXIT_OK) {
         newsdex_writer_close(run.writer);
@@ -620,9 +721,9 @@ int cmd_index(int argc, char **argv)
     guard_fatal_errors(&run);
     /* After a signal each remaining input is opened and left at once, which
      * records where the run stopped. */
-    for (int i = optind; i < argc && !run.index_failed && !run.interrupted; i++)
-        index_file(&run, argv[i], o.format);
-    if (o.prune)
+    for (int i = optind; i < argc && !run.index_failed && !run.interrupted && !run.bad_option; i++)
+        index_file(&run, argv[i], &o);
+    if (o.prune && !run.bad_option)
         prune(&run);
     clear_progress(&run);
     newsdex_writer_counts counts;
@@ -633,6 +734,8 @@ int cmd_index(int argc, char **argv)
         run.index_status = st;
     }
     report(&run, &counts, total);
+    if (!index_existed && total == 0 && !run.index_failed)
+        remove_empty_index(o.db_path, dir_existed);
     id_set_free(run.seen);
     return exit_status(&run);
 }

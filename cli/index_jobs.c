@@ -609,7 +609,7 @@ static int merge(jobs_run *run, int n_inputs, char **inputs)
     if (clean) {
         rc = put_shards(run);
     } else {
-        nx_jobs_read_inputs(run->o->format, n_inputs, inputs, on_sequential_record,
+        nx_jobs_read_inputs(run->o, n_inputs, inputs, on_sequential_record,
                             ignore_skipped, run);
         rc = run->index_failed ? nx_cli_exit_for_status(run->index_status) : NX_EXIT_OK;
     }

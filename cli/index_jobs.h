@@ -17,6 +17,9 @@ typedef struct nx_jobs_options {
     int strict_dates;
     int progress;           /* 0 auto, 1 always, 2 never */
     unsigned jobs;          /* at least 2 */
+    const char *encoding;   /* --encoding, or NULL: UTF-8 */
+    const char *source;     /* --source, or NULL */
+    const char *date;       /* --date, or NULL */
 } nx_jobs_options;
 
 /* Runs the whole command; returns the exit status. */
@@ -65,8 +68,10 @@ void nx_jobs_worker(const nx_jobs_options *o, int n_inputs, char **inputs, uint6
 typedef int (*nx_jobs_record_fn)(void *ctx, uint64_t pos, const char *path, unsigned long line,
                                  newsdex_read r, const newsdex_article *article,
                                  const char *message);
+/* skipped: a file passed over (why: "empty", or why it was skipped), or,
+ * with why starting "warning:", a whole message about the file. */
 typedef void (*nx_jobs_skipped_fn)(void *ctx, uint64_t pos, const char *path, const char *why);
-void nx_jobs_read_inputs(const char *format, int n_inputs, char **inputs, nx_jobs_record_fn fn,
-                         nx_jobs_skipped_fn skipped, void *ctx);
+void nx_jobs_read_inputs(const nx_jobs_options *o, int n_inputs, char **inputs,
+                         nx_jobs_record_fn fn, nx_jobs_skipped_fn skipped, void *ctx);
 
 #endif

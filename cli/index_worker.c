@@ -26,9 +26,29 @@ unsigned nx_jobs_owner(uint64_t pos, uint64_t total, unsigned jobs)
 
 /* ---- Reading every input in turn ---- */
 
-void nx_jobs_read_inputs(const char *format, int n_inputs, char **inputs, nx_jobs_record_fn fn,
+/* Replaced bytes, as the single-process run words it. */
+static void warn_invalid(newsdex_reader *reader, const nx_jobs_options *o, uint64_t end,
                          nx_jobs_skipped_fn skipped, void *ctx)
 {
+    const char *encoding = o->encoding ? o->encoding : "UTF-8";
+    for (size_t j = 0; j < newsdex_reader_invalid_count(reader); j++) {
+        unsigned long line = 0;
+        uint64_t bytes = 0;
+        const char *path = newsdex_reader_invalid_file(reader, j, &line, &bytes);
+        char why[2048];
+        snprintf(why, sizeof why,
+                 "warning: %.1000s:%lu: warning: not valid %.40s: %llu byte%s replaced by U+FFFD "
+                 "in this file, the first on this line%s",
+                 path, line, encoding, (unsigned long long)bytes, bytes == 1 ? "" : "s",
+                 o->encoding ? "" : " (--encoding cp1252 or latin1 converts instead)");
+        skipped(ctx, end, path, why);
+    }
+}
+
+void nx_jobs_read_inputs(const nx_jobs_options *o, int n_inputs, char **inputs,
+                         nx_jobs_record_fn fn, nx_jobs_skipped_fn skipped, void *ctx)
+{
+    const char *format = o->format;
     uint64_t done = 0;
     for (int i = 0; i < n_inputs; i++) {
         char *message = NULL;
@@ -37,6 +57,15 @@ void nx_jobs_read_inputs(const char *format, int n_inputs, char **inputs, nx_job
             int stop = fn(ctx, done, inputs[i], 0, NEWSDEX_READ_FAILED, NULL,
                           message ? message : "out of memory");
             free(message);
+            if (stop)
+                return;
+            continue;
+        }
+        if ((o->encoding && newsdex_reader_set_encoding(reader, o->encoding) != NEWSDEX_OK) ||
+            newsdex_reader_set_defaults(reader, o->source, o->date) != NEWSDEX_OK) {
+            int stop = fn(ctx, done, inputs[i], 0, NEWSDEX_READ_FAILED, NULL,
+                          newsdex_reader_last_error(reader));
+            newsdex_reader_close(reader);
             if (stop)
                 return;
             continue;
@@ -56,6 +85,8 @@ void nx_jobs_read_inputs(const char *format, int n_inputs, char **inputs, nx_job
                 break;
         }
         uint64_t end = done + newsdex_reader_bytes(reader);
+        if (!stop)
+            warn_invalid(reader, o, end, skipped, ctx);
         size_t n = stop ? 0 : newsdex_reader_skipped_count(reader);
         for (size_t j = 0; j < n; j++) {
             const char *why = "";
@@ -219,6 +250,10 @@ static void on_skipped(void *ctx, uint64_t pos, const char *path, const char *wh
     worker *w = ctx;
     if (nx_jobs_owner(pos, w->total, w->o->jobs) != w->k)
         return;
+    if (!strncmp(why, "warning: ", 9)) {
+        say(w, "%s", why + 9);
+        return;
+    }
     if (!strcmp(why, "empty")) {
         say(w, "%s: warning: empty file: no articles", path);
         w->result.empty++;
@@ -274,7 +309,7 @@ void nx_jobs_worker(const nx_jobs_options *o, int n_inputs, char **inputs, uint6
             message ? message : newsdex_writer_last_error(w.writer));
         w.result.index_status = (int)st;
     } else {
-        nx_jobs_read_inputs(o->format, n_inputs, inputs, on_record, on_skipped, &w);
+        nx_jobs_read_inputs(o, n_inputs, inputs, on_record, on_skipped, &w);
     }
     free(message);
     if (w.writer) {

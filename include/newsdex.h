@@ -1003,7 +1003,12 @@ NEWSDEX_API void newsdex_set_fatal_handler(newsdex_fatal_fn hook);
 /**
  * Reads articles from archive files, the way `newsdex index` does: JSON
  * Lines (.jsonl, .ndjson, .json), Reuters-21578 SGML (.sgm) and plain text
- * (.txt), each also gzip'd (.gz).
+ * (.txt), each also gzip'd (.gz). A text file is one article: optional
+ * header lines ("Title:", "Date:", "Source:", "URL:", "Topics:" with
+ * comma-separated values) up to a blank line, else the first line is the
+ * title; its id is, in a directory opened, that directory's own name then
+ * the path under it (however the directory's path is written), and for a
+ * file opened by itself its base name.
  */
 typedef struct newsdex_reader newsdex_reader;
 
@@ -1095,8 +1100,72 @@ NEWSDEX_API size_t newsdex_reader_skipped_count(const newsdex_reader *reader);
 NEWSDEX_API const char *newsdex_reader_skipped(const newsdex_reader *reader, size_t i,
                                                const char **why);
 
+/**
+ * Read the input as @p encoding instead of UTF-8: "utf-8", "cp1252"
+ * ("windows-1252") or "latin1" ("iso-8859-1"), any letter case; every
+ * format, .gz included, gives UTF-8 text. Applies to the files not read yet
+ * (call it before the first newsdex_reader_next()). Bytes that are not
+ * characters of the encoding (invalid UTF-8; 0x81, 0x8D, 0x8F, 0x90 and
+ * 0x9D in cp1252) become U+FFFD and are counted per file
+ * (newsdex_reader_invalid_file()).
+ * @return NEWSDEX_ERR_INVALID for an unknown or NULL @p encoding (with
+ *         newsdex_reader_last_error() saying so) or a NULL reader.
+ */
+NEWSDEX_API newsdex_status newsdex_reader_set_encoding(newsdex_reader *reader,
+                                                       const char *encoding);
+
+/**
+ * Give every article read from now on that has no source, or no date (NULL
+ * or ""), @p source and @p date (each may be NULL: no default); a record's
+ * own value always wins, even a date that cannot be read. Deletion records
+ * are left alone. The strings are copied.
+ * @return NEWSDEX_ERR_INVALID for a NULL reader, or a @p date in none of
+ *         the forms of newsdex_article::date (newsdex_reader_last_error()
+ *         says why; the defaults are then unchanged).
+ */
+NEWSDEX_API newsdex_status newsdex_reader_set_defaults(newsdex_reader *reader,
+                                                       const char *source, const char *date);
+
+/**
+ * What was noticed in the article last read but kept as it was, as
+ * "FILE:LINE: warning: what" (a malformed header line of a text file, kept as body
+ * text); "" if nothing, and for NULL.
+ */
+NEWSDEX_API const char *newsdex_reader_last_warning(const newsdex_reader *reader);
+
+/**
+ * Number of files read so far in which bytes that are not characters of
+ * the encoding (newsdex_reader_set_encoding(); UTF-8 by default) were
+ * replaced by U+FFFD; a file is counted once its reading ends. 0 for NULL.
+ */
+NEWSDEX_API size_t newsdex_reader_invalid_count(const newsdex_reader *reader);
+
+/**
+ * The @p i th (from 0) such file, as newsdex_reader_path() names files;
+ * *@p first_line gets the line of its first replaced byte and *@p bytes
+ * how many bytes were replaced in it (either may be NULL). NULL (and 0s)
+ * for a NULL reader or an @p i past newsdex_reader_invalid_count(). Valid
+ * until newsdex_reader_close().
+ */
+NEWSDEX_API const char *newsdex_reader_invalid_file(const newsdex_reader *reader, size_t i,
+                                                    unsigned long *first_line,
+                                                    uint64_t *bytes);
+
 /** Close @p reader (NULL is allowed; closing it twice is not). */
 NEWSDEX_API void newsdex_reader_close(newsdex_reader *reader);
+
+/**
+ * Remove the index in directory @p path if it holds no article and no
+ * writer has it open: its files, then the directory itself unless @p
+ * keep_directory is non-zero (a directory still holding other files is
+ * kept). For a program that created an index and then wrote nothing to it.
+ * @return NEWSDEX_ERR_INVALID for a NULL path or an index holding articles
+ *         (nothing is removed); NEWSDEX_ERR_LOCKED while a writer has it;
+ *         the status of newsdex_db_open() if it cannot be opened;
+ *         NEWSDEX_ERR_IO if a file cannot be removed.
+ */
+NEWSDEX_API newsdex_status newsdex_index_remove_empty(const char *path, int keep_directory,
+                                                      char **error_message);
 
 #ifdef __cplusplus
 }

@@ -14,6 +14,7 @@ struct newsdex_reader {
     newsdex_article article;
     int done;                        /* a failure the input cannot go on from */
     char message[NX_ERROR_MAX + 1100]; /* "FILE:LINE: what was wrong" */
+    char warning[NX_ERROR_MAX + 1100]; /* "FILE:LINE: what was kept as it was" */
 };
 
 /* "PATH:LINE: message", or "PATH: message" without a line. */
@@ -71,13 +72,23 @@ newsdex_read newsdex_reader_next(newsdex_reader *r, const newsdex_article **arti
         return NEWSDEX_READ_FAILED;
     }
     r->message[0] = '\0';
+    r->warning[0] = '\0';
     if (r->done)
         return NEWSDEX_READ_END;
     nx_error err;
     nx_error_clear(&err);
     nx_read_result res = nx_reader_next(r->reader, &r->article, &err);
+    unsigned long warning_line;
+    const char *warning = nx_reader_warning(r->reader, &warning_line);
     switch (res) {
-    case NX_READ_ARTICLE: *article = &r->article; return NEWSDEX_READ_ARTICLE;
+    case NX_READ_ARTICLE:
+        if (warning) {
+            char text[NX_ERROR_MAX + 16];
+            snprintf(text, sizeof text, "warning: %s", warning);
+            locate(r->warning, sizeof r->warning, newsdex_reader_path(r), warning_line, text);
+        }
+        *article = &r->article;
+        return NEWSDEX_READ_ARTICLE;
     case NX_READ_END: return NEWSDEX_READ_END;
     case NX_READ_STOPPED: return NEWSDEX_READ_STOPPED;
     case NX_READ_REJECTED:
@@ -107,6 +118,56 @@ const char *newsdex_reader_skipped(const newsdex_reader *r, size_t i, const char
 const char *newsdex_reader_last_error(const newsdex_reader *r)
 {
     return r ? r->message : "";
+}
+
+newsdex_status newsdex_reader_set_encoding(newsdex_reader *r, const char *encoding)
+{
+    if (!r)
+        return NEWSDEX_ERR_INVALID;
+    nx_encoding e;
+    if (!encoding || nx_encoding_named(encoding, &e) != 0) {
+        snprintf(r->message, sizeof r->message,
+                 "encoding \"%.100s\" is not known (expected utf-8, cp1252 (windows-1252) or "
+                 "latin1 (iso-8859-1))",
+                 encoding ? encoding : "(null)");
+        return NEWSDEX_ERR_INVALID;
+    }
+    nx_reader_set_encoding(r->reader, e);
+    return NEWSDEX_OK;
+}
+
+newsdex_status newsdex_reader_set_defaults(newsdex_reader *r, const char *source,
+                                           const char *date)
+{
+    if (!r)
+        return NEWSDEX_ERR_INVALID;
+    nx_error err;
+    nx_error_clear(&err);
+    newsdex_status st = nx_reader_set_defaults(r->reader, source, date, &err);
+    if (st != NEWSDEX_OK)
+        snprintf(r->message, sizeof r->message, "default date: %s", err.message);
+    return st;
+}
+
+const char *newsdex_reader_last_warning(const newsdex_reader *r)
+{
+    return r ? r->warning : "";
+}
+
+size_t newsdex_reader_invalid_count(const newsdex_reader *r)
+{
+    return r ? nx_reader_invalid_count(r->reader) : 0;
+}
+
+const char *newsdex_reader_invalid_file(const newsdex_reader *r, size_t i,
+                                        unsigned long *first_line, uint64_t *bytes)
+{
+    const nx_reader_invalid *f = r ? nx_reader_invalid_file(r->reader, i) : NULL;
+    if (first_line)
+        *first_line = f ? f->first_line : 0;
+    if (bytes)
+        *bytes = f ? (uint64_t)f->bytes : 0;
+    return f ? f->path : NULL;
 }
 
 const char *newsdex_reader_path(const newsdex_reader *r)

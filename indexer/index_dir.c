@@ -6,7 +6,12 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <unistd.h>
+
+#include "newsdex.h"
+#include "../engine/error.h"
+#include "../engine/xapian/xdb.h"
 
 #define PID_FILE "newsdex.pid"
 #define PATH_CAP 4096
@@ -120,4 +125,61 @@ int nx_index_dir_clear_unfinished(const char *dir)
         return 0;
     remove_creation_files(dir);
     return 1;
+}
+
+/* The files of a finished index too: its version file. */
+static int is_index_file(const char *name)
+{
+    return is_creation_file(name) || !strcmp(name, "iamglass");
+}
+
+static newsdex_status remove_index_files(const char *dir, nx_error *err)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return nx_error_set(err, NEWSDEX_ERR_IO, "cannot read %s: %s", dir, strerror(errno));
+    struct dirent *e;
+    char path[PATH_CAP];
+    newsdex_status st = NEWSDEX_OK;
+    while ((e = readdir(d)) != NULL)
+        if (is_index_file(e->d_name) && join(path, dir, e->d_name) && remove(path) != 0 &&
+            st == NEWSDEX_OK)
+            st = nx_error_set(err, NEWSDEX_ERR_IO, "cannot remove %s: %s", path, strerror(errno));
+    closedir(d);
+    return st;
+}
+
+static newsdex_status remove_empty(const char *path, int keep_directory, nx_error *err)
+{
+    if (!path)
+        return nx_error_set(err, NEWSDEX_ERR_INVALID, "path is NULL");
+    if (lock_held(path))
+        return nx_error_set(err, NEWSDEX_ERR_LOCKED, "index %s is locked by a writer", path);
+    nx_xdb *db = NULL;
+    uint64_t articles = 0;
+    newsdex_status st = nx_xdb_open_readonly(path, &db, err);
+    if (st == NEWSDEX_OK)
+        st = nx_xdb_doccount(db, &articles, err);
+    nx_xdb_close(db, NULL);
+    if (st != NEWSDEX_OK)
+        return st;
+    if (articles)
+        return nx_error_set(err, NEWSDEX_ERR_INVALID, "index %s holds %llu articles: kept", path,
+                            (unsigned long long)articles);
+    st = remove_index_files(path, err);
+    if (st == NEWSDEX_OK && !keep_directory && rmdir(path) != 0 && errno != ENOTEMPTY &&
+        errno != EEXIST)
+        st = nx_error_set(err, NEWSDEX_ERR_IO, "cannot remove %s: %s", path, strerror(errno));
+    return st;
+}
+
+newsdex_status newsdex_index_remove_empty(const char *path, int keep_directory,
+                                          char **error_message)
+{
+    nx_error err;
+    nx_error_clear(&err);
+    newsdex_status st = remove_empty(path, keep_directory, &err);
+    if (error_message)
+        *error_message = st == NEWSDEX_OK ? NULL : strdup(err.message);
+    return st;
 }

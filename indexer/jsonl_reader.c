@@ -27,8 +27,10 @@ static const char *const string_fields[] = {"id", "title", "body", "date", "sour
 /* List fields with a fixed place; every other string array is an extra list. */
 static const char *const named_lists[] = {"authors", "topics"};
 
-static newsdex_status jsonl_open(const char *path, void **state, nx_error *err)
+static newsdex_status jsonl_open(const char *path, const char *name, void **state,
+                                 nx_error *err)
 {
+    (void)name; /* ids come from the records */
     jsonl_state *s = calloc(1, sizeof *s);
     if (!s)
         return nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory opening \"%s\"", path);
@@ -314,6 +316,11 @@ static void jsonl_set_stop(void *state, const volatile sig_atomic_t *stop)
     nx_line_reader_set_stop(((jsonl_state *)state)->lines, stop);
 }
 
+static nx_line_reader *jsonl_lines(void *state)
+{
+    return ((jsonl_state *)state)->lines;
+}
+
 static void jsonl_close(void *state)
 {
     jsonl_state *s = state;
@@ -334,4 +341,5 @@ const nx_reader_format nx_jsonl_format = {
     .bytes = jsonl_bytes,
     .close = jsonl_close,
     .set_stop = jsonl_set_stop,
+    .lines = jsonl_lines,
 };

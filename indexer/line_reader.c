@@ -37,6 +37,10 @@ struct nx_line_reader {
     int stopped;             /* *stop was seen set: no more reading */
     const volatile sig_atomic_t *stop;
     nx_error failure;
+    nx_encoding encoding;
+    nx_encoding_buffer converted;  /* the current line in UTF-8, when it differs */
+    unsigned long long invalid;    /* bytes replaced by U+FFFD */
+    unsigned long first_invalid;   /* line of the first of them */
 };
 
 newsdex_status nx_line_reader_open(const char *path, nx_line_reader **out, nx_error *err)
@@ -191,8 +195,21 @@ static nx_line_result finish_line(nx_line_reader *r, const char **line, size_t *
         r->line_len -= 3;
     }
     r->line[r->line_len] = '\0';
-    *line = r->line;
-    *len = r->line_len;
+    unsigned long long invalid = 0;
+    if (nx_encoding_convert(r->encoding, r->line, r->line_len, &r->converted, line, len,
+                            &invalid) != 0) {
+        nx_error_set(&r->failure, NEWSDEX_ERR_NOMEM, "out of memory converting a line");
+        r->failed = 2; /* this line is the one that failed */
+        *line = NULL;
+        *len = 0;
+        if (err)
+            *err = r->failure;
+        return NX_LINE_FAILED;
+    }
+    NX_READER_WORK(r->line_len);
+    if (invalid && !r->invalid)
+        r->first_invalid = r->line_no;
+    r->invalid += invalid;
     return NX_LINE_OK;
 }
 
@@ -203,6 +220,8 @@ nx_line_result nx_line_reader_next(nx_line_reader *r, const char **line, size_t 
     *len = 0;
     r->line_len = 0;
     r->too_long = 0;
+    if (r->failed == 2)
+        return fail_now(r, err); /* failed for good, even with input left */
     for (;;) {
         if (r->stopped || (r->stop && *r->stop))
             return stop_now(r, err); /* checked once per chunk: an endless line ends too */
@@ -232,6 +251,23 @@ nx_line_result nx_line_reader_next(nx_line_reader *r, const char **line, size_t 
     }
 }
 
+size_t nx_line_reader_input_len(const nx_line_reader *r)
+{
+    return r ? r->line_len : 0;
+}
+
+void nx_line_reader_set_encoding(nx_line_reader *r, nx_encoding encoding)
+{
+    r->encoding = encoding;
+}
+
+unsigned long long nx_line_reader_invalid(const nx_line_reader *r, unsigned long *first_line)
+{
+    if (first_line)
+        *first_line = r ? r->first_invalid : 0;
+    return r ? r->invalid : 0;
+}
+
 unsigned long nx_line_reader_line(const nx_line_reader *r)
 {
     return r ? r->line_no : 0;
@@ -255,5 +291,6 @@ void nx_line_reader_close(nx_line_reader *r)
         return;
     gzclose(r->gz);
     free(r->line);
+    free(r->converted.data);
     free(r);
 }

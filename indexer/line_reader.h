@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include "../engine/error.h"
+#include "input_encoding.h"
 
 /* Longest line kept, in bytes without its "\n" / "\r\n". */
 #define NX_LINE_MAX ((size_t)16 * 1024 * 1024)
@@ -32,7 +33,21 @@ newsdex_status nx_line_reader_open(const char *path, nx_line_reader **out, nx_er
  * and return NX_LINE_STOPPED once it is non-zero. */
 void nx_line_reader_set_stop(nx_line_reader *reader, const volatile sig_atomic_t *stop);
 
-/* Next line, without "\n" and one trailing "\r". *line is NUL-terminated but
+/* Read the input as @p encoding (the default is UTF-8): each line comes
+ * out as UTF-8, every byte that is not a character of the encoding
+ * replaced by U+FFFD and counted (nx_line_reader_invalid()). */
+void nx_line_reader_set_encoding(nx_line_reader *reader, nx_encoding encoding);
+
+/* Length of the line last returned as it was in the input, before its
+ * conversion to UTF-8 (which may make it up to 3 times longer). */
+size_t nx_line_reader_input_len(const nx_line_reader *reader);
+
+/* Bytes replaced by U+FFFD so far; *first_line (may be NULL) gets the line
+ * of the first of them (0 when none). */
+unsigned long long nx_line_reader_invalid(const nx_line_reader *reader,
+                                          unsigned long *first_line);
+
+/* Next line, without "\n" and one trailing "\r", converted to UTF-8. *line is NUL-terminated but
  * may hold NUL bytes; *len is its length. Valid until the next call or close.
  * A final line without "\n" is a line, except when the input fails there.
  * After NX_LINE_FAILED every further call fails the same way. */

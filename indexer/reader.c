@@ -1,10 +1,14 @@
 /* nx_reader: picks a format from the file name (or --format) and forwards to
  * its vtable, so a new format is one new file and one table row. A
  * directory becomes a sorted list of files read one after another. */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "reader.h"
+
+#include "../engine/date.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -47,6 +51,12 @@ struct nx_reader {
     size_t n_passed, passed_cap;
     unsigned long file_results;      /* results of the open file but its end */
     int file_noted;                  /* the open file's emptiness is noted */
+    char *root_name;                 /* a directory's own name, leading its files' names */
+    nx_encoding encoding;
+    char *default_source, *default_date;
+    nx_reader_invalid *invalid;      /* files with bytes replaced by U+FFFD */
+    size_t n_invalid, invalid_cap;
+    int invalid_noted;               /* the open file's replaced bytes are noted */
 };
 
 typedef struct suffix_format {
@@ -216,6 +226,7 @@ static int list_dir(nx_reader *r, const char *dir, char ***names, size_t *count)
 }
 
 static int collect(nx_reader *r, const char *dir, int depth);
+static char *directory_name(const char *path);
 
 /* Add @p path (owned) if it is an input file, or walk it if a directory.
  * Symlinks to files count; symlinks to directories are not followed, so a
@@ -275,6 +286,8 @@ static int collect(nx_reader *r, const char *dir, int depth)
 static newsdex_status open_walk(nx_reader *r, nx_error *err)
 {
     r->walk = 1;
+    if (!(r->root_name = directory_name(r->root)))
+        return nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory opening \"%s\"", r->root);
     if (!collect(r, r->root, 0))
         return nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory listing \"%s\"", r->root);
     if (r->n_files == 1 && r->files[0].error && strcmp(r->files[0].path, r->root) == 0)
@@ -292,6 +305,44 @@ static newsdex_status open_walk(nx_reader *r, nx_error *err)
 }
 
 /* ---- opening ------------------------------------------------------- */
+
+/* The name a file's ids are made from, whatever way its path was typed:
+ * in a directory walk ROOT_NAME/REL (REL the path under the directory
+ * given, which the walk builds with single slashes), else the base name. */
+static char *stable_name(const nx_reader *r, const char *path)
+{
+    if (!r->walk) {
+        const char *slash = strrchr(path, '/');
+        return copy_string(slash && slash[1] ? slash + 1 : path);
+    }
+    const char *rel = path + strlen(r->root);
+    while (*rel == '/')
+        rel++;
+    return r->root_name[0] ? join(r->root_name, rel) : copy_string(rel);
+}
+
+/* A directory's own name: the last component of its real path ("" for
+ * "/"), so "business", "./business/" and "/abs/business" agree. */
+static char *directory_name(const char *path)
+{
+    char *real = realpath(path, NULL);
+    const char *from = real ? real : path;
+    size_t end = strlen(from);
+    while (end > 0 && from[end - 1] == '/')
+        end--;
+    size_t start = end;
+    while (start > 0 && from[start - 1] != '/')
+        start--;
+    char *name = malloc(end - start + 1);
+    if (name) {
+        memcpy(name, from + start, end - start);
+        name[end - start] = '\0';
+        if (!real && (!strcmp(name, ".") || !strcmp(name, "..")))
+            name[0] = '\0';
+    }
+    free(real);
+    return name;
+}
 
 static newsdex_status open_file(nx_reader *r, const walk_entry *e, nx_error *err)
 {
@@ -314,10 +365,15 @@ static newsdex_status open_file(nx_reader *r, const walk_entry *e, nx_error *err
                             ".json, .sgm or .txt, optionally .gz, or a directory; or give a "
                             "format)",
                             e->path);
-    newsdex_status st = format->open(e->path, &r->state, err);
+    char *name = stable_name(r, e->path);
+    if (!name)
+        return nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory opening \"%s\"", e->path);
+    newsdex_status st = format->open(e->path, name, &r->state, err);
+    free(name);
     if (st == NEWSDEX_OK) {
         r->format = format;
         format->set_stop(r->state, r->stop);
+        nx_line_reader_set_encoding(format->lines(r->state), r->encoding);
     }
     else
         r->state = NULL;
@@ -410,15 +466,61 @@ static nx_read_result stopped(nx_reader *r, newsdex_article *article, nx_error *
     return NX_READ_STOPPED;
 }
 
+/* Once per file, when its reading ends: how many bytes were replaced. */
+static int note_invalid(nx_reader *r)
+{
+    if (r->invalid_noted || !r->state)
+        return 1;
+    r->invalid_noted = 1;
+    unsigned long first = 0;
+    unsigned long long bytes = nx_line_reader_invalid(r->format->lines(r->state), &first);
+    if (!bytes)
+        return 1;
+    if (r->n_invalid == r->invalid_cap) {
+        size_t cap = r->invalid_cap ? r->invalid_cap * 2 : 8;
+        nx_reader_invalid *grown = realloc(r->invalid, cap * sizeof *grown);
+        if (!grown)
+            return 0;
+        r->invalid = grown;
+        r->invalid_cap = cap;
+    }
+    char *path = copy_string(nx_reader_current_path(r));
+    if (!path)
+        return 0;
+    r->invalid[r->n_invalid++] = (nx_reader_invalid){path, first, bytes};
+    return 1;
+}
+
+static void apply_defaults(const nx_reader *r, newsdex_article *a)
+{
+    if (a->deleted)
+        return;
+    if (r->default_source && (!a->source || !a->source[0]))
+        a->source = r->default_source;
+    if (r->default_date && (!a->date || !a->date[0]))
+        a->date = r->default_date;
+}
+
 nx_read_result nx_reader_next(nx_reader *r, newsdex_article *article, nx_error *err)
 {
     for (;;) {
-        if (r->stopped || (r->stop && *r->stop)) /* also between files of a walk */
+        if (r->stopped || (r->stop && *r->stop)) { /* also between files of a walk */
+            note_invalid(r);
             return stopped(r, article, err);
+        }
         if (r->state && !(r->walk && r->failed)) {
             nx_read_result res = r->format->next(r->state, article, err);
-            if (res == NX_READ_STOPPED)
+            if (res == NX_READ_STOPPED) {
+                note_invalid(r);
                 return stopped(r, article, err);
+            }
+            if (res == NX_READ_ARTICLE)
+                apply_defaults(r, article);
+            if ((res == NX_READ_END || res == NX_READ_FAILED) && !note_invalid(r)) {
+                nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory");
+                r->failed = 1;
+                return NX_READ_FAILED;
+            }
             if (res != NX_READ_END)
                 r->file_results++;
             else if (!r->file_results && !r->file_noted) {
@@ -440,6 +542,7 @@ nx_read_result nx_reader_next(nx_reader *r, newsdex_article *article, nx_error *
         r->failed = 0;
         r->file_results = 0;
         r->file_noted = 0;
+        r->invalid_noted = 0;
         if (r->next_file >= r->n_files)
             return NX_READ_END;
         if (open_file(r, &r->files[r->next_file++], err) != NEWSDEX_OK) {
@@ -447,6 +550,54 @@ nx_read_result nx_reader_next(nx_reader *r, newsdex_article *article, nx_error *
             return NX_READ_FAILED;
         }
     }
+}
+
+void nx_reader_set_encoding(nx_reader *r, nx_encoding encoding)
+{
+    r->encoding = encoding;
+    if (r->state && !r->file_results)
+        nx_line_reader_set_encoding(r->format->lines(r->state), encoding);
+}
+
+static int replace_copy(char **slot, const char *value)
+{
+    char *copy = NULL;
+    if (value && !(copy = copy_string(value)))
+        return 0;
+    free(*slot);
+    *slot = copy;
+    return 1;
+}
+
+newsdex_status nx_reader_set_defaults(nx_reader *r, const char *source, const char *date,
+                                      nx_error *err)
+{
+    int64_t when;
+    if (date && nx_date_parse_article(date, &when, err) != NEWSDEX_OK)
+        return NEWSDEX_ERR_INVALID;
+    if (!replace_copy(&r->default_source, source && source[0] ? source : NULL) ||
+        !replace_copy(&r->default_date, date && date[0] ? date : NULL))
+        return nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory");
+    return NEWSDEX_OK;
+}
+
+const char *nx_reader_warning(const nx_reader *r, unsigned long *line)
+{
+    if (line)
+        *line = 0;
+    if (!r || !r->state || !r->format->warning)
+        return NULL;
+    return r->format->warning(r->state, line);
+}
+
+size_t nx_reader_invalid_count(const nx_reader *r)
+{
+    return r ? r->n_invalid : 0;
+}
+
+const nx_reader_invalid *nx_reader_invalid_file(const nx_reader *r, size_t i)
+{
+    return r && i < r->n_invalid ? &r->invalid[i] : NULL;
 }
 
 int nx_reader_can_continue(const nx_reader *r)
@@ -491,6 +642,12 @@ void nx_reader_close(nx_reader *r)
     for (size_t i = 0; i < r->n_passed; i++)
         free(r->passed[i].path);
     free(r->passed);
+    for (size_t i = 0; i < r->n_invalid; i++)
+        free(r->invalid[i].path);
+    free(r->invalid);
+    free(r->root_name);
+    free(r->default_source);
+    free(r->default_date);
     for (size_t i = 0; i < r->n_files; i++)
         free(r->files[i].path);
     free(r->files);

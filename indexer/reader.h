@@ -14,6 +14,8 @@
 
 #include "newsdex.h"
 #include "../engine/error.h"
+#include "input_encoding.h"
+#include "line_reader.h"
 
 /* Nothing is skipped silently: input a reader cannot use (a bad or
  * unterminated record, an over-long line or record, whatever an over-long
@@ -49,6 +51,17 @@ newsdex_status nx_reader_open_format(const char *path, const char *format, nx_re
  * non-zero. Stays in force for every file of a directory walk. */
 void nx_reader_set_stop(nx_reader *reader, const volatile sig_atomic_t *stop);
 
+/* Read every file as @p encoding (default UTF-8); for the files still to
+ * be read, the open one included if nothing was read from it yet. */
+void nx_reader_set_encoding(nx_reader *reader, nx_encoding encoding);
+
+/* Give every article (not deletion records) that lacks a source or a date
+ * (NULL or "") these ones (NULL: none); its own values win. A date is
+ * checked as the writer reads article dates: NEWSDEX_ERR_INVALID, with
+ * the reason, if it cannot be read. The strings are copied. */
+newsdex_status nx_reader_set_defaults(nx_reader *reader, const char *source, const char *date,
+                                      nx_error *err);
+
 /* Next record. The article and every string it points to stay valid until
  * the next call or nx_reader_close(). In a directory walk, NX_READ_FAILED
  * ends only the current file (or one that could not be opened): calling
@@ -83,6 +96,24 @@ typedef struct nx_reader_passed {
 
 size_t nx_reader_passed_count(const nx_reader *reader);
 
+/* What the format noticed in the record last returned without rejecting
+ * it (a malformed header line of a text file kept as text), or NULL;
+ * *line (may be NULL) gets its line. Valid until the next read. */
+const char *nx_reader_warning(const nx_reader *reader, unsigned long *line);
+
+/* Files in which bytes that are not characters of the encoding were
+ * replaced by U+FFFD, each noted once, when its reading ends. */
+typedef struct nx_reader_invalid {
+    char *path;                /* as nx_reader_current_path() would say it */
+    unsigned long first_line;  /* line of the first replaced byte */
+    unsigned long long bytes;  /* bytes replaced in the file */
+} nx_reader_invalid;
+
+size_t nx_reader_invalid_count(const nx_reader *reader);
+
+/* The @p i th (from 0) of them, or NULL. Valid until nx_reader_close(). */
+const nx_reader_invalid *nx_reader_invalid_file(const nx_reader *reader, size_t i);
+
 /* The @p i th (from 0) of them, or NULL. Valid until nx_reader_close(). */
 const nx_reader_passed *nx_reader_passed_file(const nx_reader *reader, size_t i);
 
@@ -102,7 +133,10 @@ extern _Thread_local unsigned long long nx_reader_work_bytes;
  * nx_reader dispatches to one of these; `state` is the format's own object. */
 typedef struct nx_reader_format {
     const char *name;
-    newsdex_status (*open)(const char *path, void **state, nx_error *err);
+    /* @p name is the file's stable name, for formats whose ids come from
+     * the file (text): its path under the directory given, led by that
+     * directory's own name, or the base name of a file given by itself. */
+    newsdex_status (*open)(const char *path, const char *name, void **state, nx_error *err);
     nx_read_result (*next)(void *state, newsdex_article *article, nx_error *err);
     unsigned long (*line)(const void *state);
     unsigned long long (*bytes)(const void *state);
@@ -110,6 +144,10 @@ typedef struct nx_reader_format {
     /* Check *stop as nx_reader_set_stop() says (NULL: no flag); called
      * after open, and again whenever the flag is set. */
     void (*set_stop)(void *state, const volatile sig_atomic_t *stop);
+    /* The line reader under the format (for the encoding and its count). */
+    nx_line_reader *(*lines)(void *state);
+    /* NULL, or as nx_reader_warning() says, for the last record. */
+    const char *(*warning)(const void *state, unsigned long *line);
 } nx_reader_format;
 
 /* JSON Lines: one object per line (jsonl_reader.c). */

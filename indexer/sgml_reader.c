@@ -866,8 +866,10 @@ static nx_read_result parse_record(sgml_state *s, size_t n, newsdex_article *a, 
 
 /* ---- records ------------------------------------------------------- */
 
-static newsdex_status sgml_open(const char *path, void **state, nx_error *err)
+static newsdex_status sgml_open(const char *path, const char *name, void **state,
+                                nx_error *err)
 {
+    (void)name; /* ids come from the records */
     sgml_state *s = calloc(1, sizeof *s);
     if (!s)
         return nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory opening \"%s\"", path);
@@ -1051,6 +1053,11 @@ static void sgml_set_stop(void *state, const volatile sig_atomic_t *stop)
     nx_line_reader_set_stop(((sgml_state *)state)->lines, stop);
 }
 
+static nx_line_reader *sgml_lines(void *state)
+{
+    return ((sgml_state *)state)->lines;
+}
+
 static void sgml_close(void *state)
 {
     sgml_state *s = state;
@@ -1073,4 +1080,5 @@ const nx_reader_format nx_sgml_format = {
     .bytes = sgml_bytes,
     .close = sgml_close,
     .set_stop = sgml_set_stop,
+    .lines = sgml_lines,
 };

@@ -1,9 +1,11 @@
 /* Plain text: one article per file (none for a file of blanks only, noted
- * as empty by reader.c like an empty file of any format). The first
- * non-blank line is the title,
- * the rest the body; the id is the path as given. Lines come through
- * nx_line_reader, so .txt, .txt.gz and stdin read alike and CRLF is
- * normalised; invalid UTF-8 becomes U+FFFD and control codes are dropped. */
+ * as empty by reader.c like an empty file of any format). Optional header
+ * lines open the file (text_header.h): "Title:", "Date:", "Source:", "URL:",
+ * "Topics:", up to a blank line. Without a Title header the first
+ * non-blank line is the title; the rest is the body. The id is the file's
+ * stable name (reader.h: the same however its path was typed). Lines come
+ * through nx_line_reader, so .txt, .txt.gz and stdin read alike, CRLF is
+ * normalised and the text is UTF-8; control codes are dropped. */
 #include "reader.h"
 
 #include <inttypes.h>
@@ -15,13 +17,17 @@
 #include "../engine/terms.h"
 #include "../engine/utf8.h"
 #include "line_reader.h"
+#include "text_header.h"
 
 /* A file longer than this is rejected instead of held in memory whole. */
 #define TEXT_FILE_MAX ((size_t)64 * 1024 * 1024)
 
 typedef struct text_state {
     nx_line_reader *lines;
+    size_t input_len;   /* bytes of the file as read, before conversion */
     char *path;
+    char *name;         /* the stable name ids are made from */
+    nx_text_header header;
     char id[24];        /* "txt-" + 16 hex digits, for paths unfit as ids */
     char *text;         /* the file's text, cleaned; title and body point in */
     size_t len, cap;
@@ -29,23 +35,31 @@ typedef struct text_state {
     int done;
 } text_state;
 
-static newsdex_status text_open(const char *path, void **state, nx_error *err)
+static char *copy_string(const char *text)
+{
+    size_t n = strlen(text) + 1;
+    char *copy = malloc(n);
+    if (copy)
+        memcpy(copy, text, n);
+    return copy;
+}
+
+static newsdex_status text_open(const char *path, const char *name, void **state, nx_error *err)
 {
     text_state *s = calloc(1, sizeof *s);
-    size_t n = strlen(path) + 1;
-    char *copy = s ? malloc(n) : NULL;
-    if (!copy) {
+    if (!s || !(s->path = copy_string(path)) || !(s->name = copy_string(name))) {
+        if (s)
+            free(s->path);
         free(s);
         return nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory opening \"%s\"", path);
     }
-    memcpy(copy, path, n);
     newsdex_status st = nx_line_reader_open(path, &s->lines, err);
     if (st != NEWSDEX_OK) {
-        free(copy);
+        free(s->name);
+        free(s->path);
         free(s);
         return st;
     }
-    s->path = copy;
     *state = s;
     return NEWSDEX_OK;
 }
@@ -61,14 +75,14 @@ static uint64_t fnv1a(const char *s)
     return h;
 }
 
-/* The path itself, unless the index cannot take it as an id (too long, or
- * a file name that is not UTF-8): then its hash. */
+/* The stable name itself, unless the index cannot take it as an id (too
+ * long, or a file name that is not UTF-8): then its hash. */
 static const char *article_id(text_state *s)
 {
-    size_t n = strlen(s->path);
-    if (n <= NX_ID_MAX_BYTES && nx_utf8_valid(s->path, n))
-        return s->path;
-    snprintf(s->id, sizeof s->id, "txt-%016" PRIx64, fnv1a(s->path));
+    size_t n = strlen(s->name);
+    if (n <= NX_ID_MAX_BYTES && nx_utf8_valid(s->name, n))
+        return s->name;
+    snprintf(s->id, sizeof s->id, "txt-%016" PRIx64, fnv1a(s->name));
     return s->id;
 }
 
@@ -111,7 +125,8 @@ static nx_read_result slurp(text_state *s, nx_error *err)
             s->line = nx_line_reader_line(s->lines); /* where reading failed */
             return NX_READ_FAILED;
         }
-        if (s->len + len + 1 > TEXT_FILE_MAX) {
+        s->input_len += (s->input_len > 0) + nx_line_reader_input_len(s->lines);
+        if (s->input_len > TEXT_FILE_MAX) {
             nx_error_set(err, NEWSDEX_ERR_INVALID,
                          "file longer than %zu bytes (at line %lu): the whole file is rejected",
                          TEXT_FILE_MAX, nx_line_reader_line(s->lines));
@@ -130,7 +145,8 @@ static int is_control(int32_t cp)
            cp == 0xFEFF; /* a byte-order mark is no text either */
 }
 
-/* Repair UTF-8 (U+FFFD) and drop control codes, in place. */
+/* Drop control codes (and NUL bytes, which the repair drops), in place.
+ * The line reader made the text UTF-8. */
 static nx_read_result clean(text_state *s, nx_error *err)
 {
     if (!nx_utf8_valid(s->text, s->len)) {
@@ -165,24 +181,29 @@ static int blank(char c)
     return c == ' ' || c == '\t' || c == '\n';
 }
 
-/* Split s->text into title and body (NULL when empty), trimmed. */
-static void split(text_state *s, newsdex_article *a)
+/* Split text[0..len) into title and body (NULL when empty), trimmed; with
+ * a title from the header, all of it is the body. */
+static void split(char *p, size_t len, const char *title, newsdex_article *a)
 {
-    char *p = s->text, *end = p + s->len;
+    char *end = p + len;
     while (p < end && blank(*p))
         p++;
-    char *nl = memchr(p, '\n', (size_t)(end - p));
-    char *title_end = nl ? nl : end;
-    char *body = nl ? nl + 1 : end;
-    while (title_end > p && blank(title_end[-1]))
-        title_end--;
-    *title_end = '\0';
+    char *body = p;
+    if (!title) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        char *title_end = nl ? nl : end;
+        body = nl ? nl + 1 : end;
+        while (title_end > p && blank(title_end[-1]))
+            title_end--;
+        *title_end = '\0';
+        title = p;
+    }
     while (body < end && blank(*body))
         body++;
     while (end > body && blank(end[-1]))
         end--;
     *end = '\0';
-    a->title = p;
+    a->title = title;
     a->body = body < end ? body : NULL;
 }
 
@@ -201,7 +222,20 @@ static nx_read_result text_next(void *state, newsdex_article *a, nx_error *err)
         return res;
     if (!s->text || !s->text[strspn(s->text, " \t\n")])
         return NX_READ_END; /* no article, as an empty file of any format */
-    split(s, a);
+    char *rest;
+    size_t rest_len;
+    if (nx_text_header_parse(&s->header, s->text, s->len, &rest, &rest_len) != 0) {
+        nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory reading \"%s\"", s->path);
+        return NX_READ_FAILED;
+    }
+    split(rest, rest_len, s->header.title, a);
+    a->date = s->header.date;
+    a->source = s->header.source;
+    a->url = s->header.url;
+    if (s->header.topics.count) {
+        a->lists = &s->header.topics;
+        a->n_lists = 1;
+    }
     a->id = article_id(s);
     return NX_READ_ARTICLE;
 }
@@ -221,12 +255,27 @@ static void text_set_stop(void *state, const volatile sig_atomic_t *stop)
     nx_line_reader_set_stop(((text_state *)state)->lines, stop);
 }
 
+static nx_line_reader *text_lines(void *state)
+{
+    return ((text_state *)state)->lines;
+}
+
+static const char *text_warning(const void *state, unsigned long *line)
+{
+    const nx_text_header *h = &((const text_state *)state)->header;
+    if (line)
+        *line = h->warning_line;
+    return h->warning[0] ? h->warning : NULL;
+}
+
 static void text_close(void *state)
 {
     text_state *s = state;
     if (!s)
         return;
     nx_line_reader_close(s->lines);
+    nx_text_header_free(&s->header);
+    free(s->name);
     free(s->path);
     free(s->text);
     free(s);
@@ -240,4 +289,6 @@ const nx_reader_format nx_text_format = {
     .bytes = text_bytes,
     .close = text_close,
     .set_stop = text_set_stop,
+    .lines = text_lines,
+    .warning = text_warning,
 };

@@ -1007,6 +1007,39 @@ CASE(reader_path_null) { CHILD_CHECK(strcmp(newsdex_reader_path(NULL), "") == 0)
 CASE(reader_line_null) { CHILD_CHECK(newsdex_reader_line(NULL) == 0); }
 CASE(reader_bytes_null) { CHILD_CHECK(newsdex_reader_bytes(NULL) == 0); }
 CASE(reader_close_null) { newsdex_reader_close(NULL); }
+CASE(reader_encoding_null_reader) { CHILD_INVALID(newsdex_reader_set_encoding(NULL, "cp1252")); }
+CASE(reader_encoding_null_name)
+{
+    char path[160];
+    snprintf(path, sizeof path, "%s/enc.jsonl", f->dir);
+    FILE *in = fopen(path, "w");
+    CHILD_CHECK(in && fputs("{\"id\": \"a\", \"title\": \"A\"}\n", in) >= 0 && fclose(in) == 0);
+    newsdex_reader *r = NULL;
+    CHILD_CHECK(newsdex_reader_open(path, NULL, &r, NULL) == NEWSDEX_OK);
+    CHILD_INVALID(newsdex_reader_set_encoding(r, NULL));
+    CHILD_CHECK(strstr(newsdex_reader_last_error(r), "encoding") != NULL);
+    newsdex_reader_close(r);
+}
+CASE(reader_defaults_null) { CHILD_INVALID(newsdex_reader_set_defaults(NULL, "S", "2024")); }
+CASE(reader_last_warning_null)
+{
+    CHILD_CHECK(strcmp(newsdex_reader_last_warning(NULL), "") == 0);
+}
+CASE(reader_invalid_null)
+{
+    unsigned long line = 7;
+    uint64_t bytes = 7;
+    CHILD_CHECK(newsdex_reader_invalid_count(NULL) == 0);
+    CHILD_CHECK(newsdex_reader_invalid_file(NULL, 0, &line, &bytes) == NULL);
+    CHILD_CHECK(line == 0 && bytes == 0);
+}
+CASE(remove_empty_null_path)
+{
+    char *msg = NULL;
+    CHILD_INVALID(newsdex_index_remove_empty(NULL, 0, &msg));
+    CHILD_CHECK(msg && *msg);
+    free(msg);
+}
 
 static void test_maintenance(void **state)
 {
@@ -1039,6 +1072,13 @@ static void test_maintenance(void **state)
         {"newsdex_reader_line", "NULL reader", reader_line_null},
         {"newsdex_reader_bytes", "NULL reader", reader_bytes_null},
         {"newsdex_reader_close", "NULL reader", reader_close_null},
+        {"newsdex_reader_set_encoding", "NULL reader", reader_encoding_null_reader},
+        {"newsdex_reader_set_encoding", "NULL encoding", reader_encoding_null_name},
+        {"newsdex_reader_set_defaults", "NULL reader", reader_defaults_null},
+        {"newsdex_reader_last_warning", "NULL reader", reader_last_warning_null},
+        {"newsdex_reader_invalid_count", "NULL reader", reader_invalid_null},
+        {"newsdex_reader_invalid_file", "NULL reader", reader_invalid_null},
+        {"newsdex_index_remove_empty", "NULL path", remove_empty_null_path},
     };
     RUN_TABLE(state, cases);
 }
@@ -1132,6 +1172,8 @@ static const char *const covered[] = {
     "newsdex_reader_next", "newsdex_reader_last_error", "newsdex_reader_path",
     "newsdex_reader_line", "newsdex_reader_bytes", "newsdex_reader_close",
     "newsdex_document_get", "newsdex_document_free",
+    "newsdex_reader_set_encoding", "newsdex_reader_set_defaults", "newsdex_reader_last_warning",
+    "newsdex_reader_invalid_count", "newsdex_reader_invalid_file", "newsdex_index_remove_empty",
 };
 
 static int is_covered(const char *name, size_t len)

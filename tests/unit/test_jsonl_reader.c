@@ -605,8 +605,7 @@ static void test_byte_order_mark(void **state)
     nx_reader_close(r);
 
     r = open_text("bom.txt", "\xEF\xBB\xBFTitle line\nBody.\n");
-    path_of(path, sizeof path, "bom.txt");
-    next_article(r, &a, path);
+    next_article(r, &a, "bom.txt");
     assert_string_equal(a.title, "Title line");
     nx_reader_close(r);
 
@@ -743,6 +742,46 @@ static void test_stop_flag(void **state)
     nx_reader_close(r);
 }
 
+/* Lines in another encoding: replaced and counted by default, converted
+ * with the encoding given (gzip'd too); defaults fill what records lack. */
+static void test_encoding_and_defaults(void **state)
+{
+    (void)state;
+    static const char lines[] = "{\"id\":\"e1\",\"title\":\"Caf\xE9\"}\n"
+                                "{\"id\":\"e2\",\"title\":\"M\xFCller \x80\",\"source\":\"Own\","
+                                "\"date\":\"2001\"}\n";
+    nx_reader *r = open_text("cp.jsonl", lines);
+    newsdex_article a;
+    expect_article(r, &a, "e1", 1);
+    assert_string_equal(a.title, "Caf\xEF\xBF\xBD");
+    expect_article(r, &a, "e2", 2);
+    expect_end(r);
+    assert_int_equal(nx_reader_invalid_count(r), 1);
+    assert_int_equal(nx_reader_invalid_file(r, 0)->first_line, 1);
+    assert_int_equal(nx_reader_invalid_file(r, 0)->bytes, 3);
+    nx_reader_close(r);
+
+    char path[256];
+    path_of(path, sizeof path, "cp.jsonl.gz");
+    write_gz(path, lines, sizeof lines - 1);
+    nx_error err;
+    nx_error_clear(&err);
+    assert_int_equal(nx_reader_open(path, &r, &err), NEWSDEX_OK);
+    nx_reader_set_encoding(r, NX_ENCODING_CP1252);
+    assert_int_equal(nx_reader_set_defaults(r, "Archive", "2019-05-06", &err), NEWSDEX_OK);
+    expect_article(r, &a, "e1", 1);
+    assert_string_equal(a.title, "Caf\xC3\xA9");
+    assert_string_equal(a.source, "Archive");
+    assert_string_equal(a.date, "2019-05-06");
+    expect_article(r, &a, "e2", 2);
+    assert_string_equal(a.title, "M\xC3\xBCller \xE2\x82\xAC");
+    assert_string_equal(a.source, "Own");
+    assert_string_equal(a.date, "2001");
+    expect_end(r);
+    assert_int_equal(nx_reader_invalid_count(r), 0);
+    nx_reader_close(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -764,6 +803,7 @@ int main(void)
         cmocka_unit_test(test_line_limit_boundary),
         cmocka_unit_test(test_empty_file),
         cmocka_unit_test(test_byte_order_mark),
+        cmocka_unit_test(test_encoding_and_defaults),
         cmocka_unit_test(test_formats_by_name),
         cmocka_unit_test(test_unknown_format),
         cmocka_unit_test(test_missing_and_unreadable),

@@ -791,6 +791,36 @@ static void test_reuters_archive(void **state)
     free(set.slots);
 }
 
+/* SGML in Latin-1: replaced and counted by default, converted with the
+ * encoding given; a default date for a record without one. */
+static void test_encoding_and_defaults(void **state)
+{
+    (void)state;
+    static const char text[] = "<REUTERS NEWID=\"5\">\n<TEXT><TITLE>M\xDCLLER</TITLE>\n"
+                               "<BODY>Caf\xE9 owner.</BODY></TEXT>\n</REUTERS>\n";
+    nx_reader *r = open_text("latin.sgm", text);
+    newsdex_article a;
+    expect_article(r, &a, "reuters-5", 1);
+    assert_string_equal(a.title, "M\xEF\xBF\xBDLLER");
+    expect_end(r);
+    assert_int_equal(nx_reader_invalid_count(r), 1);
+    assert_int_equal(nx_reader_invalid_file(r, 0)->first_line, 2);
+    assert_int_equal(nx_reader_invalid_file(r, 0)->bytes, 2);
+    nx_reader_close(r);
+
+    r = open_text("latin2.sgm", text);
+    nx_reader_set_encoding(r, NX_ENCODING_LATIN1);
+    nx_error err;
+    assert_int_equal(nx_reader_set_defaults(r, "Ignored", "1987-03-01", &err), NEWSDEX_OK);
+    expect_article(r, &a, "reuters-5", 1); /* its own source, Reuters, wins */
+    assert_string_equal(a.title, "M\xC3\x9CLLER");
+    assert_string_equal(a.body, "Caf\xC3\xA9 owner.");
+    assert_string_equal(a.date, "1987-03-01");
+    expect_end(r);
+    assert_int_equal(nx_reader_invalid_count(r), 0);
+    nx_reader_close(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -816,6 +846,7 @@ int main(void)
         cmocka_unit_test(test_linear_records_on_one_line),
         cmocka_unit_test(test_linear_between_records),
         cmocka_unit_test(test_reuters_archive),
+        cmocka_unit_test(test_encoding_and_defaults),
     };
     return cmocka_run_group_tests_name("sgml_reader", tests, make_tmpdir, remove_tmpdir);
 }

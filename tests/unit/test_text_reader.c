@@ -87,7 +87,7 @@ static void test_title_and_body(void **state)
                                         "\tSecond line.\n\n\n");
     nx_reader *r = open_format(path, NULL);
     newsdex_article a;
-    expect_article(r, &a, path, "story.txt", 1);
+    expect_article(r, &a, "story.txt", "story.txt", 1);
     assert_string_equal(a.title, "Acme posts record quarter");
     assert_string_equal(a.body, "Acme Corp. said on Wednesday ...\n\tSecond line.");
     assert_null(a.date);
@@ -99,7 +99,7 @@ static void test_title_and_body(void **state)
 
     path = put("TITLE.TXT", "Only a title, no newline");
     r = open_format(path, NULL);
-    expect_article(r, &a, path, NULL, 1);
+    expect_article(r, &a, "TITLE.TXT", NULL, 1);
     assert_string_equal(a.title, "Only a title, no newline");
     assert_null(a.body);
     expect_end(r);
@@ -115,7 +115,7 @@ static void test_dirty_text(void **state)
                                         "and a NUL:\0 gone\r\n");
     nx_reader *r = open_format(path, NULL);
     newsdex_article a;
-    expect_article(r, &a, path, NULL, 1);
+    expect_article(r, &a, "dirty.txt", NULL, 1);
     assert_string_equal(a.title, "Headline caf\xEF\xBF\xBD");
     assert_string_equal(a.body, "body[0m with \xC3\xA9t\xC3\xA9\nand a NUL:");
     nx_reader_close(r);
@@ -126,7 +126,7 @@ static void test_dirty_text(void **state)
     path_of(full, sizeof full, "nul.txt");
     write_file(full, nul, sizeof nul - 1);
     r = open_format(full, NULL);
-    expect_article(r, &a, full, NULL, 1);
+    expect_article(r, &a, "nul.txt", NULL, 1);
     assert_string_equal(a.body, "beforeafter");
     nx_reader_close(r);
 }
@@ -171,7 +171,7 @@ static void test_ids(void **state)
     write_file("rel.txt", "T\n", 2);
     nx_reader *r = open_format("./rel.txt", NULL);
     newsdex_article a;
-    expect_article(r, &a, "./rel.txt", NULL, 1);
+    expect_article(r, &a, "rel.txt", NULL, 1);
     nx_reader_close(r);
 
     char name[256];
@@ -200,6 +200,223 @@ static void test_ids(void **state)
     assert_int_equal(chdir(cwd), 0);
 }
 
+/* Ids do not depend on how the directory was typed: its own name, then the
+ * path under it; a file given by itself is its base name. */
+static void test_ids_across_spellings(void **state)
+{
+    (void)state;
+    make_dir("biz");
+    make_dir("biz/sub");
+    put("biz/sub/x.txt", "X\n");
+    char cwd[512];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    assert_int_equal(chdir(tmpdir), 0);
+    char absolute[512], dotted[512];
+    path_of(absolute, sizeof absolute, "biz/");
+    path_of(dotted, sizeof dotted, "./biz/../biz//sub/..");
+    const char *spellings[] = {"biz", "biz/", "./biz", ".//biz//", absolute, dotted};
+    for (size_t i = 0; i < sizeof spellings / sizeof spellings[0]; i++) {
+        nx_reader *r = open_format(spellings[i], NULL);
+        newsdex_article a;
+        next_article(r, &a, "biz/sub/x.txt");
+        expect_end(r);
+        nx_reader_close(r);
+    }
+    assert_int_equal(chdir("biz"), 0);
+    nx_reader *r = open_format(".", NULL); /* the directory's own name, not "." */
+    newsdex_article a;
+    next_article(r, &a, "biz/sub/x.txt");
+    nx_reader_close(r);
+    r = open_format("sub/x.txt", NULL);
+    next_article(r, &a, "x.txt");
+    nx_reader_close(r);
+    r = open_format("./sub//x.txt", NULL);
+    next_article(r, &a, "x.txt");
+    nx_reader_close(r);
+    assert_int_equal(chdir(cwd), 0);
+}
+
+/* ---- header lines ---------------------------------------------------- */
+
+static void expect_no_warning(nx_reader *r)
+{
+    assert_null(nx_reader_warning(r, NULL));
+}
+
+static void test_header_lines(void **state)
+{
+    (void)state;
+    nx_reader *r = open_format(put("head.txt", "Title: Oil rises again\n"
+                                               "date: 2024-01-10\n"
+                                               "SOURCE:  Wire  \n"
+                                               "URL: https://example.com/oil\n"
+                                               "Topics: oil, energy ,, crude\n"
+                                               "\n"
+                                               "First body line.\nSecond.\n"),
+                               NULL);
+    newsdex_article a;
+    expect_article(r, &a, "head.txt", NULL, 1);
+    assert_string_equal(a.title, "Oil rises again");
+    assert_string_equal(a.body, "First body line.\nSecond.");
+    assert_string_equal(a.date, "2024-01-10");
+    assert_string_equal(a.source, "Wire");
+    assert_string_equal(a.url, "https://example.com/oil");
+    static const char *const topics[] = {"oil", "energy", "crude", NULL};
+    expect_list(&a, "topics", topics);
+    expect_no_warning(r);
+    nx_reader_close(r);
+
+    /* without Title, the first line after the header is the title */
+    r = open_format(put("notitle.txt", "Date: 2008\n\nThe title\nThe body\n"), NULL);
+    expect_article(r, &a, "notitle.txt", NULL, 1);
+    assert_string_equal(a.title, "The title");
+    assert_string_equal(a.body, "The body");
+    assert_string_equal(a.date, "2008");
+    assert_null(a.source);
+    assert_int_equal(a.n_lists, 0);
+    nx_reader_close(r);
+
+    /* a first line that is no header name: no header, as before */
+    r = open_format(put("plain.txt", "Note: markets fell\nDate: 2008\n\nbody\n"), NULL);
+    expect_article(r, &a, "plain.txt", NULL, 1);
+    assert_string_equal(a.title, "Note: markets fell");
+    assert_string_equal(a.body, "Date: 2008\n\nbody");
+    assert_null(a.date);
+    expect_no_warning(r);
+    nx_reader_close(r);
+}
+
+/* A bad header line is kept as body text, and said where: never dropped. */
+static void test_malformed_header(void **state)
+{
+    (void)state;
+    nx_reader *r = open_format(put("bad.txt", "Title: Kept title\n"
+                                              "Author: Bob\n"
+                                              "just words\n"
+                                              "Title: again\n"
+                                              "Source:\n"
+                                              "Source: Wire\n"
+                                              "\n"
+                                              "Body.\n"),
+                               NULL);
+    newsdex_article a;
+    expect_article(r, &a, "bad.txt", NULL, 1);
+    assert_string_equal(a.title, "Kept title");
+    assert_string_equal(a.source, "Wire");
+    assert_string_equal(a.body, "Author: Bob\njust words\nTitle: again\nSource:\nBody.");
+    unsigned long line = 0;
+    const char *w = nx_reader_warning(r, &line);
+    assert_non_null(w);
+    assert_int_equal(line, 2);
+    assert_non_null(strstr(w, "malformed header line kept as body text"));
+    assert_non_null(strstr(w, "unknown name \"Author\""));
+    assert_non_null(strstr(w, "and 3 more header lines after it"));
+    nx_reader_close(r);
+
+    /* a header that never ends: the whole file; its bad lines are the text */
+    r = open_format(put("endless.txt", "Date: 2024-01-10\nOil prices rise\nMore text"), NULL);
+    expect_article(r, &a, "endless.txt", NULL, 1);
+    assert_string_equal(a.title, "Oil prices rise");
+    assert_string_equal(a.body, "More text");
+    assert_string_equal(a.date, "2024-01-10");
+    w = nx_reader_warning(r, &line);
+    assert_non_null(w);
+    assert_int_equal(line, 2);
+    assert_non_null(strstr(w, "not \"Name: value\""));
+    nx_reader_close(r);
+}
+
+/* ---- encodings and defaults ----------------------------------------- */
+
+static void test_encodings(void **state)
+{
+    (void)state;
+    static const char cp1252[] = "Caf\xE9 M\xFCller\n\x93Quoted\x94 \x80 5\x81 x\x9D\n";
+    /* by default, UTF-8: each bad byte replaced, counted once for the file */
+    nx_reader *r = open_format(put("cp.txt", cp1252), NULL);
+    newsdex_article a;
+    expect_article(r, &a, "cp.txt", NULL, 1);
+    assert_string_equal(a.title, "Caf\xEF\xBF\xBD M\xEF\xBF\xBDller");
+    assert_int_equal(nx_reader_invalid_count(r), 0); /* noted when the file ends */
+    expect_end(r);
+    assert_int_equal(nx_reader_invalid_count(r), 1);
+    const nx_reader_invalid *bad = nx_reader_invalid_file(r, 0);
+    assert_string_equal(bad->path, nx_reader_current_path(r));
+    assert_int_equal(bad->first_line, 1);
+    assert_int_equal(bad->bytes, 7);
+    assert_null(nx_reader_invalid_file(r, 1));
+    nx_reader_close(r);
+
+    /* cp1252 converts; its five undefined bytes are still invalid */
+    r = open_format(put("cp2.txt", cp1252), NULL);
+    nx_reader_set_encoding(r, NX_ENCODING_CP1252);
+    expect_article(r, &a, "cp2.txt", NULL, 1);
+    assert_string_equal(a.title, "Caf\xC3\xA9 M\xC3\xBCller");
+    assert_string_equal(a.body, "\xE2\x80\x9CQuoted\xE2\x80\x9D \xE2\x82\xAC 5\xEF\xBF\xBD "
+                                "x\xEF\xBF\xBD");
+    expect_end(r);
+    assert_int_equal(nx_reader_invalid_count(r), 1);
+    assert_int_equal(nx_reader_invalid_file(r, 0)->first_line, 2);
+    assert_int_equal(nx_reader_invalid_file(r, 0)->bytes, 2);
+    nx_reader_close(r);
+
+    /* latin1: every byte is a character (0x80..0x9F are control codes, dropped) */
+    char path[512];
+    path_of(path, sizeof path, "latin.txt.gz");
+    write_gz(path, cp1252, sizeof cp1252 - 1);
+    r = open_format(path, NULL);
+    nx_reader_set_encoding(r, NX_ENCODING_LATIN1);
+    expect_article(r, &a, "latin.txt.gz", NULL, 1);
+    assert_string_equal(a.title, "Caf\xC3\xA9 M\xC3\xBCller");
+    assert_string_equal(a.body, "Quoted  5 x");
+    expect_end(r);
+    assert_int_equal(nx_reader_invalid_count(r), 0);
+    nx_reader_close(r);
+
+    /* valid UTF-8 is not touched by the default */
+    r = open_format(put("utf8.txt", "Caf\xC3\xA9\n"), NULL);
+    expect_article(r, &a, "utf8.txt", NULL, 1);
+    assert_string_equal(a.title, "Caf\xC3\xA9");
+    expect_end(r);
+    assert_int_equal(nx_reader_invalid_count(r), 0);
+    nx_reader_close(r);
+
+    nx_encoding e;
+    assert_int_equal(nx_encoding_named("Windows-1252", &e), 0);
+    assert_int_equal(e, NX_ENCODING_CP1252);
+    assert_int_equal(nx_encoding_named("ISO-8859-1", &e), 0);
+    assert_int_equal(e, NX_ENCODING_LATIN1);
+    assert_int_equal(nx_encoding_named("UTF8", &e), 0);
+    assert_int_equal(e, NX_ENCODING_UTF8);
+    assert_int_equal(nx_encoding_named("ebcdic", &e), -1);
+}
+
+/* --source and --date: for the articles without their own. */
+static void test_defaults(void **state)
+{
+    (void)state;
+    make_dir("defaults");
+    put("defaults/a.txt", "Source: Own\nDate: 2001-02-03\n\nHas both\n");
+    put("defaults/b.txt", "Has neither\n");
+    char root[512];
+    path_of(root, sizeof root, "defaults");
+    nx_reader *r = open_format(root, NULL);
+    nx_error err;
+    assert_int_equal(nx_reader_set_defaults(r, "Archive", "03/04/2008", &err),
+                     NEWSDEX_ERR_INVALID);
+    assert_non_null(strstr(err.message, "ambiguous"));
+    assert_int_equal(nx_reader_set_defaults(r, "Archive", "2019-05", &err), NEWSDEX_OK);
+    newsdex_article a;
+    expect_article(r, &a, "defaults/a.txt", NULL, 1);
+    assert_string_equal(a.source, "Own");
+    assert_string_equal(a.date, "2001-02-03");
+    expect_article(r, &a, "defaults/b.txt", NULL, 1);
+    assert_string_equal(a.source, "Archive");
+    assert_string_equal(a.date, "2019-05");
+    expect_end(r);
+    nx_reader_close(r);
+}
+
 static void test_gzip_text(void **state)
 {
     (void)state;
@@ -208,7 +425,7 @@ static void test_gzip_text(void **state)
     write_gz(path, "Zipped title\nzipped body\n", 25);
     nx_reader *r = open_format(path, NULL);
     newsdex_article a;
-    expect_article(r, &a, path, NULL, 1);
+    expect_article(r, &a, "zipped.txt.gz", NULL, 1);
     assert_string_equal(a.title, "Zipped title");
     assert_string_equal(a.body, "zipped body");
     expect_end(r);
@@ -257,10 +474,8 @@ static void test_directory_walk(void **state)
     assert_string_equal(nx_reader_current_path(r), root);
     newsdex_article a;
     char id[512];
-    path_of(id, sizeof id, "tree/Z.TXT"); /* byte order: "Z" < "a" */
-    expect_article(r, &a, id, "tree/Z.TXT", 1);
-    path_of(id, sizeof id, "tree/a.txt");
-    expect_article(r, &a, id, "tree/a.txt", 1);
+    expect_article(r, &a, "tree/Z.TXT", "tree/Z.TXT", 1); /* byte order: "Z" < "a" */
+    expect_article(r, &a, "tree/a.txt", "tree/a.txt", 1);
     assert_string_equal(a.title, "A title");
     expect_article(r, &a, "j1", "tree/b.jsonl", 1);
     expect_result(r, NX_READ_REJECTED, "invalid JSON");
@@ -273,8 +488,7 @@ static void test_directory_walk(void **state)
     assert_int_equal(nx_reader_line(r), 2);
     expect_article(r, &a, "reuters-2", "tree/sub/c.sgm", 3);
     expect_article(r, &a, "d1", "tree/sub/deeper/d.ndjson", 1);
-    path_of(id, sizeof id, "tree/z.txt.gz");
-    expect_article(r, &a, id, "tree/z.txt.gz", 1);
+    expect_article(r, &a, "tree/z.txt.gz", "tree/z.txt.gz", 1);
     expect_end(r);
     /* what the walk passed over, each named with its reason */
     static const char *const passed[][2] = {{"tree/.git", "hidden"},
@@ -297,8 +511,7 @@ static void test_directory_walk(void **state)
     root[n] = '/';
     root[n + 1] = '\0';
     r = open_format(root, NULL);
-    path_of(id, sizeof id, "tree/Z.TXT");
-    expect_article(r, &a, id, "tree/Z.TXT", 1);
+    expect_article(r, &a, "tree/Z.TXT", "tree/Z.TXT", 1);
     nx_reader_close(r);
 }
 
@@ -345,8 +558,7 @@ static void test_walk_failure_continues(void **state)
     expect_result(r, NX_READ_FAILED, "gzip");
     assert_string_equal(nx_reader_current_path(r), path);
     assert_true(nx_reader_can_continue(r));
-    path_of(path, sizeof path, "damaged/3.txt");
-    expect_article(r, &a, path, "damaged/3.txt", 1);
+    expect_article(r, &a, "damaged/3.txt", "damaged/3.txt", 1);
     expect_end(r);
     nx_reader_close(r);
 
@@ -375,17 +587,15 @@ static void test_walk_symlinks(void **state)
     assert_int_equal(symlink(target, link), 0);
     path_of(link, sizeof link, "links/dangling.txt");
     assert_int_equal(symlink("/nonexistent/nx", link), 0);
-    char root[512], id[512];
+    char root[512];
     path_of(root, sizeof root, "links");
     nx_reader *r = open_format(root, NULL);
     newsdex_article a;
-    path_of(id, sizeof id, "links/alias.txt");
-    expect_article(r, &a, id, "links/alias.txt", 1);
+    expect_article(r, &a, "links/alias.txt", "links/alias.txt", 1);
     expect_result(r, NX_READ_FAILED, "cannot open");
     assert_non_null(strstr(nx_reader_current_path(r), "links/dangling.txt"));
     assert_true(nx_reader_can_continue(r));
-    path_of(id, sizeof id, "links/real/r.txt");
-    expect_article(r, &a, id, "links/real/r.txt", 1);
+    expect_article(r, &a, "links/real/r.txt", "links/real/r.txt", 1);
     expect_end(r);
     nx_reader_close(r);
 }
@@ -408,10 +618,8 @@ static void test_empty_directory(void **state)
 
     /* an explicit format takes every (non-hidden) file: readme.md as text */
     r = open_format(root, "text");
-    char id[512];
-    path_of(id, sizeof id, "nothing/readme.md");
     newsdex_article a;
-    expect_article(r, &a, id, "nothing/readme.md", 1);
+    expect_article(r, &a, "nothing/readme.md", "nothing/readme.md", 1);
     expect_end(r);
     nx_reader_close(r);
 
@@ -436,7 +644,7 @@ static void test_explicit_format(void **state)
 
     path = put("looks.jsonl", "{\"id\":\"x\"}\n");
     r = open_format(path, "text"); /* the format wins over the name */
-    expect_article(r, &a, path, NULL, 1);
+    expect_article(r, &a, "looks.jsonl", NULL, 1);
     assert_string_equal(a.title, "{\"id\":\"x\"}");
     nx_reader_close(r);
 
@@ -550,6 +758,11 @@ int main(void)
         cmocka_unit_test(test_dirty_text),
         cmocka_unit_test(test_empty_files),
         cmocka_unit_test(test_ids),
+        cmocka_unit_test(test_ids_across_spellings),
+        cmocka_unit_test(test_header_lines),
+        cmocka_unit_test(test_malformed_header),
+        cmocka_unit_test(test_encodings),
+        cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_gzip_text),
         cmocka_unit_test(test_directory_walk),
         cmocka_unit_test(test_walk_bytes),
