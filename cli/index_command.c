@@ -27,6 +27,7 @@ typedef struct index_opts {
     unsigned wait_lock;       /* seconds */
     int prune;
     int strict_dates;         /* --strict-dates */
+    newsdex_shard_by shard_by; /* --shard-by */
     enum progress_mode progress;
 } index_opts;
 
@@ -123,10 +124,16 @@ static void sleep_seconds(double s)
 
 int nx_cli_open_writer(const char *db_path, unsigned wait_seconds, newsdex_writer **writer)
 {
+    return nx_cli_open_writer_sharded(db_path, NEWSDEX_SHARD_NONE, wait_seconds, writer);
+}
+
+int nx_cli_open_writer_sharded(const char *db_path, newsdex_shard_by by, unsigned wait_seconds,
+                               newsdex_writer **writer)
+{
     double deadline = now_seconds() + wait_seconds, delay = 0.05;
     for (int attempt = 0;; attempt++) {
         char *message = NULL;
-        newsdex_status st = newsdex_writer_open(db_path, writer, &message);
+        newsdex_status st = newsdex_writer_open_sharded(db_path, by, writer, &message);
         if (st == NEWSDEX_OK)
             return NX_EXIT_OK;
         double left = deadline - now_seconds();
@@ -201,6 +208,8 @@ static void usage(FILE *out)
           "  --format FMT       read every input as jsonl, sgml or text\n"
           "  --strict-dates     reject articles whose date cannot be read (default: keep\n"
           "                     them undated, with a warning)\n"
+          "  --shard-by year    DIR is an archive of one index per year (DIR/YYYY/, and\n"
+          "                     DIR/undated/) that searches open as one (--db DIR)\n"
           "  --progress=WHEN    auto (on a terminal), always or never\n"
           "SIGINT/SIGTERM: commit what was read, report, exit 128+signal.\n",
           out);
@@ -525,6 +534,7 @@ static int parse_options(int argc, char **argv, index_opts *o)
         {"wait-lock", required_argument, NULL, 'w'}, {"batch-size", required_argument, NULL, 'b'},
         {"progress", required_argument, NULL, 'p'},  {"format", required_argument, NULL, 'f'},
         {"strict-dates", no_argument, NULL, 'S'},    {"help", no_argument, NULL, 'h'},
+        {"shard-by", required_argument, NULL, 'Y'},
         {NULL, 0, NULL, 0},
     };
     int c, bad = 0;
@@ -538,6 +548,7 @@ static int parse_options(int argc, char **argv, index_opts *o)
         case 'w': bad = nx_cli_parse_uint(optarg, "--wait-lock", 86400, &o->wait_lock); break;
         case 'b': bad = parse_batch_size(optarg, &o->batch_size); break;
         case 'p': bad = parse_progress(optarg, &o->progress); break;
+        case 'Y': bad = nx_cli_parse_shard_by(optarg, &o->shard_by); break;
         case 'h': usage(stdout); return NX_EXIT_OK;
         default: bad = 1;
         }
@@ -559,7 +570,7 @@ static int check_arguments(int argc, index_opts *o)
                               ? "--format expects jsonl, sgml or text"
                               : NULL;
     if (!problem)
-        return -1;
+        return nx_cli_check_sharding(o->db_path, o->shard_by);
     fprintf(stderr, "newsdex index: %s\n", problem);
     usage(stderr);
     return NX_EXIT_USAGE;
@@ -579,7 +590,7 @@ static int setup_run(index_run *run, const index_opts *o, int n_inputs, char **i
         return NX_EXIT_INDEX;
     }
     nx_cli_catch_stop_signals();
-    int rc = nx_cli_open_writer(o->db_path, o->wait_lock, &run->writer);
+    int rc = nx_cli_open_writer_sharded(o->db_path, o->shard_by, o->wait_lock, &run->writer);
     if (rc == NX_EXIT_OK && (newsdex_writer_set_batch_size(run->writer, o->batch_size) != NEWSDEX_OK ||
                              newsdex_writer_set_strict_dates(run->writer, o->strict_dates) !=
                                  NEWSDEX_OK))
