@@ -114,57 +114,8 @@ static int add_source(const char *term, size_t len, uint64_t freq, void *ctx)
     return list_add(ctx, term, freq); /* named after the scan (see name_sources) */
 }
 
-/* The shards of an archive, each open on its own: metadata read through
- * the archive comes from its first shard only. */
-typedef struct shard_dbs {
-    nx_xdb **dbs;
-    size_t n;
-} shard_dbs;
-
-static void shard_dbs_close(shard_dbs *s)
-{
-    for (size_t i = 0; i < s->n; i++)
-        nx_xdb_close(s->dbs[i], NULL);
-    free(s->dbs);
-    memset(s, 0, sizeof *s);
-}
-
-static newsdex_status shard_dbs_open(const char *path, shard_dbs *s, nx_error *err)
-{
-    memset(s, 0, sizeof *s);
-    if (nx_archive_kind_of(path) != NX_ARCHIVE_YEARS)
-        return NEWSDEX_OK;
-    nx_shard_names names;
-    newsdex_status st = nx_archive_read_stub(path, &names, err);
-    if (st == NEWSDEX_OK && names.n && !(s->dbs = calloc(names.n, sizeof *s->dbs)))
-        st = nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; st == NEWSDEX_OK && i < names.n; i++) {
-        char shard[4096];
-        snprintf(shard, sizeof shard, "%s/%s", path, names.names[i]);
-        st = nx_xdb_open_readonly(shard, &s->dbs[s->n], err);
-        s->n += st == NEWSDEX_OK;
-    }
-    nx_shard_names_free(&names);
-    if (st != NEWSDEX_OK)
-        shard_dbs_close(s);
-    return st;
-}
-
-/* Metadata key of db, or else of the first shard that has it. */
-static newsdex_status get_metadata_any(nx_xdb *db, const shard_dbs *shards, const char *key,
-                                       char **out, size_t *len, nx_error *err)
-{
-    newsdex_status st = nx_xdb_get_metadata(db, key, out, len, err);
-    for (size_t i = 0; st == NEWSDEX_OK && *len == 0 && i < shards->n; i++) {
-        free(*out);
-        st = nx_xdb_get_metadata(shards->dbs[i], key, out, len, err);
-    }
-    return st;
-}
-
 /* Source terms are folded ("reuters"); the writer kept each as written. */
-static newsdex_status name_sources(nx_xdb *db, const shard_dbs *shards, count_list *sources,
-                                   nx_error *err)
+static newsdex_status name_sources(nx_xdb *db, count_list *sources, nx_error *err)
 {
     const size_t skip = strlen(NX_PREFIX_FIELD NX_FIELD_SOURCE ":");
     for (size_t i = 0; i < sources->n; i++) {
@@ -172,7 +123,7 @@ static newsdex_status name_sources(nx_xdb *db, const shard_dbs *shards, count_li
         size_t len = 0;
         char *folded = (char *)sources->items[i].value;
         snprintf(key, sizeof key, "%s%s", NX_META_SOURCE, folded);
-        newsdex_status st = get_metadata_any(db, shards, key, &name, &len, err);
+        newsdex_status st = nx_xdb_get_metadata_any(db, key, &name, &len, err);
         if (st != NEWSDEX_OK)
             return st;
         if (len > 0) {
@@ -242,8 +193,8 @@ static uint64_t directory_size(const char *path)
     return total;
 }
 
-static newsdex_status collect_once(nx_xdb *db, const shard_dbs *shards, stats_data *d,
-                                   uint64_t *articles, uint64_t *distinct, nx_error *err)
+static newsdex_status collect_once(nx_xdb *db, stats_data *d, uint64_t *articles,
+                                   uint64_t *distinct, nx_error *err)
 {
     newsdex_status st = nx_xdb_doccount(db, articles, err);
     if (st == NEWSDEX_OK)
@@ -256,7 +207,7 @@ static newsdex_status collect_once(nx_xdb *db, const shard_dbs *shards, stats_da
     if (st == NEWSDEX_OK && (d->years.nomem || d->sources.nomem))
         st = nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory");
     if (st == NEWSDEX_OK)
-        st = name_sources(db, shards, &d->sources, err);
+        st = name_sources(db, &d->sources, err);
     if (st == NEWSDEX_OK)
         st = nx_xdb_count_terms(db, "", distinct, err);
     if (st == NEWSDEX_OK)
@@ -299,16 +250,13 @@ static newsdex_status collect(const char *path, stats_data *d, uint64_t *article
                               uint64_t *distinct, nx_error *err)
 {
     nx_xdb *db = NULL;
-    shard_dbs shards = {0};
     /* Counting the distinct terms walks the whole term table, where a
      * damaged block can crash Xapian: check the table's blocks first. */
     newsdex_status st = check_index(path, err);
     if (st == NEWSDEX_OK)
         st = nx_xdb_open_readonly(path, &db, err);
-    if (st == NEWSDEX_OK)
-        st = shard_dbs_open(path, &shards, err);
     for (int attempt = 0; st == NEWSDEX_OK; attempt++) {
-        st = collect_once(db, &shards, d, articles, distinct, err);
+        st = collect_once(db, d, articles, distinct, err);
         if (st != NEWSDEX_ERR_MODIFIED || attempt + 1 >= STATS_ATTEMPTS)
             break;
         data_free(d);
@@ -316,7 +264,6 @@ static newsdex_status collect(const char *path, stats_data *d, uint64_t *article
     }
     nx_error ignored;
     nx_xdb_close(db, &ignored);
-    shard_dbs_close(&shards);
     return st;
 }
 

@@ -399,6 +399,22 @@ extern "C" newsdex_status nx_xdb_get_metadata(nx_xdb *db, const char *key, char 
     });
 }
 
+extern "C" newsdex_status nx_xdb_get_metadata_any(nx_xdb *db, const char *key, char **out,
+                                               size_t *len, nx_error *err)
+{
+    *out = nullptr;
+    *len = 0;
+    return nx_guard(err, [&] {
+        Xapian::Database &d = db->db();
+        std::string value = d.get_metadata(key);
+        // Each shard as a database of its own (Xapian's handle on one shard).
+        for (size_t i = 1; value.empty() && i < d.size(); i++)
+            value = Xapian::Database(d.internal[i].get()).get_metadata(key);
+        *out = nx_copy_string(value);
+        *len = value.size();
+    });
+}
+
 extern "C" newsdex_status nx_xdb_each_term(nx_xdb *db, const char *prefix, nx_xterm_fn fn,
                                            void *ctx, nx_error *err)
 {
