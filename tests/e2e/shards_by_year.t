@@ -11,8 +11,9 @@
 # refusals of what does not fit.
 # shellcheck disable=SC2016  # Perl expressions in single quotes
 . "$(dirname "$0")/ingest_lib.sh"
+. "$(dirname "$0")/nightly_lib.sh"
 
-plan 46
+plan 54
 
 A="$TMP/archive"
 N_DATED=900
@@ -53,9 +54,10 @@ search_loop() {
         stub_ok "$1" || echo "stub lists a missing shard" >>"$2.err"
     done
 }
+# start_searches LOG [DB]: the loop, on DB (default $A), in the background.
 start_searches() {
     rm -f "$TMP/stop" "$1" "$1.err"
-    search_loop "$A" "$1" &
+    search_loop "${2:-$A}" "$1" &
     LOOP=$!
     NX_CHILD_PIDS="${NX_CHILD_PIDS:-} $LOOP"
 }
@@ -201,9 +203,12 @@ run "$NEWSDEX" search --db "$A" --json --limit 0 market
 is "$OUT" "$(cat "$TMP/before.json")" "the same answers after compaction"
 
 # ---- kill -9 while every article moves, then a clean run ----------------------
+# (A move commits its deletion from the old shard at once: 300 of them.)
 K="$TMP/killed"
-NX_TIMEOUT=$((NX_TIMEOUT * 10)) run "$NEWSDEX" index --shard-by year --db "$K" "$TMP/dated.jsonl"
-sed 's/"date":"\(19\|20\)\([0-9][0-9]\)-/"date":"21\2-/' "$TMP/dated.jsonl" >"$TMP/redated.jsonl"
+N_K=300
+head -n "$N_K" "$TMP/dated.jsonl" >"$TMP/k.jsonl"
+NX_TIMEOUT=$((NX_TIMEOUT * 10)) run "$NEWSDEX" index --shard-by year --db "$K" "$TMP/k.jsonl"
+sed 's/"date":"\(19\|20\)\([0-9][0-9]\)-/"date":"21\2-/' "$TMP/k.jsonl" >"$TMP/redated.jsonl"
 "$NEWSDEX" index --shard-by year --batch-size 50 --db "$K" "$TMP/redated.jsonl" >/dev/null 2>&1 &
 victim=$!
 # Kill once the run has moved articles into a few new shards.
@@ -214,6 +219,7 @@ for _ in $(seq 1 400); do
 done
 kill -9 "$victim" 2>/dev/null
 wait "$victim" 2>/dev/null
+is "$?" 137 "the run moving every article was killed (kill -9) before it finished"
 is "$(duplicates "$K")" 0 "after kill -9 mid-run: no id in two shards"
 stub_ok "$K"
 ok $? "after kill -9: the stub lists only shards that exist"
@@ -221,9 +227,30 @@ run "$NEWSDEX" search --db "$K" --json --limit 0 market
 is "$RC" 0 "after kill -9: the archive answers searches"
 NX_TIMEOUT=$((NX_TIMEOUT * 10)) run "$NEWSDEX" index --shard-by year --db "$K" "$TMP/redated.jsonl"
 is "$RC" 0 "a clean run after the kill"
-like "$OUT" "index holds $N_DATED articles" "nothing lost"
-is "$(duplicates "$K"):$(every_id $(shards "$K") | sort -u | wc -l)" "0:$N_DATED" \
+like "$OUT" "index holds $N_K articles" "nothing lost"
+is "$(duplicates "$K"):$(every_id $(shards "$K") | sort -u | wc -l)" "0:$N_K" \
     "no duplicate, every id once"
 is "$(every_id $(find "$K" -mindepth 1 -maxdepth 1 \( -name '19*' -o -name '20*' \)) | wc -l)" 0 \
     "every article is in its new year's shard"
+
+# ---- the nightly job: --shard-by year, compacting every run -------------------
+setup nightly
+printf 'shard_by = year\ncompact  = always\n' >>"$CONF"
+cp "$TMP/undated.jsonl" "$D/inbox/undated.jsonl"
+age "$D/inbox/undated.jsonl"
+nightly
+is "$RC" 0 "newsdex-nightly with shard_by = year: the first run makes the archive"
+split -n l/3 -d --additional-suffix=.jsonl "$TMP/dated.jsonl" "$D/inbox/wire-"
+age "$D/inbox"/wire-*
+nightly --dry-run
+like "$OUT" 'would index wire-00.jsonl into .*/idx \(one shard per year\)' "--dry-run says the index is sharded"
+start_searches "$TMP/nightly.log" "$D/idx"
+NX_TIMEOUT=$((NX_TIMEOUT * 15)) nightly
+stop_searches
+is "$RC" 0 "a nightly run of three files with compaction"
+searches_ok "$TMP/nightly.log" "searches ran throughout the nightly run and none failed"
+is "$(log_lines):$(field files):$(field added):$(field compacted)" "2:3:$N_DATED:yes" \
+    "one summary line per run: 3 files, every article added, compacted"
+is "$(field index_bytes)" "$(stats_json "$D/idx" '$j->{size_bytes}')" "index_bytes is the size of every shard"
+is "$(shards "$D/idx" | wc -l):$(articles "$D/idx")" "31:$N" "30 years and undated, every article"
 done_testing
