@@ -195,7 +195,9 @@ typedef struct newsdex_writer newsdex_writer;
  *         not readable and writable by this process (the message names it);
  *         NEWSDEX_ERR_VERSION if the index has a schema version newer than
  *         this library reads ("index DIR has schema version 2; this newsdex
- *         reads versions up to 1").
+ *         reads versions up to 1");
+ *         NEWSDEX_ERR_INVALID if @p path is an archive of shards (open it with
+ *         newsdex_writer_open_sharded()).
  */
 NEWSDEX_API newsdex_status newsdex_writer_open(const char *path, newsdex_writer **writer,
                                                char **error_message);
@@ -506,8 +508,10 @@ NEWSDEX_API int64_t newsdex_db_limit(newsdex_db *db, newsdex_limit which, int64_
  * Move @p db to the latest version of the index: what a writer committed
  * since it was opened (or last reopened) becomes visible. Cheap when nothing
  * changed, so a long-running searcher may call it before every search.
- * Results already returned stay valid. An index directory that was deleted
- * or replaced needs newsdex_db_close() and newsdex_db_open() instead.
+ * Results already returned stay valid. An index directory, a stub file or
+ * a shard it names that was replaced since (a compaction swapped it, an
+ * archive of shards gained a shard) is opened afresh by this call; one
+ * that was deleted gives an error until it is back.
  */
 NEWSDEX_API newsdex_status newsdex_db_reopen(newsdex_db *db);
 
@@ -786,7 +790,8 @@ typedef struct newsdex_stats {
     char first_date[11];          /**< First day with an article, "YYYY-MM-DD" ("" if none). */
     char last_date[11];           /**< Last day with an article ("" if none). */
     uint64_t distinct_terms;      /**< Distinct terms in the index. */
-    uint64_t size_bytes;          /**< Bytes of the files of the index directory. */
+    uint64_t size_bytes;          /**< Bytes of the files of the index directory (of an
+                                       archive of shards: its own and its shards'). */
     const newsdex_stats_count *years; /**< Articles per year, oldest first. */
     size_t n_years;               /**< Entries in @c years. */
     const newsdex_stats_count *sources; /**< Articles per source, most first (ties in byte
@@ -825,8 +830,9 @@ NEWSDEX_API void newsdex_stats_free(newsdex_stats *stats);
  * Check the structure of the term table of the index in directory @p path,
  * reading each of its blocks once: NEWSDEX_ERR_CORRUPT, with what is
  * damaged, where a walk over every term could otherwise crash the process.
- * A stub file, a remote index or a missing index is left to the open that
- * follows: NEWSDEX_OK. NEWSDEX_ERR_INVALID for a NULL path.
+ * An archive of shards (newsdex_writer_open_sharded()): each of its shards.
+ * Another stub file, a remote index or a missing index is left to the open
+ * that follows: NEWSDEX_OK. NEWSDEX_ERR_INVALID for a NULL path.
  */
 NEWSDEX_API newsdex_status newsdex_index_check(const char *path, char **error_message);
 
