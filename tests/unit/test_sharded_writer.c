@@ -269,6 +269,46 @@ static void test_unlisted_shard_is_listed(void **state)
     assert_int_equal(newsdex_writer_close(w), NEWSDEX_OK);
 }
 
+/* A long-running reader (newsdex_db_reopen before each search) sees a
+ * shard added after it opened the archive, and a shard compacted. */
+static void test_reader_sees_new_shard(void **state)
+{
+    fixture *f = *state;
+    newsdex_writer *w = NULL;
+    assert_int_equal(newsdex_writer_open_sharded(f->archive, NEWSDEX_SHARD_BY_YEAR, &w, NULL),
+                     NEWSDEX_OK);
+    assert_int_equal(put(w, "a", "1987-01-01", NULL), NEWSDEX_OK);
+    assert_int_equal(newsdex_writer_commit(w), NEWSDEX_OK);
+    newsdex_db *db = NULL;
+    uint64_t n = 0;
+    assert_int_equal(newsdex_db_open(f->archive, &db, NULL), NEWSDEX_OK);
+    uint64_t generation = newsdex_db_generation(db);
+    assert_int_equal(put(w, "b", "2001-01-01", NULL), NEWSDEX_OK);
+    assert_int_equal(newsdex_writer_close(w), NEWSDEX_OK);
+    assert_int_equal(newsdex_db_reopen(db), NEWSDEX_OK);
+    assert_int_equal(newsdex_db_count(db, &n), NEWSDEX_OK);
+    assert_int_equal(n, 2);
+    assert_true(newsdex_db_generation(db) != generation);
+    generation = newsdex_db_generation(db);
+    assert_int_equal(newsdex_db_reopen(db), NEWSDEX_OK); /* nothing changed */
+    assert_int_equal(newsdex_db_generation(db), generation);
+
+    /* A shard replaced by a compacted copy (what `newsdex compact` swaps in). */
+    char shard[256], copy[256], old[256];
+    snprintf(shard, sizeof shard, "%s/2001", f->archive);
+    snprintf(copy, sizeof copy, "%s/2001.copy", f->dir);
+    snprintf(old, sizeof old, "%s/2001.old", f->dir);
+    assert_int_equal(newsdex_index_compact(shard, copy, NULL), NEWSDEX_OK);
+    assert_int_equal(rename(shard, old), 0);
+    assert_int_equal(rename(copy, shard), 0);
+    assert_int_equal(remove_tree(old), 0);
+    assert_int_equal(newsdex_db_reopen(db), NEWSDEX_OK);
+    assert_true(newsdex_db_generation(db) != generation);
+    assert_int_equal(newsdex_db_count(db, &n), NEWSDEX_OK);
+    assert_int_equal(n, 2);
+    newsdex_db_close(db);
+}
+
 static void test_one_writer_and_refusals(void **state)
 {
     fixture *f = *state;
@@ -321,6 +361,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_years_and_undated, setup, teardown),
         cmocka_unit_test_setup_teardown(test_moving_year, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unlisted_shard_is_listed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reader_sees_new_shard, setup, teardown),
         cmocka_unit_test_setup_teardown(test_one_writer_and_refusals, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
