@@ -282,7 +282,13 @@ Xapian::Database nx_open_database(const char *path)
     if (std::strncmp(path, kTcpScheme, sizeof kTcpScheme - 1) != 0) {
         nx_check_stub(path);
         try {
-            return open_local(path);
+            Xapian::Database db = open_local(path);
+            // A stub listing no shard (an archive before its first one):
+            // an empty index, which Xapian cannot search without a shard.
+            if (db.size() == 0)
+                db.add_database(
+                    Xapian::WritableDatabase(std::string(), Xapian::DB_BACKEND_INMEMORY));
+            return db;
         } catch (const Xapian::DatabaseError &) {
             nx_check_access(path, false);
             throw;

@@ -13,7 +13,7 @@
 . "$(dirname "$0")/ingest_lib.sh"
 . "$(dirname "$0")/nightly_lib.sh"
 
-plan 54
+plan 57
 
 A="$TMP/archive"
 N_DATED=900
@@ -77,11 +77,17 @@ searches_ok() {
     fi
 }
 
-# ---- building: the undated first (the archive exists), then 30 years ------
-run "$NEWSDEX" index --shard-by year --db "$A" "$TMP/undated.jsonl"
-is "$RC" 0 "an archive made from undated articles"
-like "$ERR" 'odd-date.*indexed without a date' "an unreadable date is kept undated, with a warning"
+# ---- building: an empty archive, the undated, then 30 years ---------------
+printf '{"id":"none-such","deleted":true}\n' >"$TMP/nothing.jsonl"
+run "$NEWSDEX" index --shard-by year --db "$A" "$TMP/nothing.jsonl"
+is "$RC:$(sed -n 's/^auto //p' "$A/XAPIANDB" | wc -l)" "0:0" "an archive with no shard yet"
+run "$NEWSDEX" search --db "$A" --json --facets --histogram year market
+printf '%s' "$OUT" >"$TMP/e.json"
+is "$RC:$(json "$TMP/e.json" '$j->{total}' 2>&1)" "0:0" "searching it finds nothing, without an error"
 start_searches "$TMP/build.log"
+run "$NEWSDEX" index --shard-by year --db "$A" "$TMP/undated.jsonl"
+is "$RC" 0 "undated articles indexed into the archive"
+like "$ERR" 'odd-date.*indexed without a date' "an unreadable date is kept undated, with a warning"
 NX_TIMEOUT=$((NX_TIMEOUT * 10)) run "$NEWSDEX" index --shard-by year --batch-size 200 --db "$A" \
     "$TMP/dated.jsonl"
 stop_searches
@@ -130,6 +136,11 @@ is "$same" 12 "12 searches (facets, histograms, counts, pages) give the same JSO
 run "$NEWSDEX" search --db "$A" --json --limit 0 market
 printf '%s' "$OUT" >"$TMP/a.json"
 cmp_ok "$(json "$TMP/a.json" '$j->{total}')" -gt 100 "and they match many articles"
+CGI="$(dirname "$NEWSDEX_REAL")/newsdex.cgi"
+NEWSDEX_DB="$A" "$CGI" q=market format=json facets=1 2>"$TMP/cgi.err" | sed '1,/^\r\{0,1\}$/d' >"$TMP/cgi.json"
+"$NEWSDEX" search --db "$TMP/plain" --json --limit 0 market >"$TMP/want.json"
+is "$(json "$TMP/cgi.json" '$j->{total}' 2>&1)" "$(json "$TMP/want.json" '$j->{total}')" \
+    "newsdex.cgi with NEWSDEX_DB=ARCHIVE counts every year too"
 run "$NEWSDEX" stats --db "$A" --json
 printf '%s' "$OUT" >"$TMP/s.json"
 is "$(json "$TMP/s.json" '$j->{articles} . " " . $j->{undated} . " " . scalar(keys %{$j->{years}})')" \
