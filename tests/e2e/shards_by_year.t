@@ -137,10 +137,15 @@ run "$NEWSDEX" search --db "$A" --json --limit 0 market
 printf '%s' "$OUT" >"$TMP/a.json"
 cmp_ok "$(json "$TMP/a.json" '$j->{total}')" -gt 100 "and they match many articles"
 CGI="$(dirname "$NEWSDEX_REAL")/newsdex.cgi"
-NEWSDEX_DB="$A" "$CGI" q=market format=json facets=1 2>"$TMP/cgi.err" | sed '1,/^\r\{0,1\}$/d' >"$TMP/cgi.json"
-"$NEWSDEX" search --db "$TMP/plain" --json --limit 0 market >"$TMP/want.json"
-is "$(json "$TMP/cgi.json" '$j->{total}' 2>&1)" "$(json "$TMP/want.json" '$j->{total}')" \
-    "newsdex.cgi with NEWSDEX_DB=ARCHIVE counts every year too"
+# cgi_body DB: the body of newsdex.cgi's answer to a search with facets.
+cgi_body() { NEWSDEX_DB="$1" "$CGI" q=market format=json facets=all 2>&1 | sed '1,/^\r\{0,1\}$/d'; }
+cgi_body "$TMP/plain" >"$TMP/cgi-want.json"
+cgi_body "$A" >"$TMP/cgi-got.json"
+if cmp -s "$TMP/cgi-want.json" "$TMP/cgi-got.json" && [ "$(json "$TMP/cgi-got.json" '$j->{total}')" -gt 0 ]; then
+    pass "newsdex.cgi with NEWSDEX_DB=ARCHIVE answers as with one index"
+else
+    fail "newsdex.cgi with NEWSDEX_DB=ARCHIVE answers as with one index" "$(head -c 300 "$TMP/cgi-got.json")"
+fi
 run "$NEWSDEX" stats --db "$A" --json
 printf '%s' "$OUT" >"$TMP/s.json"
 is "$(json "$TMP/s.json" '$j->{articles} . " " . $j->{undated} . " " . scalar(keys %{$j->{years}})')" \
