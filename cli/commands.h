@@ -36,6 +36,18 @@ int nx_cli_stop_signal(void);
 /* Opens the index for writing, waiting up to wait_seconds while another writer
  * holds it. Prints why on failure; returns an NX_EXIT_* status. */
 int nx_cli_open_writer(const char *db_path, unsigned wait_seconds, newsdex_writer **writer);
+/* The same for an archive of shards (newsdex_writer_open_sharded()). */
+int nx_cli_open_writer_sharded(const char *db_path, newsdex_shard_by by, unsigned wait_seconds,
+                               newsdex_writer **writer);
+
+/* Archives of shards (cli/shard_options.c). */
+/* --shard-by WHAT: "year"; prints why not and returns -1 for anything else. */
+int nx_cli_parse_shard_by(const char *text, newsdex_shard_by *by);
+/* How the index at db_path is split (NEWSDEX_SHARD_NONE for one index or none). */
+newsdex_shard_by nx_cli_shard_by_of(const char *db_path);
+/* `index` writes an archive only with --shard-by, and one index only
+ * without: prints why not and returns NX_EXIT_USAGE, else -1. */
+int nx_cli_check_sharding(const char *db_path, newsdex_shard_by wanted);
 /* NX_EXIT_* status for an index error. */
 int nx_cli_exit_for_status(newsdex_status status);
 

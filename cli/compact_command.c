@@ -66,6 +66,7 @@ static void usage(FILE *out)
           "Rewrites the index in DIR compactly, in place (often half the size after\n"
           "incremental indexing). Holds the writer lock meanwhile; searches go on.\n"
           "The original is replaced in one atomic step only once the copy is complete.\n"
+          "An archive of per-year shards is compacted shard by shard, under its lock.\n"
           "  --db DIR          index directory (default: $NEWSDEX_DB)\n"
           "  --wait-lock SECS  wait up to SECS for another writer to finish\n"
           "  --json            print the summary as one JSON object\n"
@@ -597,28 +598,74 @@ static int prepare(compact_run *run, const compact_opts *o)
     return nx_cli_stop_signal() ? NX_EXIT_SIGNAL + nx_cli_stop_signal() : NX_EXIT_OK;
 }
 
+/* Compacts the one index at path into place; run holds what it did. */
+static int compact_one(const char *path, const compact_opts *o, compact_run *run)
+{
+    *run = (compact_run){.db_path = path, .parent_fd = -1};
+    clock_gettime(CLOCK_MONOTONIC, &run->started);
+    int rc = prepare(run, o);
+    if (rc == NX_EXIT_OK)
+        rc = swap_in(run);
+    if (rc != NX_EXIT_OK) {
+        if (rc > NX_EXIT_SIGNAL)
+            fprintf(stderr, "newsdex: interrupted by %s; the index was left as it was\n",
+                    rc == NX_EXIT_SIGNAL + SIGINT ? "SIGINT" : "SIGTERM");
+        newsdex_writer_close(run->fresh); /* before its directory goes */
+        run->fresh = NULL;
+        finish(run);
+        return rc;
+    }
+    run->size_after = directory_size(run->parent_fd, run->base);
+    finish(run);
+    return NX_EXIT_OK;
+}
+
+/* An archive of shards: its writer lock for the whole run (the shards'
+ * own writers stay closed), then each shard compacted as one index. A
+ * failure stops at that shard; those before it stay compacted. */
+static int compact_archive(const compact_opts *o)
+{
+    newsdex_writer *archive = NULL;
+    compact_run total = {.db_path = o->db_path, .parent_fd = -1};
+    clock_gettime(CLOCK_MONOTONIC, &total.started);
+    nx_cli_catch_stop_signals();
+    int rc = nx_cli_open_writer_sharded(o->db_path, NEWSDEX_SHARD_BY_YEAR, o->wait_lock,
+                                        &archive);
+    if (rc != NX_EXIT_OK)
+        return rc;
+    char **shards = NULL, *message = NULL;
+    size_t n = 0;
+    newsdex_shard_by by;
+    if (newsdex_index_shards(o->db_path, &by, &shards, &n, &message) != NEWSDEX_OK) {
+        fprintf(stderr, "newsdex: %s\n", message ? message : "cannot list the shards");
+        rc = NX_EXIT_INDEX;
+    }
+    for (size_t i = 0; rc == NX_EXIT_OK && i < n; i++) {
+        compact_run run;
+        rc = compact_one(shards[i], o, &run);
+        total.articles += run.articles;
+        total.size_before += run.size_before;
+        total.size_after += rc == NX_EXIT_OK ? run.size_after : run.size_before;
+    }
+    free(shards);
+    free(message);
+    newsdex_writer_close(archive); /* nothing was written through it */
+    if (rc == NX_EXIT_OK)
+        report(&total, o->json);
+    return rc;
+}
+
 int cmd_compact(int argc, char **argv)
 {
     compact_opts o = {0};
     int rc = parse_options(argc, argv, &o);
     if (rc >= 0)
         return rc;
-    compact_run run = {.db_path = o.db_path, .parent_fd = -1};
-    clock_gettime(CLOCK_MONOTONIC, &run.started);
-    rc = prepare(&run, &o);
+    if (nx_cli_shard_by_of(o.db_path) == NEWSDEX_SHARD_BY_YEAR)
+        return compact_archive(&o);
+    compact_run run;
+    rc = compact_one(o.db_path, &o, &run);
     if (rc == NX_EXIT_OK)
-        rc = swap_in(&run);
-    if (rc != NX_EXIT_OK) {
-        if (rc > NX_EXIT_SIGNAL)
-            fprintf(stderr, "newsdex: interrupted by %s; the index was left as it was\n",
-                    rc == NX_EXIT_SIGNAL + SIGINT ? "SIGINT" : "SIGTERM");
-        newsdex_writer_close(run.fresh); /* before its directory goes */
-        run.fresh = NULL;
-        finish(&run);
-        return rc;
-    }
-    run.size_after = directory_size(run.parent_fd, run.base);
-    finish(&run);
-    report(&run, o.json);
-    return NX_EXIT_OK;
+        report(&run, o.json);
+    return rc;
 }

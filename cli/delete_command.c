@@ -149,7 +149,8 @@ int cmd_delete(int argc, char **argv)
         return rc;
     delete_run run = {0};
     nx_cli_catch_stop_signals();
-    if ((rc = nx_cli_open_writer(db_path, wait_lock, &run.writer)) != NX_EXIT_OK)
+    if ((rc = nx_cli_open_writer_sharded(db_path, nx_cli_shard_by_of(db_path), wait_lock,
+                                         &run.writer)) != NX_EXIT_OK)
         return rc;
     for (int i = optind; i < argc && !run.failed; i++) {
         if (nx_cli_stop_signal()) {

@@ -30,6 +30,7 @@ typedef struct index_opts {
     unsigned wait_lock;       /* seconds */
     int prune;
     int strict_dates;         /* --strict-dates */
+    newsdex_shard_by shard_by; /* --shard-by */
     enum progress_mode progress;
     unsigned jobs;            /* --jobs: worker processes (cli/index_jobs.c) */
     const char *encoding;     /* --encoding, or NULL: UTF-8 */
@@ -134,10 +135,16 @@ static void sleep_seconds(double s)
 
 int nx_cli_open_writer(const char *db_path, unsigned wait_seconds, newsdex_writer **writer)
 {
+    return nx_cli_open_writer_sharded(db_path, NEWSDEX_SHARD_NONE, wait_seconds, writer);
+}
+
+int nx_cli_open_writer_sharded(const char *db_path, newsdex_shard_by by, unsigned wait_seconds,
+                               newsdex_writer **writer)
+{
     double deadline = now_seconds() + wait_seconds, delay = 0.05;
     for (int attempt = 0;; attempt++) {
         char *message = NULL;
-        newsdex_status st = newsdex_writer_open(db_path, writer, &message);
+        newsdex_status st = newsdex_writer_open_sharded(db_path, by, writer, &message);
         if (st == NEWSDEX_OK)
             return NX_EXIT_OK;
         double left = deadline - now_seconds();
@@ -216,10 +223,13 @@ static void usage(FILE *out)
           "  --date DATE        date of the articles that give none\n"
           "  --strict-dates     reject articles whose date cannot be read (default: keep\n"
           "                     them undated, with a warning)\n"
+          "  --shard-by year    DIR is an archive of one index per year (DIR/YYYY/, and\n"
+          "                     DIR/undated/) that searches open as one (--db DIR)\n"
           "  --progress=WHEN    auto (on a terminal), always or never\n"
           "  --jobs N           N worker processes index contiguous parts of the input\n"
           "                     (split at record boundaries), merged into DIR as one\n"
-          "                     process would index them (default 1; not with --prune)\n"
+          "                     process would index them (default 1; not with --prune\n"
+          "                     or --shard-by)\n"
           "SIGINT/SIGTERM: commit what was read, report, exit 128+signal.\n",
           out);
 }
@@ -596,6 +606,7 @@ static int parse_options(int argc, char **argv, index_opts *o)
         {"jobs", required_argument, NULL, 'j'},
         {"encoding", required_argument, NULL, 'e'},  {"source", required_argument, NULL, 's'},
         {"date", required_argument, NULL, 'D'},
+        {"shard-by", required_argument, NULL, 'Y'},
         {NULL, 0, NULL, 0},
     };
     int c, bad = 0;
@@ -616,6 +627,7 @@ static int parse_options(int argc, char **argv, index_opts *o)
             if (!(bad = nx_cli_parse_uint(optarg, "--jobs", 64, &o->jobs)) && !o->jobs)
                 bad = fprintf(stderr, "newsdex: --jobs must be at least 1\n") > 0;
             break;
+        case 'Y': bad = nx_cli_parse_shard_by(optarg, &o->shard_by); break;
         case 'h': usage(stdout); return NX_EXIT_OK;
         default: bad = 1;
         }
@@ -633,12 +645,14 @@ static int check_arguments(int argc, index_opts *o)
     const char *problem = !o->db_path    ? "no index given (use --db DIR or set NEWSDEX_DB)"
                           : optind >= argc ? "no input files given"
                           : o->jobs > 1 && o->prune ? "--prune cannot be combined with --jobs"
+                          : o->jobs > 1 && o->shard_by != NEWSDEX_SHARD_NONE
+                              ? "--shard-by cannot be combined with --jobs"
                           : o->format && strcmp(o->format, "jsonl") && strcmp(o->format, "sgml") &&
                                   strcmp(o->format, "text")
                               ? "--format expects jsonl, sgml or text"
                               : NULL;
     if (!problem)
-        return -1;
+        return nx_cli_check_sharding(o->db_path, o->shard_by);
     fprintf(stderr, "newsdex index: %s\n", problem);
     usage(stderr);
     return NX_EXIT_USAGE;
@@ -658,7 +672,7 @@ static int setup_run(index_run *run, const index_opts *o, int n_inputs, char **i
         return NX_EXIT_INDEX;
     }
     nx_cli_catch_stop_signals();
-    int rc = nx_cli_open_writer(o->db_path, o->wait_lock, &run->writer);
+    int rc = nx_cli_open_writer_sharded(o->db_path, o->shard_by, o->wait_lock, &run->writer);
     if (rc == NX_EXIT_OK && (newsdex_writer_set_batch_size(run->writer, o->batch_size) != NEWSDEX_OK ||
                              newsdex_writer_set_strict_dates(run->writer, o->strict_dates) !=
                                  NEWSDEX_OK))

@@ -195,10 +195,64 @@ typedef struct newsdex_writer newsdex_writer;
  *         not readable and writable by this process (the message names it);
  *         NEWSDEX_ERR_VERSION if the index has a schema version newer than
  *         this library reads ("index DIR has schema version 2; this newsdex
- *         reads versions up to 1").
+ *         reads versions up to 1");
+ *         NEWSDEX_ERR_INVALID if @p path is an archive of shards (open it with
+ *         newsdex_writer_open_sharded()).
  */
 NEWSDEX_API newsdex_status newsdex_writer_open(const char *path, newsdex_writer **writer,
                                                char **error_message);
+
+/** How newsdex_writer_open_sharded() splits an archive into indexes. */
+typedef enum newsdex_shard_by {
+    NEWSDEX_SHARD_NONE = 0,   /**< One index: newsdex_writer_open(). */
+    NEWSDEX_SHARD_BY_YEAR = 1 /**< One index per year of the articles' dates (UTC). */
+} newsdex_shard_by;
+
+/**
+ * Open (creating if needed) the archive in directory @p path for writing,
+ * split as @p by says (NEWSDEX_SHARD_NONE: newsdex_writer_open()).
+ *
+ * NEWSDEX_SHARD_BY_YEAR: @p path holds one index per year, PATH/YYYY/,
+ * named by the year of each article's date as newsdex_writer_put() reads
+ * it, and one for articles without a date, PATH/undated/, each created
+ * when its first article comes; and a Xapian stub file PATH/XAPIANDB
+ * listing them, so that newsdex_db_open(), newsdex_index_stats() and
+ * every reader open @p path as one index of every year. The stub is
+ * replaced atomically (a new file renamed over it) once a new shard's
+ * first commit is done, so it never names a shard that does not exist.
+ * An article is in one shard only: when an article comes with another
+ * year than the one it has (the same id, its date changed), it is
+ * deleted from its old shard (committed at once), then written to the
+ * new one, and counts as replaced. Batches are per shard (each commits
+ * atomically). One writer holds the whole archive (NEWSDEX_ERR_LOCKED);
+ * every other call works as for one index: newsdex_writer_delete() and
+ * newsdex_writer_prune() cover every shard, newsdex_writer_count() and
+ * the counts sum them, metadata goes to every shard.
+ *
+ * @return NEWSDEX_ERR_INVALID if @p path is one index (newsdex_writer_open()
+ *         writes it), a stub file newsdex did not write, or a directory
+ *         holding other things, or if @p by is not a ::newsdex_shard_by;
+ *         NEWSDEX_ERR_LOCKED, NEWSDEX_ERR_PERMISSION, NEWSDEX_ERR_VERSION as
+ *         for newsdex_writer_open() (newsdex_writer_open() on an archive gives
+ *         NEWSDEX_ERR_INVALID).
+ */
+NEWSDEX_API newsdex_status newsdex_writer_open_sharded(const char *path, newsdex_shard_by by,
+                                                       newsdex_writer **writer,
+                                                       char **error_message);
+
+/**
+ * Whether @p path is an archive of shards (newsdex_writer_open_sharded()):
+ * *by gets how it is split (NEWSDEX_SHARD_NONE for anything else: one
+ * index, a missing path, ...) and *shards (may be NULL) one malloc'd block
+ * (free() it) of *count (may be NULL) paths "PATH/NAME" of the shards the
+ * archive's stub lists, oldest year first, "undated" last (no paths, and
+ * NULL, for NEWSDEX_SHARD_NONE).
+ * @return NEWSDEX_ERR_INVALID for a NULL path or by; NEWSDEX_ERR_CORRUPT for
+ *         a stub that names something other than a shard.
+ */
+NEWSDEX_API newsdex_status newsdex_index_shards(const char *path, newsdex_shard_by *by,
+                                                char ***shards, size_t *count,
+                                                char **error_message);
 
 /**
  * Add @p article, or replace the article with the same id.
@@ -497,8 +551,10 @@ NEWSDEX_API int64_t newsdex_db_limit(newsdex_db *db, newsdex_limit which, int64_
  * Move @p db to the latest version of the index: what a writer committed
  * since it was opened (or last reopened) becomes visible. Cheap when nothing
  * changed, so a long-running searcher may call it before every search.
- * Results already returned stay valid. An index directory that was deleted
- * or replaced needs newsdex_db_close() and newsdex_db_open() instead.
+ * Results already returned stay valid. An index directory, a stub file or
+ * a shard it names that was replaced since (a compaction swapped it, an
+ * archive of shards gained a shard) is opened afresh by this call; one
+ * that was deleted gives an error until it is back.
  */
 NEWSDEX_API newsdex_status newsdex_db_reopen(newsdex_db *db);
 
@@ -880,7 +936,8 @@ typedef struct newsdex_stats {
     char first_date[11];          /**< First day with an article, "YYYY-MM-DD" ("" if none). */
     char last_date[11];           /**< Last day with an article ("" if none). */
     uint64_t distinct_terms;      /**< Distinct terms in the index. */
-    uint64_t size_bytes;          /**< Bytes of the files of the index directory. */
+    uint64_t size_bytes;          /**< Bytes of the files of the index directory (of an
+                                       archive of shards: its own and its shards'). */
     const newsdex_stats_count *years; /**< Articles per year, oldest first. */
     size_t n_years;               /**< Entries in @c years. */
     const newsdex_stats_count *sources; /**< Articles per source, most first (ties in byte
@@ -919,8 +976,9 @@ NEWSDEX_API void newsdex_stats_free(newsdex_stats *stats);
  * Check the structure of the term table of the index in directory @p path,
  * reading each of its blocks once: NEWSDEX_ERR_CORRUPT, with what is
  * damaged, where a walk over every term could otherwise crash the process.
- * A stub file, a remote index or a missing index is left to the open that
- * follows: NEWSDEX_OK. NEWSDEX_ERR_INVALID for a NULL path.
+ * An archive of shards (newsdex_writer_open_sharded()): each of its shards.
+ * Another stub file, a remote index or a missing index is left to the open
+ * that follows: NEWSDEX_OK. NEWSDEX_ERR_INVALID for a NULL path.
  */
 NEWSDEX_API newsdex_status newsdex_index_check(const char *path, char **error_message);
 

@@ -10,6 +10,7 @@
 
 #include "newsdex.h"
 #include "index_writer.h"
+#include "shard_archive.h"
 #include "../engine/error.h"
 #include "../engine/terms.h"
 #include "../engine/xapian/xapian_check.h"
@@ -122,7 +123,7 @@ static newsdex_status name_sources(nx_xdb *db, count_list *sources, nx_error *er
         size_t len = 0;
         char *folded = (char *)sources->items[i].value;
         snprintf(key, sizeof key, "%s%s", NX_META_SOURCE, folded);
-        newsdex_status st = nx_xdb_get_metadata(db, key, &name, &len, err);
+        newsdex_status st = nx_xdb_get_metadata_any(db, key, &name, &len, err);
         if (st != NEWSDEX_OK)
             return st;
         if (len > 0) {
@@ -151,7 +152,25 @@ static newsdex_status read_last_run(nx_xdb *db, stats_data *d, nx_error *err)
     return st;
 }
 
-/* Regular files directly in the index directory (Xapian keeps it flat). */
+/* The term table of the index at path, or of each shard of the archive
+ * at path. */
+static newsdex_status check_index(const char *path, nx_error *err)
+{
+    if (nx_archive_kind_of(path) != NX_ARCHIVE_YEARS)
+        return nx_xdb_check_terms(path, err);
+    nx_shard_names names;
+    newsdex_status st = nx_archive_read_stub(path, &names, err);
+    for (size_t i = 0; st == NEWSDEX_OK && i < names.n; i++) {
+        char shard[4096];
+        snprintf(shard, sizeof shard, "%s/%s", path, names.names[i]);
+        st = nx_xdb_check_terms(shard, err);
+    }
+    nx_shard_names_free(&names);
+    return st;
+}
+
+/* Regular files directly in the index directory (Xapian keeps it flat),
+ * and in each shard directory of an archive. */
 static uint64_t directory_size(const char *path)
 {
     DIR *dir = opendir(path);
@@ -159,10 +178,16 @@ static uint64_t directory_size(const char *path)
     struct dirent *e;
     char file[4096];
     struct stat st;
-    while (dir && (e = readdir(dir)) != NULL)
-        if (snprintf(file, sizeof file, "%s/%s", path, e->d_name) < (int)sizeof file &&
-            stat(file, &st) == 0 && S_ISREG(st.st_mode))
+    int archive = nx_archive_kind_of(path) == NX_ARCHIVE_YEARS;
+    while (dir && (e = readdir(dir)) != NULL) {
+        if (snprintf(file, sizeof file, "%s/%s", path, e->d_name) >= (int)sizeof file ||
+            stat(file, &st) != 0)
+            continue;
+        if (S_ISREG(st.st_mode))
             total += (uint64_t)st.st_size;
+        else if (archive && S_ISDIR(st.st_mode) && nx_archive_is_shard_name(e->d_name))
+            total += directory_size(file);
+    }
     if (dir)
         closedir(dir);
     return total;
@@ -227,7 +252,7 @@ static newsdex_status collect(const char *path, stats_data *d, uint64_t *article
     nx_xdb *db = NULL;
     /* Counting the distinct terms walks the whole term table, where a
      * damaged block can crash Xapian: check the table's blocks first. */
-    newsdex_status st = nx_xdb_check_terms(path, err);
+    newsdex_status st = check_index(path, err);
     if (st == NEWSDEX_OK)
         st = nx_xdb_open_readonly(path, &db, err);
     for (int attempt = 0; st == NEWSDEX_OK; attempt++) {
@@ -297,7 +322,7 @@ newsdex_status newsdex_index_check(const char *path, char **error_message)
 {
     nx_error err;
     nx_error_clear(&err);
-    newsdex_status st = path ? nx_xdb_check_terms(path, &err)
+    newsdex_status st = path ? check_index(path, &err)
                              : nx_error_set(&err, NEWSDEX_ERR_INVALID, "path is NULL");
     return give_message(st, &err, error_message);
 }

@@ -19,6 +19,8 @@
 #include "idset.h"
 #include "index_dir.h"
 #include "index_writer.h"
+#include "shard_archive.h"
+#include "sharded_writer.h"
 #include "strset.h"
 
 struct newsdex_writer {
@@ -40,6 +42,7 @@ struct newsdex_writer {
     char warning[NX_ERROR_MAX];   /* about the last put: "" if it was indexed whole */
     int strict_dates;             /* an unreadable date rejects the article */
     uint64_t undated;             /* articles kept without their unreadable date */
+    nx_sharded *sharded;          /* an archive of shards: each call goes to it */
 };
 
 /* What one article may still add (engine/terms.h, NX_ARTICLE_*_MAX). */
@@ -399,6 +402,17 @@ newsdex_status newsdex_writer_open(const char *path, newsdex_writer **writer, ch
             *error_message = nx_error_strdup(&err);
         return NEWSDEX_ERR_INVALID;
     }
+    if (nx_archive_kind_of(path) == NX_ARCHIVE_YEARS) {
+        /* Xapian would open it as one writable index of all its shards,
+         * spreading new articles over them whatever their year. */
+        nx_error_set(&err, NEWSDEX_ERR_INVALID,
+                     "index %s is an archive of per-year shards: open it with "
+                     "newsdex_writer_open_sharded() and NEWSDEX_SHARD_BY_YEAR",
+                     path);
+        if (error_message)
+            *error_message = nx_error_strdup(&err);
+        return NEWSDEX_ERR_INVALID;
+    }
     newsdex_writer *w = NULL;
     newsdex_status st = writer_alloc(path, &w, &err);
     if (st == NEWSDEX_OK) {
@@ -433,12 +447,48 @@ newsdex_status newsdex_writer_open(const char *path, newsdex_writer **writer, ch
     return NEWSDEX_OK;
 }
 
+newsdex_status newsdex_writer_open_sharded(const char *path, newsdex_shard_by by,
+                                          newsdex_writer **writer, char **error_message)
+{
+    nx_error err;
+    nx_error_clear(&err);
+    if (error_message)
+        *error_message = NULL;
+    if (writer)
+        *writer = NULL;
+    if (by == NEWSDEX_SHARD_NONE && path && writer)
+        return newsdex_writer_open(path, writer, error_message);
+    newsdex_status st = NEWSDEX_OK;
+    if (!path || !writer)
+        st = nx_error_set(&err, NEWSDEX_ERR_INVALID, "newsdex_writer_open_sharded: %s is NULL",
+                          !path ? "path" : "writer");
+    else if (by != NEWSDEX_SHARD_BY_YEAR)
+        st = nx_error_set(&err, NEWSDEX_ERR_INVALID,
+                          "newsdex_writer_open_sharded: by (%d) is not a newsdex_shard_by",
+                          (int)by);
+    newsdex_writer *w = NULL;
+    if (st == NEWSDEX_OK)
+        st = writer_alloc(path, &w, &err);
+    if (st == NEWSDEX_OK)
+        st = nx_sharded_open(path, &w->sharded, &err);
+    if (st != NEWSDEX_OK) {
+        if (error_message)
+            *error_message = nx_error_strdup(&err);
+        newsdex_writer_close(w);
+        return st;
+    }
+    *writer = w;
+    return NEWSDEX_OK;
+}
+
 newsdex_status newsdex_writer_set_batch_size(newsdex_writer *w, size_t batch_size)
 {
     if (!w)
         return NEWSDEX_ERR_INVALID;
     nx_error_clear(&w->err);
     w->batch_size = batch_size;
+    if (w->sharded)
+        return nx_sharded_set_batch_size(w->sharded, batch_size, &w->err);
     if (batch_size && w->batch.pending >= batch_size)
         return commit_batch(w);
     return NEWSDEX_OK;
@@ -536,7 +586,7 @@ static newsdex_status put_deletion(newsdex_writer *w, const newsdex_article *a,
     if (st != NEWSDEX_OK)
         return st;
     if (!found)
-        w->done.unchanged++;
+        w->done.unchanged++; /* a sharded writer's own: its shards count none */
     if (outcome)
         *outcome = found ? NEWSDEX_PUT_DELETED : NEWSDEX_PUT_UNCHANGED;
     return NEWSDEX_OK;
@@ -580,6 +630,41 @@ static int first_put_of_fresh_id(newsdex_writer *w, const char *id)
     return added == 1;
 }
 
+/* An article validate() passed: written to the index unless unchanged.
+ * moved: its id was just deleted from another shard, so it counts as
+ * replaced, and is written even if this shard holds the same. */
+static newsdex_status put_valid(newsdex_writer *w, const newsdex_article *a, int has_date,
+                                int64_t when, int moved, newsdex_put_outcome *outcome)
+{
+    newsdex_status st = NEWSDEX_OK;
+    char iso[21], fp[8], id_term[NX_ID_MAX_BYTES + 8];
+    if (has_date)
+        nx_date_format_iso(when, iso);
+    nx_fingerprint_encode(nx_fingerprint_article(a, has_date ? iso : NULL), fp);
+    snprintf(id_term, sizeof id_term, "%s%s", NX_PREFIX_ID, a->id);
+    int found = 0, same = 0;
+    if (!first_put_of_fresh_id(w, a->id))
+        st = compare_fingerprint(w, id_term, fp, &found, &same);
+    if (st == NEWSDEX_OK && same && !moved) {
+        w->done.unchanged++;
+        if (outcome)
+            *outcome = NEWSDEX_PUT_UNCHANGED;
+        return NEWSDEX_OK;
+    }
+    if (st == NEWSDEX_OK)
+        st = write_article(w, a, id_term, fp, has_date, when, found);
+    if (st != NEWSDEX_OK)
+        return st;
+    found |= moved; /* it was in another shard: replaced there by this */
+    if (found)
+        w->batch.replaced++;
+    else
+        w->batch.added++;
+    if (outcome)
+        *outcome = found ? NEWSDEX_PUT_REPLACED : NEWSDEX_PUT_ADDED;
+    return end_write(w);
+}
+
 newsdex_status newsdex_writer_put(newsdex_writer *w, const newsdex_article *article,
                                   newsdex_put_outcome *outcome)
 {
@@ -600,31 +685,21 @@ newsdex_status newsdex_writer_put(newsdex_writer *w, const newsdex_article *arti
     newsdex_status st = validate(w, a, &when, &has_date);
     if (st != NEWSDEX_OK)
         return st;
-    char iso[21], fp[8], id_term[NX_ID_MAX_BYTES + 8];
-    if (has_date)
-        nx_date_format_iso(when, iso);
-    nx_fingerprint_encode(nx_fingerprint_article(a, has_date ? iso : NULL), fp);
-    snprintf(id_term, sizeof id_term, "%s%s", NX_PREFIX_ID, a->id);
-    int found = 0, same = 0;
-    if (!first_put_of_fresh_id(w, a->id))
-        st = compare_fingerprint(w, id_term, fp, &found, &same);
-    if (st == NEWSDEX_OK && same) {
-        w->done.unchanged++;
-        if (outcome)
-            *outcome = NEWSDEX_PUT_UNCHANGED;
-        return NEWSDEX_OK;
-    }
-    if (st == NEWSDEX_OK)
-        st = write_article(w, a, id_term, fp, has_date, when, found);
-    if (st != NEWSDEX_OK)
+    if (w->sharded) {
+        st = nx_sharded_put(w->sharded, a, has_date, when, outcome, &w->err);
+        if (st == NEWSDEX_OK && !w->warning[0])
+            snprintf(w->warning, sizeof w->warning, "%s", nx_sharded_warning(w->sharded));
         return st;
-    if (found)
-        w->batch.replaced++;
-    else
-        w->batch.added++;
-    if (outcome)
-        *outcome = found ? NEWSDEX_PUT_REPLACED : NEWSDEX_PUT_ADDED;
-    return end_write(w);
+    }
+    return put_valid(w, a, has_date, when, 0, outcome);
+}
+
+newsdex_status nx_writer_put_valid(newsdex_writer *w, const newsdex_article *a, int has_date,
+                                   int64_t when, int moved, newsdex_put_outcome *outcome)
+{
+    nx_error_clear(&w->err);
+    w->warning[0] = '\0';
+    return put_valid(w, a, has_date, when, moved, outcome);
 }
 
 nx_xdb *nx_writer_xdb(newsdex_writer *w)
@@ -643,7 +718,9 @@ newsdex_status nx_writer_put_built(newsdex_writer *w, const char *id_term, const
 {
     nx_error_clear(&w->err);
     int found = 0, same = 0;
-    newsdex_status st = compare_fingerprint(w, id_term, fp, &found, &same);
+    newsdex_status st = NEWSDEX_OK;
+    if (!first_put_of_fresh_id(w, id_term + strlen(NX_PREFIX_ID)))
+        st = compare_fingerprint(w, id_term, fp, &found, &same);
     if (st == NEWSDEX_OK && same) {
         w->done.unchanged++;
         if (outcome)
@@ -678,6 +755,8 @@ newsdex_status newsdex_writer_delete(newsdex_writer *w, const char *id, int *fou
     if (found)
         *found = 0;
     newsdex_status st = check_id(w, id);
+    if (w->sharded)
+        return st != NEWSDEX_OK ? st : nx_sharded_delete(w->sharded, id, found, &w->err);
     char id_term[NX_ID_MAX_BYTES + 8];
     if (st == NEWSDEX_OK) {
         snprintf(id_term, sizeof id_term, "%s%s", NX_PREFIX_ID, id);
@@ -736,6 +815,8 @@ newsdex_status newsdex_writer_prune(newsdex_writer *w, newsdex_keep_fn keep, voi
     nx_error_clear(&w->err);
     if (!keep)
         return nx_error_set(&w->err, NEWSDEX_ERR_INVALID, "newsdex_writer_prune: keep is NULL");
+    if (w->sharded)
+        return nx_sharded_prune(w->sharded, keep, ctx, deleted, &w->err);
     /* List first, delete after: the term list must not change under us. */
     prune_list p = {.keep = keep, .ctx = ctx};
     newsdex_status st = commit_batch(w);
@@ -760,8 +841,11 @@ newsdex_status newsdex_writer_prune(newsdex_writer *w, newsdex_keep_fn keep, voi
 /* Keys newsdex keeps its own bookkeeping under (engine/terms.h, NX_META_*). */
 #define RESERVED_META_PREFIX "newsdex:"
 
-static newsdex_status set_metadata(newsdex_writer *w, const char *key, const char *value)
+static newsdex_status set_metadata(newsdex_writer *w, const char *key, const char *value,
+                                   int reserved)
 {
+    if (w->sharded)
+        return nx_sharded_set_metadata(w->sharded, key, value, reserved, &w->err);
     newsdex_status st = ensure_batch(w);
     if (st == NEWSDEX_OK && (st = nx_xdb_set_metadata(w->db, key, value, strlen(value),
                                                       &w->err)) != NEWSDEX_OK)
@@ -781,7 +865,7 @@ newsdex_status newsdex_writer_set_metadata(newsdex_writer *w, const char *key, c
                             "key \"%.200s\" starts with \"" RESERVED_META_PREFIX
                             "\", which is reserved for newsdex",
                             key);
-    return set_metadata(w, key, value);
+    return set_metadata(w, key, value, 0);
 }
 
 newsdex_status nx_writer_record_last_run(newsdex_writer *w, const char *json)
@@ -789,7 +873,7 @@ newsdex_status nx_writer_record_last_run(newsdex_writer *w, const char *json)
     if (!w || !json)
         return NEWSDEX_ERR_INVALID;
     nx_error_clear(&w->err);
-    return set_metadata(w, NX_META_LAST_RUN, json);
+    return set_metadata(w, NX_META_LAST_RUN, json, 1);
 }
 
 /* The first size bytes of *counts get c (the size rule of newsdex.h). */
@@ -810,6 +894,12 @@ newsdex_status newsdex_writer_get_counts_sized(const newsdex_writer *w,
     if (!w)
         return NEWSDEX_ERR_INVALID;
     newsdex_writer_counts c = w->done;
+    if (w->sharded) {
+        uint64_t own_unchanged = c.unchanged;
+        nx_sharded_counts(w->sharded, 0, &c);
+        c.unchanged += own_unchanged;
+        return give_counts(c, counts, size);
+    }
     c.added += w->batch.added;
     c.replaced += w->batch.replaced;
     c.deleted += w->batch.deleted;
@@ -824,6 +914,11 @@ newsdex_status newsdex_writer_get_committed_counts_sized(const newsdex_writer *w
     if (!w)
         return NEWSDEX_ERR_INVALID;
     newsdex_writer_counts c = w->done;
+    if (w->sharded) {
+        uint64_t own_unchanged = c.unchanged;
+        nx_sharded_counts(w->sharded, 1, &c);
+        c.unchanged += own_unchanged;
+    }
     c.pending = 0;
     return give_counts(c, counts, size);
 }
@@ -833,7 +928,7 @@ newsdex_status newsdex_writer_commit(newsdex_writer *w)
     if (!w)
         return NEWSDEX_ERR_INVALID;
     nx_error_clear(&w->err);
-    return commit_batch(w);
+    return w->sharded ? nx_sharded_commit(w->sharded, &w->err) : commit_batch(w);
 }
 
 newsdex_status newsdex_writer_count(newsdex_writer *w, uint64_t *count)
@@ -843,6 +938,8 @@ newsdex_status newsdex_writer_count(newsdex_writer *w, uint64_t *count)
     nx_error_clear(&w->err);
     if (!count)
         return nx_error_set(&w->err, NEWSDEX_ERR_INVALID, "newsdex_writer_count: count is NULL");
+    if (w->sharded)
+        return nx_sharded_count(w->sharded, count, &w->err);
     return nx_xdb_doccount(w->db, count, &w->err);
 }
 
@@ -876,7 +973,7 @@ newsdex_status newsdex_writer_truncated_count(const newsdex_writer *w, uint64_t 
 {
     if (!w || !count)
         return NEWSDEX_ERR_INVALID;
-    *count = w->truncated;
+    *count = w->sharded ? nx_sharded_truncated(w->sharded) : w->truncated;
     return NEWSDEX_OK;
 }
 
@@ -885,6 +982,8 @@ newsdex_status newsdex_writer_close(newsdex_writer *w)
     if (!w)
         return NEWSDEX_OK;
     newsdex_status st = w->db ? commit_batch(w) : NEWSDEX_OK;
+    if (w->sharded)
+        st = nx_sharded_close(w->sharded, &w->err);
     if (w->owns_pid_file)
         nx_index_dir_remove_pid(w->path); /* while we still hold the lock */
     newsdex_status closed = nx_xdb_close(w->db, &w->err);
@@ -895,4 +994,35 @@ newsdex_status newsdex_writer_close(newsdex_writer *w)
     free(w->path);
     free(w);
     return st != NEWSDEX_OK ? st : closed;
+}
+
+/* ---- What the sharded writer does with its shards' writers ---- */
+
+newsdex_status nx_writer_has_id(newsdex_writer *w, const char *id, int *found)
+{
+    char id_term[NX_ID_MAX_BYTES + 8];
+    snprintf(id_term, sizeof id_term, "%s%s", NX_PREFIX_ID, id);
+    return nx_xdb_term_exists(w->db, id_term, found, &w->err);
+}
+
+newsdex_status nx_writer_move_out(newsdex_writer *w, const char *id)
+{
+    char id_term[NX_ID_MAX_BYTES + 8];
+    snprintf(id_term, sizeof id_term, "%s%s", NX_PREFIX_ID, id);
+    nx_error_clear(&w->err);
+    newsdex_status st = ensure_batch(w);
+    if (st == NEWSDEX_OK && (st = nx_xdb_delete_unique(w->db, id_term, &w->err)) != NEWSDEX_OK)
+        return write_failed(w, st);
+    if (st == NEWSDEX_OK) {
+        w->batch.pending++;
+        st = commit_batch(w);
+    }
+    return st;
+}
+
+newsdex_status nx_writer_commit_first(newsdex_writer *w)
+{
+    nx_error_clear(&w->err);
+    newsdex_status st = ensure_batch(w);
+    return st == NEWSDEX_OK ? commit_batch(w) : st;
 }

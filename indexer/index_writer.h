@@ -26,5 +26,22 @@ typedef newsdex_status (*nx_writer_write_fn)(nx_xdb *db, const char *id_term, vo
 newsdex_status nx_writer_put_built(newsdex_writer *writer, const char *id_term, const char fp[8],
                                    const char *source, nx_writer_write_fn write, void *ctx,
                                    newsdex_put_outcome *outcome);
+/* What a sharded writer (sharded_writer.h) does with the writer of each of
+ * its shards, beyond the public API. */
+
+/* newsdex_writer_put() of an article already validated and dated by the
+ * archive's writer; moved: its id was deleted from another shard just
+ * before, so it counts as replaced and is written whatever this shard
+ * holds. */
+newsdex_status nx_writer_put_valid(newsdex_writer *w, const newsdex_article *a, int has_date,
+                                   int64_t when, int moved, newsdex_put_outcome *outcome);
+/* Whether the index holds an article with this id. */
+newsdex_status nx_writer_has_id(newsdex_writer *w, const char *id, int *found);
+/* Deletes the article with id and commits at once (with the open batch),
+ * counting it nowhere: the article moves to another shard. */
+newsdex_status nx_writer_move_out(newsdex_writer *w, const char *id);
+/* Commits even with nothing to write: a new shard's first commit, which
+ * records its schema version before a reader is told about it. */
+newsdex_status nx_writer_commit_first(newsdex_writer *w);
 
 #endif

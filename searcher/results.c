@@ -242,7 +242,7 @@ static int name_sources(newsdex_db *db, nx_count_list *l)
         char key[NX_TERM_MAX_BYTES + 64], *name = NULL;
         size_t len = 0;
         snprintf(key, sizeof key, "%s%s%s", NX_META_SOURCE, NX_FACET_SOURCE, l->v[i].value);
-        if (nx_xdb_get_metadata(db->xdb, key, &name, &len, NULL) != NEWSDEX_OK)
+        if (nx_xdb_get_metadata_any(db->xdb, key, &name, &len, NULL) != NEWSDEX_OK)
             return -1;
         if (len == 0) {
             free(name);

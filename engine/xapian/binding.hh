@@ -66,15 +66,14 @@ struct nx_xdb {
     nx_key_cache key_cache;        // read-only handles only
     uint64_t generation = 0;       // read-only handles: reopens that moved
     nx_shard_set shards;           // read-only handles opened by nx_xdb_open_shards
+    // Read-only handles: the paths opened and what they named then
+    // (nx_local_signature): when a stub is rewritten (a new shard) or a
+    // directory swapped in (a compacted shard), reopen() opens them afresh.
+    std::vector<std::string> paths;
+    std::string signature;
     Xapian::Database &db() { return writable ? static_cast<Xapian::Database &>(wdb) : rdb; }
     nx_key_cache *cache() { return writable ? nullptr : &key_cache; }
-    void reopen()
-    {
-        if (!writable && rdb.reopen()) {
-            key_cache.clear();
-            generation++;
-        }
-    }
+    void reopen(); // xdb.cc
 };
 
 // Adds the shards of path (a directory, a stub file, tcp://HOST:PORT) to
@@ -128,6 +127,10 @@ Xapian::Database nx_open_database(const char *path);
 // (directly or through others) or nests too deep, before Xapian would
 // recurse into it (xapian_remote.cc).
 void nx_check_stub(const char *path);
+// What a local path names: the identity (device, inode) of the path, of
+// its stub file and, through "auto" lines, of everything the stub names;
+// "" for a remote index. Two equal signatures mean the same files.
+std::string nx_local_signature(const char *path);
 // Throws nx_permission_error when path (or a file of the index in it) is
 // not readable (or writable, with write): called after an open failed
 // (xapian_remote.cc).

@@ -59,17 +59,13 @@ Xapian::Database open_remote(const std::string &host, unsigned port, unsigned ti
 // A local index or stub file. `newsdex compact` swaps a new directory in
 // for the old one; Xapian reads the version file and then each table by
 // path, so an open that straddles the swap can mix the two. When the path
-// names another file or directory after the open than before, the open
-// (failed or not) is done again.
+// (or a shard its stub names) names another file or directory after the
+// open than before, the open (failed or not) is done again.
 Xapian::Database open_local(const char *path)
 {
     for (int attempt = 0;; attempt++) {
-        struct stat before, after;
-        bool known = stat(path, &before) == 0;
-        auto unmoved = [&] {
-            return !known || stat(path, &after) != 0 ||
-                   (before.st_dev == after.st_dev && before.st_ino == after.st_ino) || attempt >= 3;
-        };
+        std::string before = nx_local_signature(path);
+        auto unmoved = [&] { return nx_local_signature(path) == before || attempt >= 3; };
         try {
             Xapian::Database db(path);
             if (unmoved())
@@ -127,6 +123,8 @@ std::string dir_of(const std::string &file)
     return slash == std::string::npos ? "." : file.substr(0, slash + 1);
 }
 
+std::vector<std::string> auto_paths(const std::string &file, const std::string &text);
+
 struct StubVisit {
     dev_t dev;
     ino_t ino;
@@ -153,6 +151,17 @@ void check_stub_at(const std::string &path, std::vector<StubVisit> &chain)
     if (!read_stub(file, text))
         return;
     chain.push_back({st.st_dev, st.st_ino, file});
+    for (const std::string &sub : auto_paths(file, text))
+        check_stub_at(sub, chain);
+    chain.pop_back();
+}
+
+// The paths of the "auto" lines of stub file `file` (its text), relative
+// ones from the stub's directory; other backends open their path directly,
+// no stub.
+std::vector<std::string> auto_paths(const std::string &file, const std::string &text)
+{
+    std::vector<std::string> out;
     size_t at = 0;
     while (at < text.size()) {
         size_t end = text.find('\n', at);
@@ -165,7 +174,7 @@ void check_stub_at(const std::string &path, std::vector<StubVisit> &chain)
             continue;
         size_t e = line.find_first_of(" \t", b);
         if (e == std::string::npos || line.compare(b, e - b, "auto") != 0)
-            continue; // other backends open their path directly, no stub
+            continue;
         size_t p = line.find_first_not_of(" \t", e);
         if (p == std::string::npos)
             continue;
@@ -174,9 +183,27 @@ void check_stub_at(const std::string &path, std::vector<StubVisit> &chain)
             sub.pop_back();
         if (sub.empty())
             continue;
-        check_stub_at(sub[0] == '/' ? sub : dir_of(file) + sub, chain);
+        out.push_back(sub[0] == '/' ? sub : dir_of(file) + sub);
     }
-    chain.pop_back();
+    return out;
+}
+
+void signature_of(const std::string &path, int depth, std::string &out)
+{
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0) {
+        out += "-;";
+        return;
+    }
+    out += std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino) + ";";
+    std::string file = stub_file_of(path), text;
+    if (file.empty() || depth >= kStubDepthMax || stat(file.c_str(), &st) != 0 ||
+        !read_stub(file, text))
+        return;
+    out += "(" + std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino) + ";";
+    for (const std::string &sub : auto_paths(file, text))
+        signature_of(sub, depth + 1, out);
+    out += ")";
 }
 
 // ---- Permissions ----
@@ -193,6 +220,14 @@ bool denied(const std::string &path, int mode)
 }
 
 }  // namespace
+
+std::string nx_local_signature(const char *path)
+{
+    std::string out;
+    if (std::strncmp(path, kTcpScheme, sizeof kTcpScheme - 1) != 0)
+        signature_of(path, 0, out);
+    return out;
+}
 
 void nx_check_stub(const char *path)
 {
@@ -382,7 +417,13 @@ Xapian::Database nx_open_database(const char *path)
     if (std::strncmp(path, kTcpScheme, sizeof kTcpScheme - 1) != 0) {
         nx_check_stub(path);
         try {
-            return open_local(path);
+            Xapian::Database db = open_local(path);
+            // A stub listing no shard (an archive before its first one):
+            // an empty index, which Xapian cannot search without a shard.
+            if (db.size() == 0)
+                db.add_database(
+                    Xapian::WritableDatabase(std::string(), Xapian::DB_BACKEND_INMEMORY));
+            return db;
         } catch (const Xapian::DatabaseError &) {
             nx_check_access(path, false);
             throw;

@@ -192,12 +192,43 @@ extern "C" newsdex_status nx_xdb_open_writable(const char *path, nx_xdb **out, n
     });
 }
 
+void nx_xdb::reopen()
+{
+    if (writable)
+        return;
+    std::string now;
+    for (const std::string &p : paths)
+        now += nx_local_signature(p.c_str()) + "|";
+    if (!paths.empty() && now != signature) {
+        Xapian::Database fresh;
+        for (const std::string &p : paths)
+            fresh.add_database(nx_open_database(p.c_str()));
+        rdb = fresh;
+        signature = now;
+    } else if (!rdb.reopen()) {
+        return;
+    }
+    key_cache.clear();
+    generation++;
+}
+
+// Remembers what the paths of a read-only handle name before they are
+// opened, so that a change during the open is seen by the next reopen.
+static void remember_paths(nx_xdb *h, const char *const *paths, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        h->paths.push_back(paths[i]);
+        h->signature += nx_local_signature(paths[i]) + "|";
+    }
+}
+
 extern "C" newsdex_status nx_xdb_open_readonly(const char *path, nx_xdb **out, nx_error *err)
 {
     *out = nullptr;
     return nx_guard(err, [&] {
         nx_xdb *h = new nx_xdb;
         try {
+            remember_paths(h, &path, 1);
             h->rdb = nx_open_database(path);
         } catch (...) {
             delete h;
@@ -282,6 +313,7 @@ extern "C" newsdex_status nx_xdb_open_readonly_many(const char *const *paths, si
             throw Xapian::InvalidArgumentError("no index given");
         nx_xdb *h = new nx_xdb;
         try {
+            remember_paths(h, paths, n);
             for (at = 0; at < n; at++)
                 h->rdb.add_database(nx_open_database(paths[at]));
             at = n;
@@ -503,6 +535,22 @@ extern "C" newsdex_status nx_xdb_get_metadata(nx_xdb *db, const char *key, char 
         std::memcpy(copy, value.data(), value.size());
         copy[value.size()] = '\0';
         *out = copy;
+        *len = value.size();
+    });
+}
+
+extern "C" newsdex_status nx_xdb_get_metadata_any(nx_xdb *db, const char *key, char **out,
+                                               size_t *len, nx_error *err)
+{
+    *out = nullptr;
+    *len = 0;
+    return nx_guard(err, [&] {
+        Xapian::Database &d = db->db();
+        std::string value = d.get_metadata(key);
+        // Each shard as a database of its own (Xapian's handle on one shard).
+        for (size_t i = 1; value.empty() && i < d.size(); i++)
+            value = Xapian::Database(d.internal[i].get()).get_metadata(key);
+        *out = nx_copy_string(value);
         *len = value.size();
     });
 }

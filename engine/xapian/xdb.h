@@ -151,6 +151,11 @@ newsdex_status nx_xdb_set_metadata(nx_xdb *db, const char *key, const char *valu
                                    nx_error *err);
 newsdex_status nx_xdb_get_metadata(nx_xdb *db, const char *key, char **out, size_t *len,
                                    nx_error *err);
+/* The same, read from each shard in turn until one has it: several
+ * indexes open as one read only the first one's metadata (what describes
+ * every article, such as a source as written, may be in any). */
+newsdex_status nx_xdb_get_metadata_any(nx_xdb *db, const char *key, char **out, size_t *len,
+                                       nx_error *err);
 
 /* ---- Limits of a search ---- */
 

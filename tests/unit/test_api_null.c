@@ -958,6 +958,39 @@ CASE(merge_shard_null_shard)
     CHILD_INVALID(newsdex_writer_merge_shard(f->w, NULL, 1, 2));
     CHILD_CHECK(newsdex_writer_last_error(f->w)[0] != '\0');
 }
+CASE(open_sharded_null_path)
+{
+    newsdex_writer *w = JUNK;
+    char *msg = NULL;
+    CHILD_INVALID(newsdex_writer_open_sharded(NULL, NEWSDEX_SHARD_BY_YEAR, &w, &msg));
+    CHILD_CHECK(w == NULL && msg && *msg);
+    free(msg);
+}
+CASE(open_sharded_null_writer)
+{
+    char path[160], *msg = NULL;
+    snprintf(path, sizeof path, "%s/archive", f->dir);
+    CHILD_INVALID(newsdex_writer_open_sharded(path, NEWSDEX_SHARD_BY_YEAR, NULL, &msg));
+    CHILD_CHECK(msg && *msg);
+    free(msg);
+}
+CASE(open_sharded_bad_by)
+{
+    char path[160];
+    newsdex_writer *w = JUNK;
+    snprintf(path, sizeof path, "%s/archive", f->dir);
+    CHILD_INVALID(newsdex_writer_open_sharded(path, (newsdex_shard_by)7, &w, NULL));
+    CHILD_CHECK(w == NULL);
+}
+CASE(index_shards_null_path)
+{
+    newsdex_shard_by by;
+    char *msg = NULL;
+    CHILD_INVALID(newsdex_index_shards(NULL, &by, NULL, NULL, &msg));
+    CHILD_CHECK(msg && *msg);
+    free(msg);
+}
+CASE(index_shards_null_by) { CHILD_INVALID(newsdex_index_shards(f->db_path, NULL, NULL, NULL, NULL)); }
 CASE(reader_open_null_path)
 {
     newsdex_reader *r = JUNK;
@@ -1061,6 +1094,11 @@ static void test_maintenance(void **state)
         {"newsdex_index_merge", "NULL shards", merge_null_shards},
         {"newsdex_writer_merge_shard", "NULL writer", merge_shard_null_writer},
         {"newsdex_writer_merge_shard", "NULL shard", merge_shard_null_shard},
+        {"newsdex_writer_open_sharded", "NULL path", open_sharded_null_path},
+        {"newsdex_writer_open_sharded", "NULL writer", open_sharded_null_writer},
+        {"newsdex_writer_open_sharded", "unknown by", open_sharded_bad_by},
+        {"newsdex_index_shards", "NULL path", index_shards_null_path},
+        {"newsdex_index_shards", "NULL by", index_shards_null_by},
         {"newsdex_reader_open", "NULL path", reader_open_null_path},
         {"newsdex_reader_open", "NULL reader", reader_open_null_out},
         {"newsdex_reader_open", "unknown format", reader_open_bad_format},
@@ -1169,6 +1207,8 @@ static const char *const covered[] = {
     "newsdex_stats_free", "newsdex_index_check", "newsdex_index_compact",
     "newsdex_set_fatal_handler", "newsdex_writer_can_concatenate", "newsdex_index_merge",
     "newsdex_writer_merge_shard", "newsdex_reader_open", "newsdex_reader_set_stop_flag",
+    "newsdex_writer_open_sharded", "newsdex_index_shards",
+    "newsdex_set_fatal_handler", "newsdex_reader_open", "newsdex_reader_set_stop_flag",
     "newsdex_reader_next", "newsdex_reader_last_error", "newsdex_reader_path",
     "newsdex_reader_line", "newsdex_reader_bytes", "newsdex_reader_close",
     "newsdex_document_get", "newsdex_document_free",

@@ -1,0 +1,57 @@
+/* The command line's side of archives of per-year shards: --shard-by, and
+ * telling an archive from one index before a writer opens it. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "newsdex.h"
+#include "commands.h"
+
+int nx_cli_parse_shard_by(const char *text, newsdex_shard_by *by)
+{
+    if (!strcmp(text, "year")) {
+        *by = NEWSDEX_SHARD_BY_YEAR;
+        return 0;
+    }
+    fprintf(stderr, "newsdex: --shard-by expects year, not \"%s\"\n", text);
+    return -1;
+}
+
+newsdex_shard_by nx_cli_shard_by_of(const char *db_path)
+{
+    newsdex_shard_by by = NEWSDEX_SHARD_NONE;
+    if (newsdex_index_shards(db_path, &by, NULL, NULL, NULL) != NEWSDEX_OK)
+        return NEWSDEX_SHARD_NONE;
+    return by;
+}
+
+/* Something a reader opens at db_path that is not an archive: one index, a
+ * stub file, a remote index. */
+static int is_other_index(const char *db_path)
+{
+    newsdex_db *db = NULL;
+    newsdex_status st = newsdex_db_open(db_path, &db, NULL);
+    newsdex_db_close(db);
+    return st == NEWSDEX_OK;
+}
+
+int nx_cli_check_sharding(const char *db_path, newsdex_shard_by wanted)
+{
+    newsdex_shard_by have = nx_cli_shard_by_of(db_path);
+    if (have == wanted)
+        return -1;
+    if (have == NEWSDEX_SHARD_BY_YEAR) {
+        fprintf(stderr, "newsdex index: %s is an archive of per-year shards; index into it "
+                        "with --shard-by year\n",
+                db_path);
+        return NX_EXIT_USAGE;
+    }
+    if (is_other_index(db_path)) {
+        fprintf(stderr, "newsdex index: %s is one index, not an archive of per-year shards; "
+                        "--shard-by year needs an archive, or a new or empty directory to "
+                        "make one in\n",
+                db_path);
+        return NX_EXIT_USAGE;
+    }
+    return -1; /* nothing there yet: the writer creates the archive */
+}
