@@ -6,7 +6,7 @@
 # words, so that only the written form can order them.
 . "$(dirname "$0")/lib.sh"
 
-plan 23
+plan 24
 
 DB="$TMP/db"
 cat >"$TMP/articles.jsonl" <<'EOF'
@@ -66,5 +66,10 @@ is "$(ids_of Coca-Cola)" "cola" "Coca-Cola finds CocaCola"
 is "$(ids_of email)" "cola" "email finds e-mail"
 is "$(ids_of title:Wal-Mart)" "" "title: searches titles only"
 is "$(ids_of wal mart)" "apart hyphen" "separate words are not joined"
+run "$NEWSDEX" search --db "$DB" --json 'Wal-Mart id:joined'
+printf '%s' "$OUT" >"$TMP/h.json"
+# shellcheck disable=SC2016  # a Perl expression
+is "$(json "$TMP/h.json" 'map { "@$_" } @{$j->{results}[0]{highlights}}')" "0 7" \
+    "Wal-Mart highlights Walmart in the snippet"
 run "$NEWSDEX" search --db "$DB" --explain --limit 0 Wal-Mart
 like "$OUT" 'wal PHRASE 2 mart\) OR \(Zwalmart' "--explain shows the parts OR the joined form"
