@@ -4,6 +4,7 @@
 # the spellings of a hyphenated name finding each other (Wal-Mart, Walmart),
 # with phrases still exact. Small handwritten articles, alike but for those
 # words, so that only the written form can order them.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 plan 24
@@ -34,9 +35,12 @@ order() {
 above() {
     local got
     got=$(order "$@")
-    [[ $got =~ ^yukos=([0-9.e+-]+)\ hirono=([0-9.e+-]+)$ ]] &&
-        perl -e 'exit !($ARGV[0] > $ARGV[1])' "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}" ||
-        { diag "$* -> $got"; return 1; }
+    if [[ $got =~ ^yukos=([0-9.e+-]+)\ hirono=([0-9.e+-]+)$ ]] &&
+        perl -e 'exit !($ARGV[0] > $ARGV[1])' "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}"; then
+        return 0
+    fi
+    diag "$* -> $got"
+    return 1
 }
 
 # ---- the exact form ----
