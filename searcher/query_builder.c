@@ -317,8 +317,11 @@ static nx_xquery *word_query(builder *b, const scope *sc, const char *text, cons
     int title = sc->kind == F_TITLE;
     nx_xquery *q =
         term_query_counted(b, title ? NX_PREFIX_TITLE_STEM : NX_PREFIX_STEM, stem, counted);
-    if (b->exact_words >= NX_EXACT_MAX_WORDS)
-        return q; /* a query of hundreds of words would cost twice as much */
+    /* An excluded word weighs nothing (and Xapian 1.4 reads uninitialised
+     * memory for AND_MAYBE under AND_NOT); hundreds of words would read
+     * twice the posting lists. */
+    if (sc->negated || b->exact_words >= NX_EXACT_MAX_WORDS)
+        return q;
     b->exact_words++;
     double boost = capitalised(b, n->text) ? NX_EXACT_NAME_BOOST : NX_EXACT_BOOST;
     nx_xquery *exact = term_query_counted(b, title ? NX_PREFIX_TITLE : "", text, 0);
