@@ -578,8 +578,12 @@ typedef enum newsdex_sort {
     NEWSDEX_SORT_DATE = 1,      /**< Newest first (undated last); ties best match first. */
     NEWSDEX_SORT_RECENT = 2     /**< Relevance blended with recency: each dated article
                                      gains the best match's score times
-                                     2^(-age / half_life_days), its age counted from the
-                                     newest article in the index; ties newest first. */
+                                     2^(-age / half_life_days), in steps of an eighth of
+                                     the half-life (none past eight half-lives), its age
+                                     counted from the end of the query's date range
+                                     (options->to, date:) or else from the newest
+                                     article in the index; ties newest first. The same
+                                     over remote shards. */
 } newsdex_sort;
 
 /** Matches over time (newsdex_search_options::histogram). */
@@ -834,8 +838,9 @@ NEWSDEX_API newsdex_status newsdex_results_similar_term_get(const newsdex_result
  * "snippet", "highlights", "collapsed" (with options->collapse)}...],
  * "suggestion" (if any), "corrected_query" and "original_query" (only when
  * the results are a correction's: newsdex_results_corrected() and @p query),
- * "facets" (with options->facets), "histogram"
- * (with options->histogram)}. @p query is echoed as "query" (NULL: "");
+ * "facets" (with options->facets), "histogram" (with options->histogram),
+ * "partial": true and "missing_shards" (names, when
+ * newsdex_results_missing_shard_count() is not 0)}. @p query is echoed as "query" (NULL: "");
  * @p options must be those the search ran with. Invalid UTF-8 is repaired.
  * *json is malloc'd; the caller frees it.
  * @return NEWSDEX_ERR_INVALID for a NULL results, options or json.

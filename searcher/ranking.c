@@ -127,8 +127,55 @@ static void civil_of(long days, char out[9])
              (unsigned)d % 100u);
 }
 
-void nx_rank_recency_bands(double anchor, double oldest, double half_life_days, double scale,
-                           unsigned slot, nx_xrecency *out)
+/* Days since 1970-01-01 of y-m-d (m may be 13: January of y + 1). */
+static long days_of(long y, long m, long d)
+{
+    if (m > 12) {
+        y++;
+        m -= 12;
+    }
+    char v[9];
+    snprintf(v, sizeof v, "%04u%02u%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
+             (unsigned)d % 100u);
+    return (long)nx_xdate_days(v, 8);
+}
+
+/* The year, month and day terms covering the days [from, to] into band b:
+ * whole years as Y terms, whole months as M terms, other days as D terms.
+ * Leaves b without terms (the binding then reads the dates' values) when
+ * they would not fit. */
+static void band_terms(nx_xrecency *r, nx_xrecency_band *b, long from, long to)
+{
+    size_t start = r->n_terms;
+    b->first = start;
+    b->n_terms = 0;
+    for (long d = from; d <= to;) {
+        if (r->n_terms == NX_XRECENCY_TERMS_MAX) {
+            r->n_terms = start;
+            b->n_terms = 0;
+            return;
+        }
+        char day[9], *t = r->terms[r->n_terms++];
+        civil_of(d, day);
+        long y = (day[0] - '0') * 1000 + (day[1] - '0') * 100 + (day[2] - '0') * 10 + day[3] - '0';
+        long m = (day[4] - '0') * 10 + day[5] - '0';
+        long next_year = days_of(y + 1, 1, 1), next_month = days_of(y, m + 1, 1);
+        if (!strcmp(day + 4, "0101") && next_year - 1 <= to) {
+            snprintf(t, sizeof r->terms[0], "%s%.4s", NX_PREFIX_YEAR, day);
+            d = next_year;
+        } else if (!strcmp(day + 6, "01") && next_month - 1 <= to) {
+            snprintf(t, sizeof r->terms[0], "%s%.6s", NX_PREFIX_MONTH, day);
+            d = next_month;
+        } else {
+            snprintf(t, sizeof r->terms[0], "%s%s", NX_PREFIX_DAY, day);
+            d++;
+        }
+    }
+    b->n_terms = r->n_terms - start;
+}
+
+void nx_rank_recency_bands(double anchor, double oldest, double newest, double half_life_days,
+                           double scale, unsigned slot, nx_xrecency *out)
 {
     memset(out, 0, sizeof *out);
     out->slot = slot;
@@ -149,6 +196,12 @@ void nx_rank_recency_bands(double anchor, double oldest, double half_life_days, 
             snprintf(b->to, sizeof b->to, "%s235959", day);
         }
         b->weight = scale * exp2(-age / half_life_days);
+        /* The newest band reaches the newest article (past the anchor when
+         * the query's date range is not every match's). */
+        long top = last - (long)k * step;
+        if (k == 0 && (long)floor(newest) > top)
+            top = (long)floor(newest);
+        band_terms(out, b, last - (long)(k + 1) * step + 1, top);
         if (last - (long)(k + 1) * step + 1 <= first)
             break; /* nothing older */
     }
@@ -182,7 +235,7 @@ newsdex_status nx_rank_recency(nx_xdb *xdb, const nx_xquery *q, unsigned slot,
     double scale = (best > 0 ? best : 1.0) * NX_RECENCY_SHARE;
     if (st != NEWSDEX_OK || scale <= 0)
         return st;
-    nx_rank_recency_bands(anchor, oldest, half_life_days, scale, slot, out);
+    nx_rank_recency_bands(anchor, oldest, newest, half_life_days, scale, slot, out);
     *boost = out->n > 0;
     return NEWSDEX_OK;
 }

@@ -53,11 +53,12 @@ newsdex_status nx_rank_recency(nx_xdb *xdb, const nx_xquery *q, unsigned slot,
                                double half_life_days, const char *range_end,
                                nx_xbudget *budget, nx_xrecency *out, int *boost, nx_error *err);
 
-/* The bands of the boost (nx_rank_recency without the index): anchor and
- * oldest are days since 1970-01-01 (nx_xdate_days), scale the weight of
- * the newest band. */
-void nx_rank_recency_bands(double anchor, double oldest, double half_life_days, double scale,
-                           unsigned slot, nx_xrecency *out);
+/* The bands of the boost (nx_rank_recency without the index): anchor,
+ * oldest and newest (the dates of the oldest and newest articles) are days
+ * since 1970-01-01 (nx_xdate_days), scale the weight of the newest band.
+ * Each band names the date terms (engine/terms.h) of its days. */
+void nx_rank_recency_bands(double anchor, double oldest, double newest, double half_life_days,
+                           double scale, unsigned slot, nx_xrecency *out);
 
 /* The last day of the query's date range, "YYYYMMDD" in out ("" when it
  * has none): the earliest of to ("YYYYMMDD" or "") and the upper ends of

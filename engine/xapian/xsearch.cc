@@ -190,13 +190,61 @@ Xapian::Query recency_boost(const nx_xrecency &r)
     std::vector<Xapian::Query> bands;
     for (size_t i = 0; i < r.n && i < NX_XRECENCY_BANDS_MAX; i++) {
         const nx_xrecency_band &b = r.band[i];
-        Xapian::Query dated = b.to[0]
-                                  ? Xapian::Query(Xapian::Query::OP_VALUE_RANGE, r.slot, b.from, b.to)
-                                  : Xapian::Query(Xapian::Query::OP_VALUE_GE, r.slot, b.from);
+        // Date terms skip through their posting lists; a value range would
+        // read the date of every document for each band.
+        std::vector<Xapian::Query> terms;
+        for (size_t t = b.first; t < b.first + b.n_terms && t < NX_XRECENCY_TERMS_MAX; t++)
+            terms.push_back(Xapian::Query(r.terms[t]));
+        Xapian::Query dated =
+            !terms.empty() ? Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end())
+            : b.to[0]      ? Xapian::Query(Xapian::Query::OP_VALUE_RANGE, r.slot, b.from, b.to)
+                           : Xapian::Query(Xapian::Query::OP_VALUE_GE, r.slot, b.from);
         Xapian::Query weight((new Xapian::FixedWeightPostingSource(b.weight))->release());
         bands.push_back(Xapian::Query(Xapian::Query::OP_FILTER, weight, dated));
     }
     return Xapian::Query(Xapian::Query::OP_OR, bands.begin(), bands.end());
+}
+
+// The same bands computed inside the matcher from each match's date value:
+// as fast as reading one value, but only a local index can run it (a
+// remote server knows no such source). Its weights are the bands' own, so
+// a local index ranks exactly as remote shards do.
+class RecencyBandSource : public Xapian::ValuePostingSource {
+    std::vector<std::pair<std::string, double>> bands; // from, weight; newest first
+
+  public:
+    explicit RecencyBandSource(const nx_xrecency &r) : Xapian::ValuePostingSource(r.slot)
+    {
+        for (size_t i = 0; i < r.n && i < NX_XRECENCY_BANDS_MAX; i++)
+            bands.emplace_back(r.band[i].from, r.band[i].weight);
+        set_maxweight(bands.empty() ? 0 : bands[0].second);
+    }
+    RecencyBandSource(Xapian::valueno slot, std::vector<std::pair<std::string, double>> b)
+        : Xapian::ValuePostingSource(slot), bands(std::move(b))
+    {
+        set_maxweight(bands.empty() ? 0 : bands[0].second);
+    }
+    double get_weight() const override
+    {
+        std::string value = get_value();
+        for (const auto &b : bands) // contiguous: the first band it reaches holds it
+            if (value >= b.first)
+                return b.second;
+        return 0;
+    }
+    RecencyBandSource *clone() const override { return new RecencyBandSource(get_slot(), bands); }
+    std::string name() const override { return "NxRecencyBandSource"; }
+};
+
+// Whether every shard of db is local (nx_shards_add found no remote one).
+bool all_local(const nx_xdb *db)
+{
+    if (db->shards.shards.empty())
+        return true;
+    for (const nx_shard &s : db->shards.shards)
+        if (s.port)
+            return false;
+    return true;
 }
 
 struct Ranked {
@@ -366,13 +414,20 @@ extern "C" newsdex_status nx_xdb_rank(nx_xdb *db, const nx_xquery *q, const nx_x
 {
     *out = nullptr;
     *settled = 0;
-    return nx_guard(err, [&] {
+    bool local = all_local(db);
+    auto rank = [&] {
         nx_with_reopen(db, [&] {
             Xapian::Database &d = db->db();
             Xapian::Query query = q->query;
-            if (p->recency && p->recency->n)
-                query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q->query,
-                                      recency_boost(*p->recency));
+            if (p->recency && p->recency->n) {
+                if (local) {
+                    Xapian::Query boost((new RecencyBandSource(*p->recency))->release());
+                    query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q->query, boost);
+                } else {
+                    query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q->query,
+                                          recency_boost(*p->recency));
+                }
+            }
             nx_months::Reader months(d);
             nx_pass_counter counter(d, db->cache(), months, p->counts, p->n_counts, p->budget);
             std::vector<Ranked> ranked;
@@ -383,6 +438,18 @@ extern "C" newsdex_status nx_xdb_rank(nx_xdb *db, const nx_xquery *q, const nx_x
             *out = read_results(d, ranked, estimate, exact, p, counter);
             *settled = 1;
         });
+    };
+    return nx_guard(err, [&] {
+        try {
+            rank();
+        } catch (const Xapian::UnimplementedError &) {
+            // A remote shard Xapian opened from a stub file itself: the
+            // bands as Xapian's own parts.
+            if (!local || !p->recency || !p->recency->n)
+                throw;
+            local = false;
+            rank();
+        }
     });
 }
 

@@ -58,13 +58,17 @@ typedef struct nx_xbm25 {
 } nx_xbm25;
 
 /* A boost added to the score of every dated match, in steps: band i
- * gives `weight` to the matches whose date value lies in [from, to] (to ""
- * for no upper end). The bands are disjoint; undated matches get nothing.
- * Built from Xapian's own serialisable parts (a fixed-weight posting
- * source filtered by a value range), so remote shards run it too. */
+ * gives `weight` to the matches dated in it: those with any of its n_terms
+ * date terms (terms[first ..]: the year, month and day terms that cover
+ * it), or, when it has none, those whose value in slot lies in [from, to]
+ * (to "" for no upper end). The bands are disjoint; undated matches get
+ * nothing. Built from Xapian's own serialisable parts (a fixed-weight
+ * posting source filtered by the band), so remote shards run it too. */
 #define NX_XRECENCY_BANDS_MAX 80
+#define NX_XRECENCY_TERMS_MAX 2048
 typedef struct nx_xrecency_band {
     char from[16], to[16]; /* "YYYYMMDDhhmmss" bounds, inclusive */
+    size_t first, n_terms;
     double weight;         /* > 0 */
 } nx_xrecency_band;
 
@@ -72,6 +76,8 @@ typedef struct nx_xrecency {
     unsigned slot; /* values "YYYYMMDD[hh...]" */
     size_t n;      /* bands used, at most NX_XRECENCY_BANDS_MAX */
     nx_xrecency_band band[NX_XRECENCY_BANDS_MAX];
+    size_t n_terms;
+    char terms[NX_XRECENCY_TERMS_MAX][16];
 } nx_xrecency;
 
 typedef enum nx_xorder {

@@ -51,7 +51,7 @@ files_of() { # files_of ERE: the reut2-0NN.sgm whose NN matches
 index_into() { # index_into DIR FILE...: in the background, status in DIR.rc
     local dir=$1
     shift
-    ( timeout -k 5 900 "$NEWSDEX" index --batch-size 25000 --progress=never --db "$dir" "$@" \
+    ( timeout -k 5 3000 "$NEWSDEX" index --batch-size 25000 --progress=never --db "$dir" "$@" \
           >"$dir.log" 2>&1; echo $? >"$dir.rc" ) &
 }
 mapfile -t ALL < <(files_of '..')

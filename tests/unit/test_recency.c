@@ -28,7 +28,7 @@ static void test_bands_step_and_weights(void **state)
 {
     (void)state;
     nx_xrecency r;
-    nx_rank_recency_bands(days("19871020"), days("19870226"), 90, 10.0, 0, &r);
+    nx_rank_recency_bands(days("19871020"), days("19870226"), days("19871020"), 90, 10.0, 0, &r);
     /* 90 / 8 = 11.25: steps of 11 days back from 1987-10-20. */
     assert_string_equal(r.band[0].from, "19871010000000");
     assert_string_equal(r.band[0].to, "");
@@ -45,13 +45,46 @@ static void test_bands_step_and_weights(void **state)
     assert_true(strcmp(r.band[r.n - 1].from, "19870226000000") <= 0);
     assert_true(strcmp(r.band[r.n - 2].from, "19870226000000") > 0);
     assert_int_equal(r.n, 22); /* 236 days in steps of 11 */
+    /* Each band names the day terms of its days. */
+    assert_int_equal(r.band[0].n_terms, 11);
+    assert_string_equal(r.terms[r.band[0].first], "D19871010");
+    assert_string_equal(r.terms[r.band[0].first + 10], "D19871020");
+    assert_string_equal(r.terms[r.band[1].first], "D19870929");
+    assert_int_equal(r.band[1].n_terms, 11); /* its own days only */
+}
+
+/* Whole months and years are one term each. */
+static void band_terms_are(const nx_xrecency *r, size_t band, const char *want)
+{
+    char got[512] = "";
+    for (size_t t = 0; t < r->band[band].n_terms; t++) {
+        strcat(got, t ? " " : "");
+        strcat(got, r->terms[r->band[band].first + t]);
+    }
+    if (strcmp(got, want) != 0)
+        fail_msg("band %zu: \"%s\", want \"%s\"", band, got, want);
+}
+
+static void test_band_terms(void **state)
+{
+    (void)state;
+    nx_xrecency r;
+    /* Steps of 46 days (365 / 8) back from 2024-03-31; articles up to 2024-04-02. */
+    nx_rank_recency_bands(days("20240331"), days("20200101"), days("20240402"), 365, 1.0, 0, &r);
+    band_terms_are(&r, 0, "D20240215 D20240216 D20240217 D20240218 D20240219 D20240220 "
+                          "D20240221 D20240222 D20240223 D20240224 D20240225 D20240226 "
+                          "D20240227 D20240228 D20240229 M202403 D20240401 D20240402");
+    /* Steps of a year and more take whole years. */
+    nx_rank_recency_bands(days("20231231"), days("19000101"), days("20231231"), 8 * 730, 1.0, 0,
+                          &r);
+    band_terms_are(&r, 0, "Y2022 Y2023");
 }
 
 static void test_bands_stop_at_eight_half_lives(void **state)
 {
     (void)state;
     nx_xrecency r;
-    nx_rank_recency_bands(days("20240110"), days("19900101"), 1, 2.0, 0, &r);
+    nx_rank_recency_bands(days("20240110"), days("19900101"), days("20240110"), 1, 2.0, 0, &r);
     /* Steps of one day; ages 0..8 days, the last at 2^-8. */
     assert_int_equal(r.n, NX_RECENCY_HALF_LIVES + 1);
     assert_string_equal(r.band[0].from, "20240110000000");
@@ -60,7 +93,8 @@ static void test_bands_stop_at_eight_half_lives(void **state)
     assert_true(fabs(r.band[8].weight - 2.0 / 256) < 1e-12);
     /* Ten years (steps of 456 days) over a thousand years of articles:
      * every band to 8 half-lives fits those the binding takes. */
-    nx_rank_recency_bands(days("20240110"), days("10000101"), 3650, 1.0, 0, &r);
+    nx_rank_recency_bands(days("20240110"), days("10000101"), days("20240110"), 3650, 1.0, 0,
+                          &r);
     assert_int_equal(r.n, NX_RECENCY_STEPS * NX_RECENCY_HALF_LIVES + 1);
     assert_true(r.n <= NX_XRECENCY_BANDS_MAX);
 }
@@ -147,6 +181,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bands_step_and_weights),
         cmocka_unit_test(test_bands_stop_at_eight_half_lives),
+        cmocka_unit_test(test_band_terms),
         cmocka_unit_test(test_range_end),
         cmocka_unit_test(test_search_counts_age_from_range_end),
     };
