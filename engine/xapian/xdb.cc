@@ -200,10 +200,20 @@ void nx_xdb::reopen()
     for (const std::string &p : paths)
         now += nx_local_signature(p.c_str()) + "|";
     if (!paths.empty() && now != signature) {
-        Xapian::Database fresh;
-        for (const std::string &p : paths)
-            fresh.add_database(nx_open_database(p.c_str()));
-        rdb = fresh;
+        if (!shards.shards.empty()) { // opened by nx_xdb_open_shards: same timeout and partial
+            nx_shard_set set;
+            set.timeout_ms = shards.timeout_ms;
+            set.partial = shards.partial;
+            for (const std::string &p : paths)
+                nx_shards_add(set, p.c_str());
+            rdb = nx_shards_open(set);
+            shards = std::move(set);
+        } else {
+            Xapian::Database fresh;
+            for (const std::string &p : paths)
+                fresh.add_database(nx_open_database(p.c_str()));
+            rdb = fresh;
+        }
         signature = now;
     } else if (!rdb.reopen()) {
         return;
@@ -338,6 +348,7 @@ extern "C" newsdex_status nx_xdb_open_shards(const char *const *paths, size_t n,
         if (n == 0)
             throw Xapian::InvalidArgumentError("no index given");
         std::unique_ptr<nx_xdb> h(new nx_xdb);
+        remember_paths(h.get(), paths, n);
         h->shards.timeout_ms = o && o->timeout_ms ? o->timeout_ms : NX_XDB_REMOTE_TIMEOUT_MS;
         h->shards.partial = o && o->partial;
         std::vector<size_t> origin; // the path each shard comes from

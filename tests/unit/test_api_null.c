@@ -1208,7 +1208,6 @@ static const char *const covered[] = {
     "newsdex_set_fatal_handler", "newsdex_writer_can_concatenate", "newsdex_index_merge",
     "newsdex_writer_merge_shard", "newsdex_reader_open", "newsdex_reader_set_stop_flag",
     "newsdex_writer_open_sharded", "newsdex_index_shards",
-    "newsdex_set_fatal_handler", "newsdex_reader_open", "newsdex_reader_set_stop_flag",
     "newsdex_reader_next", "newsdex_reader_last_error", "newsdex_reader_path",
     "newsdex_reader_line", "newsdex_reader_bytes", "newsdex_reader_close",
     "newsdex_document_get", "newsdex_document_free",
