@@ -108,10 +108,24 @@ static int is_active(const cgi_params *p, newsdex_facet facet, const char *value
     }
 }
 
+/* Matches without a value: listed, counted, but no link (the query
+ * language cannot ask for them). */
+static void write_missing(FILE *out, const cgi_page *pg, newsdex_facet facet)
+{
+    uint64_t missing = newsdex_results_facet_missing(pg->results, facet);
+    if (missing == 0)
+        return;
+    const char *label = facet == NEWSDEX_FACET_SOURCE  ? "(no source)"
+                        : facet == NEWSDEX_FACET_TOPIC ? "(no topic)"
+                                                       : "undated";
+    fprintf(out, "<li class=\"missing\"><em>%s</em> <span class=\"n\">%" PRIu64 "</span></li>\n",
+            label, missing);
+}
+
 static void write_facet(FILE *out, const cgi_page *pg, newsdex_facet facet, const char *name)
 {
     size_t n = newsdex_results_facet_count(pg->results, facet);
-    if (n == 0)
+    if (n == 0 && newsdex_results_facet_missing(pg->results, facet) == 0)
         return;
     static cgi_params narrowed;
     fprintf(out, "<section>\n<h2>%s</h2>\n<ul>\n", name);
@@ -134,6 +148,7 @@ static void write_facet(FILE *out, const cgi_page *pg, newsdex_facet facet, cons
         }
         fprintf(out, " <span class=\"n\">%" PRIu64 "</span></li>\n", count);
     }
+    write_missing(out, pg, facet);
     fputs("</ul>\n</section>\n", out);
 }
 

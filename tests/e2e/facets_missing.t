@@ -5,7 +5,7 @@
 # shellcheck source-path=SCRIPTDIR source=lib.sh disable=SC2016  # single-quoted Perl expressions for json
 . "$(dirname "$0")/lib.sh"
 
-plan 16
+plan 19
 
 # 1500 articles with "alpha"; every 3rd has no source, every 4th no topic,
 # every 5th no date; "gamma" in every 5th, "beta" in every 60th.
@@ -70,4 +70,13 @@ unlike "$OUT" "undated" "text: no undated line when every match is dated"
 run "$NEWSDEX" search --db "$TMP/db" --limit 1 --json alpha
 printf '%s\n' "$OUT" >"$TMP/nofacets.json"
 is "$(json "$TMP/nofacets.json" 'exists $j->{facets} ? 1 : 0')" 0 "without --facets: no facets at all"
+
+# The web page lists the buckets too, counted, and not as filter links.
+CGI_BIN="$(dirname "$NEWSDEX")/newsdex.cgi"
+run env NEWSDEX_DB="$TMP/db" GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=GET QUERY_STRING='q=alpha' \
+    "$CGI_BIN"
+like "$OUT" "<li class=\"missing\"><em>\\(no source\\)</em> <span class=\"n\">$s</span>" \
+    "web page: (no source) with its count"
+like "$OUT" "<em>\\(no topic\\)</em> <span class=\"n\">$t</span>" "web page: (no topic) with its count"
+like "$OUT" "<em>undated</em> <span class=\"n\">$y</span>" "web page: undated with its count, not a link"
 done_testing
