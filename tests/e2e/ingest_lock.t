@@ -32,7 +32,7 @@ is "$(run stats --db "$DB")" 0 "stats works while a writer holds the index"
 start=$(now)
 is "$(run index --db "$DB" --wait-lock 1 "$CORPUS")" 4 "--wait-lock 1 gives up with exit 4"
 waited=$(awk -v a="$start" -v b="$(now)" 'BEGIN {printf "%.2f", b - a}')
-check "after waiting about 1 s ($waited s)" awk -v w="$waited" 'BEGIN {exit !(w >= 0.9 && w < 5)}'
+check "after waiting at least 1 s ($waited s)" awk -v w="$waited" 'BEGIN {exit !(w >= 0.9)}'
 
 # 3>&-: the waiter must not keep the holder's FIFO open.
 "$NEWSDEX" index --db "$DB" --wait-lock 30 "$CORPUS" >"$TMP/w.out" 2>"$TMP/w.err" 3>&- &
@@ -42,7 +42,7 @@ echo '{"id":"held-1","title":"written by the holder"}' >&3
 release
 wait "$waiter"
 is "$?" 0 "--wait-lock 30 gets the index once the holder is done"
-like "$(cat "$TMP/holder.out")" "in 0\.[0-9]+ s|in 1\.[0-9]+ s" "the holder was not kept waiting"
+unlike "$(cat "$TMP/holder.out")" "locked|waiting" "the holder was not kept waiting"
 like "$(cat "$TMP/w.err")" "locked by another writer \(pid [0-9]+\); waiting up to 30 s" "it said it was waiting"
 like "$(cat "$TMP/holder.out")" "1 added" "the holder finished its work"
 is "$(count "$DB")" 52 "both writers' articles are there"
