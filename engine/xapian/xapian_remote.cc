@@ -395,8 +395,12 @@ Xapian::Database nx_shards_open(nx_shard_set &set, size_t *failed)
             throw;
         }
     }
-    if (live == 0 && set.partial)
-        throw Xapian::NetworkError("no shard answered" + (first.empty() ? "" : " (" + first + ")"));
+    if (live == 0 && set.partial && !first.empty())
+        throw Xapian::NetworkError("no shard answered (" + first + ")");
+    // A stub listing no shard (an archive before its first one): an empty
+    // index, which Xapian cannot search without a shard.
+    if (all.size() == 0)
+        all.add_database(Xapian::WritableDatabase(std::string(), Xapian::DB_BACKEND_INMEMORY));
     return all;
 }
 

@@ -28,8 +28,10 @@ static int setup(void **state)
     if (!f || scratch_dir_make(f->dir, sizeof f->dir, "nx-merge") != 0)
         return -1;
     const char *names[] = {"part-1", "part-2", "single", "merged"};
+    char dir[sizeof f->dir]; /* a copy: the compiler cannot tell f->dir and f->path apart */
+    memcpy(dir, f->dir, sizeof dir);
     for (int i = 0; i < 4; i++)
-        snprintf(f->path[i], sizeof f->path[i], "%s/%s", f->dir, names[i]);
+        snprintf(f->path[i], sizeof f->path[i], "%s/%s", dir, names[i]);
     *state = f;
     return 0;
 }
