@@ -441,6 +441,8 @@ static void add_results(jobs_run *run)
         s->truncated += r->truncated;
         s->undated += r->undated;
         s->empty += r->empty;
+        s->invalid_files += r->invalid_files;
+        s->invalid_bytes += r->invalid_bytes;
         s->skipped += r->skipped;
         s->input_failed |= r->input_failed;
         size_t used = strlen(s->skipped_names);
@@ -628,7 +630,7 @@ static void report(jobs_run *run, uint64_t total)
 {
     const nx_jobs_result *s = &run->sum;
     const newsdex_writer_counts *c = &run->counts;
-    char extra[128] = "";
+    char extra[256] = "";
     if (s->truncated)
         snprintf(extra, sizeof extra, ", %llu truncated", (unsigned long long)s->truncated);
     if (s->undated)
@@ -637,6 +639,12 @@ static void report(jobs_run *run, uint64_t total)
     if (s->empty)
         snprintf(extra + strlen(extra), sizeof extra - strlen(extra), ", %llu empty file%s",
                  (unsigned long long)s->empty, s->empty == 1 ? "" : "s");
+    if (s->invalid_files)
+        snprintf(extra + strlen(extra), sizeof extra - strlen(extra),
+                 ", %llu file%s not valid %s (%llu byte%s replaced)",
+                 (unsigned long long)s->invalid_files, s->invalid_files == 1 ? "" : "s",
+                 nx_jobs_encoding_label(run->o->encoding),
+                 (unsigned long long)s->invalid_bytes, s->invalid_bytes == 1 ? "" : "s");
     printf("indexed: %llu added, %llu replaced, %llu unchanged, %llu deleted, %llu rejected%s in "
            "%.2f s; index holds %llu articles\n",
            (unsigned long long)c->added, (unsigned long long)c->replaced,

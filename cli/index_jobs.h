@@ -22,6 +22,9 @@ typedef struct nx_jobs_options {
     const char *date;       /* --date, or NULL */
 } nx_jobs_options;
 
+/* "UTF-8" for NULL or utf-8, else the name given: for messages. */
+const char *nx_jobs_encoding_label(const char *encoding);
+
 /* Runs the whole command; returns the exit status. */
 int nx_cli_index_jobs(const nx_jobs_options *o, int n_inputs, char **inputs);
 
@@ -50,6 +53,7 @@ typedef struct nx_jobs_result {
     uint64_t added, replaced, unchanged, deleted; /* in the shard */
     uint64_t deletions_logged;   /* deletions of ids not in the shard (sent as D) */
     uint64_t records, rejected, unidentified, truncated, undated, empty, skipped;
+    uint64_t invalid_files, invalid_bytes; /* bytes replaced by U+FFFD, and in how many files */
     int input_failed;
     int index_status;            /* newsdex_status of a failed shard write, else 0 */
     char skipped_names[1024];
@@ -68,8 +72,9 @@ void nx_jobs_worker(const nx_jobs_options *o, int n_inputs, char **inputs, uint6
 typedef int (*nx_jobs_record_fn)(void *ctx, uint64_t pos, const char *path, unsigned long line,
                                  newsdex_read r, const newsdex_article *article,
                                  const char *message);
-/* skipped: a file passed over (why: "empty", or why it was skipped), or,
- * with why starting "warning:", a whole message about the file. */
+/* skipped: a file passed over (why: "empty", or why it was skipped), or
+ * one with bytes that were not characters (why: "invalid:BYTES:LINE",
+ * LINE that of the first). */
 typedef void (*nx_jobs_skipped_fn)(void *ctx, uint64_t pos, const char *path, const char *why);
 void nx_jobs_read_inputs(const nx_jobs_options *o, int n_inputs, char **inputs,
                          nx_jobs_record_fn fn, nx_jobs_skipped_fn skipped, void *ctx);

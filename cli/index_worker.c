@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -26,21 +27,23 @@ unsigned nx_jobs_owner(uint64_t pos, uint64_t total, unsigned jobs)
 
 /* ---- Reading every input in turn ---- */
 
-/* Replaced bytes, as the single-process run words it. */
-static void warn_invalid(newsdex_reader *reader, const nx_jobs_options *o, uint64_t end,
-                         nx_jobs_skipped_fn skipped, void *ctx)
+const char *nx_jobs_encoding_label(const char *encoding)
 {
-    const char *encoding = o->encoding ? o->encoding : "UTF-8";
+    return !encoding || !strcasecmp(encoding, "utf-8") || !strcasecmp(encoding, "utf8")
+               ? "UTF-8"
+               : encoding;
+}
+
+/* Files with bytes that were not characters: skipped(path, "invalid:BYTES:LINE"). */
+static void note_invalid(newsdex_reader *reader, uint64_t end, nx_jobs_skipped_fn skipped,
+                         void *ctx)
+{
     for (size_t j = 0; j < newsdex_reader_invalid_count(reader); j++) {
         unsigned long line = 0;
         uint64_t bytes = 0;
         const char *path = newsdex_reader_invalid_file(reader, j, &line, &bytes);
-        char why[2048];
-        snprintf(why, sizeof why,
-                 "warning: %.1000s:%lu: warning: not valid %.40s: %llu byte%s replaced by U+FFFD "
-                 "in this file, the first on this line%s",
-                 path, line, encoding, (unsigned long long)bytes, bytes == 1 ? "" : "s",
-                 o->encoding ? "" : " (--encoding cp1252 or latin1 converts instead)");
+        char why[64];
+        snprintf(why, sizeof why, "invalid:%llu:%lu", (unsigned long long)bytes, line);
         skipped(ctx, end, path, why);
     }
 }
@@ -86,7 +89,7 @@ void nx_jobs_read_inputs(const nx_jobs_options *o, int n_inputs, char **inputs,
         }
         uint64_t end = done + newsdex_reader_bytes(reader);
         if (!stop)
-            warn_invalid(reader, o, end, skipped, ctx);
+            note_invalid(reader, end, skipped, ctx);
         size_t n = stop ? 0 : newsdex_reader_skipped_count(reader);
         for (size_t j = 0; j < n; j++) {
             const char *why = "";
@@ -250,8 +253,18 @@ static void on_skipped(void *ctx, uint64_t pos, const char *path, const char *wh
     worker *w = ctx;
     if (nx_jobs_owner(pos, w->total, w->o->jobs) != w->k)
         return;
-    if (!strncmp(why, "warning: ", 9)) {
-        say(w, "%s", why + 9);
+    unsigned long long bytes = 0;
+    unsigned long line = 0;
+    if (sscanf(why, "invalid:%llu:%lu", &bytes, &line) == 2) {
+        /* worded as the single-process run words it */
+        say(w, "%s:%lu: warning: not valid %s: %llu byte%s replaced by U+FFFD in this file, "
+               "the first on this line%s",
+            path, line, nx_jobs_encoding_label(w->o->encoding), bytes, bytes == 1 ? "" : "s",
+            strcmp(nx_jobs_encoding_label(w->o->encoding), "UTF-8")
+                ? ""
+                : " (--encoding cp1252 or latin1 converts instead)");
+        w->result.invalid_files++;
+        w->result.invalid_bytes += bytes;
         return;
     }
     if (!strcmp(why, "empty")) {

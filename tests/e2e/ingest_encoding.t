@@ -7,8 +7,8 @@
 # new index leaves none behind.
 . "$(dirname "$0")/ingest_lib.sh"
 
-# search_json DB QUERY: the JSON of a search, into $TMP/out.
-search_json() { "$NEWSDEX" search --db "$1" --json "$2" >"$TMP/out" 2>&1; }
+# search_json DB QUERY: the JSON of a search (never a spelling correction instead), into $TMP/out.
+search_json() { "$NEWSDEX" search --db "$1" --json --no-correct "$2" >"$TMP/out" 2>&1; }
 
 # ---- Windows-1252 input: warned once per file, then converted ----
 mkdir -p "$TMP/cp"
