@@ -463,7 +463,12 @@ extern "C" newsdex_status nx_xdb_best_weight(nx_xdb *db, const nx_xquery *q,
             Xapian::Enquire top(db->db());
             top.set_query(q->query);
             top.set_weighting_scheme(bm25_of(*bm25));
-            *best = top.get_mset(0, 1).get_max_attained();
+            // Every match considered: asked for the top one alone, Xapian
+            // 1.4's matcher can stop at a lesser one over several local
+            // shards (AND of a word and an OR), so the boost would depend
+            // on how the archive is split.
+            Xapian::MSet m = top.get_mset(0, 1, db->db().get_doccount());
+            *best = m.empty() ? 0 : m.begin().get_weight();
         });
         nx_budget_check_time(budget);
     });
