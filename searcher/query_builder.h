@@ -2,9 +2,10 @@
  * indexed text and map to terms as engine/terms.h lays them out:
  *
  *   word            Z<stem> (any inflection), ranked higher by the exact
- *                   form (unprefixed; NX_EXACT_BOOST, NX_EXACT_NAME_BOOST
- *                   when typed with a capital; the first NX_EXACT_MAX_WORDS
- *                   words); a stopword is dropped unless
+ *                   form (unprefixed; NX_EXACT_NAME_BOOST when typed with a
+ *                   capital, else NX_EXACT_BOOST unless the word is its own
+ *                   stem; the first NX_EXACT_MAX_WORDS such words); a
+ *                   stopword is dropped unless
  *                   written +word or the whole query is stopwords; a year
  *                   1900-2099 requires Z<year> OR Y<year> (the article's
  *                   date) and only Y<year> adds weight, boosted
