@@ -1,5 +1,5 @@
 /* What the index stores per article so a search can show it without the
- * original archive: a zlib-compressed JSON object. */
+ * original archive: a JSON object in a zlib stream (made by libdeflate). */
 #ifndef NX_STORED_DOC_H
 #define NX_STORED_DOC_H
 
@@ -17,7 +17,7 @@ newsdex_status nx_stored_encode(const newsdex_article *article, const char *date
                                 char **out, size_t *out_len, nx_error *err);
 
 /* A compressor kept between nx_stored_encode_with() calls (one writer's):
- * the same bytes as nx_stored_encode() without setting up zlib's state, a
+ * the same bytes as nx_stored_encode() without setting up a compressor, a
  * few hundred KiB, per article. NULL when out of memory. */
 typedef struct nx_stored_encoder nx_stored_encoder;
 nx_stored_encoder *nx_stored_encoder_new(void);
