@@ -1,6 +1,7 @@
 /* The maintenance API of include/newsdex.h: reading archives
  * (newsdex_reader_*: articles, rejections located as FILE:LINE, the end,
- * a directory walk, the stop flag), statistics (newsdex_index_stats), the
+ * a directory walk, the stop flag), statistics (newsdex_index_stats, and
+ * over a remote shard that does not answer newsdex_index_stats_with), the
  * check of a damaged term table (newsdex_index_check) and compaction
  * (newsdex_index_compact). */
 #include <setjmp.h>
@@ -253,6 +254,43 @@ static void test_stats(void **state)
     assert_int_equal(newsdex_index_check(db, NULL), NEWSDEX_OK);
 }
 
+/* A stub file listing an index and a remote shard nothing serves (port 1
+ * of the loopback): without partial the shard fails the call and is named;
+ * with partial the counts are the index's, and the shard is listed. */
+static void test_stats_remote_shard_down(void **state)
+{
+    fixture *f = *state;
+    char db[128];
+    snprintf(db, sizeof db, "%s/db", f->dir);
+    make_small_index(db);
+    const char *stub = write_file(f, "mixed.stub", "auto db\nremote 127.0.0.1:1\n");
+    newsdex_db_open_options o;
+    newsdex_db_open_options_init(&o);
+    o.shard_timeout_ms = 2000;
+    newsdex_stats s;
+    char *msg = NULL;
+    assert_int_equal(newsdex_index_stats_with(stub, &o, &s, &msg), NEWSDEX_ERR_NETWORK);
+    assert_non_null(msg);
+    assert_non_null(strstr(msg, "shard tcp://127.0.0.1:1"));
+    free(msg);
+    newsdex_stats_free(&s);
+
+    o.partial = 1;
+    assert_int_equal(newsdex_index_stats_with(stub, &o, &s, &msg), NEWSDEX_OK);
+    assert_null(msg);
+    assert_int_equal(s.articles, 4);
+    assert_int_equal(s.n_years, 2);
+    assert_int_equal(s.n_missing_shards, 1);
+    assert_string_equal(s.missing_shards[0], "tcp://127.0.0.1:1");
+    newsdex_stats_free(&s);
+    assert_int_equal(s.n_missing_shards, 0);
+
+    assert_int_equal(newsdex_index_stats_with(db, &o, &s, NULL), NEWSDEX_OK);
+    assert_int_equal(s.n_missing_shards, 0); /* nothing remote: a complete answer */
+    assert_null(s.missing_shards);
+    newsdex_stats_free(&s);
+}
+
 /* A posting-list table of several levels, then every leaf block's item
  * directory pointing past the block's end from item 5 on: what crashed
  * Xapian 1.4 in a walk over every term (as tests/e2e/api_hardening.t). */
@@ -364,6 +402,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_reader_open_failures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reader_stop_flag, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stats, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stats_remote_shard_down, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check_damaged_terms, setup, teardown),
         cmocka_unit_test_setup_teardown(test_compact, setup, teardown),
     };

@@ -918,6 +918,27 @@ CASE(stats_size_too_small)
     CHILD_INVALID(newsdex_index_stats_sized(f->db_path, &s, sizeof s.size, NULL));
     CHILD_CHECK(s.articles != 0); /* left alone */
 }
+CASE(stats_with_null_path)
+{
+    newsdex_stats s;
+    char *msg = NULL;
+    CHILD_INVALID(newsdex_index_stats_with(NULL, NULL, &s, &msg));
+    CHILD_CHECK(msg && *msg);
+    free(msg);
+}
+CASE(stats_with_null_stats)
+{
+    CHILD_INVALID(newsdex_index_stats_with_sized(f->db_path, NULL, NULL, sizeof(newsdex_stats),
+                                                 NULL));
+}
+CASE(stats_with_zeroed_options) /* size 0: read as this release's struct */
+{
+    newsdex_db_open_options o;
+    memset(&o, 0, sizeof o);
+    newsdex_stats s;
+    CHILD_CHECK(newsdex_index_stats_with(f->db_path, &o, &s, NULL) == NEWSDEX_OK);
+    newsdex_stats_free(&s);
+}
 CASE(stats_free_null) { newsdex_stats_free(NULL); }
 CASE(check_null_path)
 {
@@ -1082,6 +1103,9 @@ static void test_maintenance(void **state)
         {"newsdex_index_stats_sized", "NULL path", stats_null_path},
         {"newsdex_index_stats_sized", "NULL stats", stats_null_stats},
         {"newsdex_index_stats_sized", "size too small", stats_size_too_small},
+        {"newsdex_index_stats_with_sized", "NULL path", stats_with_null_path},
+        {"newsdex_index_stats_with_sized", "NULL stats", stats_with_null_stats},
+        {"newsdex_index_stats_with_sized", "zeroed options", stats_with_zeroed_options},
         {"newsdex_stats_free", "NULL stats", stats_free_null},
         {"newsdex_index_check", "NULL path", check_null_path},
         {"newsdex_index_compact", "NULL path", compact_null_path},
@@ -1203,7 +1227,7 @@ static const char *const covered[] = {
     "newsdex_results_facet_missing", "newsdex_results_similar_term_count",
     "newsdex_results_similar_term_get",
     "newsdex_results_to_json",
-    "newsdex_writer_set_last_run", "newsdex_index_stats_sized",
+    "newsdex_writer_set_last_run", "newsdex_index_stats_sized", "newsdex_index_stats_with_sized",
     "newsdex_stats_free", "newsdex_index_check", "newsdex_index_compact",
     "newsdex_set_fatal_handler", "newsdex_writer_can_concatenate", "newsdex_index_merge",
     "newsdex_writer_merge_shard", "newsdex_reader_open", "newsdex_reader_set_stop_flag",
