@@ -35,6 +35,7 @@
 #include "newsdex.h"
 #include "commands.h"
 #include "fs_util.h"
+#include "progress.h"
 
 #define TMP_INFIX ".compact-"
 #define PATH_CAP 4096
@@ -71,14 +72,6 @@ static void usage(FILE *out)
 }
 
 /* ---- Directories ---- */
-
-static double elapsed(const compact_run *run)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)(now.tv_sec - run->started.tv_sec) +
-           (double)(now.tv_nsec - run->started.tv_nsec) / 1e9;
-}
 
 /* Bytes of the regular files directly in the directory `name` of `at`
  * (Xapian keeps an index flat). */
@@ -405,7 +398,7 @@ static void finish(compact_run *run)
 
 static void report(const compact_run *run, int json)
 {
-    double seconds = elapsed(run);
+    double seconds = nx_seconds_since(&run->started);
     if (json) {
         json_t *o = json_pack("{s:s, s:I, s:I, s:f, s:I}", "index", run->db_path, "size_before",
                               (json_int_t)run->size_before, "size_after",

@@ -74,51 +74,22 @@ typedef struct jobs_run {
     unsigned n;
     uint64_t total_bytes;
     struct timespec started;
-    double seconds, last_shown;
-    int progress_tty, progress_lines, progress_shown;
+    double seconds;
+    nx_progress_line progress;
     nx_jobs_result sum;           /* the workers' results added up */
     newsdex_writer_counts counts;
     int index_failed, interrupted;
     newsdex_status index_status;
 } jobs_run;
 
-static double elapsed(const jobs_run *run)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)(now.tv_sec - run->started.tv_sec) +
-           (double)(now.tv_nsec - run->started.tv_nsec) / 1e9;
-}
-
-static void clear_progress(jobs_run *run)
-{
-    if (run->progress_shown) {
-        fputs("\r\033[K", stderr);
-        run->progress_shown = 0;
-    }
-}
-
 static void show_progress(jobs_run *run)
 {
-    if (!run->progress_tty && !run->progress_lines)
-        return;
-    double t = elapsed(run);
-    if (t - run->last_shown < (run->progress_tty ? 0.2 : 5.0))
-        return;
-    run->last_shown = t;
     unsigned long long records = 0, bytes = 0;
     for (unsigned i = 0; i < run->n; i++) {
         records += run->jobs[i].progress.records;
         bytes += run->jobs[i].progress.bytes;
     }
-    char line[160];
-    nx_progress_format(line, sizeof line, records, bytes, run->total_bytes, t);
-    if (run->progress_tty) {
-        fprintf(stderr, "\r%s\033[K", line);
-        run->progress_shown = 1;
-    } else {
-        fprintf(stderr, "newsdex: %s\n", line);
-    }
+    nx_progress_show(&run->progress, &run->started, records, bytes, run->total_bytes);
 }
 
 /* ---- The temporary directory ---- */
@@ -220,7 +191,7 @@ static int take_messages(jobs_run *run, job *j)
         unsigned char type = j->buf[at];
         const unsigned char *p = j->buf + at + 5;
         if (type == NX_JOBS_TEXT) {
-            clear_progress(run);
+            nx_progress_clear(&run->progress);
             fprintf(stderr, "%.*s\n", (int)len, (const char *)p);
         } else if (type == NX_JOBS_PROGRESS && len == sizeof j->progress) {
             memcpy(&j->progress, p, len);
@@ -326,7 +297,7 @@ static int wait_workers(jobs_run *run)
             char why[128];
             const char *failed = j->fd < 0 ? worker_failure(run, idx[k], why, sizeof why) : NULL;
             if (failed) {
-                clear_progress(run);
+                nx_progress_clear(&run->progress);
                 fprintf(stderr, "newsdex: %s\n", failed);
                 return run->index_status == NEWSDEX_ERR_NOSPACE ? NX_EXIT_NOSPACE : NX_EXIT_INDEX;
             }
@@ -383,7 +354,7 @@ static void record_run(jobs_run *run, newsdex_writer *w, const newsdex_writer_co
     struct tm tm;
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
     json_t *o = json_pack("{s:s, s:f, s:I, s:I, s:I, s:I, s:I, s:s}", "finished", when,
-                          "seconds", elapsed(run), "added", (json_int_t)c->added, "replaced",
+                          "seconds", nx_seconds_since(&run->started), "added", (json_int_t)c->added, "replaced",
                           (json_int_t)c->replaced, "unchanged", (json_int_t)c->unchanged,
                           "deleted", (json_int_t)c->deleted, "rejected",
                           (json_int_t)run->sum.rejected, "outcome", outcome_name(run));
@@ -620,25 +591,25 @@ static int prepare(jobs_run *run, int n_inputs, char **inputs)
         return rc;
     if ((rc = wait_workers(run)) != NX_EXIT_OK)
         return rc;
-    clear_progress(run);
+    nx_progress_clear(&run->progress);
     add_results(run);
     return NX_EXIT_OK;
 }
 
 int nx_cli_index_jobs(const nx_jobs_options *o, int n_inputs, char **inputs)
 {
-    jobs_run run = {.o = o, .at = {.parent_fd = -1}, .last_shown = -1e9};
+    jobs_run run = {.o = o, .at = {.parent_fd = -1}, .progress = {.last_shown = -1e9}};
     run.n = o->jobs < JOBS_MAX ? o->jobs : JOBS_MAX;
     clock_gettime(CLOCK_MONOTONIC, &run.started);
     int tty = isatty(STDERR_FILENO);
-    run.progress_tty = o->progress != 2 && tty;
-    run.progress_lines = o->progress == 1 && !tty;
+    run.progress.tty = o->progress != 2 && tty;
+    run.progress.lines = o->progress == 1 && !tty;
     int rc = prepare(&run, n_inputs, inputs);
     if (rc == NX_EXIT_OK)
         rc = merge(&run, n_inputs, inputs);
     stop_workers(&run);
-    clear_progress(&run);
-    run.seconds = elapsed(&run);
+    nx_progress_clear(&run.progress);
+    run.seconds = nx_seconds_since(&run.started);
     uint64_t total = 0;
     newsdex_writer_count(run.fresh ? run.fresh : run.writer, &total);
     remove_tmp(&run); /* the old index once swapped: the locks are still held */
