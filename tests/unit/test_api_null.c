@@ -24,6 +24,7 @@
 #include <cmocka.h>
 
 #include "newsdex.h"
+#include "index_fixture.h"
 #include "scratch_dir.h"
 
 typedef struct fixture {
@@ -35,16 +36,6 @@ typedef struct fixture {
     newsdex_results *r; /* a search with facets and a histogram */
 } fixture;
 
-static newsdex_status put(newsdex_writer *w, const char *id, const char *title,
-                          const char *date, const char *source, const char *topic)
-{
-    const char *topics[] = {topic};
-    newsdex_list_field lists[] = {{"topics", topics, 1}};
-    newsdex_article a = {.id = id, .title = title, .body = "Crude oil prices rose again.",
-                         .date = date, .source = source, .lists = lists, .n_lists = 1};
-    return newsdex_writer_put(w, &a, NULL);
-}
-
 static int group_setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
@@ -54,12 +45,7 @@ static int group_setup(void **state)
         return -1;
     snprintf(f->db_path, sizeof f->db_path, "%s/db", f->dir);
     snprintf(f->wdb_path, sizeof f->wdb_path, "%s/wdb", f->dir);
-    newsdex_writer *w = NULL;
-    if (newsdex_writer_open(f->db_path, &w, NULL) != NEWSDEX_OK ||
-        put(w, "n-1", "Oil rises", "1987-03-02", "Harbor Street Journal", "crude") ||
-        put(w, "n-2", "Oil rises further", "1988-05-06", "Gazette", "crude") ||
-        put(w, "n-3", "Oil steady", "1988-07-08", "Gazette", "energy") ||
-        newsdex_writer_close(w) != NEWSDEX_OK)
+    if (oil_index_make(f->db_path) != 0)
         return -1;
     if (newsdex_writer_open(f->wdb_path, &f->w, NULL) != NEWSDEX_OK ||
         newsdex_db_open(f->db_path, &f->db, NULL) != NEWSDEX_OK)
