@@ -67,5 +67,8 @@ int nx_cli_parse_uint(const char *text, const char *option, unsigned max, unsign
 /* A size in binary units, the one convention of every command: "27.2 MiB" (2^20
  * bytes), "1.50 GiB", "3.0 KiB". */
 void nx_cli_format_size(char *buf, size_t cap, uint64_t bytes);
+/* Why db_path did not open for reading (message: the library's, may be
+ * NULL), and how to create a missing index. */
+void nx_cli_report_open_error(const char *db_path, newsdex_status st, const char *message);
 
 #endif

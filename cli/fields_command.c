@@ -195,10 +195,7 @@ int cmd_fields(int argc, char **argv)
     char *message = NULL;
     newsdex_status st = newsdex_db_open_with(&db_path, 1, &open, &db, &message);
     if (st != NEWSDEX_OK) {
-        fprintf(stderr, "newsdex: %s", message ? message : newsdex_status_to_string(st));
-        if (st == NEWSDEX_ERR_NOT_FOUND) /* the library's message names no command */
-            fprintf(stderr, " (create one with: newsdex index --db %s FILE...)", db_path);
-        fputc('\n', stderr);
+        nx_cli_report_open_error(db_path, st, message);
         free(message);
         return NX_EXIT_INDEX;
     }
