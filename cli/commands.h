@@ -48,6 +48,16 @@ newsdex_shard_by nx_cli_shard_by_of(const char *db_path);
 /* `index` writes an archive only with --shard-by, and one index only
  * without: prints why not and returns NX_EXIT_USAGE, else -1. */
 int nx_cli_check_sharding(const char *db_path, newsdex_shard_by wanted);
+/* The readers' --shard-timeout SECONDS and --partial: their entries of a
+ * getopt_long table (short values 'R' and 'p'), and reading one into the
+ * open options: 1 if c was one of them, 0 if not, -1 for a bad value
+ * (printed). */
+#define NX_CLI_SHARD_OPTIONS                                                                \
+    {"shard-timeout", required_argument, NULL, 'R'}, {"partial", no_argument, NULL, 'p'}
+int nx_cli_shard_option(int c, const char *arg, newsdex_db_open_options *open);
+/* Says on standard error which shards stats (opened with --partial) left
+ * out of what (the "statistics", the "field list"). */
+void nx_cli_report_missing_shards(const newsdex_stats *stats, const char *what);
 /* NX_EXIT_* status for an index error. */
 int nx_cli_exit_for_status(newsdex_status status);
 
@@ -57,5 +67,8 @@ int nx_cli_parse_uint(const char *text, const char *option, unsigned max, unsign
 /* A size in binary units, the one convention of every command: "27.2 MiB" (2^20
  * bytes), "1.50 GiB", "3.0 KiB". */
 void nx_cli_format_size(char *buf, size_t cap, uint64_t bytes);
+/* Why db_path did not open for reading (message: the library's, may be
+ * NULL), and how to create a missing index. */
+void nx_cli_report_open_error(const char *db_path, newsdex_status st, const char *message);
 
 #endif

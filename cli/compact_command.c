@@ -15,7 +15,7 @@
  * The compaction runs in a child process so that SIGINT/SIGTERM stop it at
  * once, however large the index: the parent kills the child, removes the
  * temporary directory and exits 128+signal. */
-#define _GNU_SOURCE /* renameat2 (glibc >= 2.28) */
+#define _GNU_SOURCE /* pipe2 */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -28,16 +28,16 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "newsdex.h"
 #include "commands.h"
+#include "fs_util.h"
+#include "progress.h"
 
 #define TMP_INFIX ".compact-"
-#define TMP_RANDOM 6 /* mkdtemp's XXXXXX */
 #define PATH_CAP 4096
 
 typedef struct compact_opts {
@@ -48,10 +48,7 @@ typedef struct compact_opts {
 
 typedef struct compact_run {
     const char *db_path;        /* as given */
-    char dir[PATH_CAP];         /* the index directory, symlinks resolved */
-    char parent[PATH_CAP];      /* its parent directory */
-    const char *base;           /* its name in parent (points into dir) */
-    int parent_fd;
+    nx_fs_place at;             /* the index (symlinks resolved) and its parent */
     char tmp_name[NAME_MAX + 1]; /* in parent; "" when there is none */
     char tmp_path[PATH_CAP];
     newsdex_writer *writer;     /* the lock on the original */
@@ -76,14 +73,6 @@ static void usage(FILE *out)
 
 /* ---- Directories ---- */
 
-static double elapsed(const compact_run *run)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)(now.tv_sec - run->started.tv_sec) +
-           (double)(now.tv_nsec - run->started.tv_nsec) / 1e9;
-}
-
 /* Bytes of the regular files directly in the directory `name` of `at`
  * (Xapian keeps an index flat). */
 static uint64_t directory_size(int at, const char *name)
@@ -103,86 +92,15 @@ static uint64_t directory_size(int at, const char *name)
     return total;
 }
 
-/* Removes the directory `name` of `at` and everything in it, following no
- * symbolic link. Returns 0, or -1 with errno of the first failure. */
-static int remove_tree(int at, const char *name, int depth)
-{
-    int fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
-        return errno == ENOENT ? 0 : -1;
-    DIR *d = fdopendir(fd);
-    if (!d) {
-        int saved = errno;
-        close(fd);
-        errno = saved;
-        return -1;
-    }
-    int failure = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        if (unlinkat(fd, e->d_name, 0) == 0 || errno == ENOENT)
-            continue;
-        if (errno == EISDIR && depth < 8 && remove_tree(fd, e->d_name, depth + 1) == 0)
-            continue;
-        if (!failure)
-            failure = errno;
-    }
-    closedir(d);
-    if (unlinkat(at, name, AT_REMOVEDIR) != 0 && errno != ENOENT && !failure)
-        failure = errno;
-    errno = failure;
-    return failure ? -1 : 0;
-}
-
 /* Removes the temporary directory, if any; says so when that fails. */
 static void remove_tmp(compact_run *run)
 {
     if (!run->tmp_name[0])
         return;
-    if (remove_tree(run->parent_fd, run->tmp_name, 0) != 0)
+    if (nx_fs_remove_tree(run->at.parent_fd, run->tmp_name) != 0)
         fprintf(stderr, "newsdex: could not remove %s: %s (the next compact removes it)\n",
                 run->tmp_path, strerror(errno));
     run->tmp_name[0] = '\0';
-}
-
-/* 1 if name is one of our temporary directories for this index. */
-static int is_tmp_name(const compact_run *run, const char *name)
-{
-    size_t base = strlen(run->base), infix = strlen(TMP_INFIX);
-    return name[0] == '.' && !strncmp(name + 1, run->base, base) &&
-           !strncmp(name + 1 + base, TMP_INFIX, infix) &&
-           strlen(name + 1 + base + infix) == TMP_RANDOM;
-}
-
-/* Leftovers of runs killed outright (or whose clean-up failed). We hold
- * the writer lock, which every compact of this index holds until its
- * temporary directory is gone: any we find is stale. */
-static void remove_stale(compact_run *run)
-{
-    int fd = openat(run->parent_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-    if (!d) {
-        if (fd >= 0)
-            close(fd);
-        return;
-    }
-    struct dirent *e;
-    struct stat st;
-    while ((e = readdir(d)) != NULL) {
-        if (!is_tmp_name(run, e->d_name) ||
-            fstatat(run->parent_fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
-            !S_ISDIR(st.st_mode))
-            continue;
-        if (remove_tree(run->parent_fd, e->d_name, 0) == 0)
-            fprintf(stderr, "newsdex: removed %s/%s, left by an interrupted compact\n",
-                    run->parent, e->d_name);
-        else
-            fprintf(stderr, "newsdex: could not remove %s/%s, left by an interrupted compact: %s\n",
-                    run->parent, e->d_name, strerror(errno));
-    }
-    closedir(d);
 }
 
 /* Gives `name` of `at` the owner and permissions in `want`. Returns -1
@@ -215,12 +133,12 @@ static void copy_ownership(compact_run *run)
 {
     struct stat old;
     int failed = 0, why = 0;
-    if (fstatat(run->parent_fd, run->base, &old, 0) != 0)
+    if (fstatat(run->at.parent_fd, run->at.base, &old, 0) != 0)
         return;
-    if (match_owner_mode(run->parent_fd, run->tmp_name, &old) != 0)
+    if (match_owner_mode(run->at.parent_fd, run->tmp_name, &old) != 0)
         failed = 1, why = errno;
-    int old_fd = openat(run->parent_fd, run->base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    int new_fd = openat(run->parent_fd, run->tmp_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    int old_fd = openat(run->at.parent_fd, run->at.base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int new_fd = openat(run->at.parent_fd, run->tmp_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     DIR *d = old_fd >= 0 && new_fd >= 0 ? fdopendir(new_fd) : NULL;
     struct dirent *e;
     while (d && (e = readdir(d)) != NULL)
@@ -250,22 +168,6 @@ static int sync_dir(int at, const char *name)
     return rc;
 }
 
-/* Swaps the two names in one step: each reader sees one or the other.
- * glibc >= 2.28 declares renameat2 (and RENAME_EXCHANGE) in <stdio.h>;
- * older C libraries get the system call itself. */
-static int exchange(int dir_fd, const char *a, const char *b)
-{
-#if defined(RENAME_EXCHANGE)
-    return renameat2(dir_fd, a, dir_fd, b, RENAME_EXCHANGE);
-#elif defined(SYS_renameat2)
-    return (int)syscall(SYS_renameat2, dir_fd, a, dir_fd, b, 1u << 1 /* RENAME_EXCHANGE */);
-#else
-    (void)dir_fd, (void)a, (void)b;
-    errno = ENOSYS;
-    return -1;
-#endif
-}
-
 /* ---- Setting up ---- */
 
 /* Resolves DIR (a symbolic link is followed: the directory it names is
@@ -290,21 +192,10 @@ static int find_index(compact_run *run)
         fprintf(stderr, "newsdex: cannot open index %s: no index there\n", run->db_path);
         return NX_EXIT_INDEX;
     }
-    char *slash = strrchr(real, '/');
-    if (!slash || !slash[1] || strlen(real) >= sizeof run->dir) {
+    int at = nx_fs_place_at(&run->at, real);
+    if (at == -1)
         fprintf(stderr, "newsdex: cannot compact %s in place\n", run->db_path);
-        return NX_EXIT_INDEX;
-    }
-    memcpy(run->dir, real, strlen(real) + 1);
-    run->base = run->dir + (slash - real) + 1;
-    snprintf(run->parent, sizeof run->parent, "%.*s", slash == real ? 1 : (int)(slash - real),
-             real);
-    run->parent_fd = open(run->parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (run->parent_fd < 0) {
-        fprintf(stderr, "newsdex: cannot open %s: %s\n", run->parent, strerror(errno));
-        return NX_EXIT_INDEX;
-    }
-    return NX_EXIT_OK;
+    return at == 0 ? NX_EXIT_OK : NX_EXIT_INDEX;
 }
 
 /* Articles in the index, as its writer sees it. */
@@ -312,28 +203,17 @@ static int count_articles(compact_run *run)
 {
     newsdex_status st = newsdex_writer_count(run->writer, &run->articles);
     if (st != NEWSDEX_OK)
-        fprintf(stderr, "newsdex: cannot read index %s: %s\n", run->dir,
+        fprintf(stderr, "newsdex: cannot read index %s: %s\n", run->at.dir,
                 newsdex_writer_last_error(run->writer));
     return st == NEWSDEX_OK ? NX_EXIT_OK : nx_cli_exit_for_status(st);
 }
 
 static int make_tmp(compact_run *run)
 {
-    char path[PATH_CAP];
-    if (snprintf(path, sizeof path, "%s/.%s" TMP_INFIX "XXXXXX", run->parent, run->base) >=
-            (int)sizeof path ||
-        strlen(run->base) + 1 + strlen(TMP_INFIX) + TMP_RANDOM > NAME_MAX) {
-        fprintf(stderr, "newsdex: the index's name is too long for a temporary name beside it\n");
-        return NX_EXIT_INDEX;
-    }
-    if (!mkdtemp(path)) {
-        fprintf(stderr, "newsdex: cannot create a temporary directory beside the index, in %s: %s\n",
-                run->parent, strerror(errno));
-        return errno == ENOSPC || errno == EDQUOT ? NX_EXIT_NOSPACE : NX_EXIT_INDEX;
-    }
-    memcpy(run->tmp_path, path, strlen(path) + 1);
-    snprintf(run->tmp_name, sizeof run->tmp_name, "%s", strrchr(path, '/') + 1);
-    return NX_EXIT_OK;
+    int rc = nx_fs_make_tmp(&run->at, TMP_INFIX, run->tmp_path, sizeof run->tmp_path);
+    if (rc == NX_EXIT_OK)
+        snprintf(run->tmp_name, sizeof run->tmp_name, "%s", strrchr(run->tmp_path, '/') + 1);
+    return rc;
 }
 
 /* ---- The compaction, in a child process ---- */
@@ -375,7 +255,7 @@ static void compact_child(const compact_run *run, int fd, pid_t parent)
     child_fd = fd;
     newsdex_set_fatal_handler(on_child_fatal);
     char *message = NULL;
-    newsdex_status st = newsdex_index_compact(run->dir, run->tmp_path, &message);
+    newsdex_status st = newsdex_index_compact(run->at.dir, run->tmp_path, &message);
     child_send(st, message ? message : "");
     _exit(st == NEWSDEX_OK ? 0 : 1); /* no atexit handlers, no destructors: all is the parent's */
 }
@@ -469,7 +349,7 @@ static int check_copy(compact_run *run)
     }
     copy_ownership(run);
     /* Xapian synced the files; their names must be on disk too before the swap. */
-    if (sync_dir(run->parent_fd, run->tmp_name) != 0) {
+    if (sync_dir(run->at.parent_fd, run->tmp_name) != 0) {
         fprintf(stderr, "newsdex: cannot sync %s: %s\n", run->tmp_path, strerror(errno));
         return errno == ENOSPC || errno == EDQUOT ? NX_EXIT_NOSPACE : NX_EXIT_INDEX;
     }
@@ -478,25 +358,25 @@ static int check_copy(compact_run *run)
 
 static int swap_in(compact_run *run)
 {
-    if (exchange(run->parent_fd, run->tmp_name, run->base) != 0) {
+    if (nx_fs_exchange(run->at.parent_fd, run->tmp_name, run->at.parent_fd, run->at.base) != 0) {
         int e = errno;
         if (e == EINVAL || e == ENOSYS || e == ENOTSUP)
             fprintf(stderr, "newsdex: cannot swap the compacted index into place: the file system "
                             "of %s does not support exchanging two directories atomically "
                             "(renameat2 RENAME_EXCHANGE: %s); the index was left as it was\n",
-                    run->parent, strerror(e));
+                    run->at.parent, strerror(e));
         else
             fprintf(stderr, "newsdex: cannot swap the compacted index into place (%s): %s%s; "
                             "the index was left as it was\n",
-                    run->dir, strerror(e),
+                    run->at.dir, strerror(e),
                     e == EBUSY ? " (a mount point cannot be replaced: compact needs the index "
                                  "directory inside a file system, not at its top)"
                                : "");
         return NX_EXIT_INDEX;
     }
     /* The old index now has the temporary name (tmp_name, tmp_path). */
-    if (fsync(run->parent_fd) != 0)
-        fprintf(stderr, "newsdex: warning: cannot sync %s: %s\n", run->parent, strerror(errno));
+    if (fsync(run->at.parent_fd) != 0)
+        fprintf(stderr, "newsdex: warning: cannot sync %s: %s\n", run->at.parent, strerror(errno));
     return NX_EXIT_OK;
 }
 
@@ -511,14 +391,14 @@ static void finish(compact_run *run)
     run->writer = NULL;
     newsdex_writer_close(run->fresh);
     run->fresh = NULL;
-    if (run->parent_fd >= 0)
-        close(run->parent_fd);
-    run->parent_fd = -1;
+    if (run->at.parent_fd >= 0)
+        close(run->at.parent_fd);
+    run->at.parent_fd = -1;
 }
 
 static void report(const compact_run *run, int json)
 {
-    double seconds = elapsed(run);
+    double seconds = nx_seconds_since(&run->started);
     if (json) {
         json_t *o = json_pack("{s:s, s:I, s:I, s:f, s:I}", "index", run->db_path, "size_before",
                               (json_int_t)run->size_before, "size_after",
@@ -582,8 +462,8 @@ static int prepare(compact_run *run, const compact_opts *o)
     nx_cli_catch_stop_signals();
     if ((rc = nx_cli_open_writer(run->db_path, o->wait_lock, &run->writer)) != NX_EXIT_OK)
         return rc;
-    remove_stale(run);
-    run->size_before = directory_size(run->parent_fd, run->base);
+    nx_fs_remove_stale(&run->at, TMP_INFIX, "compact");
+    run->size_before = directory_size(run->at.parent_fd, run->at.base);
     if ((rc = count_articles(run)) != NX_EXIT_OK)
         return rc;
     if (nx_cli_stop_signal())
@@ -601,7 +481,7 @@ static int prepare(compact_run *run, const compact_opts *o)
 /* Compacts the one index at path into place; run holds what it did. */
 static int compact_one(const char *path, const compact_opts *o, compact_run *run)
 {
-    *run = (compact_run){.db_path = path, .parent_fd = -1};
+    *run = (compact_run){.db_path = path, .at = {.parent_fd = -1}};
     clock_gettime(CLOCK_MONOTONIC, &run->started);
     int rc = prepare(run, o);
     if (rc == NX_EXIT_OK)
@@ -615,7 +495,7 @@ static int compact_one(const char *path, const compact_opts *o, compact_run *run
         finish(run);
         return rc;
     }
-    run->size_after = directory_size(run->parent_fd, run->base);
+    run->size_after = directory_size(run->at.parent_fd, run->at.base);
     finish(run);
     return NX_EXIT_OK;
 }
@@ -626,7 +506,7 @@ static int compact_one(const char *path, const compact_opts *o, compact_run *run
 static int compact_archive(const compact_opts *o)
 {
     newsdex_writer *archive = NULL;
-    compact_run total = {.db_path = o->db_path, .parent_fd = -1};
+    compact_run total = {.db_path = o->db_path, .at = {.parent_fd = -1}};
     clock_gettime(CLOCK_MONOTONIC, &total.started);
     nx_cli_catch_stop_signals();
     int rc = nx_cli_open_writer_sharded(o->db_path, NEWSDEX_SHARD_BY_YEAR, o->wait_lock,

@@ -73,10 +73,7 @@ static int require_index(const char *db_path)
     newsdex_db_close(db);
     if (st == NEWSDEX_OK)
         return NX_EXIT_OK;
-    fprintf(stderr, "newsdex: %s", message ? message : newsdex_status_to_string(st));
-    if (st == NEWSDEX_ERR_NOT_FOUND) /* the library's message names no command */
-        fprintf(stderr, " (create one with: newsdex index --db %s FILE...)", db_path);
-    fputc('\n', stderr);
+    nx_cli_report_open_error(db_path, st, message);
     free(message);
     return NX_EXIT_INDEX;
 }

@@ -10,11 +10,16 @@
 
 static void usage(FILE *out)
 {
-    fputs("usage: newsdex fields [--db DIR]\n"
+    fputs("usage: newsdex fields [--db DIR] [--shard-timeout SECONDS] [--partial]\n"
           "Lists the fields a query can search as FIELD:value (see `newsdex help query`),\n"
           "each with an example taken from the index: its largest source, a topic, id and\n"
           "title word of that source's articles, its newest month (FIELD:VALUE where the\n"
-          "index offers none).\n",
+          "index offers none).\n"
+          "  --db DIR                 index directory (default: $NEWSDEX_DB)\n"
+          "  --shard-timeout SECONDS  a remote shard that does not answer within this fails\n"
+          "                           the command, naming it (default 10)\n"
+          "  --partial                list what the shards that do answer hold, and say\n"
+          "                           which did not\n",
           out);
 }
 
@@ -67,15 +72,18 @@ static void title_word(char *buf, size_t cap, const char *title)
     }
 }
 
-static void find_examples(const char *db_path, newsdex_db *db, examples *ex)
+static void find_examples(const char *db_path, const newsdex_db_open_options *open,
+                          newsdex_db *db, examples *ex)
 {
     memset(ex, 0, sizeof *ex);
     newsdex_stats stats;
     char *message = NULL;
-    if (newsdex_index_stats(db_path, &stats, &message) != NEWSDEX_OK) {
-        free(message); /* a shard list or a remote index: no examples */
+    if (newsdex_index_stats_with(db_path, open, &stats, &message) != NEWSDEX_OK) {
+        free(message); /* no examples */
+        newsdex_stats_free(&stats);
         return;
     }
+    nx_cli_report_missing_shards(&stats, "field list");
     if (stats.last_date[0])
         snprintf(ex->date, sizeof ex->date, "date:%.7s", stats.last_date);
     char query[200] = "";
@@ -121,7 +129,8 @@ static const char *example_of(const examples *ex, const char *name)
                                         : "";
 }
 
-static int print_fields(const char *db_path, newsdex_db *db)
+static int print_fields(const char *db_path, const newsdex_db_open_options *open,
+                        newsdex_db *db)
 {
     char **names = NULL;
     size_t n = 0;
@@ -131,7 +140,7 @@ static int print_fields(const char *db_path, newsdex_db *db)
         return NX_EXIT_INDEX;
     }
     examples ex;
-    find_examples(db_path, db, &ex);
+    find_examples(db_path, open, db, &ex);
     for (size_t i = 0; i < n; i++) {
         const char *what = describe(names[i]);
         char list[96];
@@ -154,16 +163,24 @@ int cmd_fields(int argc, char **argv)
     static const struct option options[] = {
         {"db", required_argument, NULL, 'd'},
         {"help", no_argument, NULL, 'h'},
+        NX_CLI_SHARD_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     const char *db_option = NULL;
-    int c;
+    int c, shard;
+    newsdex_db_open_options open;
+    newsdex_db_open_options_init(&open);
     optind = 1;
     while ((c = getopt_long(argc, argv, "+d:h", options, NULL)) != -1) {
         switch (c) {
         case 'd': db_option = optarg; break;
         case 'h': usage(stdout); return NX_EXIT_OK;
-        default: usage(stderr); return NX_EXIT_USAGE;
+        default:
+            if ((shard = nx_cli_shard_option(c, optarg, &open)) == 1)
+                break;
+            if (shard == 0)
+                usage(stderr);
+            return NX_EXIT_USAGE;
         }
     }
     const char *db_path = nx_cli_db_path(db_option);
@@ -176,16 +193,13 @@ int cmd_fields(int argc, char **argv)
     }
     newsdex_db *db = NULL;
     char *message = NULL;
-    newsdex_status st = newsdex_db_open(db_path, &db, &message);
+    newsdex_status st = newsdex_db_open_with(&db_path, 1, &open, &db, &message);
     if (st != NEWSDEX_OK) {
-        fprintf(stderr, "newsdex: %s", message ? message : newsdex_status_to_string(st));
-        if (st == NEWSDEX_ERR_NOT_FOUND) /* the library's message names no command */
-            fprintf(stderr, " (create one with: newsdex index --db %s FILE...)", db_path);
-        fputc('\n', stderr);
+        nx_cli_report_open_error(db_path, st, message);
         free(message);
         return NX_EXIT_INDEX;
     }
-    int rc = print_fields(db_path, db);
+    int rc = print_fields(db_path, &open, db);
     newsdex_db_close(db);
     return rc;
 }

@@ -63,10 +63,8 @@ typedef struct index_run {
     char stopped_after[1100];         /* FILE:LINE of the last record read then */
     double seconds;                   /* the run's duration, taken once when it is
                                          recorded: the summary and `stats` show it */
-    /* progress display */
-    int progress_tty, progress_lines, progress_shown;
+    nx_progress_line progress;
     struct timespec started;
-    double last_shown;
 } index_run;
 
 /* ---- Signals and shared writer helpers (also used by `newsdex delete`) ---- */
@@ -120,13 +118,6 @@ int nx_cli_exit_for_status(newsdex_status st)
     }
 }
 
-static double now_seconds(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 static void sleep_seconds(double s)
 {
     struct timespec t = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
@@ -141,13 +132,13 @@ int nx_cli_open_writer(const char *db_path, unsigned wait_seconds, newsdex_write
 int nx_cli_open_writer_sharded(const char *db_path, newsdex_shard_by by, unsigned wait_seconds,
                                newsdex_writer **writer)
 {
-    double deadline = now_seconds() + wait_seconds, delay = 0.05;
+    double deadline = nx_monotonic_seconds() + wait_seconds, delay = 0.05;
     for (int attempt = 0;; attempt++) {
         char *message = NULL;
         newsdex_status st = newsdex_writer_open_sharded(db_path, by, writer, &message);
         if (st == NEWSDEX_OK)
             return NX_EXIT_OK;
-        double left = deadline - now_seconds();
+        double left = deadline - nx_monotonic_seconds();
         if (st != NEWSDEX_ERR_LOCKED || left <= 0 || stop_signal) {
             fprintf(stderr, "newsdex: %s\n", message ? message : newsdex_status_to_string(st));
             free(message);
@@ -164,42 +155,10 @@ int nx_cli_open_writer_sharded(const char *db_path, newsdex_shard_by by, unsigne
 
 /* ---- Progress ---- */
 
-static double elapsed(const index_run *run)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)(now.tv_sec - run->started.tv_sec) +
-           (double)(now.tv_nsec - run->started.tv_nsec) / 1e9;
-}
-
-/* Erase the progress line before anything else goes to stderr. */
-static void clear_progress(index_run *run)
-{
-    if (run->progress_shown) {
-        fputs("\r\033[K", stderr);
-        run->progress_shown = 0;
-    }
-}
-
-/* A terminal gets one line redrawn 5 times a second; a log (--progress=always
- * on a file) gets a line every 5 seconds. */
 static void show_progress(index_run *run, const newsdex_reader *reader)
 {
-    if (!run->progress_tty && !run->progress_lines)
-        return;
-    double t = elapsed(run);
-    if (t - run->last_shown < (run->progress_tty ? 0.2 : 5.0))
-        return;
-    run->last_shown = t;
-    char line[160];
-    nx_progress_format(line, sizeof line, run->records,
-                       run->bytes_done + newsdex_reader_bytes(reader), run->total_bytes, t);
-    if (run->progress_tty) {
-        fprintf(stderr, "\r%s\033[K", line);
-        run->progress_shown = 1;
-    } else {
-        fprintf(stderr, "newsdex: %s\n", line);
-    }
+    nx_progress_show(&run->progress, &run->started, run->records,
+                     run->bytes_done + newsdex_reader_bytes(reader), run->total_bytes);
 }
 
 /* ---- Reading ---- */
@@ -257,7 +216,7 @@ static void put_article(index_run *run, const char *path, unsigned long line,
     if (st == NEWSDEX_OK) {
         const char *warning = newsdex_writer_last_warning(run->writer);
         if (warning[0]) {
-            clear_progress(run);
+            nx_progress_clear(&run->progress);
             fprintf(stderr, "%s:%lu: warning: %s\n", path, line, warning);
             newsdex_writer_undated_count(run->writer, &undated);
             newsdex_writer_truncated_count(run->writer, &truncated);
@@ -266,7 +225,7 @@ static void put_article(index_run *run, const char *path, unsigned long line,
         }
         return;
     }
-    clear_progress(run);
+    nx_progress_clear(&run->progress);
     if (st == NEWSDEX_ERR_INVALID) {
         fprintf(stderr, "%s:%lu: %s\n", path, line, newsdex_writer_last_error(run->writer));
         run->rejected++;
@@ -288,13 +247,13 @@ static int handle_record(index_run *run, newsdex_reader *reader, const char *arg
     if (r == NEWSDEX_READ_ARTICLE) {
         const char *warning = newsdex_reader_last_warning(reader);
         if (warning[0]) {
-            clear_progress(run);
+            nx_progress_clear(&run->progress);
             fprintf(stderr, "%s\n", warning);
         }
         put_article(run, input_path(reader, arg), newsdex_reader_line(reader), article);
         return 1;
     }
-    clear_progress(run);
+    nx_progress_clear(&run->progress);
     /* FILE:LINE: reason, or FILE: reason for a file of a directory walk
      * that could not be opened */
     fprintf(stderr, "%s\n", newsdex_reader_last_error(reader));
@@ -315,7 +274,7 @@ static void note_invalid(index_run *run, newsdex_reader *reader, size_t *warned)
         unsigned long line = 0;
         uint64_t bytes = 0;
         const char *path = newsdex_reader_invalid_file(reader, *warned, &line, &bytes);
-        clear_progress(run);
+        nx_progress_clear(&run->progress);
         fprintf(stderr, "%s:%lu: warning: not valid %s: %llu byte%s replaced by U+FFFD in this "
                         "file, the first on this line%s\n",
                 path, line, run->encoding, (unsigned long long)bytes, bytes == 1 ? "" : "s",
@@ -335,7 +294,7 @@ static void note_skipped(index_run *run, newsdex_reader *reader)
         const char *why = "";
         const char *path = newsdex_reader_skipped(reader, i, &why);
         if (!strcmp(why, "empty")) {
-            clear_progress(run);
+            nx_progress_clear(&run->progress);
             fprintf(stderr, "%s: warning: empty file: no articles\n", path);
             run->empty++;
             continue;
@@ -364,7 +323,7 @@ static void index_file(index_run *run, const char *arg, const index_opts *o)
     char *message = NULL;
     newsdex_reader *reader = NULL;
     if (newsdex_reader_open(arg, o->format, &reader, &message) != NEWSDEX_OK) {
-        clear_progress(run);
+        nx_progress_clear(&run->progress);
         fprintf(stderr, "%s\n", message ? message : "out of memory");
         free(message);
         run->input_failed = 1;
@@ -429,7 +388,7 @@ static void prune(index_run *run)
 {
     const char *blocker = prune_blocker(run);
     if (blocker) {
-        clear_progress(run);
+        nx_progress_clear(&run->progress);
         fprintf(stderr, "newsdex: --prune skipped (%s); no article was pruned\n", blocker);
         return;
     }
@@ -476,7 +435,7 @@ static char *last_run_json(const index_run *run, const newsdex_writer_counts *c)
 static newsdex_status finish(index_run *run, newsdex_writer_counts *counts, uint64_t *total)
 {
     newsdex_status st = NEWSDEX_OK;
-    run->seconds = elapsed(run);
+    run->seconds = nx_seconds_since(&run->started);
     if (!run->index_failed) {
         newsdex_writer_get_counts(run->writer, counts);
         char *json = last_run_json(run, counts);
@@ -521,7 +480,7 @@ static void report(const index_run *run, const newsdex_writer_counts *c, uint64_
            "%.2f s; index holds %llu articles\n",
            (unsigned long long)c->added, (unsigned long long)c->replaced,
            (unsigned long long)c->unchanged, (unsigned long long)c->deleted, run->rejected,
-           truncated, run->seconds > 0 ? run->seconds : elapsed(run), (unsigned long long)total);
+           truncated, run->seconds > 0 ? run->seconds : nx_seconds_since(&run->started), (unsigned long long)total);
     if (run->skipped) {
         size_t named = 0;
         for (const char *p = run->skipped_names; *p; p++)
@@ -559,7 +518,7 @@ static void on_fatal_index_error(newsdex_status status, const char *message)
     run->index_status = status;
     newsdex_writer_counts c;
     newsdex_writer_get_committed_counts(run->writer, &c);
-    clear_progress(run);
+    nx_progress_clear(&run->progress);
     report(run, &c, fatal_initial_total + c.added - c.deleted);
     fflush(stderr);
     _exit(exit_status(run));
@@ -661,11 +620,11 @@ static int check_arguments(int argc, index_opts *o)
 static int setup_run(index_run *run, const index_opts *o, int n_inputs, char **inputs)
 {
     clock_gettime(CLOCK_MONOTONIC, &run->started);
-    run->last_shown = -1e9;
+    run->progress.last_shown = -1e9;
     int tty = isatty(STDERR_FILENO);
-    run->progress_tty = o->progress != PROGRESS_NEVER && tty;
-    run->progress_lines = o->progress == PROGRESS_ALWAYS && !tty;
-    for (int i = 0; (run->progress_tty || run->progress_lines) && i < n_inputs; i++)
+    run->progress.tty = o->progress != PROGRESS_NEVER && tty;
+    run->progress.lines = o->progress == PROGRESS_ALWAYS && !tty;
+    for (int i = 0; (run->progress.tty || run->progress.lines) && i < n_inputs; i++)
         run->total_bytes += nx_progress_input_size(inputs[i]);
     if (o->prune && !(run->seen = id_set_new())) {
         fprintf(stderr, "newsdex: out of memory\n");
@@ -739,7 +698,7 @@ int cmd_index(int argc, char **argv)
         index_file(&run, argv[i], &o);
     if (o.prune && !run.bad_option)
         prune(&run);
-    clear_progress(&run);
+    nx_progress_clear(&run.progress);
     newsdex_writer_counts counts;
     uint64_t total = 0;
     newsdex_status st = finish(&run, &counts, &total);

@@ -20,8 +20,7 @@
  * leaves the index as it was; a signal during the merge is acted on once
  * the merge is complete. A stale temporary directory (kill -9) is removed
  * by the next run, which holds the lock and therefore knows it is stale. */
-#define _GNU_SOURCE /* renameat2, pipe2 */
-#include <dirent.h>
+#define _GNU_SOURCE /* pipe2 */
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -33,18 +32,17 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "newsdex.h"
 #include "commands.h"
+#include "fs_util.h"
 #include "index_jobs.h"
 #include "progress.h"
 
 #define TMP_INFIX ".jobs-"
-#define TMP_RANDOM 6
 #define PATH_CAP 4096
 #define JOBS_MAX 64
 
@@ -70,130 +68,37 @@ typedef struct jobs_run {
     const nx_jobs_options *o;
     newsdex_writer *writer;       /* the lock on the index */
     newsdex_writer *fresh;        /* the merged copy, when concatenated */
-    char dir[PATH_CAP], parent[PATH_CAP], tmp[PATH_CAP], merged[PATH_CAP + 32];
-    const char *base;
-    int parent_fd;
+    nx_fs_place at;               /* the index and its parent */
+    char tmp[PATH_CAP], merged[PATH_CAP + 32];
     job jobs[JOBS_MAX];
     unsigned n;
     uint64_t total_bytes;
     struct timespec started;
-    double seconds, last_shown;
-    int progress_tty, progress_lines, progress_shown;
+    double seconds;
+    nx_progress_line progress;
     nx_jobs_result sum;           /* the workers' results added up */
     newsdex_writer_counts counts;
     int index_failed, interrupted;
     newsdex_status index_status;
 } jobs_run;
 
-static double elapsed(const jobs_run *run)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)(now.tv_sec - run->started.tv_sec) +
-           (double)(now.tv_nsec - run->started.tv_nsec) / 1e9;
-}
-
-static void clear_progress(jobs_run *run)
-{
-    if (run->progress_shown) {
-        fputs("\r\033[K", stderr);
-        run->progress_shown = 0;
-    }
-}
-
 static void show_progress(jobs_run *run)
 {
-    if (!run->progress_tty && !run->progress_lines)
-        return;
-    double t = elapsed(run);
-    if (t - run->last_shown < (run->progress_tty ? 0.2 : 5.0))
-        return;
-    run->last_shown = t;
     unsigned long long records = 0, bytes = 0;
     for (unsigned i = 0; i < run->n; i++) {
         records += run->jobs[i].progress.records;
         bytes += run->jobs[i].progress.bytes;
     }
-    char line[160];
-    nx_progress_format(line, sizeof line, records, bytes, run->total_bytes, t);
-    if (run->progress_tty) {
-        fprintf(stderr, "\r%s\033[K", line);
-        run->progress_shown = 1;
-    } else {
-        fprintf(stderr, "newsdex: %s\n", line);
-    }
+    nx_progress_show(&run->progress, &run->started, records, bytes, run->total_bytes);
 }
 
 /* ---- The temporary directory ---- */
-
-/* Removes the directory `name` of `at` and everything in it, following no
- * symbolic link. Returns 0, or -1 with errno of the first failure. */
-static int remove_tree(int at, const char *name, int depth)
-{
-    int fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
-        return errno == ENOENT ? 0 : -1;
-    DIR *d = fdopendir(fd);
-    if (!d) {
-        close(fd);
-        return -1;
-    }
-    int failure = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        if (unlinkat(fd, e->d_name, 0) == 0 || errno == ENOENT)
-            continue;
-        if (errno == EISDIR && depth < 8 && remove_tree(fd, e->d_name, depth + 1) == 0)
-            continue;
-        if (!failure)
-            failure = errno;
-    }
-    closedir(d);
-    if (unlinkat(at, name, AT_REMOVEDIR) != 0 && errno != ENOENT && !failure)
-        failure = errno;
-    errno = failure;
-    return failure ? -1 : 0;
-}
-
-static int is_tmp_name(const jobs_run *run, const char *name)
-{
-    size_t base = strlen(run->base), infix = strlen(TMP_INFIX);
-    return name[0] == '.' && !strncmp(name + 1, run->base, base) &&
-           !strncmp(name + 1 + base, TMP_INFIX, infix) &&
-           strlen(name + 1 + base + infix) == TMP_RANDOM;
-}
-
-/* Leftovers of runs killed outright: we hold the lock, so they are stale. */
-static void remove_stale(jobs_run *run)
-{
-    int fd = openat(run->parent_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-    if (!d) {
-        if (fd >= 0)
-            close(fd);
-        return;
-    }
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (!is_tmp_name(run, e->d_name))
-            continue;
-        if (remove_tree(run->parent_fd, e->d_name, 0) == 0)
-            fprintf(stderr, "newsdex: removed %s/%s, left by an interrupted run\n", run->parent,
-                    e->d_name);
-        else
-            fprintf(stderr, "newsdex: could not remove %s/%s, left by an interrupted run: %s\n",
-                    run->parent, e->d_name, strerror(errno));
-    }
-    closedir(d);
-}
 
 static void remove_tmp(jobs_run *run)
 {
     if (!run->tmp[0])
         return;
-    if (remove_tree(run->parent_fd, strrchr(run->tmp, '/') + 1, 0) != 0)
+    if (nx_fs_remove_tree(run->at.parent_fd, strrchr(run->tmp, '/') + 1) != 0)
         fprintf(stderr, "newsdex: could not remove %s: %s (the next run with --jobs removes it)\n",
                 run->tmp, strerror(errno));
     run->tmp[0] = '\0';
@@ -203,39 +108,20 @@ static void remove_tmp(jobs_run *run)
 static int make_tmp(jobs_run *run)
 {
     char real[PATH_MAX];
-    if (!realpath(run->o->db_path, real) || strlen(real) >= sizeof run->dir) {
+    if (!realpath(run->o->db_path, real)) {
         fprintf(stderr, "newsdex: cannot find index %s: %s\n", run->o->db_path, strerror(errno));
         return NX_EXIT_INDEX;
     }
-    char *slash = strrchr(real, '/');
-    if (!slash || !slash[1]) {
+    int at = nx_fs_place_at(&run->at, real);
+    if (at == -1)
         fprintf(stderr, "newsdex: --jobs cannot build an index at %s\n", run->o->db_path);
+    if (at != 0)
         return NX_EXIT_INDEX;
-    }
-    memcpy(run->dir, real, strlen(real) + 1);
-    run->base = run->dir + (slash - real) + 1;
-    snprintf(run->parent, sizeof run->parent, "%.*s", slash == real ? 1 : (int)(slash - real),
-             real);
-    run->parent_fd = open(run->parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (run->parent_fd < 0) {
-        fprintf(stderr, "newsdex: cannot open %s: %s\n", run->parent, strerror(errno));
-        return NX_EXIT_INDEX;
-    }
-    remove_stale(run);
-    if (snprintf(run->tmp, sizeof run->tmp, "%s/.%s" TMP_INFIX "XXXXXX", run->parent, run->base) >=
-            (int)sizeof run->tmp - 64 ||
-        strlen(run->base) + 1 + strlen(TMP_INFIX) + TMP_RANDOM > NAME_MAX) {
-        run->tmp[0] = '\0';
-        fprintf(stderr, "newsdex: the index's name is too long for a temporary name beside it\n");
-        return NX_EXIT_INDEX;
-    }
-    if (!mkdtemp(run->tmp)) {
-        int e = errno;
-        run->tmp[0] = '\0';
-        fprintf(stderr, "newsdex: cannot create a temporary directory beside the index, in %s: %s\n",
-                run->parent, strerror(e));
-        return e == ENOSPC || e == EDQUOT ? NX_EXIT_NOSPACE : NX_EXIT_INDEX;
-    }
+    nx_fs_remove_stale(&run->at, TMP_INFIX, "run");
+    /* Room for the parts' names in it. */
+    int rc = nx_fs_make_tmp(&run->at, TMP_INFIX, run->tmp, sizeof run->tmp - 64);
+    if (rc != NX_EXIT_OK)
+        return rc;
     for (unsigned i = 0; i < run->n; i++)
         snprintf(run->jobs[i].shard, sizeof run->jobs[i].shard, "%s/part-%u", run->tmp, i + 1);
     snprintf(run->merged, sizeof run->merged, "%s/merged", run->tmp);
@@ -305,7 +191,7 @@ static int take_messages(jobs_run *run, job *j)
         unsigned char type = j->buf[at];
         const unsigned char *p = j->buf + at + 5;
         if (type == NX_JOBS_TEXT) {
-            clear_progress(run);
+            nx_progress_clear(&run->progress);
             fprintf(stderr, "%.*s\n", (int)len, (const char *)p);
         } else if (type == NX_JOBS_PROGRESS && len == sizeof j->progress) {
             memcpy(&j->progress, p, len);
@@ -411,7 +297,7 @@ static int wait_workers(jobs_run *run)
             char why[128];
             const char *failed = j->fd < 0 ? worker_failure(run, idx[k], why, sizeof why) : NULL;
             if (failed) {
-                clear_progress(run);
+                nx_progress_clear(&run->progress);
                 fprintf(stderr, "newsdex: %s\n", failed);
                 return run->index_status == NEWSDEX_ERR_NOSPACE ? NX_EXIT_NOSPACE : NX_EXIT_INDEX;
             }
@@ -468,7 +354,7 @@ static void record_run(jobs_run *run, newsdex_writer *w, const newsdex_writer_co
     struct tm tm;
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
     json_t *o = json_pack("{s:s, s:f, s:I, s:I, s:I, s:I, s:I, s:s}", "finished", when,
-                          "seconds", elapsed(run), "added", (json_int_t)c->added, "replaced",
+                          "seconds", nx_seconds_since(&run->started), "added", (json_int_t)c->added, "replaced",
                           (json_int_t)c->replaced, "unchanged", (json_int_t)c->unchanged,
                           "deleted", (json_int_t)c->deleted, "rejected",
                           (json_int_t)run->sum.rejected, "outcome", outcome_name(run));
@@ -485,19 +371,6 @@ static int index_failure(jobs_run *run, newsdex_writer *w, const char *what, new
     run->index_failed = 1;
     run->index_status = st;
     return nx_cli_exit_for_status(st);
-}
-
-static int exchange(int dir_fd, const char *a, int b_fd, const char *b)
-{
-#if defined(RENAME_EXCHANGE)
-    return renameat2(dir_fd, a, b_fd, b, RENAME_EXCHANGE);
-#elif defined(SYS_renameat2)
-    return (int)syscall(SYS_renameat2, dir_fd, a, b_fd, b, 1u << 1 /* RENAME_EXCHANGE */);
-#else
-    (void)dir_fd, (void)a, (void)b_fd, (void)b;
-    errno = ENOSYS;
-    return -1;
-#endif
 }
 
 /* A new index: the shards concatenated into tmp/merged, swapped in whole. */
@@ -526,20 +399,20 @@ static int concatenate(jobs_run *run, const char *const *shards)
     if ((st = newsdex_writer_commit(run->fresh)) != NEWSDEX_OK)
         return index_failure(run, run->fresh, "cannot write the merged index", st);
     struct stat old;
-    if (stat(run->dir, &old) == 0)
+    if (stat(run->at.dir, &old) == 0)
         chmod(run->merged, old.st_mode & 07777);
     int tmp_fd = open(run->tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     int synced = tmp_fd >= 0 && fsync(tmp_fd) == 0;
-    if (!synced || exchange(tmp_fd, "merged", run->parent_fd, run->base) != 0) {
+    if (!synced || nx_fs_exchange(tmp_fd, "merged", run->at.parent_fd, run->at.base) != 0) {
         fprintf(stderr, "newsdex: cannot swap the merged index into place (%s): %s; the index was "
                         "left as it was\n",
-                run->dir, strerror(errno));
+                run->at.dir, strerror(errno));
         if (tmp_fd >= 0)
             close(tmp_fd);
         return NX_EXIT_INDEX;
     }
     close(tmp_fd);
-    fsync(run->parent_fd);
+    fsync(run->at.parent_fd);
     return NX_EXIT_OK;
 }
 
@@ -718,32 +591,32 @@ static int prepare(jobs_run *run, int n_inputs, char **inputs)
         return rc;
     if ((rc = wait_workers(run)) != NX_EXIT_OK)
         return rc;
-    clear_progress(run);
+    nx_progress_clear(&run->progress);
     add_results(run);
     return NX_EXIT_OK;
 }
 
 int nx_cli_index_jobs(const nx_jobs_options *o, int n_inputs, char **inputs)
 {
-    jobs_run run = {.o = o, .parent_fd = -1, .last_shown = -1e9};
+    jobs_run run = {.o = o, .at = {.parent_fd = -1}, .progress = {.last_shown = -1e9}};
     run.n = o->jobs < JOBS_MAX ? o->jobs : JOBS_MAX;
     clock_gettime(CLOCK_MONOTONIC, &run.started);
     int tty = isatty(STDERR_FILENO);
-    run.progress_tty = o->progress != 2 && tty;
-    run.progress_lines = o->progress == 1 && !tty;
+    run.progress.tty = o->progress != 2 && tty;
+    run.progress.lines = o->progress == 1 && !tty;
     int rc = prepare(&run, n_inputs, inputs);
     if (rc == NX_EXIT_OK)
         rc = merge(&run, n_inputs, inputs);
     stop_workers(&run);
-    clear_progress(&run);
-    run.seconds = elapsed(&run);
+    nx_progress_clear(&run.progress);
+    run.seconds = nx_seconds_since(&run.started);
     uint64_t total = 0;
     newsdex_writer_count(run.fresh ? run.fresh : run.writer, &total);
     remove_tmp(&run); /* the old index once swapped: the locks are still held */
     newsdex_writer_close(run.writer);
     newsdex_writer_close(run.fresh);
-    if (run.parent_fd >= 0)
-        close(run.parent_fd);
+    if (run.at.parent_fd >= 0)
+        close(run.at.parent_fd);
     free_jobs(&run);
     if (rc > NX_EXIT_SIGNAL) {
         fprintf(stderr, "newsdex: interrupted by %s before the parts were merged; the index was "

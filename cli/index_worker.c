@@ -15,6 +15,7 @@
 
 #include "commands.h"
 #include "index_jobs.h"
+#include "progress.h"
 
 unsigned nx_jobs_owner(uint64_t pos, uint64_t total, unsigned jobs)
 {
@@ -117,13 +118,6 @@ typedef struct worker {
     int stopped;            /* past the end of the part, or the shard failed */
 } worker;
 
-static double now_seconds(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 static void send_message(const worker *w, char type, const void *a, size_t a_len, const void *b,
                          size_t b_len)
 {
@@ -214,7 +208,7 @@ static void put_article(worker *w, const char *path, unsigned long line, const n
 
 static void send_progress(worker *w, uint64_t pos, int force)
 {
-    double t = now_seconds();
+    double t = nx_monotonic_seconds();
     if (!force && t - w->last_progress < 0.2)
         return;
     w->last_progress = t;

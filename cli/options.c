@@ -35,3 +35,11 @@ void nx_cli_format_size(char *buf, size_t cap, uint64_t bytes)
     else
         snprintf(buf, cap, "%.1f KiB", (double)bytes / 1024.0);
 }
+
+void nx_cli_report_open_error(const char *db_path, newsdex_status st, const char *message)
+{
+    fprintf(stderr, "newsdex: %s", message ? message : newsdex_status_to_string(st));
+    if (st == NEWSDEX_ERR_NOT_FOUND) /* the library's message names no command */
+        fprintf(stderr, " (create one with: newsdex index --db %s FILE...)", db_path);
+    fputc('\n', stderr);
+}

@@ -35,6 +35,48 @@ void nx_progress_format(char *buf, size_t cap, unsigned long long articles,
     snprintf(buf + n, cap - (size_t)n, "  %.0f%%  ETA %s", done * 100, eta);
 }
 
+double nx_monotonic_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+double nx_seconds_since(const struct timespec *started)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - started->tv_sec) + (double)(now.tv_nsec - started->tv_nsec) / 1e9;
+}
+
+void nx_progress_clear(nx_progress_line *p)
+{
+    if (p->shown) {
+        fputs("\r\033[K", stderr);
+        p->shown = 0;
+    }
+}
+
+void nx_progress_show(nx_progress_line *p, const struct timespec *started,
+                      unsigned long long articles, unsigned long long bytes,
+                      unsigned long long total_bytes)
+{
+    if (!p->tty && !p->lines)
+        return;
+    double t = nx_seconds_since(started);
+    if (t - p->last_shown < (p->tty ? 0.2 : 5.0))
+        return;
+    p->last_shown = t;
+    char line[160];
+    nx_progress_format(line, sizeof line, articles, bytes, total_bytes, t);
+    if (p->tty) {
+        fprintf(stderr, "\r%s\033[K", line);
+        p->shown = 1;
+    } else {
+        fprintf(stderr, "newsdex: %s\n", line);
+    }
+}
+
 static unsigned long long tree_size(const char *path, int depth)
 {
     struct stat st;

@@ -330,23 +330,6 @@ static int parse_seconds(const char *text, int64_t *ms)
     return 0;
 }
 
-/* --shard-timeout: seconds, more than 0, to the millisecond. */
-static int parse_shard_timeout(const char *text, uint32_t *ms)
-{
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(text, &end);
-    if (!end || end == text || *end || errno || !(v > 0) || v > 3600) {
-        fprintf(stderr, "newsdex: --shard-timeout expects seconds, more than 0 and at most "
-                        "3600, not \"%s\"\n", text);
-        return -1;
-    }
-    *ms = (uint32_t)(v * 1000.0 + 0.5);
-    if (*ms == 0)
-        *ms = 1;
-    return 0;
-}
-
 /* A --max-* option: a whole number, 0 for no limit. */
 static int parse_count(const char *text, const char *option, int64_t *out)
 {
@@ -383,8 +366,8 @@ static int added_option(int c, search_args *run)
     case 'Q':
         return parse_count(optarg, "--max-query-terms", &run->limits[NEWSDEX_LIMIT_QUERY_TERMS]);
     case 'D': return parse_count(optarg, "--max-depth", &run->limits[NEWSDEX_LIMIT_DEPTH]);
-    case 'R': return parse_shard_timeout(optarg, &run->open.shard_timeout_ms);
-    case 'p': run->open.partial = 1; return 0;
+    case 'R':
+    case 'p': return nx_cli_shard_option(c, optarg, &run->open) == 1 ? 0 : -1;
     case 'A': run->o.any = 1; return 0;
     case 'f': run->o.facets = 1; return 0;
     case 'c': run->o.collapse = 1; return 0;
@@ -411,7 +394,7 @@ static const struct option long_options[] = {
     {"max-counted", required_argument, NULL, 'M'},
     {"max-query-terms", required_argument, NULL, 'Q'},
     {"max-depth", required_argument, NULL, 'D'},
-    {"shard-timeout", required_argument, NULL, 'R'}, {"partial", no_argument, NULL, 'p'},
+    NX_CLI_SHARD_OPTIONS,
     {NULL, 0, NULL, 0},
 };
 

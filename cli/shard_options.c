@@ -1,5 +1,7 @@
-/* The command line's side of archives of per-year shards: --shard-by, and
- * telling an archive from one index before a writer opens it. */
+/* The command line's side of shards: --shard-by and telling an archive
+ * of per-year shards from one index before a writer opens it; the
+ * readers' --shard-timeout and --partial. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,4 +56,39 @@ int nx_cli_check_sharding(const char *db_path, newsdex_shard_by wanted)
         return NX_EXIT_USAGE;
     }
     return -1; /* nothing there yet: the writer creates the archive */
+}
+
+/* --shard-timeout: seconds, more than 0, to the millisecond. */
+static int parse_shard_timeout(const char *text, uint32_t *ms)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (!end || end == text || *end || errno || !(v > 0) || v > 3600) {
+        fprintf(stderr, "newsdex: --shard-timeout expects seconds, more than 0 and at most "
+                        "3600, not \"%s\"\n", text);
+        return -1;
+    }
+    *ms = (uint32_t)(v * 1000.0 + 0.5);
+    if (*ms == 0)
+        *ms = 1;
+    return 0;
+}
+
+int nx_cli_shard_option(int c, const char *arg, newsdex_db_open_options *open)
+{
+    if (c == 'R')
+        return parse_shard_timeout(arg, &open->shard_timeout_ms) == 0 ? 1 : -1;
+    if (c == 'p') {
+        open->partial = 1;
+        return 1;
+    }
+    return 0;
+}
+
+void nx_cli_report_missing_shards(const newsdex_stats *stats, const char *what)
+{
+    for (size_t i = 0; i < stats->n_missing_shards; i++)
+        fprintf(stderr, "newsdex: partial %s: shard %s did not answer\n", what,
+                stats->missing_shards[i]);
 }

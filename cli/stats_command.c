@@ -1,6 +1,6 @@
 /* `newsdex stats [--db DIR] [--json]`: what an index holds, as
- * newsdex_index_stats() reads it (from term frequencies, so the command
- * stays fast on large indexes), in text or as one JSON object. */
+ * newsdex_index_stats_with() reads it (from term frequencies, so the
+ * command stays fast on large indexes), in text or as one JSON object. */
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -12,11 +12,16 @@
 
 static void usage(FILE *out)
 {
-    fputs("usage: newsdex stats [--db DIR] [--json]\n"
+    fputs("usage: newsdex stats [--db DIR] [--json] [--shard-timeout SECONDS] [--partial]\n"
           "Shows what the index in DIR holds: articles, date range, articles per year\n"
           "and per source, distinct terms, size on disk and the last indexing run.\n"
           "  --db DIR   index directory (default: $NEWSDEX_DB)\n"
-          "  --json     print one JSON object\n",
+          "  --json     print one JSON object\n"
+          "Remote shards (tcp://HOST:PORT, \"remote\" lines of a stub file):\n"
+          "  --shard-timeout SECONDS  a shard that does not answer within this fails the\n"
+          "                           command, naming it (default 10)\n"
+          "  --partial                report on the shards that do answer, and say which\n"
+          "                           did not (JSON: \"partial\" and \"missing_shards\")\n",
           out);
 }
 
@@ -70,6 +75,24 @@ static json_t *nullable_string(const char *s)
     return *s ? json_string(s) : json_null();
 }
 
+/* "partial": true and "missing_shards" when shards were left out, as the
+ * JSON of `newsdex search` has them. */
+static int add_missing_shards(json_t *o, const newsdex_stats *s)
+{
+    if (s->n_missing_shards == 0)
+        return 0;
+    json_t *names = json_array();
+    for (size_t i = 0; names && i < s->n_missing_shards; i++)
+        if (json_array_append_new(names, json_string(s->missing_shards[i])) != 0)
+            break;
+    if (!names || json_array_size(names) != s->n_missing_shards) {
+        json_decref(names);
+        return -1;
+    }
+    return json_object_set_new(o, "partial", json_true()) |
+           json_object_set_new(o, "missing_shards", names);
+}
+
 static int print_json(const char *path, const newsdex_stats *s, json_t *last_run)
 {
     json_t *years = json_object(), *sources = json_array();
@@ -84,7 +107,9 @@ static int print_json(const char *path, const newsdex_stats *s, json_t *last_run
         nullable_string(s->last_date), "undated", (json_int_t)s->undated,
         "distinct_terms", (json_int_t)s->distinct_terms, "size_bytes", (json_int_t)s->size_bytes,
         "years", years, "sources", sources, "last_run", last_run);
-    char *text = o ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+    char *text = o && add_missing_shards(o, s) == 0
+                     ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER)
+                     : NULL;
     json_decref(o);
     if (!text)
         return -1;
@@ -99,17 +124,25 @@ int cmd_stats(int argc, char **argv)
         {"db", required_argument, NULL, 'd'},
         {"json", no_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
+        NX_CLI_SHARD_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     const char *db_option = NULL;
-    int json = 0, c;
+    int json = 0, c, shard;
+    newsdex_db_open_options open;
+    newsdex_db_open_options_init(&open);
     optind = 1;
     while ((c = getopt_long(argc, argv, "d:jh", options, NULL)) != -1) {
         switch (c) {
         case 'd': db_option = optarg; break;
         case 'j': json = 1; break;
         case 'h': usage(stdout); return NX_EXIT_OK;
-        default: usage(stderr); return NX_EXIT_USAGE;
+        default:
+            if ((shard = nx_cli_shard_option(c, optarg, &open)) == 1)
+                break;
+            if (shard == 0)
+                usage(stderr);
+            return NX_EXIT_USAGE;
         }
     }
     const char *db_path = nx_cli_db_path(db_option);
@@ -122,7 +155,7 @@ int cmd_stats(int argc, char **argv)
     }
     newsdex_stats s;
     char *message = NULL;
-    newsdex_status st = newsdex_index_stats(db_path, &s, &message);
+    newsdex_status st = newsdex_index_stats_with(db_path, &open, &s, &message);
     int rc = NX_EXIT_OK;
     if (st == NEWSDEX_ERR_NOT_FOUND) {
         fprintf(stderr, "newsdex: no index at %s (create one with: newsdex index --db %s "
@@ -133,6 +166,7 @@ int cmd_stats(int argc, char **argv)
         fprintf(stderr, "newsdex: %s\n", message ? message : newsdex_status_to_string(st));
         rc = nx_cli_exit_for_status(st);
     } else {
+        nx_cli_report_missing_shards(&s, "statistics");
         /* An unreadable record is shown as unknown. */
         json_t *last_run = s.last_run ? json_loads(s.last_run, 0, NULL) : NULL;
         int failed = json ? print_json(db_path, &s, last_run) != 0

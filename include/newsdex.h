@@ -951,6 +951,11 @@ typedef struct newsdex_stats {
     const char *last_run;         /**< What newsdex_writer_set_last_run() stored last (JSON
                                        text), or NULL if nothing was. */
     void *internal;               /**< The library's (what newsdex_stats_free() frees). */
+    size_t n_missing_shards;      /**< Remote shards left out because they did not answer
+                                       (newsdex_index_stats_with() with partial): the
+                                       counts cover the others alone. 0 otherwise. */
+    const char *const *missing_shards; /**< Their names (tcp://HOST:PORT), as
+                                            newsdex_results_missing_shard() gives them. */
 } newsdex_stats;
 
 /**
@@ -960,7 +965,9 @@ typedef struct newsdex_stats {
  * first); free it with newsdex_stats_free(), after a failure too. Counts
  * come from term frequencies, so no article is read. The term table is
  * checked first (newsdex_index_check()). A writer committing meanwhile is
- * retried a few times, then gives NEWSDEX_ERR_MODIFIED.
+ * retried a few times, then gives NEWSDEX_ERR_MODIFIED. Remote shards are
+ * opened with the defaults of ::newsdex_db_open_options (see
+ * newsdex_index_stats_with()).
  * @return NEWSDEX_ERR_NOT_FOUND if there is no index at @p path;
  *         NEWSDEX_ERR_CORRUPT for a damaged term table;
  *         NEWSDEX_ERR_INVALID for a NULL path or stats, or a @p size
@@ -972,6 +979,25 @@ NEWSDEX_API newsdex_status newsdex_index_stats_sized(const char *path, newsdex_s
 /** What the index at @p path holds into *@p stats (a ::newsdex_stats *). */
 #define newsdex_index_stats(path, stats, error_message)                                     \
     newsdex_index_stats_sized((path), (stats), sizeof *(stats), (error_message))
+
+/**
+ * newsdex_index_stats_sized() with @p options (NULL: the defaults), as
+ * newsdex_db_open_with() takes them, for the remote shards of @p path
+ * (tcp://HOST:PORT, "remote" lines of a stub file): connecting and each
+ * exchange give up after options->shard_timeout_ms, NEWSDEX_ERR_NETWORK
+ * with a message naming the shard; with options->partial a shard that
+ * does not answer is left out, the counts cover the others and
+ * newsdex_stats::missing_shards names it (NEWSDEX_ERR_NETWORK only when
+ * no shard answers). Call it through newsdex_index_stats_with().
+ */
+NEWSDEX_API newsdex_status newsdex_index_stats_with_sized(const char *path,
+                                                          const newsdex_db_open_options *options,
+                                                          newsdex_stats *stats, size_t size,
+                                                          char **error_message);
+
+/** newsdex_index_stats() with @p options (a const ::newsdex_db_open_options *, or NULL). */
+#define newsdex_index_stats_with(path, options, stats, error_message)                       \
+    newsdex_index_stats_with_sized((path), (options), (stats), sizeof *(stats), (error_message))
 
 /** Free what newsdex_index_stats() put in @p stats and zero its other members (NULL, or a
  *  @c size too small: does nothing). */

@@ -2,8 +2,10 @@
 
 #include <stdlib.h>
 
-/* Open addressing over the hashes; 0 marks an empty slot, so a hash of 0 is
- * stored as 1 (a collision like any other). */
+#include "strset.h"
+
+/* Open addressing over the hashes (the tables of strset.h); 0 marks an
+ * empty slot, so a hash of 0 is stored as 1 (a collision like any other). */
 struct nx_idset {
     uint64_t *slots;
     size_t cap;   /* power of two */
@@ -12,9 +14,7 @@ struct nx_idset {
 
 uint64_t nx_idset_hash(const char *id)
 {
-    uint64_t h = 1469598103934665603ULL;
-    for (; *id; id++)
-        h = (h ^ (unsigned char)*id) * 1099511628211ULL;
+    uint64_t h = nx_fnv1a(id);
     h ^= h >> 33; /* FNV's low bits pick the slot: spread the high ones down */
     h *= 0xff51afd7ed558ccdULL;
     h ^= h >> 33;
@@ -28,6 +28,11 @@ static size_t find(const uint64_t *slots, size_t cap, uint64_t hash)
     while (slots[i] && slots[i] != hash)
         i = (i + 1) & (cap - 1);
     return i;
+}
+
+static size_t home(const void *table, size_t cap, const void *entry)
+{
+    return find(table, cap, *(const uint64_t *)entry);
 }
 
 nx_idset *nx_idset_new(void)
@@ -48,27 +53,11 @@ void nx_idset_free(nx_idset *set)
     free(set);
 }
 
-/* Keep the load under 1/2 so probes stay short. */
-static int grow(nx_idset *set)
-{
-    size_t cap = set->cap * 2;
-    uint64_t *slots = calloc(cap, sizeof *slots);
-    if (!slots)
-        return -1;
-    for (size_t i = 0; i < set->cap; i++)
-        if (set->slots[i])
-            slots[find(slots, cap, set->slots[i])] = set->slots[i];
-    free(set->slots);
-    set->slots = slots;
-    set->cap = cap;
-    return 0;
-}
-
 int nx_idset_add(nx_idset *set, uint64_t hash)
 {
     if (!hash)
         hash = 1;
-    if ((set->size + 1) * 2 > set->cap && grow(set) != 0)
+    if (nx_table_make_room(&set->slots, &set->cap, set->size, sizeof *set->slots, home) != 0)
         return -1;
     size_t i = find(set->slots, set->cap, hash);
     if (set->slots[i])

@@ -46,6 +46,8 @@ typedef struct count_list {
 typedef struct stats_data {
     count_list years, sources;
     char *last_run;
+    char **missing; /* remote shards left out (partial) */
+    size_t n_missing;
     uint64_t dated;
     char first_day[11], last_day[11];
 } stats_data;
@@ -81,6 +83,9 @@ static void data_free(stats_data *d)
     list_free(&d->years);
     list_free(&d->sources);
     free(d->last_run);
+    for (size_t i = 0; i < d->n_missing; i++)
+        free(d->missing[i]);
+    free(d->missing);
     memset(d, 0, sizeof *d);
 }
 
@@ -225,6 +230,8 @@ static int by_count_desc(const void *a, const void *b)
 
 /* The fields newsdex_stats has at least: those of this first version. */
 #define STATS_SIZE_MIN (offsetof(newsdex_stats, internal) + sizeof(void *))
+/* A later member, in the caller's struct only if its size reaches it. */
+#define STATS_HAS(s, member) ((s)->size >= offsetof(newsdex_stats, member) + sizeof (s)->member)
 
 /* Copies what was collected into the caller's struct, as far as it reaches. */
 static void fill(newsdex_stats *s, stats_data *d, uint64_t articles, uint64_t distinct,
@@ -244,24 +251,58 @@ static void fill(newsdex_stats *s, stats_data *d, uint64_t articles, uint64_t di
     s->n_sources = d->sources.n;
     s->last_run = d->last_run;
     s->internal = d;
+    if (STATS_HAS(s, n_missing_shards) && STATS_HAS(s, missing_shards)) {
+        s->n_missing_shards = d->n_missing;
+        s->missing_shards = (const char *const *)d->missing;
+    }
 }
 
-static newsdex_status collect(const char *path, stats_data *d, uint64_t *articles,
-                              uint64_t *distinct, nx_error *err)
+/* The names of the shards the handle left out, copied before it closes. */
+static newsdex_status note_missing(nx_xdb *db, stats_data *d, nx_error *err)
+{
+    size_t n = nx_xdb_missing_count(db);
+    if (n == 0)
+        return NEWSDEX_OK;
+    if (!(d->missing = calloc(n, sizeof *d->missing)))
+        return nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory");
+    for (; d->n_missing < n; d->n_missing++)
+        if (!(d->missing[d->n_missing] = strdup(nx_xdb_missing_name(db, d->n_missing))))
+            return nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory");
+    return NEWSDEX_OK;
+}
+
+/* After a failed read: NEWSDEX_OK to read everything again (a writer
+ * committed meanwhile, or, partial, a remote shard stopped answering and
+ * was left out), else the status to return. */
+static newsdex_status read_again(nx_xdb *db, newsdex_status st, stats_data *d, nx_error *err)
+{
+    int retry = 0;
+    if (st == NEWSDEX_ERR_MODIFIED)
+        st = nx_xdb_reopen(db, err);
+    else if (st == NEWSDEX_ERR_NETWORK && nx_xdb_recover(db, &retry, err) == NEWSDEX_OK && retry)
+        st = NEWSDEX_OK;
+    if (st == NEWSDEX_OK)
+        data_free(d);
+    return st;
+}
+
+static newsdex_status collect(const char *path, const nx_xopen *how, stats_data *d,
+                              uint64_t *articles, uint64_t *distinct, nx_error *err)
 {
     nx_xdb *db = NULL;
     /* Counting the distinct terms walks the whole term table, where a
      * damaged block can crash Xapian: check the table's blocks first. */
     newsdex_status st = check_index(path, err);
     if (st == NEWSDEX_OK)
-        st = nx_xdb_open_readonly(path, &db, err);
+        st = nx_xdb_open_shards(&path, 1, how, &db, NULL, err);
     for (int attempt = 0; st == NEWSDEX_OK; attempt++) {
         st = collect_once(db, d, articles, distinct, err);
-        if (st != NEWSDEX_ERR_MODIFIED || attempt + 1 >= STATS_ATTEMPTS)
+        if (st == NEWSDEX_OK || attempt + 1 >= STATS_ATTEMPTS)
             break;
-        data_free(d);
-        st = nx_xdb_reopen(db, err);
+        st = read_again(db, st, d, err);
     }
+    if (st == NEWSDEX_OK)
+        st = note_missing(db, d, err);
     nx_error ignored;
     nx_xdb_close(db, &ignored);
     return st;
@@ -274,8 +315,28 @@ static void stats_clear(newsdex_stats *stats, size_t size)
     stats->size = size;
 }
 
+/* What the caller's newsdex_db_open_options say, as far as its size reaches. */
+static nx_xopen open_how(const newsdex_db_open_options *options)
+{
+    nx_xopen how = {0, 0};
+    size_t size = options && options->size ? options->size : sizeof *options;
+    if (options && size >= offsetof(newsdex_db_open_options, shard_timeout_ms) + sizeof(uint32_t))
+        how.timeout_ms = options->shard_timeout_ms;
+    if (options && size >= offsetof(newsdex_db_open_options, partial) + sizeof(int))
+        how.partial = options->partial;
+    return how;
+}
+
 newsdex_status newsdex_index_stats_sized(const char *path, newsdex_stats *stats, size_t size,
                                          char **error_message)
+{
+    return newsdex_index_stats_with_sized(path, NULL, stats, size, error_message);
+}
+
+newsdex_status newsdex_index_stats_with_sized(const char *path,
+                                              const newsdex_db_open_options *options,
+                                              newsdex_stats *stats, size_t size,
+                                              char **error_message)
 {
     nx_error err;
     nx_error_clear(&err);
@@ -294,7 +355,8 @@ newsdex_status newsdex_index_stats_sized(const char *path, newsdex_stats *stats,
         return give_message(nx_error_set(&err, NEWSDEX_ERR_NOMEM, "out of memory"), &err,
                             error_message);
     uint64_t articles = 0, distinct = 0;
-    newsdex_status st = collect(path, d, &articles, &distinct, &err);
+    nx_xopen how = open_how(options);
+    newsdex_status st = collect(path, &how, d, &articles, &distinct, &err);
     if (st != NEWSDEX_OK) {
         data_free(d);
         free(d);

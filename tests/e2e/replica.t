@@ -12,6 +12,7 @@
 # shellcheck disable=SC2016  # Perl expressions in single quotes
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/nightly_lib.sh"
+. "$(dirname "$0")/shards_lib.sh" # free_port; SERVER_PIDS stopped on exit
 
 for tool in xapian-replicate xapian-replicate-server; do
     if ! command -v "$tool" >/dev/null 2>&1; then
@@ -25,25 +26,13 @@ QUERIES=('market' 'oil price' '"crude barrel"' 'bank OR loan' 'merger -bond'
 
 plan $((3 + 1 + ${#QUERIES[@]} + 3 + 2 + 3 + 1 + ${#QUERIES[@]} + 1))
 
-# ---- the replication server and client: always stopped --------------------
-BG_PIDS=""
-_stop_bg() {
-    local pid
+# ---- the replication server and client, the searches: always stopped --------
+# Each goes in SERVER_PIDS; the searches end once $TMP/stop exists.
+stop_background() {
     touch "$TMP/stop" 2>/dev/null
-    for pid in $BG_PIDS; do
-        kill "$pid" 2>/dev/null
-        wait "$pid" 2>/dev/null
-    done
-    BG_PIDS=""
+    stop_servers
 }
-trap '_stop_bg; _cleanup' EXIT
-
-free_port() {
-    perl -MIO::Socket::INET -e '
-        my $s = IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1", LocalPort => 0,
-                                      ReuseAddr => 1) or die "no free port: $!\n";
-        print $s->sockport, "\n";'
-}
+trap 'stop_background; _cleanup' EXIT
 
 setup replica
 MASTER_ROOT="$D/srv"
@@ -91,7 +80,7 @@ for try in 1 2 3; do
     p=$(free_port) || break
     setsid xapian-replicate-server --port "$p" --interface 127.0.0.1 "$MASTER_ROOT" \
         >"$TMP/server.log" 2>&1 &
-    BG_PIDS="$BG_PIDS $!"
+    SERVER_PIDS="$SERVER_PIDS $!"
     if wait_for "xapian-replicate -h 127.0.0.1 -p $p -m news -o -q '$REPLICA' >>'$TMP/first.log' 2>&1"; then
         PORT=$p
         break
@@ -102,7 +91,7 @@ if [ -n "$PORT" ] && [ -e "$REPLICA/XAPIANDB" ]; then
     pass "the first replication copies the master"
 else
     fail "the first replication copies the master" "$(cat "$TMP/first.log" 2>/dev/null)"
-    _stop_bg
+    stop_background
     done_testing
     exit 1
 fi
@@ -123,10 +112,10 @@ same_answers "after the first copy"
         fi
     done
 ) &
-BG_PIDS="$BG_PIDS $!"
+SERVER_PIDS="$SERVER_PIDS $!"
 xapian-replicate -h 127.0.0.1 -p "$PORT" -m news -i 1 -r 1 -q "$REPLICA" \
     >"$TMP/replicate.log" 2>&1 &
-BG_PIDS="$BG_PIDS $!"
+SERVER_PIDS="$SERVER_PIDS $!"
 
 # ---- night 2: new articles and changed ones ------------------------------------
 synth_articles 2000 r2 >"$D/inbox/night2.jsonl"
@@ -155,7 +144,7 @@ same_answers "after three nights"
 
 touch "$TMP/stop"
 sleep 0.3
-_stop_bg
+stop_background
 total=$(grep -c . "$TMP/searches.log" 2>/dev/null || echo 0)
 failed=$(grep -c '^FAIL' "$TMP/searches.log" 2>/dev/null)
 if [ "$total" -ge 20 ] && [ "${failed:-0}" -eq 0 ]; then

@@ -1,5 +1,6 @@
 # Remote shards for the shards*.t scripts: xapian-tcpsrv on free loopback
-# ports, always stopped (and resumed, if a test stopped it) on exit.
+# ports, always stopped (and resumed, if a test stopped it) on exit; a
+# script's other background processes (replica.t's) may join SERVER_PIDS.
 # Source after lib.sh. Prints no TAP of its own.
 # shellcheck shell=bash
 

@@ -3,8 +3,9 @@
 # with SIGSTOP): the search fails within --shard-timeout, naming the shard;
 # with --partial it answers from the other shards and says which did not
 # answer (standard error, and "partial"/"missing_shards" in the JSON), at
-# open and in the middle of a run (--batch). newsdex.cgi does the same
-# with the shard_timeout and partial settings (HTML notice, JSON fields).
+# open and in the middle of a run (--batch). `newsdex stats` and `newsdex
+# fields` take the same two options. newsdex.cgi does the same with the
+# shard_timeout and partial settings (HTML notice, JSON fields).
 # Skipped without xapian-tcpsrv.
 # shellcheck disable=SC2016  # Perl expressions in single quotes
 . "$(dirname "$0")/lib.sh"
@@ -12,7 +13,7 @@
 need_tcpsrv
 NEWSDEX_CGI=${NEWSDEX_CGI:-$(dirname "$NEWSDEX")/newsdex.cgi}
 
-plan 31
+plan 42
 
 head -n 25 "$CORPUS" >"$TMP/first.jsonl"
 tail -n +26 "$CORPUS" >"$TMP/second.jsonl"
@@ -38,6 +39,10 @@ total() { # total DB... : the JSON total of "layoffs"
 }
 ALL=$(total "$TMP/both.stub")
 ONLY_B=$(total "$TMP/b")
+articles() { # articles DB: what `newsdex stats --json` counts
+    "$NEWSDEX" stats --db "$1" --json | perl -MJSON::PP -0777 -ne 'print decode_json($_)->{articles}'
+}
+ARTICLES_B=$(articles "$TMP/b")
 cmp_ok "$ALL" -gt "$ONLY_B" "both shards up: 'layoffs' matches $ALL, shard b alone $ONLY_B"
 cmp_ok "$ONLY_B" -gt 0 "shard b alone has matches too"
 
@@ -62,6 +67,24 @@ run "$NEWSDEX" similar --db "$TMP/both.stub" --shard-timeout 1 --partial --json 
 like "$RC $OUT" '^0 .*"partial":true' "similar --partial answers from shard b"
 run "$NEWSDEX" search --db "$TMP/both.stub" --shard-timeout nope layoffs
 like "$RC $ERR" '^2 .*--shard-timeout expects seconds' "a bad --shard-timeout: exit 2"
+
+# stats and fields: the same options.
+run "$NEWSDEX" stats --db "$TMP/both.stub" --shard-timeout 1 --json
+like "$RC $ERR" "^5 .*shard $A: Timeout" "stats: a stopped shard, exit 5 naming it"
+run "$NEWSDEX" stats --db "$TMP/both.stub" --shard-timeout 1 --partial --json
+is "$RC" 0 "stats --partial: exit 0"
+printf '%s' "$OUT" >"$TMP/stats.json"
+is "$(json "$TMP/stats.json" '$j->{articles}')" "$ARTICLES_B" "stats --partial counts shard b alone"
+is "$(json "$TMP/stats.json" '$j->{partial} && join ",", @{$j->{missing_shards}}')" "$A" \
+    'its "partial" and "missing_shards" name the stopped shard'
+like "$ERR" "partial statistics: shard $A did not answer" "and standard error says so"
+run "$NEWSDEX" stats --db "$TMP/both.stub" --shard-timeout nope
+like "$RC $ERR" '^2 .*--shard-timeout expects seconds' "stats: a bad --shard-timeout, exit 2"
+run "$NEWSDEX" fields --db "$TMP/both.stub" --shard-timeout 1
+like "$RC $ERR" "^5 .*shard $A" "fields: a stopped shard, exit 5 naming it"
+run "$NEWSDEX" fields --db "$TMP/both.stub" --shard-timeout 1 --partial
+like "$RC $OUT" '^0 title ' "fields --partial lists the fields"
+like "$ERR" "partial field list: shard $A did not answer" "and says which shard did not answer"
 
 # newsdex.cgi: the settings beside the program.
 mkdir -p "$TMP/bin"
@@ -102,6 +125,11 @@ printf '%s' "$BODY" >"$TMP/cgi.json"
 is "$STATUS/$(json "$TMP/cgi.json" '$j->{total}')" "200/$ONLY_B" "CGI, partial: shard b's answer"
 run "$NEWSDEX" search --db "$A" --partial --json layoffs
 like "$RC $ERR" "^5 .*no shard answered" "--partial with no shard answering: exit 5"
+run "$NEWSDEX" stats --db "$TMP/both.stub" --partial --json
+printf '%s' "$OUT" >"$TMP/dead-stats.json"
+is "$RC/$(json "$TMP/dead-stats.json" '$j->{articles}')" "0/$ARTICLES_B" "stats --partial: shard b's counts"
+run "$NEWSDEX" stats --db "$TMP/both.stub" --json
+like "$RC $ERR" "^5 .*shard $A: Couldn't connect" "stats: a dead shard, exit 5 naming it"
 
 # ---- in the middle of a run: --batch, shard b stopped after the first query -------
 start_server "$TMP/a" PORT_A PID_A

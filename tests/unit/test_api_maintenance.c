@@ -1,6 +1,7 @@
 /* The maintenance API of include/newsdex.h: reading archives
  * (newsdex_reader_*: articles, rejections located as FILE:LINE, the end,
- * a directory walk, the stop flag), statistics (newsdex_index_stats), the
+ * a directory walk, the stop flag), statistics (newsdex_index_stats, and
+ * over a remote shard that does not answer newsdex_index_stats_with), the
  * check of a damaged term table (newsdex_index_check) and compaction
  * (newsdex_index_compact). */
 #include <setjmp.h>
@@ -16,6 +17,7 @@
 #include <cmocka.h>
 
 #include "newsdex.h"
+#include "index_fixture.h"
 #include "scratch_dir.h"
 
 typedef struct fixture {
@@ -192,22 +194,12 @@ static void test_reader_stop_flag(void **state)
 
 /* ---- Statistics, checking, compaction ---- */
 
-static void put(newsdex_writer *w, const char *id, const char *title, const char *date,
-                const char *source)
-{
-    newsdex_article a = {.id = id, .title = title, .body = "Crude oil prices rose again.",
-                         .date = date, .source = source};
-    assert_int_equal(newsdex_writer_put(w, &a, NULL), NEWSDEX_OK);
-}
-
+/* The oil index with its undated article, and a last run recorded. */
 static void make_small_index(const char *path)
 {
     newsdex_writer *w = NULL;
     assert_int_equal(newsdex_writer_open(path, &w, NULL), NEWSDEX_OK);
-    put(w, "n-1", "Oil rises", "1987-03-02", "Harbor Street Journal");
-    put(w, "n-2", "Oil rises further", "1988-05-06", "Gazette");
-    put(w, "n-3", "Oil steady", "1988-07-08", "Gazette");
-    put(w, "n-4", "Undated oil", NULL, "Gazette");
+    assert_int_equal(oil_index_write(w, OIL_INDEX_UNDATED), 0);
     assert_int_equal(newsdex_writer_set_last_run(w, "{\"outcome\":\"complete\"}"), NEWSDEX_OK);
     assert_int_equal(newsdex_writer_close(w), NEWSDEX_OK);
 }
@@ -251,6 +243,43 @@ static void test_stats(void **state)
     free(msg);
     newsdex_stats_free(&s);
     assert_int_equal(newsdex_index_check(db, NULL), NEWSDEX_OK);
+}
+
+/* A stub file listing an index and a remote shard nothing serves (port 1
+ * of the loopback): without partial the shard fails the call and is named;
+ * with partial the counts are the index's, and the shard is listed. */
+static void test_stats_remote_shard_down(void **state)
+{
+    fixture *f = *state;
+    char db[128];
+    snprintf(db, sizeof db, "%s/db", f->dir);
+    make_small_index(db);
+    const char *stub = write_file(f, "mixed.stub", "auto db\nremote 127.0.0.1:1\n");
+    newsdex_db_open_options o;
+    newsdex_db_open_options_init(&o);
+    o.shard_timeout_ms = 2000;
+    newsdex_stats s;
+    char *msg = NULL;
+    assert_int_equal(newsdex_index_stats_with(stub, &o, &s, &msg), NEWSDEX_ERR_NETWORK);
+    assert_non_null(msg);
+    assert_non_null(strstr(msg, "shard tcp://127.0.0.1:1"));
+    free(msg);
+    newsdex_stats_free(&s);
+
+    o.partial = 1;
+    assert_int_equal(newsdex_index_stats_with(stub, &o, &s, &msg), NEWSDEX_OK);
+    assert_null(msg);
+    assert_int_equal(s.articles, 4);
+    assert_int_equal(s.n_years, 2);
+    assert_int_equal(s.n_missing_shards, 1);
+    assert_string_equal(s.missing_shards[0], "tcp://127.0.0.1:1");
+    newsdex_stats_free(&s);
+    assert_int_equal(s.n_missing_shards, 0);
+
+    assert_int_equal(newsdex_index_stats_with(db, &o, &s, NULL), NEWSDEX_OK);
+    assert_int_equal(s.n_missing_shards, 0); /* nothing remote: a complete answer */
+    assert_null(s.missing_shards);
+    newsdex_stats_free(&s);
 }
 
 /* A posting-list table of several levels, then every leaf block's item
@@ -336,12 +365,7 @@ static void test_compact(void **state)
     assert_null(msg);
     assert_int_equal(newsdex_writer_close(w), NEWSDEX_OK);
 
-    newsdex_db *c = NULL;
-    uint64_t n = 0;
-    assert_int_equal(newsdex_db_open(copy, &c, NULL), NEWSDEX_OK);
-    assert_int_equal(newsdex_db_count(c, &n), NEWSDEX_OK);
-    assert_int_equal(n, 3);
-    newsdex_db_close(c);
+    assert_int_equal(articles_at(copy), 3);
     newsdex_stats s;
     assert_int_equal(newsdex_index_stats(copy, &s, NULL), NEWSDEX_OK);
     assert_string_equal(s.last_run, "{\"outcome\":\"complete\"}"); /* metadata kept */
@@ -364,6 +388,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_reader_open_failures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reader_stop_flag, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stats, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stats_remote_shard_down, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check_damaged_terms, setup, teardown),
         cmocka_unit_test_setup_teardown(test_compact, setup, teardown),
     };

@@ -24,6 +24,7 @@
 #include <cmocka.h>
 
 #include "newsdex.h"
+#include "index_fixture.h"
 #include "scratch_dir.h"
 
 typedef struct fixture {
@@ -35,16 +36,6 @@ typedef struct fixture {
     newsdex_results *r; /* a search with facets and a histogram */
 } fixture;
 
-static newsdex_status put(newsdex_writer *w, const char *id, const char *title,
-                          const char *date, const char *source, const char *topic)
-{
-    const char *topics[] = {topic};
-    newsdex_list_field lists[] = {{"topics", topics, 1}};
-    newsdex_article a = {.id = id, .title = title, .body = "Crude oil prices rose again.",
-                         .date = date, .source = source, .lists = lists, .n_lists = 1};
-    return newsdex_writer_put(w, &a, NULL);
-}
-
 static int group_setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
@@ -54,12 +45,7 @@ static int group_setup(void **state)
         return -1;
     snprintf(f->db_path, sizeof f->db_path, "%s/db", f->dir);
     snprintf(f->wdb_path, sizeof f->wdb_path, "%s/wdb", f->dir);
-    newsdex_writer *w = NULL;
-    if (newsdex_writer_open(f->db_path, &w, NULL) != NEWSDEX_OK ||
-        put(w, "n-1", "Oil rises", "1987-03-02", "Harbor Street Journal", "crude") ||
-        put(w, "n-2", "Oil rises further", "1988-05-06", "Gazette", "crude") ||
-        put(w, "n-3", "Oil steady", "1988-07-08", "Gazette", "energy") ||
-        newsdex_writer_close(w) != NEWSDEX_OK)
+    if (oil_index_make(f->db_path) != 0)
         return -1;
     if (newsdex_writer_open(f->wdb_path, &f->w, NULL) != NEWSDEX_OK ||
         newsdex_db_open(f->db_path, &f->db, NULL) != NEWSDEX_OK)
@@ -918,6 +904,27 @@ CASE(stats_size_too_small)
     CHILD_INVALID(newsdex_index_stats_sized(f->db_path, &s, sizeof s.size, NULL));
     CHILD_CHECK(s.articles != 0); /* left alone */
 }
+CASE(stats_with_null_path)
+{
+    newsdex_stats s;
+    char *msg = NULL;
+    CHILD_INVALID(newsdex_index_stats_with(NULL, NULL, &s, &msg));
+    CHILD_CHECK(msg && *msg);
+    free(msg);
+}
+CASE(stats_with_null_stats)
+{
+    CHILD_INVALID(newsdex_index_stats_with_sized(f->db_path, NULL, NULL, sizeof(newsdex_stats),
+                                                 NULL));
+}
+CASE(stats_with_zeroed_options) /* size 0: read as this release's struct */
+{
+    newsdex_db_open_options o;
+    memset(&o, 0, sizeof o);
+    newsdex_stats s;
+    CHILD_CHECK(newsdex_index_stats_with(f->db_path, &o, &s, NULL) == NEWSDEX_OK);
+    newsdex_stats_free(&s);
+}
 CASE(stats_free_null) { newsdex_stats_free(NULL); }
 CASE(check_null_path)
 {
@@ -1082,6 +1089,9 @@ static void test_maintenance(void **state)
         {"newsdex_index_stats_sized", "NULL path", stats_null_path},
         {"newsdex_index_stats_sized", "NULL stats", stats_null_stats},
         {"newsdex_index_stats_sized", "size too small", stats_size_too_small},
+        {"newsdex_index_stats_with_sized", "NULL path", stats_with_null_path},
+        {"newsdex_index_stats_with_sized", "NULL stats", stats_with_null_stats},
+        {"newsdex_index_stats_with_sized", "zeroed options", stats_with_zeroed_options},
         {"newsdex_stats_free", "NULL stats", stats_free_null},
         {"newsdex_index_check", "NULL path", check_null_path},
         {"newsdex_index_compact", "NULL path", compact_null_path},
@@ -1203,7 +1213,7 @@ static const char *const covered[] = {
     "newsdex_results_facet_missing", "newsdex_results_similar_term_count",
     "newsdex_results_similar_term_get",
     "newsdex_results_to_json",
-    "newsdex_writer_set_last_run", "newsdex_index_stats_sized",
+    "newsdex_writer_set_last_run", "newsdex_index_stats_sized", "newsdex_index_stats_with_sized",
     "newsdex_stats_free", "newsdex_index_check", "newsdex_index_compact",
     "newsdex_set_fatal_handler", "newsdex_writer_can_concatenate", "newsdex_index_merge",
     "newsdex_writer_merge_shard", "newsdex_reader_open", "newsdex_reader_set_stop_flag",

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "newsdex.h"
+#include "index_fixture.h"
 #include "scratch_dir.h"
 #include "../../indexer/shard_archive.h"
 
@@ -55,16 +56,6 @@ static newsdex_status put(newsdex_writer *w, const char *id, const char *date,
     a.body = date ? date : "no date";
     a.date = date;
     return newsdex_writer_put(w, &a, outcome);
-}
-
-static uint64_t count_at(const char *path)
-{
-    newsdex_db *db = NULL;
-    uint64_t n = 0;
-    assert_int_equal(newsdex_db_open(path, &db, NULL), NEWSDEX_OK);
-    assert_int_equal(newsdex_db_count(db, &n), NEWSDEX_OK);
-    newsdex_db_close(db);
-    return n;
 }
 
 /* Every shard the stub lists is an index a reader opens. */
@@ -165,7 +156,7 @@ static void test_years_and_undated(void **state)
     assert_int_equal(newsdex_writer_open_sharded(f->archive, NEWSDEX_SHARD_BY_YEAR, &w, &msg),
                      NEWSDEX_OK);
     assert_null(msg);
-    assert_int_equal(count_at(f->archive), 0); /* an empty stub: an empty index */
+    assert_int_equal(articles_at(f->archive), 0); /* an empty stub: an empty index */
     assert_stub_valid(f->archive);
     const char *dates[] = {"1987-03-02", "1990-12-31T23:30:00-02:00", NULL, "1987-10-19",
                            "not a date"};
@@ -176,16 +167,16 @@ static void test_years_and_undated(void **state)
         assert_int_equal(outcome, NEWSDEX_PUT_ADDED);
         assert_stub_valid(f->archive);
         assert_int_equal(newsdex_writer_commit(w), NEWSDEX_OK);
-        assert_int_equal(count_at(f->archive), i + 1);
+        assert_int_equal(articles_at(f->archive), i + 1);
     }
     /* The year is the UTC year of the date the writer read. */
     char path[256];
     snprintf(path, sizeof path, "%s/1991", f->archive);
-    assert_int_equal(count_at(path), 1);
+    assert_int_equal(articles_at(path), 1);
     snprintf(path, sizeof path, "%s/1987", f->archive);
-    assert_int_equal(count_at(path), 2);
+    assert_int_equal(articles_at(path), 2);
     snprintf(path, sizeof path, "%s/undated", f->archive);
-    assert_int_equal(count_at(path), 2);
+    assert_int_equal(articles_at(path), 2);
     uint64_t n = 0;
     assert_int_equal(newsdex_writer_count(w, &n), NEWSDEX_OK);
     assert_int_equal(n, 5);
@@ -218,13 +209,13 @@ static void test_moving_year(void **state)
     char old[256], new[256];
     snprintf(old, sizeof old, "%s/1987", f->archive);
     snprintf(new, sizeof new, "%s/1990", f->archive);
-    assert_int_equal(count_at(old), 0);
-    assert_int_equal(count_at(f->archive), 1);
+    assert_int_equal(articles_at(old), 0);
+    assert_int_equal(articles_at(f->archive), 1);
     assert_int_equal(put(w, "y", NULL, &outcome), NEWSDEX_OK); /* dated to undated */
     assert_int_equal(outcome, NEWSDEX_PUT_REPLACED);
     assert_int_equal(newsdex_writer_commit(w), NEWSDEX_OK);
-    assert_int_equal(count_at(new), 1);
-    assert_int_equal(count_at(f->archive), 2);
+    assert_int_equal(articles_at(new), 1);
+    assert_int_equal(articles_at(f->archive), 2);
     newsdex_writer_counts c;
     assert_int_equal(newsdex_writer_get_counts(w, &c), NEWSDEX_OK);
     assert_int_equal(c.added, 2);
@@ -240,7 +231,7 @@ static void test_moving_year(void **state)
     assert_int_equal(newsdex_writer_delete(w, "y", &found), NEWSDEX_OK);
     assert_false(found);
     assert_int_equal(newsdex_writer_close(w), NEWSDEX_OK);
-    assert_int_equal(count_at(f->archive), 1);
+    assert_int_equal(articles_at(f->archive), 1);
 }
 
 /* A shard created and committed by a run killed before it rewrote the
@@ -258,13 +249,13 @@ static void test_unlisted_shard_is_listed(void **state)
     assert_int_equal(newsdex_writer_open(orphan, &w, NULL), NEWSDEX_OK);
     assert_int_equal(put(w, "b", "1995-01-01", NULL), NEWSDEX_OK);
     assert_int_equal(newsdex_writer_close(w), NEWSDEX_OK);
-    assert_int_equal(count_at(f->archive), 1);
+    assert_int_equal(articles_at(f->archive), 1);
     assert_int_equal(newsdex_writer_open_sharded(f->archive, NEWSDEX_SHARD_BY_YEAR, &w, NULL),
                      NEWSDEX_OK);
     uint64_t n = 0;
     assert_int_equal(newsdex_writer_count(w, &n), NEWSDEX_OK);
     assert_int_equal(n, 2);
-    assert_int_equal(count_at(f->archive), 2);
+    assert_int_equal(articles_at(f->archive), 2);
     assert_stub_valid(f->archive);
     assert_int_equal(newsdex_writer_close(w), NEWSDEX_OK);
 }
