@@ -369,8 +369,9 @@ if ($lat{'newsdex-remote'} && $lat{newsdex}) {
             num($four->{cpu_s}), num($four->{articles_per_s}, 0), num($four->{peak_rss_mib}, 0), num($four->{size_mib}));
         push @md, '';
     }
-} elsif ($f{'remote.skipped'}) {
-    push @md, '## Remote shards against one local index', '', "Not run: $f{'remote.skipped'}.", '';
+} elsif ($f{'remote.skipped'} || $f{'query.newsdex-remote.log'}) {
+    push @md, '## Remote shards against one local index', '',
+        'Not run: ' . ($f{'remote.skipped'} // "no timings; newsdex_bench said `$f{'query.newsdex-remote.log'}`") . '.', '';
 }
 
 # web_load lines: "requests=N ok=N failures=N wall_s=S rps=R p50_ms=.. p90_ms=.. p99_ms=.. bytes=B"
@@ -385,6 +386,7 @@ for my $e (qw(newsdex xapian)) {
         $w{$k} = @v ? median_of(@v) : undef;
     }
     $w{requests} = $rounds[0]{requests} + 0;
+    $w{response_kib} = $rounds[0]{ok} ? $rounds[0]{bytes} / $rounds[0]{ok} / 1024 : undef;
     $w{failures} = 0;
     $w{failures} += $_->{failures} for @rounds;
     $web_distinct{$e} = \%w;
@@ -398,13 +400,13 @@ if ($web_distinct{newsdex}) {
         . ' NEWSDEX_CACHE_ENTRIES=0 (no response cache), and bench/fcgi_xapian.cc (raw Xapian, top 10 titles,'
         . " no snippets, counts or chart). The two take turns, $f{'web.distinct.rounds'} rounds; each figure"
         . ' is the median over the rounds. Latency: connect to the last byte of the response.', '';
-    push @md, '| endpoint | requests per round | failures | requests/s | p50 ms | p90 ms | p99 ms |',
-        '|---|---:|---:|---:|---:|---:|---:|';
+    push @md, '| endpoint | requests per round | failures | requests/s | p50 ms | p90 ms | p99 ms | KiB per response |',
+        '|---|---:|---:|---:|---:|---:|---:|---:|';
     for my $row (['newsdex', 'newsdex FastCGI, no cache'], ['xapian', 'raw-Xapian FastCGI']) {
         my ($e, $name) = @$row;
         my $w = $web_distinct{$e} or next;
-        push @md, sprintf('| %s | %d | %d | %s | %s | %s | %s |', $name, $w->{requests}, $w->{failures},
-            num($w->{rps}, 0), ms($w->{p50_ms}), ms($w->{p90_ms}), ms($w->{p99_ms}));
+        push @md, sprintf('| %s | %d | %d | %s | %s | %s | %s | %s |', $name, $w->{requests}, $w->{failures},
+            num($w->{rps}, 0), ms($w->{p50_ms}), ms($w->{p90_ms}), ms($w->{p99_ms}), num($w->{response_kib}, 1));
     }
     if (my $xw = $web_distinct{xapian}) {
         my $nw = $web_distinct{newsdex};
@@ -412,7 +414,7 @@ if ($web_distinct{newsdex}) {
         $web_distinct{ratio} = { rps => $div->($nw->{rps}, $xw->{rps}), p50 => $div->($nw->{p50_ms}, $xw->{p50_ms}),
                                  p99 => $div->($nw->{p99_ms}, $xw->{p99_ms}) };
         my $r = $web_distinct{ratio};
-        push @md, sprintf('| newsdex / raw Xapian | | | %s | %s | | %s |', x($r->{rps}), x($r->{p50}), x($r->{p99}));
+        push @md, sprintf('| newsdex / raw Xapian | | | %s | %s | | %s | |', x($r->{rps}), x($r->{p50}), x($r->{p99}));
     }
     push @md, '';
 }
@@ -458,7 +460,8 @@ if (defined $f{'index.nightly.wall_s'}) {
                 peak_rss_mib => ($f{'index.nightly.rss_kib'} // 0) / 1024,
                 articles_per_s => $f{'index.nightly.wall_s'} > 0 ? $articles / $f{'index.nightly.wall_s'} : undef,
                 size_mib => ($f{'nightly.bytes'} // 0) / 1048576, summary => $line,
-                map { $_ => $kv{$_} } grep { defined $kv{$_} } qw(added rejected compacted outcome status));
+                (map { $_ => $kv{$_} } grep { defined $kv{$_} } qw(compacted outcome)),
+                (map { $_ => $kv{$_} + 0 } grep { defined $kv{$_} } qw(added rejected status)));
     push @md, '## A full nightly rebuild', '';
     push @md, '`scripts/nightly-reindex --full-sync --compact always` (newsdex-nightly(1)) with the whole corpus as'
         . ' the one file of its inbox and an empty index, timed as a whole: indexing, moving the file, compaction'
@@ -589,7 +592,7 @@ close $mdh;
     }
     push @behind, 'the newsdex CGI does not exist yet, so there is no per-request figure to compare with omega\'s'
         unless $lat{'newsdex-cgi'};
-    push @s, 'Where newsdex is behind in this run (10% or more):', '';
+    push @s, 'Where newsdex is behind in this run (10% or more):';
     push @s, map { "- $_" } @behind;
     push @s, '- nowhere' unless @behind;
     push @s, '', '';    # a blank line ends the list: scripts/bench appends paragraphs
