@@ -303,7 +303,7 @@ for my $e (qw(omega-cgi newsdex-cgi floor-cgi exec-floor-cgi)) {
 }
 push @md, '', "omega: xapian-omega's own `query` template over the scriptindex database, run as"
     . " `$f{'version.omega'}` CGI with QUERY_STRING set; the time is fork to exit with the whole page read."
-    . " Requests/s is one client in sequence; concurrent clients are not measured yet.";
+    . " Requests/s is one client in sequence; concurrent clients are not measured yet." if $lat{'omega-cgi'};
 if ($lat{'omega-cgi'} && $lat{'newsdex-cgi'}) {
     my $o = $lstats{'omega-cgi'}{all}{p50};
     my $line = sprintf('newsdex CGI / omega CGI at p50: %.2f×.', $lstats{'newsdex-cgi'}{all}{p50} / $o);
