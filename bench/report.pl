@@ -40,10 +40,11 @@ my %label = (
     'floor-cgi'      => 'process start only (libxapian loaded, no search)',
     'exec-floor-cgi' => 'process start only (static, no libraries)',
     'newsdex-paired' => 'newsdex (snippets), interleaved',
+    'newsdex-remote' => 'newsdex (snippets), 4 remote shards',
     'xapian-paired'  => 'raw Xapian, interleaved',
 );
 my @shapes = qw(common rare phrase boolean field date);
-my (%lat, %byq, %hits, %answered, %qseen);
+my (%lat, %byq, %hits, %answered, %qseen, %hitq, %estq);
 for my $file (@ARGV) {
     open my $t, '<', $file or die "$file: $!\n";
     while (<$t>) {
@@ -55,6 +56,7 @@ for my $file (@ARGV) {
         if ($round == 0) {
             $hits{$e} += $h;
             $answered{$e}++ if $h > 0;
+            ($hitq{$e}{$q}, $estq{$e}{$q}) = ($h, $est);
         }
     }
     close $t;
@@ -122,6 +124,7 @@ my $bytes = $f{'corpus.bytes'} || 0;
 my @ix = (
     ['newsdex', 'newsdex', 'size after newsdex compact (before: %s)'],
     ['newsdex-jobs2', 'newsdex --jobs 2', 'as the run leaves it: its parts merged by compaction'],
+    ['newsdex-4parts', 'newsdex, 4 parts', 'the remote shards: 4 indexes built one after another, sizes summed, as indexed'],
     ['xapian', 'raw Xapian', 'size after xapian-compact (before: %s)'],
     ['fts5', 'SQLite FTS5', "size after 'optimize'"],
     ['omega', 'omega scriptindex', 'size after xapian-compact (before: %s)'],
@@ -232,7 +235,7 @@ if ($index{xapian} && $index{newsdex}) {
 push @md, '## Query latency (ms, top 10, stored data read for every hit)', '';
 push @md, "A query's latency is the median of its $f{'bench.rounds'} timed rounds; the percentiles are over the queries.", '';
 push @md, '| engine | queries | answered | p50 | p90 | p99 | mean |', '|---|---:|---:|---:|---:|---:|---:|';
-my @qengines = grep { $lat{$_} } qw(newsdex newsdex-nosnip xapian-snip xapian fts5-snip fts5
+my @qengines = grep { $lat{$_} } qw(newsdex newsdex-remote newsdex-nosnip xapian-snip xapian fts5-snip fts5
                                     newsdex-paired xapian-paired);
 for my $e (@qengines) {
     my $s = $lstats{$e}{all};
@@ -300,7 +303,7 @@ for my $e (qw(omega-cgi newsdex-cgi floor-cgi exec-floor-cgi)) {
 }
 push @md, '', "omega: xapian-omega's own `query` template over the scriptindex database, run as"
     . " `$f{'version.omega'}` CGI with QUERY_STRING set; the time is fork to exit with the whole page read."
-    . " Requests/s is one client in sequence; concurrent clients are not measured yet.";
+    . " Requests/s is one client in sequence; concurrent clients are not measured yet." if $lat{'omega-cgi'};
 if ($lat{'omega-cgi'} && $lat{'newsdex-cgi'}) {
     my $o = $lstats{'omega-cgi'}{all}{p50};
     my $line = sprintf('newsdex CGI / omega CGI at p50: %.2f×.', $lstats{'newsdex-cgi'}{all}{p50} / $o);
@@ -313,6 +316,164 @@ if ($lat{'omega-cgi'} && $lat{'newsdex-cgi'}) {
     push @md, '', $line;
 }
 push @md, '';
+
+# ---- Remote shards, distinct-query web load, nights --------------------------------
+my %remote;
+if ($lat{'newsdex-remote'} && $lat{newsdex}) {
+    my ($mismatch, $est_mismatch, $compared) = (0, 0, 0);
+    for my $q (keys %{ $hitq{newsdex} }) {
+        next unless defined $hitq{'newsdex-remote'}{$q};
+        $compared++;
+        $mismatch++ if $hitq{newsdex}{$q} != $hitq{'newsdex-remote'}{$q};
+        $est_mismatch++ if $estq{newsdex}{$q} != $estq{'newsdex-remote'}{$q};
+    }
+    %remote = (shards => $f{'remote.shards'} + 0, local => $lstats{newsdex}{all},
+                remote => $lstats{'newsdex-remote'}{all},
+                ratio => ratio_stats('newsdex-remote', 'newsdex', 'all'),
+                queries_compared => $compared, hit_count_mismatches => $mismatch,
+                estimate_mismatches => $est_mismatch);
+    $remote{ratio_by_shape}{$_} = ratio_stats('newsdex-remote', 'newsdex', $_) for @shapes;
+    my $r = $remote{ratio};
+    push @md, '## Remote shards against one local index', '';
+    push @md, 'The corpus in 4 contiguous parts, each indexed by `newsdex index` and served by `xapian-tcpsrv`'
+        . ' on 127.0.0.1 (its own port each); newsdex_bench opens a stub file of four `remote` lines. Both rows'
+        . ' are newsdex_bench with snippets, top 10, taking turns round by round with the other engines;'
+        . " a query's latency is the median of its rounds.", '';
+    push @md, '| index | queries | p50 | p90 | p99 | mean |', '|---|---:|---:|---:|---:|---:|';
+    for my $row (['newsdex', 'one local index'], ['newsdex-remote', '4 remote shards (loopback)']) {
+        my ($e, $name) = @$row;
+        my $st = $lstats{$e}{all};
+        push @md, sprintf('| %s | %d | %s | %s | %s | %s |', $name, $st->{n}, ms($st->{p50}), ms($st->{p90}),
+            ms($st->{p99}), ms($st->{mean}));
+    }
+    push @md, sprintf('| remote / local | %d | %s | %s | %s | |', $r->{queries}, x($r->{p50}), x($r->{p90}), x($r->{p99}));
+    push @md, '', '| shape | local p50 / p99 ms | remote p50 / p99 ms | remote / local p50 | p99 |',
+        '|---|---:|---:|---:|---:|';
+    for my $sh (@shapes) {
+        my $rs = $remote{ratio_by_shape}{$sh} or next;
+        my ($l, $m) = ($lstats{newsdex}{$sh}, $lstats{'newsdex-remote'}{$sh});
+        push @md, sprintf('| %s | %s / %s | %s / %s | %s | %s |', $sh, ms($l->{p50}), ms($l->{p99}),
+            ms($m->{p50}), ms($m->{p99}), x($rs->{p50}), x($rs->{p99}));
+    }
+    push @md, '', sprintf('Same answers: the top-10 hit counts differ on %d of %d queries; the estimated'
+        . ' totals on %d.', $mismatch, $compared, $est_mismatch), '';
+    my ($one, $four) = ($index{newsdex}, $index{'newsdex-4parts'});
+    if ($one && $four) {
+        $remote{build} = { wall_s => $four->{wall_s}, cpu_s => $four->{cpu_s}, peak_rss_mib => $four->{peak_rss_mib},
+                           size_mib => $four->{size_mib} };
+        push @md, '| build | wall s | CPU s | articles/s | peak RSS MiB | index MiB (as indexed) |',
+            '|---|---:|---:|---:|---:|---:|';
+        push @md, sprintf('| one index | %s | %s | %s | %s | %s |', num($one->{wall_s}), num($one->{cpu_s}),
+            num($one->{articles_per_s}, 0), num($one->{peak_rss_mib}, 0), num($one->{size_uncompacted_mib} // $one->{size_mib}));
+        push @md, sprintf('| 4 parts, one after another | %s | %s | %s | %s | %s (4 shards) |', num($four->{wall_s}),
+            num($four->{cpu_s}), num($four->{articles_per_s}, 0), num($four->{peak_rss_mib}, 0), num($four->{size_mib}));
+        push @md, '';
+    }
+} elsif ($f{'remote.skipped'} || $f{'query.newsdex-remote.log'}) {
+    push @md, '## Remote shards against one local index', '',
+        'Not run: ' . ($f{'remote.skipped'} // "no timings; newsdex_bench said `$f{'query.newsdex-remote.log'}`") . '.', '';
+}
+
+# web_load lines: "requests=N ok=N failures=N wall_s=S rps=R p50_ms=.. p90_ms=.. p99_ms=.. bytes=B"
+my %web_distinct;
+for my $e (qw(newsdex xapian)) {
+    my @rounds = map { +{ /(\w+)=(\S+)/g } } grep { defined && /rps=/ }
+        map { $f{"web.distinct.$e.r$_"} } 0 .. ($f{'web.distinct.rounds'} // 0) - 1;
+    next unless @rounds;
+    my %w = (rounds => scalar @rounds);
+    for my $k (qw(rps p50_ms p90_ms p99_ms)) {
+        my @v = grep { defined && /^[\d.]+$/ } map { $_->{$k} } @rounds;  # "nan" when no request succeeded
+        $w{$k} = @v ? median_of(@v) : undef;
+    }
+    $w{requests} = $rounds[0]{requests} + 0;
+    $w{response_kib} = $rounds[0]{ok} ? $rounds[0]{bytes} / $rounds[0]{ok} / 1024 : undef;
+    $w{failures} = 0;
+    $w{failures} += $_->{failures} for @rounds;
+    $web_distinct{$e} = \%w;
+}
+if ($web_distinct{newsdex}) {
+    my $c = $f{'web.distinct.clients'};
+    push @md, '## Web search under load, distinct queries', '';
+    push @md, "bench/web_load: $c clients on loopback, each HTTP/1.0 GET a different query"
+        . " ($f{'web.distinct.queries'} distinct: bench/queries.txt, then queries from the corpus's headlines;"
+        . ' none sent twice in a round), against lighttpd with 2 FastCGI processes: newsdex.cgi with'
+        . ' NEWSDEX_CACHE_ENTRIES=0 (no response cache), and bench/fcgi_xapian.cc (raw Xapian, top 10 titles,'
+        . " no snippets, counts or chart). The two take turns, $f{'web.distinct.rounds'} rounds; each figure"
+        . ' is the median over the rounds. Latency: connect to the last byte of the response.', '';
+    push @md, '| endpoint | requests per round | failures | requests/s | p50 ms | p90 ms | p99 ms | KiB per response |',
+        '|---|---:|---:|---:|---:|---:|---:|---:|';
+    for my $row (['newsdex', 'newsdex FastCGI, no cache'], ['xapian', 'raw-Xapian FastCGI']) {
+        my ($e, $name) = @$row;
+        my $w = $web_distinct{$e} or next;
+        push @md, sprintf('| %s | %d | %d | %s | %s | %s | %s | %s |', $name, $w->{requests}, $w->{failures},
+            num($w->{rps}, 0), ms($w->{p50_ms}), ms($w->{p90_ms}), ms($w->{p99_ms}), num($w->{response_kib}, 1));
+    }
+    if (my $xw = $web_distinct{xapian}) {
+        my $nw = $web_distinct{newsdex};
+        my $div = sub { my ($a, $b) = @_; defined $a && $b ? $a / $b : undef };
+        $web_distinct{ratio} = { rps => $div->($nw->{rps}, $xw->{rps}), p50 => $div->($nw->{p50_ms}, $xw->{p50_ms}),
+                                 p99 => $div->($nw->{p99_ms}, $xw->{p99_ms}) };
+        my $r = $web_distinct{ratio};
+        push @md, sprintf('| newsdex / raw Xapian | | | %s | %s | | %s | |', x($r->{rps}), x($r->{p50}), x($r->{p99}));
+    }
+    push @md, '';
+}
+
+my %night;
+if (defined $f{'night.newsdex-increment.cpu_s'}) {
+    for my $k (qw(newsdex-increment newsdex-empty xapian-increment)) {
+        $night{$k} = { map { $_ => $f{"night.$k.$_"} } qw(cpu_s wall_s rss_mib) };
+    }
+    my ($ni, $ne, $xi) = @night{qw(newsdex-increment newsdex-empty xapian-increment)};
+    my $div = sub { $_[1] > 0 ? $_[0] / $_[1] : undef };
+    $night{ratios} = {
+        map { my $c = $_; ("xapian_over_newsdex_$c" => $div->($xi->{$c}, $ni->{$c}),
+                           "increment_over_empty_$c" => $div->($ni->{$c}, $ne->{$c})) } qw(cpu_s wall_s) };
+    @night{qw(base add rounds)} = map { $f{"night.$_"} + 0 } qw(base add rounds);
+    push @md, '## An incremental night', '';
+    push @md, sprintf('bench/incremental-night %s %s: %s new articles into the %s-article indexes of this run'
+        . ' (as indexed, before compaction), each round on a fresh copy; medians of %d rounds.',
+        $night{base}, $night{add}, num($night{add}, 0), num($night{base}, 0), $night{rounds}), '';
+    push @md, '| run | CPU s | wall s | articles/s | peak RSS MiB |', '|---|---:|---:|---:|---:|';
+    for my $row (['newsdex-increment', 'newsdex: into this index'], ['newsdex-empty', 'newsdex: into an empty index'],
+                 ['xapian-increment', 'raw Xapian: into its index']) {
+        my ($k, $name) = @$row;
+        my $n = $night{$k};
+        push @md, sprintf('| %s | %s | %s | %s | %s |', $name, num($n->{cpu_s}), num($n->{wall_s}),
+            $n->{wall_s} > 0 ? num($night{add} / $n->{wall_s}, 0) : 'n/a', num($n->{rss_mib}, 0));
+    }
+    my $r = $night{ratios};
+    my $met = sub { my ($v, $ok) = @_; defined $v ? sprintf('%s (%s)', x($v), $ok->($v) ? 'met' : 'not met') : 'n/a' };
+    push @md, '', '| ratio | CPU | wall | target |', '|---|---:|---:|---|';
+    push @md, sprintf('| raw Xapian increment / newsdex increment | %s | %s | ≥ 3× |',
+        map { $met->($r->{"xapian_over_newsdex_$_"}, sub { $_[0] >= 3 }) } qw(cpu_s wall_s));
+    push @md, sprintf('| newsdex increment / into an empty index | %s | %s | ≤ 1.5× |',
+        map { $met->($r->{"increment_over_empty_$_"}, sub { $_[0] <= 1.5 }) } qw(cpu_s wall_s));
+    push @md, '';
+}
+
+my %nightly;
+if (defined $f{'index.nightly.wall_s'}) {
+    my $line = $f{'nightly.summary'} // '';
+    my %kv = $line =~ /(\w+)=(\S+)/g;
+    %nightly = (wall_s => $f{'index.nightly.wall_s'} + 0, cpu_s => $f{'index.nightly.cpu_s'} + 0,
+                peak_rss_mib => ($f{'index.nightly.rss_kib'} // 0) / 1024,
+                articles_per_s => $f{'index.nightly.wall_s'} > 0 ? $articles / $f{'index.nightly.wall_s'} : undef,
+                size_mib => ($f{'nightly.bytes'} // 0) / 1048576, summary => $line,
+                (map { $_ => $kv{$_} } grep { defined $kv{$_} } qw(compacted outcome)),
+                (map { $_ => $kv{$_} + 0 } grep { defined $kv{$_} } qw(added rejected status)));
+    push @md, '## A full nightly rebuild', '';
+    push @md, '`scripts/nightly-reindex --full-sync --compact always` (newsdex-nightly(1)) with the whole corpus as'
+        . ' the one file of its inbox and an empty index, timed as a whole: indexing, moving the file, compaction'
+        . ' (the job compacts only after a run in which every record was accepted) and its summary.', '';
+    push @md, '| wall s | CPU s | articles/s | peak RSS MiB | index MiB after | compacted | outcome |',
+        '|---:|---:|---:|---:|---:|---|---|';
+    push @md, sprintf('| %s | %s | %s | %s | %s | %s | %s |', num($nightly{wall_s}), num($nightly{cpu_s}),
+        num($nightly{articles_per_s}, 0), num($nightly{peak_rss_mib}, 0), num($nightly{size_mib}),
+        $nightly{compacted} // '?', $nightly{outcome} // '?');
+    push @md, '', "Its summary line: `$line`" if $line;
+    push @md, '';
+}
 
 push @md, '## Plots', '', '![Query latency distribution](latency.png)', '',
     '![Latency per query shape](latency-shapes.png)', '', '![Indexing throughput](throughput.png)', '';
@@ -374,7 +535,30 @@ close $mdh;
     my $omega = $lat{'omega-cgi'} ? ms($lstats{'omega-cgi'}{all}{p50}) . ' / ' . ms($lstats{'omega-cgi'}{all}{p99}) : 'n/a';
     my $ncgi = $lat{'newsdex-cgi'} ? ms($lstats{'newsdex-cgi'}{all}{p50}) . ' / ' . ms($lstats{'newsdex-cgi'}{all}{p99})
         : ($f{'query.newsdex-cgi.log'} // 'not run');
-    push @s, "| search CGI, process per request, p50 / p99 ms | $ncgi | | | $omega |", '';
+    push @s, "| search CGI, process per request, p50 / p99 ms | $ncgi | | | $omega |";
+    if (%remote) {
+        push @s, '| query p50 / p99 ms over 4 remote shards (loopback) | ' . $lq->('newsdex-remote')
+            . ' (remote / local ' . x($remote{ratio}{p50}) . ' / ' . x($remote{ratio}{p99}) . ') | | | |';
+    }
+    if (my $nw = $web_distinct{newsdex}) {
+        my $cell = sub { my $w = shift; sprintf('%s req/s, %s / %s ms', num($w->{rps}, 0), ms($w->{p50_ms}), ms($w->{p99_ms})) };
+        my $xw = $web_distinct{xapian};
+        push @s, "| FastCGI, $f{'web.distinct.clients'} clients, distinct queries, no cache: requests/s, p50 / p99 | "
+            . $cell->($nw) . ' | ' . ($xw ? $cell->($xw) . ' (' . x($web_distinct{ratio}{rps}) . ' req/s)' : 'n/a') . ' | | |';
+    }
+    if (%night) {
+        my $r = $night{ratios};
+        push @s, sprintf('| incremental night, %s new articles: CPU s into the index (/ into an empty one: ≤ 1.5×;'
+            . ' raw Xapian / newsdex: ≥ 3×) | %s (%s) | %s (%s) | | |', num($night{add}, 0),
+            num($night{'newsdex-increment'}{cpu_s}), x($r->{increment_over_empty_cpu_s}),
+            num($night{'xapian-increment'}{cpu_s}), x($r->{xapian_over_newsdex_cpu_s}));
+    }
+    if (%nightly) {
+        push @s, sprintf('| full nightly rebuild (newsdex-nightly --full-sync --compact always): wall / CPU s | %s / %s%s | | | |',
+            num($nightly{wall_s}), num($nightly{cpu_s}),
+            ($nightly{compacted} // '') eq 'yes' ? ', compacted' : ', not compacted (' . ($nightly{outcome} // '?') . ')');
+    }
+    push @s, '';
 
     # Where newsdex is behind: every figure at least 10% worse than a baseline.
     my @behind;
@@ -408,10 +592,10 @@ close $mdh;
     }
     push @behind, 'the newsdex CGI does not exist yet, so there is no per-request figure to compare with omega\'s'
         unless $lat{'newsdex-cgi'};
-    push @s, 'Where newsdex is behind in this run (10% or more):', '';
+    push @s, 'Where newsdex is behind in this run (10% or more):';
     push @s, map { "- $_" } @behind;
     push @s, '- nowhere' unless @behind;
-    push @s, '';
+    push @s, '', '';    # a blank line ends the list: scripts/bench appends paragraphs
     open my $sh, '>', "$out/summary.md" or die "$out/summary.md: $!\n";
     print $sh join("\n", @s);
     close $sh;
@@ -425,6 +609,10 @@ my %json = (
     answered => \%answered,
     ratios => \%ratios,
     labels => \%label,
+    (%remote ? (remote_shards => \%remote) : ()),
+    (%web_distinct ? (web_distinct => \%web_distinct) : ()),
+    (%night ? (incremental_night => \%night) : ()),
+    (%nightly ? (nightly_rebuild => \%nightly) : ()),
 );
 open my $jh, '>', "$out/latest.json" or die "$out/latest.json: $!\n";
 print $jh JSON::PP->new->canonical->pretty->encode(\%json);
