@@ -8,6 +8,13 @@ BIG="$TMP/big.jsonl"
 N=20000 # articles: many batches of 1000, however fast the machine
 synth $N >"$BIG"
 
+# committed DB: the index holds at least one committed article.
+committed() {
+    local n
+    n=$(count "$1")
+    [ "${n:-0}" -gt 0 ]
+}
+
 # stop SIGNAL EXPECTED_STATUS: start a run on a fresh index, signal it once
 # its first batch is committed (whatever the machine's speed, the run is
 # then under way and far from done), check what it reports and what the
@@ -18,8 +25,7 @@ stop() {
     "$NEWSDEX" index --db "$db" --progress=never "$BIG" >"$TMP/out" 2>"$TMP/err" &
     local pid=$!
     set +m
-    while kill -0 "$pid" 2>/dev/null && [ "$(count "$db")" = "" -o "$(count "$db")" = 0 ] &&
-        [ $((tries += 1)) -lt 2000 ]; do
+    while kill -0 "$pid" 2>/dev/null && ! committed "$db" && [ $((tries += 1)) -lt 2000 ]; do
         sleep 0.01
     done
     kill -s "$sig" "$pid"
