@@ -218,6 +218,7 @@ static newsdex_status stem_uncached(nx_analyzer *an, stem_slot *slot, nx_token *
 
 static newsdex_status stem(nx_analyzer *an, const nx_raw *r, nx_token *tok, nx_error *err)
 {
+    tok->digits = r->digits != 0;
     if (r->digits || r->cjk) {
         tok->stem = tok->text;
         tok->stem_len = tok->text_len;

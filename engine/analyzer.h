@@ -24,6 +24,8 @@ typedef struct nx_token {
     size_t start, end;  /* byte range [start, end) of the token in the input */
     unsigned joined;    /* 0 for a word; for the joined form of a hyphenated
                            compound (nx_analyze_compounds), how many parts it joins */
+    unsigned digits;    /* holds a digit (27, 10.5, 1980s, f16): not stemmed, so
+                           stem == text (engine/terms.h: no stem term) */
 } nx_token;
 
 /* Called once per token in order; return non-zero to stop early. */

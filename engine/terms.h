@@ -3,7 +3,10 @@
 #ifndef NX_TERMS_H
 #define NX_TERMS_H
 
-/* Free-text terms (title and body, with positions) have no prefix. */
+/* Free-text terms (title and body, with positions) have no prefix. A word
+ * that holds a digit (27, 10.5, 1980s: nx_token.digits) is not stemmed, so
+ * its stem terms would repeat its own terms posting for posting: it has
+ * none, and searches look it up under the word itself (and S+word). */
 #define NX_PREFIX_STEM       "Z"    /* stemmed word, any field: layoffs -> Zlayoff */
 #define NX_PREFIX_TITLE      "S"    /* title word, with positions */
 #define NX_PREFIX_TITLE_STEM "ZS"   /* stemmed title word */
@@ -41,8 +44,10 @@
 
 /* The schema version this library writes, and the highest it reads. A
  * change to the terms, values or metadata above that older libraries would
- * misread raises it. */
-#define NX_SCHEMA_VERSION 1
+ * misread raises it. 1: the first; 2: words with a digit have no stem terms
+ * (a version-1 searcher would miss them). This library reads both; writing
+ * to a version-1 index makes it version 2. */
+#define NX_SCHEMA_VERSION 2
 
 /* Title words stand above body words: their wdf counts this many times. */
 #define NX_TITLE_WDF 3

@@ -194,8 +194,8 @@ typedef struct newsdex_writer newsdex_writer;
  *         NEWSDEX_ERR_PERMISSION if the directory or a file of the index is
  *         not readable and writable by this process (the message names it);
  *         NEWSDEX_ERR_VERSION if the index has a schema version newer than
- *         this library reads ("index DIR has schema version 2; this newsdex
- *         reads versions up to 1");
+ *         this library reads ("index DIR has schema version 3; this newsdex
+ *         reads versions up to 2");
  *         NEWSDEX_ERR_INVALID if @p path is an archive of shards (open it with
  *         newsdex_writer_open_sharded()).
  */
@@ -405,8 +405,8 @@ typedef struct newsdex_db newsdex_db;
  * it (or a file of it) is not readable; NEWSDEX_ERR_CORRUPT for a stub file
  * that names itself (directly or through other stub files) or nests them
  * more than 16 deep; NEWSDEX_ERR_VERSION if the index has a schema version
- * newer than this library reads ("index DIR has schema version 2; this
- * newsdex reads versions up to 1").
+ * newer than this library reads ("index DIR has schema version 3; this
+ * newsdex reads versions up to 2").
  */
 NEWSDEX_API newsdex_status newsdex_db_open(const char *path, newsdex_db **db,
                                            char **error_message);

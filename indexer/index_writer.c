@@ -105,11 +105,11 @@ static int add_token(const nx_token *tok, void *ctx)
     b->words++;
     uint32_t pos = c->base + tok->position + 1; /* Xapian positions start at 1 */
     newsdex_status st = add_prefixed(c, PREFIX(""), tok->text, tok->text_len, 1, pos);
-    if (st == NEWSDEX_OK)
+    if (st == NEWSDEX_OK && !tok->digits)
         st = add_prefixed(c, PREFIX(NX_PREFIX_STEM), tok->stem, tok->stem_len, 0, 0);
     if (st == NEWSDEX_OK && c->title)
         st = add_prefixed(c, PREFIX(NX_PREFIX_TITLE), tok->text, tok->text_len, 1, pos);
-    if (st == NEWSDEX_OK && c->title)
+    if (st == NEWSDEX_OK && c->title && !tok->digits)
         st = add_prefixed(c, PREFIX(NX_PREFIX_TITLE_STEM), tok->stem, tok->stem_len, 0, 0);
     c->next = pos + 1;
     c->status = st;
@@ -374,7 +374,8 @@ static newsdex_status writer_alloc(const char *path, newsdex_writer **out, nx_er
 }
 
 /* An index of a later schema is not written to; one without the key
- * (new, or from before it) gets it with the next commit. */
+ * (new, or from before it) or of an earlier schema gets this one with the
+ * next commit, since the articles it adds follow this one. */
 static newsdex_status check_schema(newsdex_writer *w, const char *path, nx_error *err)
 {
     char *value = NULL;
@@ -382,7 +383,10 @@ static newsdex_status check_schema(newsdex_writer *w, const char *path, nx_error
     newsdex_status st = nx_xdb_get_metadata(w->db, NX_META_SCHEMA, &value, &len, err);
     if (st == NEWSDEX_OK)
         st = nx_schema_check(path, value, len, err);
-    w->schema_unrecorded = st == NEWSDEX_OK && len == 0;
+    char current[16];
+    int n = snprintf(current, sizeof current, "%d", NX_SCHEMA_VERSION);
+    w->schema_unrecorded =
+        st == NEWSDEX_OK && (len != (size_t)n || memcmp(value, current, len) != 0);
     free(value);
     return st;
 }

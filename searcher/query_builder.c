@@ -13,6 +13,7 @@
  * of the first hyphenated compound among them (Wal-Mart: walmart). */
 typedef struct word_list {
     char **texts, **stems;
+    unsigned char *digits; /* the word holds a digit: it has no stem term */
     size_t n, cap;
     int nomem;
     char *joined_text, *joined_stem;
@@ -74,7 +75,10 @@ static int collect_word(const nx_token *tok, void *ctx)
         char **s = t ? realloc(w->stems, cap * sizeof *s) : NULL;
         if (s)
             w->stems = s;
-        if (!t || !s) {
+        unsigned char *d = s ? realloc(w->digits, cap) : NULL;
+        if (d)
+            w->digits = d;
+        if (!t || !s || !d) {
             w->nomem = 1;
             return 1;
         }
@@ -82,6 +86,7 @@ static int collect_word(const nx_token *tok, void *ctx)
     }
     w->texts[w->n] = dup_n(tok->text, tok->text_len);
     w->stems[w->n] = dup_n(tok->stem, tok->stem_len);
+    w->digits[w->n] = (unsigned char)tok->digits;
     if (!w->texts[w->n] || !w->stems[w->n]) {
         free(w->texts[w->n]);
         free(w->stems[w->n]);
@@ -100,6 +105,7 @@ static void word_list_free(word_list *w)
     }
     free(w->texts);
     free(w->stems);
+    free(w->digits);
     free(w->joined_text);
     free(w->joined_stem);
     memset(w, 0, sizeof *w);
@@ -239,7 +245,7 @@ static int is_year(const char *w)
  * an article dated 2023 could outrank the articles dated 2024. */
 static nx_xquery *year_query(builder *b, const char *year)
 {
-    nx_xquery *either = combine2(b, NX_XQ_OR, term_query(b, NX_PREFIX_STEM, year),
+    nx_xquery *either = combine2(b, NX_XQ_OR, term_query(b, "", year),
                                  term_query(b, NX_PREFIX_YEAR, year));
     nx_xquery *dated = scaled(b, term_query(b, NX_PREFIX_YEAR, year), NX_YEAR_DATE_BOOST);
     return combine2(b, NX_XQ_AND_MAYBE, scaled(b, either, 0.0), dated);
@@ -312,9 +318,11 @@ static int shouted(const nx_qnode *root)
  * exact folded form) adds weight, so that Yukos ranks the articles saying
  * "Yukos" above those saying only "Yuko", which shares the stem. */
 static nx_xquery *word_query(builder *b, const scope *sc, const char *text, const char *stem,
-                             const nx_qnode *n, int counted)
+                             int digits, const nx_qnode *n, int counted)
 {
     int title = sc->kind == F_TITLE;
+    if (digits) /* no stem term: the word's own (engine/terms.h) */
+        return term_query_counted(b, title ? NX_PREFIX_TITLE : "", text, counted);
     nx_xquery *q =
         term_query_counted(b, title ? NX_PREFIX_TITLE_STEM : NX_PREFIX_STEM, stem, counted);
     /* An excluded word weighs nothing (and Xapian 1.4 reads uninitialised
@@ -347,7 +355,7 @@ static nx_xquery *single_word(builder *b, const nx_qnode *n, const scope *sc, wo
         if (is_year(text))
             return year_query(b, text);
     }
-    return word_query(b, sc, text, w->stems[0], n, 1);
+    return word_query(b, sc, text, w->stems[0], w->digits[0], n, 1);
 }
 
 /* An unquoted hyphenated compound (Wal-Mart): its parts in order, or its
@@ -358,7 +366,7 @@ static nx_xquery *compound(builder *b, const nx_qnode *n, const scope *sc, word_
     nx_xquery *parts = positional(b, prefix, w, NX_XQ_PHRASE, 0);
     if (w->n_joined != 1 || w->joined_parts != w->n)
         return parts; /* several compounds, or other words beside one */
-    nx_xquery *joined = word_query(b, sc, w->joined_text, w->joined_stem, n, 0);
+    nx_xquery *joined = word_query(b, sc, w->joined_text, w->joined_stem, 0, n, 0);
     if (b->highlight && !sc->negated)
         keep_stem(b, &w->joined_stem);
     return combine2(b, NX_XQ_OR, parts, joined);

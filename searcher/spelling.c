@@ -91,6 +91,7 @@ static int consider(const char *term, size_t len, uint64_t freq, void *ctx)
 
 typedef struct token_one {
     char text[WORD_MAX + 1], stem[WORD_MAX + 1];
+    int digits; /* no stem term: the word's own counts (engine/terms.h) */
     size_t n;
 } token_one;
 
@@ -100,6 +101,7 @@ static int first_token(const nx_token *tok, void *ctx)
     if (t->n++ == 0 && tok->text_len <= WORD_MAX) {
         memcpy(t->text, tok->text, tok->text_len + 1);
         memcpy(t->stem, tok->stem, tok->stem_len + 1);
+        t->digits = (int)tok->digits;
     }
     return t->n > 1;
 }
@@ -114,11 +116,11 @@ static int one_token(newsdex_db *db, const char *text, token_one *t)
     return t->n == 1 && t->text[0] ? 0 : -1;
 }
 
-static uint64_t stem_freq(newsdex_db *db, const char *stem)
+static uint64_t stem_freq(newsdex_db *db, const token_one *t)
 {
     char term[WORD_MAX + 8];
     uint64_t freq = 0;
-    snprintf(term, sizeof term, "%s%s", NX_PREFIX_STEM, stem);
+    snprintf(term, sizeof term, "%s%s", t->digits ? "" : NX_PREFIX_STEM, t->stem);
     if (nx_xdb_termfreq(db->xdb, term, &freq, NULL) != NEWSDEX_OK)
         return 0;
     return freq;
@@ -132,7 +134,7 @@ static int correct_word(newsdex_db *db, const char *text, char *out, size_t cap)
     if (one_token(db, text, &t) != 0 || strlen(t.text) < NX_SPELL_MIN_LEN ||
         all_digits(t.text, strlen(t.text)) || nx_is_stopword(t.text, strlen(t.text)))
         return -1;
-    uint64_t freq = stem_freq(db, t.stem);
+    uint64_t freq = stem_freq(db, &t);
     if (freq >= NX_SPELL_RARE)
         return -1;
     candidate_search c = {.word = t.text, .len = strlen(t.text), .best_dist = 99, .db = db};

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The index schema version (newsdex:schema in the index metadata): the
 # writer records it with its first commit; an index without it (from before
-# it) is version 1 and gets it with its next commit; an index of a later
+# it) is version 1 and gets it with its next commit, as does a version-1
+# index (version 2: words with digits have no stem terms); an index of a later
 # version is refused with a message naming it: exit status 5 from the
 # command, 500 from the web search (the message in its log). The index
 # metadata is read and written with xapian-metadata (Xapian's tools).
@@ -10,7 +11,7 @@
 # shellcheck source=cgi_lib.sh
 . "$(dirname "$0")/cgi_lib.sh"
 
-plan 16
+plan 19
 
 command -v xapian-metadata >/dev/null 2>&1 ||
     bail_out "xapian-metadata is needed (Xapian's tools: scripts/install-deps)"
@@ -24,11 +25,11 @@ printf '%s\n' '{"id":"s-3","title":"Oil again","body":"More crude oil."}' >"$TMP
 
 run "$NEWSDEX" index --db "$DB" "$TMP/a.jsonl"
 is "$RC" 0 "a new index is written"
-is "$(xapian-metadata get "$DB" newsdex:schema)" 1 "with schema version 1"
+is "$(xapian-metadata get "$DB" newsdex:schema)" 2 "with schema version 2"
 
 # ---- A later version ----------------------------------------------------------
 xapian-metadata set "$DB" newsdex:schema 7
-msg="index $DB has schema version 7; this newsdex reads versions up to 1"
+msg="index $DB has schema version 7; this newsdex reads versions up to 2"
 run "$NEWSDEX" search --db "$DB" oil
 is "$RC" 5 "search: a later schema version exits 5"
 is "$ERR" "newsdex: $msg" "and says which version it is"
@@ -52,6 +53,14 @@ run "$NEWSDEX" search --db "$DB" --json oil
 is "$RC" 0 "an index without the key is searched (version 1)"
 run "$NEWSDEX" index --db "$DB" "$TMP/b.jsonl"
 is "$RC" 0 "and written to"
-is "$(xapian-metadata get "$DB" newsdex:schema)" 1 "which records the key with its commit"
+is "$(xapian-metadata get "$DB" newsdex:schema)" 2 "which records the key with its commit"
+
+# ---- A version-1 index (words with digits have stem terms too) --------------
+xapian-metadata set "$DB" newsdex:schema 1
+run "$NEWSDEX" search --db "$DB" --json oil
+is "$RC" 0 "a version-1 index is searched"
+printf '%s\n' '{"id":"s-4","title":"Oil in 2025","body":"Crude oil."}' >"$TMP/c.jsonl"
+run "$NEWSDEX" index --db "$DB" "$TMP/c.jsonl"
+is "$(xapian-metadata get "$DB" newsdex:schema)" 2 "and becomes version 2 when written to"
 
 done_testing

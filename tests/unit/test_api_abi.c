@@ -423,7 +423,7 @@ static void assert_schema(const char *path, const char *expected)
 static void test_schema_recorded(void **state)
 {
     fixture *f = *state;
-    assert_schema(f->db_path, "1");
+    assert_schema(f->db_path, "2");
     /* A writer that commits nothing records nothing. */
     char path[160];
     snprintf(path, sizeof path, "%s/empty", f->dir);
@@ -450,7 +450,28 @@ static void test_schema_absent_is_one(void **state)
     assert_schema(path, "");
     assert_int_equal(oil_index_put(w, "n-9", "Oil again", NULL, NULL, NULL), NEWSDEX_OK);
     assert_int_equal(newsdex_writer_close(w), NEWSDEX_OK);
+    assert_schema(path, "2");
+}
+
+/* A version-1 index (words with digits have stem terms too) is read, and
+ * becomes version 2 when articles are added. */
+static void test_schema_one_upgraded(void **state)
+{
+    fixture *f = *state;
+    char path[160];
+    snprintf(path, sizeof path, "%s/one", f->dir);
+    assert_int_equal(oil_index_make(path), 0);
+    set_schema(path, "1");
+    newsdex_db *db = NULL;
+    assert_int_equal(newsdex_db_open(path, &db, NULL), NEWSDEX_OK);
+    newsdex_db_close(db);
+    newsdex_writer *w = NULL;
+    assert_int_equal(newsdex_writer_open(path, &w, NULL), NEWSDEX_OK);
+    assert_int_equal(newsdex_writer_commit(w), NEWSDEX_OK); /* nothing to commit */
     assert_schema(path, "1");
+    assert_int_equal(oil_index_put(w, "n-8", "Oil in 2024", NULL, NULL, NULL), NEWSDEX_OK);
+    assert_int_equal(newsdex_writer_close(w), NEWSDEX_OK);
+    assert_schema(path, "2");
 }
 
 static void expect_version_error(newsdex_status st, char *message, const char *path,
@@ -478,7 +499,7 @@ static void test_schema_later_refused(void **state)
     assert_null(db);
     char expected[256];
     snprintf(expected, sizeof expected,
-             "index %s has schema version 7; this newsdex reads versions up to 1", path);
+             "index %s has schema version 7; this newsdex reads versions up to 2", path);
     assert_int_equal(st, NEWSDEX_ERR_VERSION);
     assert_string_equal(message, expected);
     free(message);
@@ -520,6 +541,7 @@ int main(void)
         cmocka_unit_test(test_version),
         cmocka_unit_test(test_schema_recorded),
         cmocka_unit_test(test_schema_absent_is_one),
+        cmocka_unit_test(test_schema_one_upgraded),
         cmocka_unit_test(test_schema_later_refused),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

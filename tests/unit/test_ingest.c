@@ -18,6 +18,7 @@
 #include "newsdex.h"
 #include "../../indexer/fingerprint.h"
 #include "../../indexer/strset.h"
+#include "../../engine/xapian/xdb.h"
 #include "scratch_dir.h"
 
 /* ---- fingerprints ---- */
@@ -232,6 +233,35 @@ static void test_writer_metadata(void **state)
     assert_int_equal(newsdex_writer_commit(f->w), NEWSDEX_OK);
 }
 
+static uint64_t termfreq(const char *path, const char *term)
+{
+    nx_error err;
+    nx_error_clear(&err);
+    nx_xdb *db = NULL;
+    uint64_t freq = 99;
+    assert_int_equal(nx_xdb_open_readonly(path, &db, &err), NEWSDEX_OK);
+    assert_int_equal(nx_xdb_termfreq(db, term, &freq, &err), NEWSDEX_OK);
+    nx_xdb_close(db, NULL);
+    return freq;
+}
+
+/* A word with a digit is not stemmed: its stem terms would repeat its own
+ * posting for posting, so it has none (engine/terms.h). */
+static void test_writer_digit_words(void **state)
+{
+    fixture *f = *state;
+    newsdex_article a = {.id = "d", .title = "Oil at 27 dollars", .body = "F16 jets in the 1980s"};
+    newsdex_put_outcome outcome;
+    assert_int_equal(newsdex_writer_put(f->w, &a, &outcome), NEWSDEX_OK);
+    assert_int_equal(newsdex_writer_commit(f->w), NEWSDEX_OK);
+    const char *present[] = {"27", "S27", "f16", "1980s", "Zoil", "ZSoil", "Zjet", "oil"};
+    const char *absent[] = {"Z27", "ZS27", "Zf16", "Z1980s"};
+    for (size_t i = 0; i < sizeof present / sizeof *present; i++)
+        assert_int_equal(termfreq(f->db, present[i]), 1);
+    for (size_t i = 0; i < sizeof absent / sizeof *absent; i++)
+        assert_int_equal(termfreq(f->db, absent[i]), 0);
+}
+
 /* An article over the per-article bounds is added, but reported. */
 static void test_writer_truncation(void **state)
 {
@@ -240,8 +270,12 @@ static void test_writer_truncation(void **state)
     char *body = malloc(words * 9 + 1);
     assert_non_null(body);
     size_t len = 0;
-    for (size_t i = 0; i < words; i++)
-        len += (size_t)sprintf(body + len, "%sq%zu", i ? " " : "", i);
+    for (size_t i = 0; i < words; i++) { /* letters: a word and its stem term each */
+        char word[8] = "q";
+        for (size_t k = 1, v = i; k < 6; k++, v /= 26)
+            word[k] = (char)('a' + v % 26);
+        len += (size_t)sprintf(body + len, "%s%s", i ? " " : "", word);
+    }
     newsdex_article big = {.id = "big", .title = "Huge", .body = body};
     newsdex_put_outcome outcome;
     uint64_t truncated = 99;
@@ -273,6 +307,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_writer_batches, setup, teardown),
         cmocka_unit_test_setup_teardown(test_writer_delete, setup, teardown),
         cmocka_unit_test_setup_teardown(test_writer_truncation, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_writer_digit_words, setup, teardown),
         cmocka_unit_test_setup_teardown(test_writer_prune, setup, teardown),
         cmocka_unit_test_setup_teardown(test_writer_metadata, setup, teardown),
     };
