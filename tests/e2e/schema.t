@@ -11,7 +11,7 @@
 # shellcheck source=cgi_lib.sh
 . "$(dirname "$0")/cgi_lib.sh"
 
-plan 19
+plan 18
 
 command -v xapian-metadata >/dev/null 2>&1 ||
     bail_out "xapian-metadata is needed (Xapian's tools: scripts/install-deps)"
