@@ -145,13 +145,17 @@ namespace {
 // Xapian keeps a transaction's postings in memory, in trees whose every
 // insertion gets slower as they grow, until it flushes them into the tables
 // (every XAPIAN_FLUSH_THRESHOLD documents, default 10000, even inside a
-// transaction; the transaction stays atomic). Flushing every 250 documents
-// instead takes about a fifth less CPU on Reuters with batches of 1000 and
-// holds half the memory. Xapian 1.4 reads the threshold from the
-// environment when a writable database opens and offers no other way to
-// set it: it is set for the open only, unless the user set it.
+// transaction; the transaction stays atomic). Every flush rewrites the
+// blocks of each posting list its documents touch, so flushing less often
+// pays on a large index (5,000 articles into 195,000: about a third less
+// time with 1000 than with 250), while letting the trees grow to 10000
+// documents costs a fifth more CPU on a full build. 1000, the default
+// batch, flushes once per commit; a full Reuters build takes the same time
+// as with 250, in 34 MiB instead of 18. Xapian 1.4 reads the threshold
+// from the environment when a writable database opens and offers no other
+// way to set it: it is set for the open only, unless the user set it.
 const char FLUSH_VARIABLE[] = "XAPIAN_FLUSH_THRESHOLD";
-const char FLUSH_DOCUMENTS[] = "250";
+const char FLUSH_DOCUMENTS[] = "1000";
 
 Xapian::WritableDatabase open_glass(const char *path)
 {
