@@ -268,8 +268,14 @@ static newsdex_status analyze(nx_analyzer *an, const char *text, size_t len, nx_
         if (compounds && !(tok.position && later_part(text, len, prev_end, tok.start)) &&
             nx_hyphen_at(text, len, tok.end) &&
             nx_scan_compound(text, len, tok.end, &an->raw, &an->joined, &tok.end, &parts)) {
+            /* The joined form goes just before its first part, so only
+             * when that part is a token: one of marks alone folds to
+             * nothing. */
+            nx_token first = tok;
+            st = fold(an, &an->raw, &first, err);
             tok.joined = parts;
-            st = emit(an, &an->joined, &tok, fn, ctx, &stop, err);
+            if (st == NEWSDEX_OK && first.text)
+                st = emit(an, &an->joined, &tok, fn, ctx, &stop, err);
             tok.end = end;
         }
         prev_end = end;

@@ -372,6 +372,8 @@ static const analyzer_case compounds[] = {
     CASE("Wal- Mart Wal--Mart -Mart Wal-", "wal/wal:0 mart/mart:1 wal/wal:2 mart/mart:3 "
                                           "mart/mart:4 wal/wal:5"),
     CASE("state\xE2\x80\x93owned", "state/state:0 owned/own:1"), /* an en dash */
+    /* a first part of marks alone folds to nothing: no token, no joined form */
+    CASE("\xEF\xB1\xA2-R", "r/r:1"),
     CASE("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",
          "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa:0 "
          "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb:1"),
