@@ -314,12 +314,14 @@ static newsdex_status ensure_batch(newsdex_writer *w)
 }
 
 /* The schema version joins the batch: an index gets it with its first
- * articles, an older index (without it: version 1) with its next commit. */
+ * articles, an older index (without it, or of version 1) with its next commit. */
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x) STRINGIFY_(x)
+#define SCHEMA_TEXT STRINGIFY(NX_SCHEMA_VERSION) /* as the index records it */
+
 static newsdex_status record_schema(newsdex_writer *w)
 {
-    char version[16];
-    snprintf(version, sizeof version, "%d", NX_SCHEMA_VERSION);
-    return nx_xdb_set_metadata(w->db, NX_META_SCHEMA, version, strlen(version), &w->err);
+    return nx_xdb_set_metadata(w->db, NX_META_SCHEMA, SCHEMA_TEXT, strlen(SCHEMA_TEXT), &w->err);
 }
 
 static newsdex_status commit_batch(newsdex_writer *w)
@@ -383,10 +385,8 @@ static newsdex_status check_schema(newsdex_writer *w, const char *path, nx_error
     newsdex_status st = nx_xdb_get_metadata(w->db, NX_META_SCHEMA, &value, &len, err);
     if (st == NEWSDEX_OK)
         st = nx_schema_check(path, value, len, err);
-    char current[16];
-    int n = snprintf(current, sizeof current, "%d", NX_SCHEMA_VERSION);
-    w->schema_unrecorded =
-        st == NEWSDEX_OK && (len != (size_t)n || memcmp(value, current, len) != 0);
+    w->schema_unrecorded = st == NEWSDEX_OK && (len != strlen(SCHEMA_TEXT) ||
+                                                memcmp(value, SCHEMA_TEXT, len) != 0);
     free(value);
     return st;
 }
