@@ -271,6 +271,14 @@ void setup(Xapian::Enquire &enquire, const Xapian::Query &query, const nx_xrank_
         enquire.set_sort_by_relevance_then_value(p->date_slot, true);
 }
 
+// A document the matcher has just returned from the same snapshot: it
+// exists, so Xapian need not look up its length to check (a block read per
+// hit, a sixth of a query's reads).
+Xapian::Document matched_document(Xapian::Database &db, Xapian::docid did)
+{
+    return db.get_document(did, Xapian::DOC_ASSUME_VALID);
+}
+
 // Equal scores, newest first (as Xapian's relevance-then-value order does,
 // undated last); Xapian's own order for ties is by docid.
 // Orders each group of equal scores that starts before `end` newest first.
@@ -285,7 +293,7 @@ void sort_ties_by_date(Xapian::Database &db, std::vector<Ranked> &ranked, Xapian
             std::vector<std::pair<std::string, Ranked>> tied;
             nx_budget_check_time(budget);
             for (size_t i = from; i < to; i++)
-                tied.emplace_back(db.get_document(ranked[i].did).get_value(slot), ranked[i]);
+                tied.emplace_back(matched_document(db, ranked[i].did).get_value(slot), ranked[i]);
             std::stable_sort(tied.begin(), tied.end(),
                              [](const auto &a, const auto &b) { return a.first > b.first; });
             for (size_t i = from; i < to; i++)
@@ -381,7 +389,7 @@ nx_xresults *read_results(Xapian::Database &db, const std::vector<Ranked> &ranke
         if (i % 64 == 0)
             nx_budget_check_time(p->budget);
         r->weights.push_back(ranked[i].weight);
-        r->data.push_back(db.get_document(ranked[i].did).get_data());
+        r->data.push_back(matched_document(db, ranked[i].did).get_data());
     }
     counter.results(*r);
     return r.release();
