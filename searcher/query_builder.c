@@ -5,6 +5,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "date_filter.h"
 #include "../engine/field_terms.h"
 #include "../engine/stopwords.h"
 #include "../engine/terms.h"
@@ -751,15 +752,4 @@ void nx_built_query_free(nx_built_query *q)
         free(q->wildcards[i]);
     free(q->wildcards);
     memset(q, 0, sizeof *q);
-}
-
-newsdex_status nx_query_date_filter(const char *lo, const char *hi, nx_xquery **out,
-                                    nx_error *err)
-{
-    /* Slot values are "YYYYMMDDhhmmss" in UTC: whole days bound the range. */
-    char from[16], to[16];
-    snprintf(from, sizeof from, "%.8s000000", lo ? lo : "");
-    snprintf(to, sizeof to, "%.8s235959", hi ? hi : "");
-    return nx_xquery_value_range(NX_SLOT_DATE, lo && lo[0] ? from : NULL,
-                                 hi && hi[0] ? to : NULL, out, err);
 }

@@ -61,11 +61,6 @@ newsdex_status nx_query_build(nx_analyzer *analyzer, const nx_query_tree *tree,
                               nx_built_query *out, nx_error *err);
 void nx_built_query_free(nx_built_query *q);
 
-/* Articles dated in [lo, hi], both "YYYYMMDD" (UTC days, inclusive); either
- * may be "" for an open end, not both. */
-newsdex_status nx_query_date_filter(const char *lo, const char *hi, nx_xquery **out,
-                                    nx_error *err);
-
 /* The filter-term name of a list field (topic -> "topics", source -> "source"). */
 const char *nx_query_list_name(const char *canonical_field);
 

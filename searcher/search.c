@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "newsdex.h"
+#include "date_filter.h"
 #include "query_builder.h"
 #include "query_parser.h"
 #include "ranking.h"

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "date_filter.h"
 #include "query_builder.h"
 #include "search_internal.h"
 #include "../engine/stopwords.h"
