@@ -247,6 +247,30 @@ bool all_local(const nx_xdb *db)
     return true;
 }
 
+// Reads the clock as the matcher accepts matches. Xapian's own time limit
+// (Enquire::set_time_limit) only stops the counting past the page, so a
+// pass over a query whose every match is costly (hundreds of phrases) ran
+// on after the deadline until it ended. Remote shards have their own
+// timeout and no such spy.
+class ClockSpy : public Xapian::MatchSpy {
+    nx_xbudget *budget;
+    uint64_t seen = 0;
+
+  public:
+    explicit ClockSpy(nx_xbudget *b) : budget(b) {}
+    void operator()(const Xapian::Document &, double) override
+    {
+        if (++seen % 64 == 0)
+            nx_budget_check_time(budget);
+    }
+};
+
+// Whether a pass over db should carry a ClockSpy.
+bool wants_clock(const nx_xdb *db, const nx_xbudget *budget)
+{
+    return budget && budget->deadline_ns && all_local(db);
+}
+
 struct Ranked {
     Xapian::docid did;
     double weight;
@@ -311,14 +335,16 @@ void sort_ties_by_date(Xapian::Database &db, std::vector<Ranked> &ranked, Xapian
 // order: a tie with the document before the window, or a tie across the
 // window's end that runs past what it ranked.
 bool rank_pass(Xapian::Database &db, const Xapian::Query &query, const nx_xrank_params *p,
-               nx_pass_counter &counter, std::vector<Ranked> &ranked, Xapian::doccount &estimate,
-               bool &exact)
+               nx_pass_counter &counter, ClockSpy *clock, std::vector<Ranked> &ranked,
+               Xapian::doccount &estimate, bool &exact)
 {
     Xapian::doccount first = p->offset, count = p->limit;
     bool exact_ties = p->tie_lookahead == 0;
     Xapian::Enquire enquire(db);
     setup(enquire, query, p, exact_ties);
     Xapian::doccount check = counter.attach(enquire, query);
+    if (check == 0 && clock) // a counting spy reads the clock itself
+        enquire.add_matchspy(clock);
     // exact_total: the matcher checks every match (up to max_counted + 1:
     // past it the total is a lower bound, not a failure).
     bool total_only = check == 0 && p->exact_total;
@@ -438,10 +464,12 @@ extern "C" newsdex_status nx_xdb_rank(nx_xdb *db, const nx_xquery *q, const nx_x
             }
             nx_months::Reader months(d);
             nx_pass_counter counter(d, db->cache(), months, p->counts, p->n_counts, p->budget);
+            ClockSpy clock(p->budget);
             std::vector<Ranked> ranked;
             Xapian::doccount estimate = 0;
             bool exact = false;
-            if (!rank_pass(d, query, p, counter, ranked, estimate, exact))
+            if (!rank_pass(d, query, p, counter, wants_clock(db, p->budget) ? &clock : nullptr,
+                           ranked, estimate, exact))
                 return;
             *out = read_results(d, ranked, estimate, exact, p, counter);
             *settled = 1;
@@ -471,6 +499,9 @@ extern "C" newsdex_status nx_xdb_best_weight(nx_xdb *db, const nx_xquery *q,
             Xapian::Enquire top(db->db());
             top.set_query(q->query);
             top.set_weighting_scheme(bm25_of(*bm25));
+            ClockSpy clock(budget);
+            if (wants_clock(db, budget))
+                top.add_matchspy(&clock);
             // Every match considered: asked for the top one alone, Xapian
             // 1.4's matcher can stop at a lesser one over several local
             // shards (AND of a word and an OR), so the boost would depend
