@@ -33,6 +33,7 @@ typedef struct index_opts {
     newsdex_shard_by shard_by; /* --shard-by */
     enum progress_mode progress;
     unsigned jobs;            /* --jobs: worker processes (cli/index_jobs.c) */
+    unsigned shard_articles;  /* --shard-articles: articles per temporary shard */
     const char *encoding;     /* --encoding, or NULL: UTF-8 */
     const char *source;       /* --source: for articles without one */
     const char *date;         /* --date: for articles without one */
@@ -189,6 +190,10 @@ static void usage(FILE *out)
           "                     (split at record boundaries), merged into DIR as one\n"
           "                     process would index them (default 1; not with --prune\n"
           "                     or --shard-by)\n"
+          "  --shard-articles N with --jobs: each worker starts a new temporary shard\n"
+          "                     every N articles, since a small index takes articles\n"
+          "                     faster than a large one (default 10000; 0: one shard\n"
+          "                     per worker)\n"
           "SIGINT/SIGTERM: commit what was read, report, exit 128+signal.\n",
           out);
 }
@@ -566,6 +571,7 @@ static int parse_options(int argc, char **argv, index_opts *o)
         {"encoding", required_argument, NULL, 'e'},  {"source", required_argument, NULL, 's'},
         {"date", required_argument, NULL, 'D'},
         {"shard-by", required_argument, NULL, 'Y'},
+        {"shard-articles", required_argument, NULL, 'A'},
         {NULL, 0, NULL, 0},
     };
     int c, bad = 0;
@@ -587,6 +593,7 @@ static int parse_options(int argc, char **argv, index_opts *o)
                 bad = fprintf(stderr, "newsdex: --jobs must be at least 1\n") > 0;
             break;
         case 'Y': bad = nx_cli_parse_shard_by(optarg, &o->shard_by); break;
+        case 'A': bad = nx_cli_parse_uint(optarg, "--shard-articles", 1000000000, &o->shard_articles); break;
         case 'h': usage(stdout); return NX_EXIT_OK;
         default: bad = 1;
         }
@@ -672,7 +679,8 @@ static void remove_empty_index(const char *path, int keep_directory)
 
 int cmd_index(int argc, char **argv)
 {
-    index_opts o = {.batch_size = NEWSDEX_WRITER_BATCH_DEFAULT, .progress = PROGRESS_AUTO};
+    index_opts o = {.batch_size = NEWSDEX_WRITER_BATCH_DEFAULT, .progress = PROGRESS_AUTO,
+                    .shard_articles = NX_JOBS_SHARD_ARTICLES_DEFAULT};
     int rc = parse_options(argc, argv, &o);
     if (rc < 0)
         rc = check_arguments(argc, &o);
@@ -681,7 +689,8 @@ int cmd_index(int argc, char **argv)
     if (o.jobs > 1)
         return nx_cli_index_jobs(&(nx_jobs_options){o.db_path, o.format, o.batch_size, o.wait_lock,
                                                      o.strict_dates, (int)o.progress, o.jobs,
-                                                     o.encoding, o.source, o.date},
+                                                     o.encoding, o.source, o.date,
+                                                     o.shard_articles},
                                  argc - optind, argv + optind);
     index_run run = {.encoding = encoding_label(o.encoding)};
     int dir_existed, index_existed = index_exists(o.db_path, &dir_existed);

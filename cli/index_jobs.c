@@ -1,7 +1,8 @@
 /* `newsdex index --jobs N`: the parent. It takes the index's writer lock
  * for the whole run, starts N workers (cli/index_worker.c) that index
  * contiguous parts of the input into shards in a private directory beside
- * the index, ".NAME.jobs-XXXXXX", shows their messages and progress, then
+ * the index, ".NAME.jobs-XXXXXX" (each worker a new shard every
+ * --shard-articles articles), shows their messages and progress, then
  * merges the shards, in input order, so that the index answers every
  * query as after a single-process run:
  *  - a new index whose parts do not touch one another's articles: the
@@ -62,6 +63,8 @@ typedef struct job {
     int has_result;
     deletion *deletions;
     size_t n_deletions;
+    uint64_t *shard_counts;     /* articles added to each of its shards, in order */
+    size_t n_shards;
 } job;
 
 typedef struct jobs_run {
@@ -199,6 +202,12 @@ static int take_messages(jobs_run *run, job *j)
             memcpy(&j->result, p, len);
             j->result.skipped_names[sizeof j->result.skipped_names - 1] = '\0';
             j->has_result = 1;
+        } else if (type == NX_JOBS_SHARD && len == 8) {
+            uint64_t *grown = realloc(j->shard_counts, (j->n_shards + 1) * sizeof *grown);
+            if (!grown)
+                return -1;
+            j->shard_counts = grown;
+            memcpy(&grown[j->n_shards++], p, 8);
         } else if (type == NX_JOBS_DELETION && len >= 8) {
             deletion *grown = realloc(j->deletions, (j->n_deletions + 1) * sizeof *grown);
             char *id = malloc(len - 8 + 1);
@@ -374,10 +383,10 @@ static int index_failure(jobs_run *run, newsdex_writer *w, const char *what, new
 }
 
 /* A new index: the shards concatenated into tmp/merged, swapped in whole. */
-static int concatenate(jobs_run *run, const char *const *shards)
+static int concatenate(jobs_run *run, const char *const *shards, size_t n)
 {
     char *message = NULL;
-    newsdex_status st = newsdex_index_merge(shards, run->n, run->merged, &message);
+    newsdex_status st = newsdex_index_merge(shards, n, run->merged, &message);
     if (st != NEWSDEX_OK) {
         fprintf(stderr, "newsdex: cannot merge the parts: %s\n", message ? message : "");
         free(message);
@@ -416,6 +425,25 @@ static int concatenate(jobs_run *run, const char *const *shards)
     return NX_EXIT_OK;
 }
 
+/* Articles [from, upto] of j's part, numbered from 1 across its shards
+ * (each numbers its own without a gap), through the writer. */
+static newsdex_status put_part_range(jobs_run *run, const job *j, uint64_t from, uint64_t upto)
+{
+    newsdex_status st = NEWSDEX_OK;
+    uint64_t first = 1; /* the part's number of the shard's first article */
+    for (size_t s = 0; s < j->n_shards && st == NEWSDEX_OK && first <= upto; s++) {
+        uint64_t n = j->shard_counts[s], last = first + n - 1;
+        if (n && from <= last) {
+            char path[PATH_CAP + 64];
+            nx_jobs_shard_path(j->shard, (unsigned)s, path, sizeof path);
+            st = newsdex_writer_merge_shard(run->writer, path, from > first ? from - first + 1 : 1,
+                                            upto >= last ? UINT64_MAX : upto - first + 1);
+        }
+        first += n;
+    }
+    return st;
+}
+
 /* The shards' documents and the deletions between them, through the writer. */
 static int put_shards(jobs_run *run)
 {
@@ -426,7 +454,7 @@ static int put_shards(jobs_run *run)
         for (size_t d = 0; d <= j->n_deletions && st == NEWSDEX_OK; d++) {
             uint64_t upto = d < j->n_deletions ? j->deletions[d].after : UINT64_MAX;
             if (upto >= next)
-                st = newsdex_writer_merge_shard(run->writer, j->shard, next, upto);
+                st = put_part_range(run, j, next, upto);
             next = upto + 1;
             if (st == NEWSDEX_OK && d < j->n_deletions) {
                 newsdex_article a;
@@ -463,23 +491,63 @@ static void ignore_skipped(void *ctx, uint64_t pos, const char *path, const char
     (void)ctx, (void)pos, (void)path, (void)why;
 }
 
+/* Every shard of every part, in input order: *paths (malloc'd, with the
+ * names), their number in *n. -1 when out of memory. */
+static int list_shards(const jobs_run *run, char ***paths, size_t *n)
+{
+    size_t total = 0;
+    for (unsigned i = 0; i < run->n; i++)
+        total += run->jobs[i].n_shards;
+    char **all = calloc(total ? total : 1, sizeof *all);
+    if (!all)
+        return -1;
+    *paths = all;
+    *n = 0;
+    for (unsigned i = 0; i < run->n; i++)
+        for (size_t s = 0; s < run->jobs[i].n_shards; s++) {
+            char path[PATH_CAP + 64];
+            nx_jobs_shard_path(run->jobs[i].shard, (unsigned)s, path, sizeof path);
+            if (!(all[*n] = strdup(path)))
+                return -1;
+            ++*n;
+        }
+    return 0;
+}
+
+static void free_shard_list(char **paths, size_t n)
+{
+    for (size_t i = 0; paths && i < n; i++)
+        free(paths[i]);
+    free(paths);
+}
+
 static int merge(jobs_run *run, int n_inputs, char **inputs)
 {
-    const char *shards[JOBS_MAX];
     int clean = 1, can = 0;
     for (unsigned i = 0; i < run->n; i++) {
         const nx_jobs_result *r = &run->jobs[i].result;
-        shards[i] = run->jobs[i].shard;
         if (r->replaced || r->deleted || r->unchanged != r->deletions_logged)
             clean = 0;
     }
+    char **shards = NULL;
+    size_t n_shards = 0;
+    if (list_shards(run, &shards, &n_shards) != 0) {
+        free_shard_list(shards, n_shards);
+        fprintf(stderr, "newsdex: out of memory\n");
+        return NX_EXIT_INDEX;
+    }
     newsdex_status st = run->sum.deletions_logged
                             ? NEWSDEX_OK
-                            : newsdex_writer_can_concatenate(run->writer, shards, run->n, &can);
+                            : newsdex_writer_can_concatenate(run->writer, (const char *const *)shards,
+                                                             n_shards, &can);
+    if (st == NEWSDEX_OK && can) {
+        int rc = concatenate(run, (const char *const *)shards, n_shards);
+        free_shard_list(shards, n_shards);
+        return rc;
+    }
+    free_shard_list(shards, n_shards);
     if (st != NEWSDEX_OK)
         return index_failure(run, run->writer, "cannot read the parts", st);
-    if (can)
-        return concatenate(run, shards);
     int rc = NX_EXIT_OK;
     if (clean) {
         rc = put_shards(run);
@@ -551,6 +619,7 @@ static void free_jobs(jobs_run *run)
         for (size_t d = 0; d < j->n_deletions; d++)
             free(j->deletions[d].id);
         free(j->deletions);
+        free(j->shard_counts);
         free(j->buf);
     }
 }

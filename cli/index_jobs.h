@@ -5,6 +5,7 @@
 #ifndef NX_CLI_INDEX_JOBS_H
 #define NX_CLI_INDEX_JOBS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "newsdex.h"
@@ -20,6 +21,7 @@ typedef struct nx_jobs_options {
     const char *encoding;   /* --encoding, or NULL: UTF-8 */
     const char *source;     /* --source, or NULL */
     const char *date;       /* --date, or NULL */
+    unsigned shard_size;    /* articles per temporary shard; 0: one shard per part */
 } nx_jobs_options;
 
 /* "UTF-8" for NULL or utf-8, else the name given: for messages. */
@@ -36,11 +38,20 @@ int nx_cli_index_jobs(const nx_jobs_options *o, int n_inputs, char **inputs);
  * those of the whole input. */
 unsigned nx_jobs_owner(uint64_t pos, uint64_t total, unsigned jobs);
 
+/* A worker writes its part into shards of at most o->shard_size articles
+ * (a small index takes articles faster than a large one), named
+ * SHARD_DIR, SHARD_DIR.2, SHARD_DIR.3, ...; the last one takes the rest
+ * once a run's workers hold NX_JOBS_SHARDS_MAX between them. */
+#define NX_JOBS_SHARDS_MAX 256
+#define NX_JOBS_SHARD_ARTICLES_DEFAULT 10000
+void nx_jobs_shard_path(const char *shard_dir, unsigned n, char *buf, size_t cap); /* n from 0 */
+
 /* Messages on a worker's pipe: a type byte, a 4-byte length, the payload. */
 enum nx_jobs_message {
     NX_JOBS_TEXT = 'M',     /* a line for stderr (no newline) */
     NX_JOBS_PROGRESS = 'P', /* nx_jobs_progress */
-    NX_JOBS_DELETION = 'D', /* uint64_t articles added before it, then the id */
+    NX_JOBS_DELETION = 'D', /* uint64_t articles of the part added before it, then the id */
+    NX_JOBS_SHARD = 'S',    /* uint64_t articles added to the shard just closed, in order */
     NX_JOBS_RESULT = 'R'    /* nx_jobs_result, last */
 };
 
@@ -50,7 +61,7 @@ typedef struct nx_jobs_progress {
 } nx_jobs_progress;
 
 typedef struct nx_jobs_result {
-    uint64_t added, replaced, unchanged, deleted; /* in the shard */
+    uint64_t added, replaced, unchanged, deleted; /* in the part's shards */
     uint64_t deletions_logged;   /* deletions of ids not in the shard (sent as D) */
     uint64_t records, rejected, unidentified, truncated, undated, empty, skipped;
     uint64_t invalid_files, invalid_bytes; /* bytes replaced by U+FFFD, and in how many files */

@@ -1,5 +1,5 @@
 /* One worker of `newsdex index --jobs N`: reads the input from the start,
- * indexes the records of its own part into its shard, and tells the parent
+ * indexes the records of its own part into its shards, and tells the parent
  * what happened (messages for stderr, progress, deletions, the result) on
  * a pipe. The parent decides everything else: it kills the worker to stop
  * it, and it merges the shard. */
@@ -24,6 +24,14 @@ unsigned nx_jobs_owner(uint64_t pos, uint64_t total, unsigned jobs)
     /* total + 1: a position at the very end still gives a part < jobs */
     unsigned long long k = (unsigned long long)((double)pos * jobs / ((double)total + 1));
     return k >= jobs ? jobs - 1 : (unsigned)k;
+}
+
+void nx_jobs_shard_path(const char *shard_dir, unsigned n, char *buf, size_t cap)
+{
+    if (n == 0)
+        snprintf(buf, cap, "%s", shard_dir);
+    else
+        snprintf(buf, cap, "%s.%u", shard_dir, n + 1);
 }
 
 /* ---- Reading every input in turn ---- */
@@ -112,7 +120,11 @@ typedef struct worker {
     uint64_t pos;           /* just after the last record of the part read */
     unsigned k;
     int fd;
-    newsdex_writer *writer;
+    const char *shard_dir;  /* the first shard's; the next ones add .2, .3, ... */
+    newsdex_writer *writer; /* the shard being written */
+    unsigned shards;        /* shards opened so far */
+    uint64_t added_before;  /* articles added to the shards already closed */
+    unsigned shards_max;    /* then the last one takes the rest */
     nx_jobs_result result;
     double last_progress;
     int stopped;            /* past the end of the part, or the shard failed */
@@ -176,13 +188,80 @@ static void put_deletion(worker *w, const newsdex_article *a)
         return;
     }
     if (outcome == NEWSDEX_PUT_UNCHANGED) {
-        /* Not in this shard: an earlier part or the index may hold it. */
+        /* Not in this shard: an earlier shard or part, or the index, may hold it. */
         newsdex_writer_counts c;
         newsdex_writer_get_counts(w->writer, &c);
-        uint64_t added = c.added;
+        uint64_t added = w->added_before + c.added;
         send_message(w, NX_JOBS_DELETION, &added, sizeof added, a->id, strlen(a->id));
         w->result.deletions_logged++;
     }
+}
+
+/* ---- The shards of the part ---- */
+
+static void shard_path(const worker *w, unsigned n, char *buf, size_t cap)
+{
+    nx_jobs_shard_path(w->shard_dir, n, buf, cap);
+}
+
+static newsdex_status open_shard(worker *w)
+{
+    char path[4200];
+    shard_path(w, w->shards, path, sizeof path);
+    char *message = NULL;
+    newsdex_status st = newsdex_writer_open(path, &w->writer, &message);
+    if (st == NEWSDEX_OK && (st = newsdex_writer_set_batch_size(w->writer, w->o->batch_size)) == NEWSDEX_OK)
+        st = newsdex_writer_set_strict_dates(w->writer, w->o->strict_dates);
+    if (st != NEWSDEX_OK) {
+        say(w, "newsdex: cannot create a temporary shard: %s",
+            message ? message : newsdex_writer_last_error(w->writer));
+        w->result.index_status = (int)st;
+        w->stopped = 1;
+    }
+    free(message);
+    w->shards++;
+    return st;
+}
+
+/* Commits and closes the shard being written, adds up its counts and tells
+ * the parent how many articles it added. */
+static void close_shard(worker *w)
+{
+    newsdex_status st;
+    if (!w->result.index_status && (st = newsdex_writer_commit(w->writer)) != NEWSDEX_OK)
+        shard_failed(w, st);
+    newsdex_writer_counts c;
+    newsdex_writer_get_counts(w->writer, &c);
+    w->result.added += c.added;
+    w->result.replaced += c.replaced;
+    w->result.unchanged += c.unchanged;
+    w->result.deleted += c.deleted;
+    uint64_t n = 0;
+    newsdex_writer_truncated_count(w->writer, &n);
+    w->result.truncated += n;
+    newsdex_writer_undated_count(w->writer, &n);
+    w->result.undated += n;
+    if ((st = newsdex_writer_close(w->writer)) != NEWSDEX_OK && !w->result.index_status) {
+        say(w, "newsdex: cannot write the temporary shard of part %u", w->k + 1);
+        w->result.index_status = (int)st;
+    }
+    w->writer = NULL;
+    w->added_before += c.added;
+    uint64_t added = c.added;
+    send_message(w, NX_JOBS_SHARD, &added, sizeof added, NULL, 0);
+}
+
+/* A full shard is closed and the next one opened: a small index takes
+ * articles faster than a large one, and the parent joins the shards. */
+static void next_shard_if_full(worker *w)
+{
+    newsdex_writer_counts c;
+    if (!w->o->shard_size || w->shards >= w->shards_max ||
+        newsdex_writer_get_counts(w->writer, &c) != NEWSDEX_OK || c.added < w->o->shard_size)
+        return;
+    close_shard(w);
+    if (!w->result.index_status)
+        open_shard(w);
 }
 
 static void put_article(worker *w, const char *path, unsigned long line, const newsdex_article *a)
@@ -191,6 +270,9 @@ static void put_article(worker *w, const char *path, unsigned long line, const n
         put_deletion(w, a);
         return;
     }
+    next_shard_if_full(w);
+    if (w->stopped)
+        return;
     newsdex_status st = newsdex_writer_put(w->writer, a, NULL);
     if (st == NEWSDEX_OK) {
         const char *warning = newsdex_writer_last_warning(w->writer);
@@ -307,37 +389,12 @@ void nx_jobs_worker(const nx_jobs_options *o, int n_inputs, char **inputs, uint6
     while (k && nx_jobs_owner(pos, total, o->jobs) < k)
         pos++;
     w.start = w.pos = pos;
-    char *message = NULL;
-    newsdex_status st = newsdex_writer_open(shard_dir, &w.writer, &message);
-    if (st == NEWSDEX_OK && (st = newsdex_writer_set_batch_size(w.writer, o->batch_size)) == NEWSDEX_OK)
-        st = newsdex_writer_set_strict_dates(w.writer, o->strict_dates);
-    if (st != NEWSDEX_OK) {
-        say(&w, "newsdex: cannot create a temporary shard: %s",
-            message ? message : newsdex_writer_last_error(w.writer));
-        w.result.index_status = (int)st;
-    } else {
+    w.shard_dir = shard_dir;
+    w.shards_max = NX_JOBS_SHARDS_MAX / o->jobs;
+    if (open_shard(&w) == NEWSDEX_OK)
         nx_jobs_read_inputs(o, n_inputs, inputs, on_record, on_skipped, &w);
-    }
-    free(message);
-    if (w.writer) {
-        if (!w.result.index_status && (st = newsdex_writer_commit(w.writer)) != NEWSDEX_OK)
-            shard_failed(&w, st);
-        newsdex_writer_counts c;
-        newsdex_writer_get_counts(w.writer, &c);
-        w.result.added = c.added;
-        w.result.replaced = c.replaced;
-        w.result.unchanged = c.unchanged;
-        w.result.deleted = c.deleted;
-        uint64_t n = 0;
-        newsdex_writer_truncated_count(w.writer, &n);
-        w.result.truncated = n;
-        newsdex_writer_undated_count(w.writer, &n);
-        w.result.undated = n;
-        if ((st = newsdex_writer_close(w.writer)) != NEWSDEX_OK && !w.result.index_status) {
-            say(&w, "newsdex: cannot write the temporary shard of part %u", k + 1);
-            w.result.index_status = (int)st;
-        }
-    }
+    if (w.writer)
+        close_shard(&w);
     send_progress(&w, w.pos, 1);
     send_message(&w, NX_JOBS_RESULT, &w.result, sizeof w.result, NULL, 0);
     _exit(0);

@@ -74,23 +74,33 @@ like "$(cat "$TMP/across-2.out")" '^indexed: 700 added, 200 replaced, 101 unchan
 { synth 300 7; synth 50 8 1; echo '{"id": "syn-0000002", "deleted": true}'; synth 300 9 301; } >"$TMP/inside.jsonl"
 same_as_one inside "$TMP/inside.jsonl"
 
+# ---- each worker writing several temporary shards ----
+same_as_one shards --shard-articles 7 "$CORPUS"
+same_as_one across-shards --shard-articles 60 "$TMP/dup-a.jsonl" "$TMP/dup-b.jsonl"
+like "$(cat "$TMP/across-shards-2.out")" '^indexed: 700 added, 200 replaced, 101 unchanged, 1 deleted' \
+    "shards of 60 articles: replaced, unchanged and deleted counted as by one process"
+same_as_one inside-shards --shard-articles 40 "$TMP/inside.jsonl"
+same_as_one one-shard --shard-articles 0 "$TMP/dup-a.jsonl" "$TMP/dup-b.jsonl"
+
 # ---- into an existing index ----
-for j in 1 2 3; do
-    "$NEWSDEX" index --db "$TMP/existing-$j" "$TMP/dup-a.jsonl" >/dev/null 2>&1
-    "$NEWSDEX" delete --db "$TMP/existing-$j" syn-0000003 >/dev/null 2>&1
-done
+# same_as_one_existing [OPTION...]: dup-b and the corpus into a copy of
+# dup-a (less one article) with --jobs 1, 2 and 3
 same_as_one_existing() {
     for j in 1 2 3; do
-        "$NEWSDEX" index --db "$TMP/existing-$j" --jobs $j "$TMP/dup-b.jsonl" "$CORPUS" >"$TMP/existing-$j.out" 2>&1
+        rm -rf "$TMP/existing-$j"
+        "$NEWSDEX" index --db "$TMP/existing-$j" "$TMP/dup-a.jsonl" >/dev/null 2>&1
+        "$NEWSDEX" delete --db "$TMP/existing-$j" syn-0000003 >/dev/null 2>&1
+        "$NEWSDEX" index --db "$TMP/existing-$j" --jobs $j "$@" "$TMP/dup-b.jsonl" "$CORPUS" >"$TMP/existing-$j.out" 2>&1
         answers "$TMP/existing-$j" >"$TMP/existing-$j.answers"
     done
     for j in 2 3; do
-        is "$(summary "$TMP/existing-$j.out")" "$(summary "$TMP/existing-1.out")" "existing index, --jobs $j: same summary"
-        check "existing index, --jobs $j: every query answers as with --jobs 1" \
+        is "$(summary "$TMP/existing-$j.out")" "$(summary "$TMP/existing-1.out")" "existing index, --jobs $j $*: same summary"
+        check "existing index, --jobs $j $*: every query answers as with --jobs 1" \
             cmp -s "$TMP/existing-1.answers" "$TMP/existing-$j.answers"
     done
 }
 same_as_one_existing
+same_as_one_existing --shard-articles 30
 
 # ---- Reuters, when it is there ----
 REUTERS="$REPO_ROOT/../shared/corpus/reuters21578"
