@@ -192,7 +192,7 @@ static void usage(FILE *out)
           "                     or --shard-by)\n"
           "  --shard-articles N with --jobs: each worker starts a new temporary shard\n"
           "                     every N articles, since a small index takes articles\n"
-          "                     faster than a large one (default 10000; 0: one shard\n"
+          "                     faster than a large one (default 25000; 0: one shard\n"
           "                     per worker)\n"
           "SIGINT/SIGTERM: commit what was read, report, exit 128+signal.\n",
           out);

@@ -42,8 +42,8 @@ unsigned nx_jobs_owner(uint64_t pos, uint64_t total, unsigned jobs);
  * (a small index takes articles faster than a large one), named
  * SHARD_DIR, SHARD_DIR.2, SHARD_DIR.3, ...; the last one takes the rest
  * once a run's workers hold NX_JOBS_SHARDS_MAX between them. */
-#define NX_JOBS_SHARDS_MAX 256
-#define NX_JOBS_SHARD_ARTICLES_DEFAULT 10000
+#define NX_JOBS_SHARDS_MAX 64
+#define NX_JOBS_SHARD_ARTICLES_DEFAULT 25000
 void nx_jobs_shard_path(const char *shard_dir, unsigned n, char *buf, size_t cap); /* n from 0 */
 
 /* Messages on a worker's pipe: a type byte, a 4-byte length, the payload. */
