@@ -434,7 +434,7 @@ static newsdex_status put_part_range(jobs_run *run, const job *j, uint64_t from,
     for (size_t s = 0; s < j->n_shards && st == NEWSDEX_OK && first <= upto; s++) {
         uint64_t n = j->shard_counts[s], last = first + n - 1;
         if (n && from <= last) {
-            char path[PATH_CAP + 64];
+            char path[NX_JOBS_PATH_MAX];
             nx_jobs_shard_path(j->shard, (unsigned)s, path, sizeof path);
             st = newsdex_writer_merge_shard(run->writer, path, from > first ? from - first + 1 : 1,
                                             upto >= last ? UINT64_MAX : upto - first + 1);
@@ -505,7 +505,7 @@ static int list_shards(const jobs_run *run, char ***paths, size_t *n)
     *n = 0;
     for (unsigned i = 0; i < run->n; i++)
         for (size_t s = 0; s < run->jobs[i].n_shards; s++) {
-            char path[PATH_CAP + 64];
+            char path[NX_JOBS_PATH_MAX];
             nx_jobs_shard_path(run->jobs[i].shard, (unsigned)s, path, sizeof path);
             if (!(all[*n] = strdup(path)))
                 return -1;

@@ -21,7 +21,7 @@ typedef struct nx_jobs_options {
     const char *encoding;   /* --encoding, or NULL: UTF-8 */
     const char *source;     /* --source, or NULL */
     const char *date;       /* --date, or NULL */
-    unsigned shard_size;    /* articles per temporary shard; 0: one shard per part */
+    unsigned shard_articles; /* articles per temporary shard; 0: one shard per part */
 } nx_jobs_options;
 
 /* "UTF-8" for NULL or utf-8, else the name given: for messages. */
@@ -38,12 +38,13 @@ int nx_cli_index_jobs(const nx_jobs_options *o, int n_inputs, char **inputs);
  * those of the whole input. */
 unsigned nx_jobs_owner(uint64_t pos, uint64_t total, unsigned jobs);
 
-/* A worker writes its part into shards of at most o->shard_size articles
+/* A worker writes its part into shards of at most o->shard_articles articles
  * (a small index takes articles faster than a large one), named
  * SHARD_DIR, SHARD_DIR.2, SHARD_DIR.3, ...; the last one takes the rest
  * once a run's workers hold NX_JOBS_SHARDS_MAX between them. */
 #define NX_JOBS_SHARDS_MAX 64
 #define NX_JOBS_SHARD_ARTICLES_DEFAULT 25000
+#define NX_JOBS_PATH_MAX 4200 /* a shard's path: the temporary directory's and a name */
 void nx_jobs_shard_path(const char *shard_dir, unsigned n, char *buf, size_t cap); /* n from 0 */
 
 /* Messages on a worker's pipe: a type byte, a 4-byte length, the payload. */

@@ -123,7 +123,6 @@ typedef struct worker {
     const char *shard_dir;  /* the first shard's; the next ones add .2, .3, ... */
     newsdex_writer *writer; /* the shard being written */
     unsigned shards;        /* shards opened so far */
-    uint64_t added_before;  /* articles added to the shards already closed */
     unsigned shards_max;    /* then the last one takes the rest */
     nx_jobs_result result;
     double last_progress;
@@ -191,7 +190,7 @@ static void put_deletion(worker *w, const newsdex_article *a)
         /* Not in this shard: an earlier shard or part, or the index, may hold it. */
         newsdex_writer_counts c;
         newsdex_writer_get_counts(w->writer, &c);
-        uint64_t added = w->added_before + c.added;
+        uint64_t added = w->result.added + c.added; /* result: the shards already closed */
         send_message(w, NX_JOBS_DELETION, &added, sizeof added, a->id, strlen(a->id));
         w->result.deletions_logged++;
     }
@@ -199,15 +198,10 @@ static void put_deletion(worker *w, const newsdex_article *a)
 
 /* ---- The shards of the part ---- */
 
-static void shard_path(const worker *w, unsigned n, char *buf, size_t cap)
-{
-    nx_jobs_shard_path(w->shard_dir, n, buf, cap);
-}
-
 static newsdex_status open_shard(worker *w)
 {
-    char path[4200];
-    shard_path(w, w->shards, path, sizeof path);
+    char path[NX_JOBS_PATH_MAX];
+    nx_jobs_shard_path(w->shard_dir, w->shards, path, sizeof path);
     char *message = NULL;
     newsdex_status st = newsdex_writer_open(path, &w->writer, &message);
     if (st == NEWSDEX_OK && (st = newsdex_writer_set_batch_size(w->writer, w->o->batch_size)) == NEWSDEX_OK)
@@ -246,7 +240,6 @@ static void close_shard(worker *w)
         w->result.index_status = (int)st;
     }
     w->writer = NULL;
-    w->added_before += c.added;
     uint64_t added = c.added;
     send_message(w, NX_JOBS_SHARD, &added, sizeof added, NULL, 0);
 }
@@ -256,8 +249,8 @@ static void close_shard(worker *w)
 static void next_shard_if_full(worker *w)
 {
     newsdex_writer_counts c;
-    if (!w->o->shard_size || w->shards >= w->shards_max ||
-        newsdex_writer_get_counts(w->writer, &c) != NEWSDEX_OK || c.added < w->o->shard_size)
+    if (!w->o->shard_articles || w->shards >= w->shards_max ||
+        newsdex_writer_get_counts(w->writer, &c) != NEWSDEX_OK || c.added < w->o->shard_articles)
         return;
     close_shard(w);
     if (!w->result.index_status)
