@@ -13,7 +13,7 @@
  *    put into the index through the writer, batch by batch
  *    (newsdex_writer_merge_shard), which compares, replaces and counts as
  *    a single-process run does;
- *  - when an article id repeats inside one part, a shard cannot tell the
+ *  - when an article id repeats inside one shard, the shard cannot tell the
  *    order of its versions: the input is read once more, in this process,
  *    and indexed as a single-process run does (the workers already
  *    reported every message).
@@ -470,7 +470,7 @@ static int put_shards(jobs_run *run)
     return NX_EXIT_OK;
 }
 
-/* Ids repeat inside a part: index the input again here, as one process
+/* Ids repeat inside a shard: index the input again here, as one process
  * would; every message was already shown by the workers. */
 static int on_sequential_record(void *ctx, uint64_t pos, const char *path, unsigned long line,
                                 newsdex_read r, const newsdex_article *article, const char *message)
