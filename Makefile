@@ -5,7 +5,7 @@
 BUILD    ?= build
 CC       ?= cc
 CXX      ?= c++
-PKGS     := xapian-core jansson libutf8proc zlib libdeflate
+PKGS     := xapian-core jansson libutf8proc zlib libdeflate libzstd
 OPT      ?= -O2 -g
 SANFLAGS :=
 ifeq ($(SANITIZE),1)

@@ -72,6 +72,7 @@ newsdex_status newsdex_index_merge(const char *const *shards, size_t n, const ch
 typedef struct put_ctx {
     newsdex_writer *writer;
     nx_xshard *shard;
+    nx_stored_decoder *decoder; /* NULL (no memory): one per article */
     uint64_t docid;
 } put_ctx;
 
@@ -92,7 +93,7 @@ static newsdex_status put_document(uint64_t docid, const char *id_term, const ch
                             (unsigned long long)docid);
     nx_stored_doc stored;
     memset(&stored, 0, sizeof stored);
-    newsdex_status st = nx_stored_decode(data, data_len, &stored, err);
+    newsdex_status st = nx_stored_decode_with(c->decoder, data, data_len, &stored, err);
     c->docid = docid;
     if (st == NEWSDEX_OK)
         st = nx_writer_put_built(c->writer, id_term, fp, stored.source, write_copy, c, NULL);
@@ -109,10 +110,11 @@ newsdex_status newsdex_writer_merge_shard(newsdex_writer *writer, const char *sh
     nx_error_clear(err);
     if (!shard)
         return nx_error_set(err, NEWSDEX_ERR_INVALID, "newsdex_writer_merge_shard: shard is NULL");
-    put_ctx c = {.writer = writer};
+    put_ctx c = {.writer = writer, .decoder = nx_stored_decoder_new()};
     newsdex_status st = nx_xshard_open(shard, &c.shard, err);
     if (st == NEWSDEX_OK && first <= last)
         st = nx_xshard_each(c.shard, first ? first : 1, last, put_document, &c, err);
     nx_xshard_close(c.shard);
+    nx_stored_decoder_free(c.decoder);
     return st;
 }

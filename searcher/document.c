@@ -1,7 +1,7 @@
 /* newsdex_document_get: one stored article by id, whole, with the words of
  * a query marked in its title and body. A word is marked when its stem is
  * one of the query's stems, as in snippets, so every inflection counts. */
-#include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,17 +116,13 @@ static newsdex_status mark_query(newsdex_db *db, const char *query, held_documen
 
 static newsdex_status copy_topics(newsdex_db *db, const nx_stored_doc *sd, held_document *h)
 {
-    json_t *lists = sd->json_root ? json_object_get(sd->json_root, "lists") : NULL;
-    json_t *topics = lists ? json_object_get(lists, "topics") : NULL;
-    size_t n = json_is_array(topics) ? json_array_size(topics) : 0;
+    size_t n = 0;
+    const char **topics = nx_stored_list_values(sd, "topics", &n);
     h->topics = calloc(n ? n : 1, sizeof *h->topics);
     if (!h->topics)
         return nx_error_set(&db->err, NEWSDEX_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < n; i++) {
-        const char *value = json_string_value(json_array_get(topics, i));
-        if (!value)
-            continue;
-        if (!(h->topics[h->pub.n_topics] = strdup(value)))
+        if (!(h->topics[h->pub.n_topics] = strdup(topics[i])))
             return nx_error_set(&db->err, NEWSDEX_ERR_NOMEM, "out of memory");
         h->pub.n_topics++;
     }

@@ -6,7 +6,20 @@
 
 #include <libdeflate.h>
 
-#define FORMAT_ZJSON 'z' /* engine/stored_doc.c's format byte */
+#define FORMAT_ZJSON 'z'  /* engine/stored_doc.c's format bytes */
+#define FORMAT_RECORD 'r'
+
+struct nx_inflater {
+    struct libdeflate_decompressor *zjson;
+    nx_stored_decoder *record;
+};
+
+static nx_inflater *inflater(nx_inflater **inf)
+{
+    if (!*inf)
+        *inf = calloc(1, sizeof **inf);
+    return *inf;
+}
 
 typedef struct cursor {
     char *p, *end;
@@ -209,10 +222,11 @@ int nx_hit_parse_json(char *text, size_t len, nx_hit_fields *f)
 static int inflate_exact(nx_inflater **inf, const unsigned char *z, size_t n, char *out,
                          size_t out_len)
 {
-    if (!*inf && !(*inf = libdeflate_alloc_decompressor()))
+    nx_inflater *in = inflater(inf);
+    if (!in || (!in->zjson && !(in->zjson = libdeflate_alloc_decompressor())))
         return -1;
     size_t got = 0;
-    enum libdeflate_result rc = libdeflate_zlib_decompress(*inf, z, n, out, out_len, &got);
+    enum libdeflate_result rc = libdeflate_zlib_decompress(in->zjson, z, n, out, out_len, &got);
     return rc == LIBDEFLATE_SUCCESS && got == out_len ? 0 : -1;
 }
 
@@ -235,11 +249,18 @@ newsdex_status nx_hit_decode(nx_inflater **inf, const char *data, size_t len, nx
                              nx_error *err)
 {
     memset(f, 0, sizeof *f);
-    if (decode_fast(inf, data, len, f) == 0)
+    nx_stored_decoder *record = NULL;
+    if (len > 0 && data[0] == FORMAT_RECORD) {
+        nx_inflater *in = inflater(inf);
+        if (in && !in->record)
+            in->record = nx_stored_decoder_new();
+        record = in ? in->record : NULL; /* NULL: a decoder for this article only */
+    } else if (decode_fast(inf, data, len, f) == 0) {
         return NEWSDEX_OK;
+    }
     free(f->text);
     f->text = NULL;
-    newsdex_status st = nx_stored_decode(data, len, &f->doc, err);
+    newsdex_status st = nx_stored_decode_with(record, data, len, &f->doc, err);
     if (st != NEWSDEX_OK)
         return st;
     f->id = f->doc.id;
@@ -262,5 +283,9 @@ void nx_hit_fields_free(nx_hit_fields *f)
 
 void nx_inflater_free(nx_inflater *inf)
 {
-    libdeflate_free_decompressor(inf);
+    if (!inf)
+        return;
+    libdeflate_free_decompressor(inf->zjson);
+    nx_stored_decoder_free(inf->record);
+    free(inf);
 }

@@ -14,9 +14,11 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <zlib.h>
 
 #include "newsdex.h"
 #include "../../engine/analyzer.h"
+#include "../../engine/stored_dictionary.h"
 #include "../../engine/stored_doc.h"
 #include "../../engine/terms.h"
 #include "../../engine/xapian/xdb.h"
@@ -1111,7 +1113,9 @@ static void test_hit_decode_round_trip(void **state)
     nx_inflater *inf = NULL;
     nx_hit_fields f;
     assert_int_equal(nx_hit_decode(&inf, data, len, &f, &err), NEWSDEX_OK);
-    assert_non_null(f.text); /* the fast path */
+    assert_int_equal(data[0], 'r');
+    assert_non_null(f.doc.text); /* the record, not the slow path's JSON */
+    assert_null(f.doc.json_root);
     assert_string_equal(f.id, "x-1");
     assert_string_equal(f.title, a.title);
     assert_string_equal(f.body, a.body);
@@ -1128,6 +1132,118 @@ static void test_hit_decode_round_trip(void **state)
     assert_int_equal(nx_hit_decode(&inf, data, len, &f, &err), NEWSDEX_ERR_CORRUPT);
     free(data);
     nx_inflater_free(inf);
+}
+
+/* What nx_stored_encode() gives back through nx_stored_decode(), lists too;
+ * and every article cut short or with a bit flipped is an error. */
+static void test_stored_record_round_trip(void **state)
+{
+    (void)state;
+    const char *topics[] = {"oil", "", "gas \"prices\""};
+    const char *authors[] = {"Jane Doe"};
+    newsdex_list_field lists[] = {{"authors", authors, 1}, {"topics", topics, 3}, {"empty", NULL, 0}};
+    newsdex_article a = {.id = "r-7", .title = NULL, .body = "B\xC3\xA9\x01", .source = "",
+                         .url = "u", .lists = lists, .n_lists = 3};
+    char *data = NULL;
+    size_t len = 0;
+    nx_error err;
+    assert_int_equal(nx_stored_encode(&a, NULL, &data, &len, &err), NEWSDEX_OK);
+    nx_stored_decoder *dec = nx_stored_decoder_new();
+    assert_non_null(dec);
+    nx_stored_doc d;
+    assert_int_equal(nx_stored_decode_with(dec, data, len, &d, &err), NEWSDEX_OK);
+    assert_string_equal(d.id, "r-7");
+    assert_string_equal(d.title, "");
+    assert_string_equal(d.date, "");
+    assert_string_equal(d.source, "");
+    assert_string_equal(d.url, "u");
+    assert_string_equal(d.body, a.body);
+    assert_int_equal(d.n_lists, 3);
+    size_t n = 9;
+    const char **v = nx_stored_list_values(&d, "topics", &n);
+    assert_int_equal(n, 3);
+    assert_string_equal(v[0], "oil");
+    assert_string_equal(v[1], "");
+    assert_string_equal(v[2], topics[2]);
+    v = nx_stored_list_values(&d, "authors", &n);
+    assert_int_equal(n, 1);
+    assert_string_equal(v[0], "Jane Doe");
+    nx_stored_list_values(&d, "empty", &n);
+    assert_int_equal(n, 0);
+    assert_null(nx_stored_list_values(&d, "places", &n));
+    assert_int_equal(n, 0);
+    nx_stored_doc_free(&d);
+    for (size_t cut = 0; cut < len; cut++) {
+        assert_int_equal(nx_stored_decode_with(dec, data, cut, &d, &err), NEWSDEX_ERR_CORRUPT);
+        assert_string_equal(d.id, "");
+        nx_stored_doc_free(&d);
+    }
+    /* A flipped bit is caught by the checksum, unless it falls where the
+     * frame allows either value (its window size): then nothing changed. */
+    for (size_t i = 0; i < len; i++)
+        for (int bit = 0; bit < 8; bit++) {
+            data[i] ^= (char)(1 << bit);
+            newsdex_status st = nx_stored_decode_with(dec, data, len, &d, &err);
+            if (st == NEWSDEX_OK) {
+                assert_string_equal(d.id, "r-7");
+                assert_string_equal(d.body, a.body);
+                assert_string_equal(nx_stored_list_values(&d, "topics", &n)[2], topics[2]);
+            } else {
+                assert_int_equal(st, NEWSDEX_ERR_CORRUPT);
+            }
+            nx_stored_doc_free(&d);
+            data[i] ^= (char)(1 << bit);
+        }
+    free(data);
+    nx_stored_decoder_free(dec);
+}
+
+/* Indexes written before format 'r' hold format 'z': a JSON object in a
+ * zlib stream. Both readers still read it, lists too. */
+static void test_stored_zjson_still_read(void **state)
+{
+    (void)state;
+    const char json[] = "{\"id\":\"old-1\",\"title\":\"Old \\\"t\\\"\",\"body\":\"b\\nc\","
+                        "\"date\":\"1987-02-26T15:01:01Z\",\"lists\":{\"topics\":[\"grain\",\"wheat\"]}}";
+    unsigned char data[512];
+    uLongf n = sizeof data - 5;
+    assert_int_equal(compress(data + 5, &n, (const Bytef *)json, sizeof json - 1), Z_OK);
+    size_t text_len = sizeof json - 1;
+    data[0] = 'z';
+    data[1] = 0;
+    data[2] = 0;
+    data[3] = (unsigned char)(text_len >> 8);
+    data[4] = (unsigned char)text_len;
+    nx_error err;
+    nx_stored_doc d;
+    assert_int_equal(nx_stored_decode((const char *)data, n + 5, &d, &err), NEWSDEX_OK);
+    assert_string_equal(d.id, "old-1");
+    assert_string_equal(d.title, "Old \"t\"");
+    assert_string_equal(d.body, "b\nc");
+    assert_string_equal(d.date, "1987-02-26T15:01:01Z");
+    size_t count = 0;
+    const char **v = nx_stored_list_values(&d, "topics", &count);
+    assert_int_equal(count, 2);
+    assert_string_equal(v[1], "wheat");
+    nx_stored_doc_free(&d);
+    nx_inflater *inf = NULL;
+    nx_hit_fields f;
+    assert_int_equal(nx_hit_decode(&inf, (const char *)data, n + 5, &f, &err), NEWSDEX_OK);
+    assert_non_null(f.text); /* format 'z''s fast path */
+    assert_string_equal(f.title, "Old \"t\"");
+    assert_string_equal(f.body, "b\nc");
+    nx_hit_fields_free(&f);
+    nx_inflater_free(inf);
+}
+
+/* Format 'r' reads back only with the dictionary it was written with. */
+#define STORED_DICTIONARY_CRC32 0xca7f985cUL
+static void test_stored_dictionary_unchanged(void **state)
+{
+    (void)state;
+    assert_int_equal(nx_stored_dictionary_size, 32768);
+    uLong crc = crc32(0L, nx_stored_dictionary, (uInt)nx_stored_dictionary_size);
+    assert_int_equal(crc, STORED_DICTIONARY_CRC32);
 }
 
 static void test_edit_distance(void **state)
@@ -1168,6 +1284,9 @@ int main(void)
         cmocka_unit_test(test_ties_across_pages),
         cmocka_unit_test(test_hit_parse_json),
         cmocka_unit_test(test_hit_decode_round_trip),
+        cmocka_unit_test(test_stored_record_round_trip),
+        cmocka_unit_test(test_stored_zjson_still_read),
+        cmocka_unit_test(test_stored_dictionary_unchanged),
         cmocka_unit_test(test_edit_distance),
     };
     /* The tests without a fixture ignore it. */
