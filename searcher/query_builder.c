@@ -197,6 +197,57 @@ static void keep_wildcard(builder *b, const char *pattern)
     b->out->wildcards[b->out->n_wildcards++] = copy;
 }
 
+static nx_xquery *scaled(builder *b, nx_xquery *q, double factor);
+
+/* Under AND and OR, k equal parts match what one does and weigh k times
+ * as much: they become that one part with its weight scaled by k, so a
+ * query that repeats itself ("the OR of OR and the OR of OR and ...")
+ * reads each posting list once instead of k times. Returns the number of
+ * parts left in parts[0, n). Parts are equal when Xapian describes them
+ * alike (the description holds every term, operator, window and factor). */
+static size_t merge_equal(builder *b, nx_xquery **parts, size_t n)
+{
+    if (b->status != NEWSDEX_OK)
+        return n; /* nothing will be combined */
+    char **text = calloc(n, sizeof *text);
+    size_t *times = calloc(n, sizeof *times);
+    int described = text && times;
+    if (!described)
+        nomem(b);
+    for (size_t i = 0; described && i < n; i++)
+        described = !fail(b, nx_xquery_describe(parts[i], &text[i], b->err));
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t same = kept;
+        for (size_t j = 0; described && j < kept; j++)
+            if (strcmp(text[j], text[i]) == 0) {
+                same = j;
+                break;
+            }
+        if (same < kept) {
+            times[same]++;
+            nx_xquery_free(parts[i]);
+            free(text[i]);
+            continue;
+        }
+        parts[kept] = parts[i];
+        if (described) {
+            text[kept] = text[i];
+            times[kept] = 1;
+        }
+        kept++;
+    }
+    for (size_t i = 0; i < kept; i++) {
+        if (described && times[i] > 1)
+            parts[i] = scaled(b, parts[i], (double)times[i]);
+        if (text)
+            free(text[i]);
+    }
+    free(text);
+    free(times);
+    return kept;
+}
+
 /* Combines and frees the parts (NULL parts are skipped). A single part is
  * returned as it is, except under the positional operators. */
 static nx_xquery *combine(builder *b, nx_xquery_op op, nx_xquery **parts, size_t n,
@@ -206,6 +257,8 @@ static nx_xquery *combine(builder *b, nx_xquery_op op, nx_xquery **parts, size_t
     for (size_t i = 0; i < n; i++)
         if (parts[i])
             parts[kept++] = parts[i];
+    if (kept > 1 && (op == NX_XQ_AND || op == NX_XQ_OR))
+        kept = merge_equal(b, parts, kept);
     nx_xquery *q = NULL;
     if (kept == 1 && op != NX_XQ_PHRASE && op != NX_XQ_NEAR) {
         q = parts[0];

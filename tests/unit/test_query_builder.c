@@ -492,6 +492,14 @@ static void test_ranking(void **state)
                      NEWSDEX_OK);
     assert_true(relaxed);
     assert_true(strncmp(ids, "f01 f02", 7) == 0 || strncmp(ids, "f02 f01", 7) == 0);
+    /* A word said twice ranks as once (its weight doubles for every match). */
+    char once[512], twice[512];
+    assert_int_equal(run(f->db, "layoffs OR rate", NULL, NULL, 1, once, sizeof once, &relaxed),
+                     NEWSDEX_OK);
+    assert_int_equal(run(f->db, "layoffs OR rate OR layoffs OR rate", NULL, NULL, 1, twice,
+                         sizeof twice, &relaxed),
+                     NEWSDEX_OK);
+    assert_string_equal(once, twice);
     /* Title words weigh more than body words: the two articles with "layoff"
      * in their titles (f06, f10) come before those with it only in the body. */
     assert_int_equal(run(f->db, "layoffs", NULL, NULL, 1, ids, sizeof ids, &relaxed), NEWSDEX_OK);
@@ -725,6 +733,28 @@ static void test_explain(void **state)
     assert_int_equal(newsdex_explain(f->db, &o, &tree, &xapian), NEWSDEX_OK);
     assert_string_equal(tree, "(AND (NEAR/3 \"rate cut\") (FIELD title layoff*) the)");
     assert_string_equal(xapian, "Query(((rate NEAR 5 cut) AND WILDCARD SYNONYM Slayoff))");
+    free(tree);
+    free(xapian);
+
+    /* Equal parts of an AND or an OR are read once, their weight scaled by
+     * how often they occur: a query that repeats itself costs what it
+     * would once. */
+    o.query = "rate OR cut OR rate OR (rate) OR \"rate cut\" OR \"rate cut\"";
+    assert_int_equal(newsdex_explain(f->db, &o, &tree, &xapian), NEWSDEX_OK);
+    assert_non_null(strstr(xapian, "(3 * Zrate OR Zcut OR 2 * (rate PHRASE 2 cut))"));
+    assert_null(strstr(strstr(xapian, "Zrate") + 1, "Zrate"));
+    free(tree);
+    free(xapian);
+    o.query = "layoffs layoffs prime prime prime";
+    assert_int_equal(newsdex_explain(f->db, &o, &tree, &xapian), NEWSDEX_OK);
+    assert_non_null(strstr(xapian, "2 * (Zlayoff AND_MAYBE"));
+    assert_non_null(strstr(xapian, " AND 3 * Zprime"));
+    free(tree);
+    free(xapian);
+    /* Phrases keep their repeated words. */
+    o.query = "\"rate rate\"";
+    assert_int_equal(newsdex_explain(f->db, &o, &tree, &xapian), NEWSDEX_OK);
+    assert_string_equal(xapian, "Query((rate PHRASE 2 rate))");
     free(tree);
     free(xapian);
 
