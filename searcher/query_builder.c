@@ -210,41 +210,36 @@ static size_t merge_equal(builder *b, nx_xquery **parts, size_t n)
     if (b->status != NEWSDEX_OK)
         return n; /* nothing will be combined */
     char **text = calloc(n, sizeof *text);
-    size_t *times = calloc(n, sizeof *times);
-    int described = text && times;
-    if (!described)
+    size_t *first = calloc(2 * n, sizeof *first), *times = first ? first + n : NULL;
+    if (!text || !first)
         nomem(b);
-    for (size_t i = 0; described && i < n; i++)
-        described = !fail(b, nx_xquery_describe(parts[i], &text[i], b->err));
-    size_t kept = 0;
-    for (size_t i = 0; i < n; i++) {
-        size_t same = kept;
-        for (size_t j = 0; described && j < kept; j++)
-            if (strcmp(text[j], text[i]) == 0) {
-                same = j;
-                break;
+    for (size_t i = 0; b->status == NEWSDEX_OK && i < n; i++)
+        fail(b, nx_xquery_describe(parts[i], &text[i], b->err));
+    size_t kept = n;
+    if (b->status == NEWSDEX_OK) {
+        /* parts[j] is the first of its kind, parts[first[j]] as given. */
+        kept = 0;
+        for (size_t i = 0; i < n; i++) {
+            size_t j = 0;
+            while (j < kept && strcmp(text[first[j]], text[i]) != 0)
+                j++;
+            if (j == kept) {
+                first[kept] = i;
+                times[kept] = 0;
+                parts[kept++] = parts[i];
+            } else {
+                nx_xquery_free(parts[i]);
             }
-        if (same < kept) {
-            times[same]++;
-            nx_xquery_free(parts[i]);
-            free(text[i]);
-            continue;
+            times[j]++;
         }
-        parts[kept] = parts[i];
-        if (described) {
-            text[kept] = text[i];
-            times[kept] = 1;
-        }
-        kept++;
+        for (size_t j = 0; j < kept; j++)
+            if (times[j] > 1)
+                parts[j] = scaled(b, parts[j], (double)times[j]);
     }
-    for (size_t i = 0; i < kept; i++) {
-        if (described && times[i] > 1)
-            parts[i] = scaled(b, parts[i], (double)times[i]);
-        if (text)
-            free(text[i]);
-    }
+    for (size_t i = 0; text && i < n; i++)
+        free(text[i]);
     free(text);
-    free(times);
+    free(first);
     return kept;
 }
 
