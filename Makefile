@@ -41,7 +41,7 @@ $(LIB): $(LIB_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
 $(NEWSDEX): $(CLI_OBJS) $(LIB)
-	$(CXX) $(LDFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(LDLIBS)
+	$(CXX) $(LDFLAGS) -pthread -o $@ $(CLI_OBJS) $(LIB) $(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(@D)
@@ -52,7 +52,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 $(BUILD)/tests/test_cli_%: tests/unit/test_cli_%.c $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJS)) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MT $@ -Wno-unused-parameter -o $@.o -c $<
-	$(CXX) $(LDFLAGS) -o $@ $@.o $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJS)) $(LIB) $(LDLIBS) -lcmocka
+	$(CXX) $(LDFLAGS) -pthread -o $@ $@.o $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJS)) $(LIB) $(LDLIBS) -lcmocka
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)

@@ -3,10 +3,12 @@
  * FILE:LINE: reason; end with a one-line summary. Built to run unattended:
  * SIGINT/SIGTERM commit what was read and stop, a locked index can be
  * waited for, and the exit status tells a nightly job what happened. */
+#define _GNU_SOURCE /* vasprintf */
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +22,7 @@
 #include "id_set.h"
 #include "index_jobs.h"
 #include "progress.h"
+#include "write_queue.h"
 
 enum progress_mode { PROGRESS_AUTO, PROGRESS_ALWAYS, PROGRESS_NEVER };
 
@@ -41,6 +44,8 @@ typedef struct index_opts {
 
 typedef struct index_run {
     newsdex_writer *writer;
+    newsdex_builder *builder;         /* with queue: builds here, ahead of the writer */
+    nx_write_queue *queue;            /* NULL: each article is put here */
     unsigned long rejected;
     unsigned long truncated;          /* articles indexed only in part */
     unsigned long undated;            /* articles kept without their unreadable date */
@@ -154,6 +159,79 @@ int nx_cli_open_writer_sharded(const char *db_path, newsdex_shard_by by, unsigne
     }
 }
 
+/* ---- What the run prints about its records ---- */
+
+static void print_line(const char *line, void *ctx)
+{
+    index_run *run = ctx;
+    nx_progress_clear(&run->progress);
+    fprintf(stderr, "%s\n", line);
+}
+
+/* A line about the records: printed now, or, while the writing thread runs,
+ * after every record before it is written, so lines keep the input order. */
+static void say(index_run *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(index_run *run, const char *fmt, ...)
+{
+    char *line = NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    if (vasprintf(&line, fmt, ap) < 0)
+        line = NULL;
+    va_end(ap);
+    if (run->queue && line)
+        nx_write_queue_say(run->queue, line);
+    else
+        print_line(line ? line : "newsdex: out of memory", run);
+    free(line);
+}
+
+/* Prints what the writing thread has sent back; notes a failed write. */
+static void drain(index_run *run)
+{
+    if (!run->queue)
+        return;
+    for (char *line; (line = nx_write_queue_take_line(run->queue)); free(line))
+        print_line(line, run);
+    newsdex_status st;
+    if (nx_write_queue_failed(run->queue, &st) && !run->index_failed) {
+        run->index_failed = 1;
+        run->index_status = st;
+    }
+}
+
+/* Reading and building overlap writing when a second thread can write;
+ * else (no memory, no thread) each article is put here. */
+static void start_queue(index_run *run)
+{
+    if (newsdex_builder_new(run->writer, &run->builder) == NEWSDEX_OK &&
+        (run->queue = nx_write_queue_start(run->writer)))
+        return;
+    newsdex_builder_free(run->builder);
+    run->builder = NULL;
+}
+
+/* Waits for every queued article to be written and stops the thread. */
+static void stop_queue(index_run *run)
+{
+    if (!run->queue)
+        return;
+    unsigned long rejected = 0;
+    newsdex_status st = NEWSDEX_OK;
+    nx_write_queue_finish(run->queue, print_line, run, &rejected, &st);
+    run->queue = NULL;
+    run->rejected += rejected;
+    if (st != NEWSDEX_OK && !run->index_failed) {
+        run->index_failed = 1;
+        run->index_status = st;
+    }
+    uint64_t n = 0;
+    newsdex_writer_undated_count(run->writer, &n);
+    run->undated = (unsigned long)n;
+    newsdex_writer_truncated_count(run->writer, &n);
+    run->truncated = (unsigned long)n;
+}
+
 /* ---- Progress ---- */
 
 static void show_progress(index_run *run, const newsdex_reader *reader)
@@ -212,17 +290,39 @@ static void remember_id(index_run *run, const newsdex_article *article)
         run->seen_failed = 1;
 }
 
+/* Built here, written by the queue's thread. */
+static void queue_article(index_run *run, const char *path, unsigned long line,
+                          const newsdex_article *article)
+{
+    newsdex_built *built = NULL;
+    newsdex_status st = newsdex_builder_build(run->builder, article, &built);
+    if (st == NEWSDEX_ERR_INVALID) {
+        say(run, "%s:%lu: %s", path, line, newsdex_builder_last_error(run->builder));
+        run->rejected++;
+    } else if (st != NEWSDEX_OK) {
+        say(run, "%s:%lu: cannot write to the index: %s", path, line,
+            newsdex_builder_last_error(run->builder));
+        run->index_failed = 1;
+        run->index_status = st;
+    } else if (!nx_write_queue_put(run->queue, built, path, line)) {
+        drain(run); /* says why, and stops the run */
+    }
+}
+
 static void put_article(index_run *run, const char *path, unsigned long line,
                         const newsdex_article *article)
 {
     remember_id(run, article);
+    if (run->queue) {
+        queue_article(run, path, line, article);
+        return;
+    }
     uint64_t undated = 0, truncated = 0;
     newsdex_status st = newsdex_writer_put(run->writer, article, NULL);
     if (st == NEWSDEX_OK) {
         const char *warning = newsdex_writer_last_warning(run->writer);
         if (warning[0]) {
-            nx_progress_clear(&run->progress);
-            fprintf(stderr, "%s:%lu: warning: %s\n", path, line, warning);
+            say(run, "%s:%lu: warning: %s", path, line, warning);
             newsdex_writer_undated_count(run->writer, &undated);
             newsdex_writer_truncated_count(run->writer, &truncated);
             run->undated = (unsigned long)undated;
@@ -230,14 +330,13 @@ static void put_article(index_run *run, const char *path, unsigned long line,
         }
         return;
     }
-    nx_progress_clear(&run->progress);
     if (st == NEWSDEX_ERR_INVALID) {
-        fprintf(stderr, "%s:%lu: %s\n", path, line, newsdex_writer_last_error(run->writer));
+        say(run, "%s:%lu: %s", path, line, newsdex_writer_last_error(run->writer));
         run->rejected++;
         return;
     }
-    fprintf(stderr, "%s:%lu: cannot write to the index: %s\n", path, line,
-            newsdex_writer_last_error(run->writer));
+    say(run, "%s:%lu: cannot write to the index: %s", path, line,
+        newsdex_writer_last_error(run->writer));
     run->index_failed = 1;
     run->index_status = st;
 }
@@ -251,17 +350,14 @@ static int handle_record(index_run *run, newsdex_reader *reader, const char *arg
     run->records++;
     if (r == NEWSDEX_READ_ARTICLE) {
         const char *warning = newsdex_reader_last_warning(reader);
-        if (warning[0]) {
-            nx_progress_clear(&run->progress);
-            fprintf(stderr, "%s\n", warning);
-        }
+        if (warning[0])
+            say(run, "%s", warning);
         put_article(run, input_path(reader, arg), newsdex_reader_line(reader), article);
         return 1;
     }
-    nx_progress_clear(&run->progress);
     /* FILE:LINE: reason, or FILE: reason for a file of a directory walk
      * that could not be opened */
-    fprintf(stderr, "%s\n", newsdex_reader_last_error(reader));
+    say(run, "%s", newsdex_reader_last_error(reader));
     if (r == NEWSDEX_READ_REJECTED) {
         run->rejected++;
         run->unidentified++;
@@ -279,12 +375,10 @@ static void note_invalid(index_run *run, newsdex_reader *reader, size_t *warned)
         unsigned long line = 0;
         uint64_t bytes = 0;
         const char *path = newsdex_reader_invalid_file(reader, *warned, &line, &bytes);
-        nx_progress_clear(&run->progress);
-        fprintf(stderr, "%s:%lu: warning: not valid %s: %llu byte%s replaced by U+FFFD in this "
-                        "file, the first on this line%s\n",
-                path, line, run->encoding, (unsigned long long)bytes, bytes == 1 ? "" : "s",
-                strcmp(run->encoding, "UTF-8") ? ""
-                                               : " (--encoding cp1252 or latin1 converts instead)");
+        say(run, "%s:%lu: warning: not valid %s: %llu byte%s replaced by U+FFFD in this file, the "
+                 "first on this line%s",
+            path, line, run->encoding, (unsigned long long)bytes, bytes == 1 ? "" : "s",
+            strcmp(run->encoding, "UTF-8") ? "" : " (--encoding cp1252 or latin1 converts instead)");
         run->invalid_files++;
         run->invalid_bytes += bytes;
     }
@@ -299,8 +393,7 @@ static void note_skipped(index_run *run, newsdex_reader *reader)
         const char *why = "";
         const char *path = newsdex_reader_skipped(reader, i, &why);
         if (!strcmp(why, "empty")) {
-            nx_progress_clear(&run->progress);
-            fprintf(stderr, "%s: warning: empty file: no articles\n", path);
+            say(run, "%s: warning: empty file: no articles", path);
             run->empty++;
             continue;
         }
@@ -328,8 +421,7 @@ static void index_file(index_run *run, const char *arg, const index_opts *o)
     char *message = NULL;
     newsdex_reader *reader = NULL;
     if (newsdex_reader_open(arg, o->format, &reader, &message) != NEWSDEX_OK) {
-        nx_progress_clear(&run->progress);
-        fprintf(stderr, "%s\n", message ? message : "out of memory");
+        say(run, "%s", message ? message : "out of memory");
         free(message);
         run->input_failed = 1;
         return;
@@ -355,6 +447,7 @@ static void index_file(index_run *run, const char *arg, const index_opts *o)
         note_invalid(run, reader, &warned_invalid);
         if (!handle_record(run, reader, arg, r, article))
             break;
+        drain(run);
         show_progress(run, reader);
     }
     note_invalid(run, reader, &warned_invalid);
@@ -701,10 +794,13 @@ int cmd_index(int argc, char **argv)
         return rc;
     }
     guard_fatal_errors(&run);
+    start_queue(&run);
     /* After a signal each remaining input is opened and left at once, which
      * records where the run stopped. */
     for (int i = optind; i < argc && !run.index_failed && !run.interrupted && !run.bad_option; i++)
         index_file(&run, argv[i], &o);
+    stop_queue(&run);
+    newsdex_builder_free(run.builder);
     if (o.prune && !run.bad_option)
         prune(&run);
     nx_progress_clear(&run.progress);

@@ -273,6 +273,61 @@ NEWSDEX_API newsdex_status newsdex_writer_put(newsdex_writer *writer,
                                               const newsdex_article *article,
                                               newsdex_put_outcome *outcome);
 
+/**
+ * Building ahead of the writer. newsdex_writer_put() validates and analyzes
+ * an article, builds its document (terms, positions, stored copy), then
+ * writes it. A ::newsdex_builder does the first part without touching the
+ * index, so a program can build the next articles on one thread while
+ * another thread writes: newsdex_builder_build() then
+ * newsdex_writer_put_built() does what newsdex_writer_put() does, with the
+ * same status, outcome, counts, warnings and messages, except that the
+ * document is built even when the article turns out to be unchanged.
+ *
+ * A builder is used by one thread at a time; it shares nothing with its
+ * writer or with other builders. A ::newsdex_built is owned by whoever
+ * holds it: newsdex_writer_put_built() takes it, newsdex_built_free()
+ * drops it.
+ */
+typedef struct newsdex_builder newsdex_builder;
+/** An article built by newsdex_builder_build(), ready for newsdex_writer_put_built(). */
+typedef struct newsdex_built newsdex_built;
+
+/**
+ * A builder that builds as @p writer's newsdex_writer_put() does now
+ * (its newsdex_writer_set_strict_dates() setting is copied; later changes
+ * to the writer do not reach the builder).
+ * @return NEWSDEX_ERR_INVALID for a NULL argument; NEWSDEX_ERR_NOMEM.
+ */
+NEWSDEX_API newsdex_status newsdex_builder_new(const newsdex_writer *writer,
+                                               newsdex_builder **builder);
+
+/**
+ * Validate and build @p article (which the call does not keep: its
+ * strings may change once it returns). A deletion record is only copied.
+ * @return NEWSDEX_ERR_INVALID, with newsdex_builder_last_error(), for an
+ *         article newsdex_writer_put() would refuse; NEWSDEX_ERR_NOMEM.
+ */
+NEWSDEX_API newsdex_status newsdex_builder_build(newsdex_builder *builder,
+                                                 const newsdex_article *article,
+                                                 newsdex_built **built);
+
+/** Message for the last failed call on @p builder ("" if none, and for NULL). */
+NEWSDEX_API const char *newsdex_builder_last_error(const newsdex_builder *builder);
+
+/** Free @p builder (NULL is allowed). */
+NEWSDEX_API void newsdex_builder_free(newsdex_builder *builder);
+
+/** Free a built article that will not be written (NULL is allowed). */
+NEWSDEX_API void newsdex_built_free(newsdex_built *built);
+
+/**
+ * Write @p built (always taken, whatever the status) as newsdex_writer_put()
+ * writes an article: added, replaced, unchanged or deleted, counted, with
+ * newsdex_writer_last_warning() and newsdex_writer_last_error() set alike.
+ */
+NEWSDEX_API newsdex_status newsdex_writer_put_built(newsdex_writer *writer, newsdex_built *built,
+                                                    newsdex_put_outcome *outcome);
+
 /** Make every article put so far durable and visible to searchers. */
 NEWSDEX_API newsdex_status newsdex_writer_commit(newsdex_writer *writer);
 

@@ -11,11 +11,10 @@
 #include "../engine/analyzer.h"
 #include "../engine/date.h"
 #include "../engine/field_terms.h"
-#include "../engine/stored_doc.h"
 #include "../engine/terms.h"
 #include "../engine/utf8.h"
 #include "../engine/xapian/xdb.h"
-#include "fingerprint.h"
+#include "article_builder.h"
 #include "idset.h"
 #include "index_dir.h"
 #include "index_writer.h"
@@ -33,7 +32,7 @@ struct newsdex_writer {
     newsdex_writer_counts done;   /* committed work (and unchanged records) */
     newsdex_writer_counts batch;  /* writes in the open transaction */
     nx_strset *sources;           /* source terms whose name was stored this session */
-    nx_stored_encoder *encoder;   /* compresses stored articles; NULL: one per article */
+    newsdex_builder *builder;     /* builds the documents of newsdex_writer_put() */
     nx_idset *fresh_ids;          /* the index had no article at open: ids put since
                                      (NULL otherwise); an id not in it is in no document */
     int owns_pid_file;
@@ -45,244 +44,6 @@ struct newsdex_writer {
     nx_sharded *sharded;          /* an archive of shards: each call goes to it */
 };
 
-/* What one article may still add (engine/terms.h, NX_ARTICLE_*_MAX). */
-typedef struct article_budget {
-    uint32_t words;      /* words of title and body indexed so far */
-    int text_cut;        /* title or body stopped at a bound */
-    size_t values_cut;   /* list values left out */
-    const char *why;     /* the bound reached first: "words" or "distinct terms" */
-} article_budget;
-
-/* State while turning one text field into postings. */
-typedef struct posting_ctx {
-    nx_xdoc *doc;
-    nx_error *err;
-    uint32_t base;       /* first position of this field */
-    uint32_t next;       /* one past the last position used */
-    uint32_t wdf;        /* wdf per occurrence */
-    int title;           /* also add S/ZS terms */
-    article_budget *budget;
-    newsdex_status status;
-    char term[NX_TERM_MAX_BYTES + 8];
-} posting_ctx;
-
-/* prefix + word, cut to the buffer as snprintf would. */
-static newsdex_status add_prefixed(posting_ctx *c, const char *prefix, size_t prefix_len,
-                                   const char *word, size_t word_len, int positional, uint32_t pos)
-{
-    size_t room = sizeof c->term - 1 - prefix_len;
-    if (word_len > room)
-        word_len = room;
-    memcpy(c->term, prefix, prefix_len);
-    memcpy(c->term + prefix_len, word, word_len);
-    size_t len = prefix_len + word_len;
-    if (positional)
-        return nx_xdoc_add_posting_n(c->doc, c->term, len, pos, c->wdf, c->err);
-    return nx_xdoc_add_term_n(c->doc, c->term, len, c->wdf, c->err);
-}
-
-#define PREFIX(p) p, sizeof p - 1
-
-/* Each word adds at most 4 terms (word, stem, title word, title stem). */
-#define TERMS_PER_WORD 4
-
-static int add_token(const nx_token *tok, void *ctx)
-{
-    posting_ctx *c = ctx;
-    article_budget *b = c->budget;
-    if (b->words >= NX_ARTICLE_POSITIONS_MAX || b->text_cut) {
-        b->text_cut = 1;
-        if (!b->why)
-            b->why = "words";
-        return 1;
-    }
-    if (nx_xdoc_term_count(c->doc) + TERMS_PER_WORD > NX_ARTICLE_TERMS_MAX) {
-        b->text_cut = 1;
-        if (!b->why)
-            b->why = "distinct terms";
-        return 1;
-    }
-    b->words++;
-    uint32_t pos = c->base + tok->position + 1; /* Xapian positions start at 1 */
-    newsdex_status st = add_prefixed(c, PREFIX(""), tok->text, tok->text_len, 1, pos);
-    if (st == NEWSDEX_OK && !tok->digits)
-        st = add_prefixed(c, PREFIX(NX_PREFIX_STEM), tok->stem, tok->stem_len, 0, 0);
-    if (st == NEWSDEX_OK && c->title)
-        st = add_prefixed(c, PREFIX(NX_PREFIX_TITLE), tok->text, tok->text_len, 1, pos);
-    if (st == NEWSDEX_OK && c->title && !tok->digits)
-        st = add_prefixed(c, PREFIX(NX_PREFIX_TITLE_STEM), tok->stem, tok->stem_len, 0, 0);
-    c->next = pos + 1;
-    c->status = st;
-    return st != NEWSDEX_OK;
-}
-
-static newsdex_status index_text(newsdex_writer *w, posting_ctx *c, const char *text)
-{
-    if (!text || !*text)
-        return NEWSDEX_OK;
-    c->status = NEWSDEX_OK;
-    newsdex_status st = nx_analyze_compounds(w->analyzer, text, strlen(text), add_token, c, &w->err);
-    return st != NEWSDEX_OK ? st : c->status;
-}
-
-static newsdex_status add_filter(newsdex_writer *w, nx_xdoc *doc, const char *field,
-                                 const char *value, article_budget *b)
-{
-    char term[NX_TERM_MAX_BYTES + 8];
-    if (nx_xdoc_term_count(doc) >= NX_ARTICLE_TERMS_MAX) {
-        b->values_cut++;
-        if (!b->why)
-            b->why = "distinct terms";
-        return NEWSDEX_OK;
-    }
-    newsdex_status st = nx_field_term(w->analyzer, field, value, term, sizeof term, &w->err);
-    if (st == NEWSDEX_OK && term[0])
-        st = nx_xdoc_add_boolean_term(doc, term, &w->err);
-    return st;
-}
-
-static newsdex_status add_date_terms(newsdex_writer *w, nx_xdoc *doc, int64_t when)
-{
-    int y, m, d;
-    char term[32];
-    nx_date_split(when, &y, &m, &d);
-    snprintf(term, sizeof term, "%s%04d", NX_PREFIX_YEAR, y);
-    newsdex_status st = nx_xdoc_add_term(doc, term, 1, &w->err);
-    snprintf(term, sizeof term, "%s%04d%02d", NX_PREFIX_MONTH, y, m);
-    if (st == NEWSDEX_OK)
-        st = nx_xdoc_add_boolean_term(doc, term, &w->err);
-    snprintf(term, sizeof term, "%s%04d%02d%02d", NX_PREFIX_DAY, y, m, d);
-    if (st == NEWSDEX_OK)
-        st = nx_xdoc_add_boolean_term(doc, term, &w->err);
-    char iso[21], slot[15];
-    nx_date_format_iso(when, iso);
-    /* "YYYY-MM-DDTHH:MM:SSZ" -> "YYYYMMDDhhmmss" */
-    snprintf(slot, sizeof slot, "%.4s%.2s%.2s%.2s%.2s%.2s", iso, iso + 5, iso + 8, iso + 11,
-             iso + 14, iso + 17);
-    if (st == NEWSDEX_OK)
-        st = nx_xdoc_set_value(doc, NX_SLOT_DATE, slot, 14, &w->err);
-    return st;
-}
-
-static newsdex_status check_id(newsdex_writer *w, const char *id)
-{
-    if (!id || !*id)
-        return nx_error_set(&w->err, NEWSDEX_ERR_INVALID, "missing \"id\"");
-    size_t id_len = strlen(id);
-    if (id_len > NX_ID_MAX_BYTES)
-        return nx_error_set(&w->err, NEWSDEX_ERR_INVALID, "\"id\" is longer than %d bytes",
-                            NX_ID_MAX_BYTES);
-    if (!nx_utf8_valid(id, id_len))
-        return nx_error_set(&w->err, NEWSDEX_ERR_INVALID, "\"id\" is not valid UTF-8");
-    return NEWSDEX_OK;
-}
-
-static newsdex_status check_text(newsdex_writer *w, const char *field, const char *text)
-{
-    if (text && !nx_utf8_valid(text, strlen(text)))
-        return nx_error_set(&w->err, NEWSDEX_ERR_INVALID, "\"%s\" is not valid UTF-8", field);
-    return NEWSDEX_OK;
-}
-
-/* Every list has a name and n_lists entries, every value is a string; all
- * of them valid UTF-8. */
-static newsdex_status check_lists(newsdex_writer *w, const newsdex_article *a)
-{
-    if (a->n_lists && !a->lists)
-        return nx_error_set(&w->err, NEWSDEX_ERR_INVALID, "\"lists\" is NULL but \"n_lists\" is %zu",
-                            a->n_lists);
-    for (size_t i = 0; i < a->n_lists; i++) {
-        const newsdex_list_field *l = &a->lists[i];
-        if (!l->name)
-            return nx_error_set(&w->err, NEWSDEX_ERR_INVALID, "\"lists\"[%zu].name is NULL", i);
-        if (!nx_utf8_valid(l->name, strlen(l->name)))
-            return nx_error_set(&w->err, NEWSDEX_ERR_INVALID,
-                                "\"lists\"[%zu].name is not valid UTF-8", i);
-        if (l->count && !l->values)
-            return nx_error_set(&w->err, NEWSDEX_ERR_INVALID,
-                                "list \"%.64s\": values is NULL but count is %zu", l->name,
-                                l->count);
-        for (size_t j = 0; j < l->count; j++) {
-            if (!l->values[j])
-                return nx_error_set(&w->err, NEWSDEX_ERR_INVALID,
-                                    "list \"%.64s\": value %zu is NULL", l->name, j);
-            if (!nx_utf8_valid(l->values[j], strlen(l->values[j])))
-                return nx_error_set(&w->err, NEWSDEX_ERR_INVALID,
-                                    "list \"%.64s\": value %zu is not valid UTF-8", l->name, j);
-        }
-    }
-    return NEWSDEX_OK;
-}
-
-/* Checks what the reader cannot: id shape, title or body, date syntax, and
- * that every string (lists included) is valid UTF-8. */
-static newsdex_status validate(newsdex_writer *w, const newsdex_article *a, int64_t *when,
-                               int *has_date)
-{
-    newsdex_status st = check_id(w, a->id);
-    const char *const names[] = {"title", "body", "date", "source", "url"};
-    const char *const texts[] = {a->title, a->body, a->date, a->source, a->url};
-    for (size_t i = 0; st == NEWSDEX_OK && i < sizeof names / sizeof names[0]; i++)
-        st = check_text(w, names[i], texts[i]);
-    if (st == NEWSDEX_OK)
-        st = check_lists(w, a);
-    if (st != NEWSDEX_OK)
-        return st;
-    if ((!a->title || !*a->title) && (!a->body || !*a->body))
-        return nx_error_set(&w->err, NEWSDEX_ERR_INVALID, "needs a \"title\" or a \"body\"");
-    *has_date = a->date && *a->date;
-    if (!*has_date)
-        return NEWSDEX_OK;
-    nx_error why;
-    nx_error_clear(&why);
-    if (nx_date_parse_article(a->date, when, &why) == NEWSDEX_OK)
-        return NEWSDEX_OK;
-    if (w->strict_dates)
-        return nx_error_set(&w->err, NEWSDEX_ERR_INVALID, "%s", why.message);
-    /* The article is worth more than its date: keep it, undated, and say so. */
-    *has_date = 0;
-    w->undated++;
-    snprintf(w->warning, sizeof w->warning, "article \"%.200s\" indexed without a date: %.270s",
-             a->id, why.message);
-    return NEWSDEX_OK;
-}
-
-static newsdex_status build_document(newsdex_writer *w, const newsdex_article *a, int has_date,
-                                     int64_t when, nx_xdoc *doc, article_budget *b)
-{
-    /* Filters first: when an article reaches NX_ARTICLE_TERMS_MAX, its
-     * date, source and lists are what should stay searchable. (The order
-     * terms are added in changes nothing else.) */
-    newsdex_status st = NEWSDEX_OK;
-    if (has_date)
-        st = add_date_terms(w, doc, when);
-    if (st == NEWSDEX_OK && a->source && *a->source)
-        st = add_filter(w, doc, NX_FIELD_SOURCE, a->source, b);
-    for (size_t i = 0; st == NEWSDEX_OK && i < a->n_lists; i++)
-        for (size_t j = 0; st == NEWSDEX_OK && j < a->lists[i].count; j++)
-            st = add_filter(w, doc, a->lists[i].name, a->lists[i].values[j], b);
-    posting_ctx c = {.doc = doc, .err = &w->err, .wdf = NX_TITLE_WDF, .title = 1, .budget = b};
-    if (st == NEWSDEX_OK)
-        st = index_text(w, &c, a->title);
-    c.base = c.next + NX_TITLE_BODY_GAP;
-    c.wdf = 1;
-    c.title = 0;
-    if (st == NEWSDEX_OK)
-        st = index_text(w, &c, a->body);
-
-    char iso[21];
-    if (has_date)
-        nx_date_format_iso(when, iso);
-    char *data = NULL;
-    size_t data_len = 0;
-    if (st == NEWSDEX_OK)
-        st = nx_stored_encode_with(w->encoder, a, has_date ? iso : NULL, &data, &data_len,
-                                   &w->err);
-    if (st == NEWSDEX_OK)
-        st = nx_xdoc_set_data(doc, data, data_len, &w->err);
-    free(data);
-    return st;
-}
 
 
 /* ---- Atomic batches ---- */
@@ -371,8 +132,8 @@ static newsdex_status writer_alloc(const char *path, newsdex_writer **out, nx_er
     if (!w || !(w->path = strdup(path)) || !(w->sources = nx_strset_new()))
         return nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory");
     w->batch_size = NEWSDEX_WRITER_BATCH_DEFAULT;
-    w->encoder = nx_stored_encoder_new(); /* NULL (no memory): compress2 per article */
-    return nx_analyzer_new(NULL, &w->analyzer, err);
+    newsdex_status st = nx_builder_new(0, &w->builder, err);
+    return st != NEWSDEX_OK ? st : nx_analyzer_new(NULL, &w->analyzer, err);
 }
 
 /* An index of a later schema is not written to; one without the key
@@ -531,62 +292,11 @@ static newsdex_status note_source(newsdex_writer *w, const char *source)
     return st == NEWSDEX_OK ? st : write_failed(w, st);
 }
 
-/* The warning for an article that reached a bound of article_budget. */
-static void note_truncation(newsdex_writer *w, const newsdex_article *a, const article_budget *b)
-{
-    if (!b->text_cut && !b->values_cut)
-        return;
-    w->truncated++;
-    unsigned long bound = strcmp(b->why, "words") == 0 ? NX_ARTICLE_POSITIONS_MAX
-                                                       : NX_ARTICLE_TERMS_MAX;
-    if (b->values_cut)
-        snprintf(w->warning, sizeof w->warning,
-                 "article \"%.200s\" was truncated at %lu %s: %zu of its \"lists\" values "
-                 "and all of \"title\" and \"body\" are not searchable",
-                 a->id, bound, b->why, b->values_cut);
-    else
-        snprintf(w->warning, sizeof w->warning,
-                 "article \"%.200s\" was truncated at %lu %s: only the first %lu words of "
-                 "\"title\" and \"body\" are searchable",
-                 a->id, bound, b->why, (unsigned long)b->words);
-}
-
-/* found: whether a document holds id_term (else it is added without a
- * lookup). */
-static newsdex_status write_article(newsdex_writer *w, const newsdex_article *a,
-                                    const char *id_term, const char fp[8], int has_date,
-                                    int64_t when, int found)
-{
-    nx_xdoc *doc = NULL;
-    article_budget budget = {0};
-    newsdex_status st = nx_xdoc_new(&doc, &w->err);
-    if (st == NEWSDEX_OK)
-        st = nx_xdoc_add_boolean_term(doc, id_term, &w->err);
-    if (st == NEWSDEX_OK)
-        st = build_document(w, a, has_date, when, doc, &budget);
-    if (st == NEWSDEX_OK)
-        st = nx_xdoc_set_value(doc, NX_SLOT_FINGERPRINT, fp, 8, &w->err);
-    if (st == NEWSDEX_OK)
-        st = ensure_batch(w);
-    if (st == NEWSDEX_OK)
-        st = note_source(w, a->source);
-    if (st == NEWSDEX_OK) {
-        st = found ? nx_xdb_replace(w->db, id_term, doc, &w->err) : nx_xdb_add(w->db, doc, &w->err);
-        /* INVALID: Xapian refused this document only; the batch goes on. */
-        if (st != NEWSDEX_OK && st != NEWSDEX_ERR_INVALID)
-            st = write_failed(w, st);
-    }
-    nx_xdoc_free(doc);
-    if (st == NEWSDEX_OK)
-        note_truncation(w, a, &budget);
-    return st;
-}
-
-static newsdex_status put_deletion(newsdex_writer *w, const newsdex_article *a,
+static newsdex_status put_deletion(newsdex_writer *w, const char *id,
                                    newsdex_put_outcome *outcome)
 {
     int found = 0;
-    newsdex_status st = newsdex_writer_delete(w, a->id, &found);
+    newsdex_status st = newsdex_writer_delete(w, id, &found);
     if (st != NEWSDEX_OK)
         return st;
     if (!found)
@@ -604,22 +314,6 @@ void newsdex_article_init_sized(newsdex_article *a, size_t size)
     a->size = size;
 }
 
-/* The caller's article as this release lays it out (the size rule of
- * newsdex.h): size 0 is this layout; a smaller one is refused, and members
- * of a later layout, past ours, are not read. */
-static newsdex_status take_article(newsdex_writer *w, const newsdex_article *in,
-                                   newsdex_article *copy)
-{
-    if (in->size && in->size < sizeof *copy)
-        return nx_error_set(&w->err, NEWSDEX_ERR_INVALID,
-                            "newsdex_article.size is %zu, less than the %zu bytes of this "
-                            "release's newsdex_article (0 also means this release's)",
-                            in->size, sizeof *copy);
-    memcpy(copy, in, sizeof *copy);
-    copy->size = sizeof *copy;
-    return NEWSDEX_OK;
-}
-
 /* Whether id is certainly in no document, without a lookup: the index had
  * none at open and this writer has not put the id since. Notes the id. */
 static int first_put_of_fresh_id(newsdex_writer *w, const char *id)
@@ -634,20 +328,53 @@ static int first_put_of_fresh_id(newsdex_writer *w, const char *id)
     return added == 1;
 }
 
-/* An article validate() passed: written to the index unless unchanged.
- * moved: its id was just deleted from another shard, so it counts as
- * replaced, and is written even if this shard holds the same. */
-static newsdex_status put_valid(newsdex_writer *w, const newsdex_article *a, int has_date,
-                                int64_t when, int moved, newsdex_put_outcome *outcome)
+/* ---- Putting ---- */
+
+/* What is being put: a checked article whose document is built only when it
+ * must be written (newsdex_writer_put()), or one built ahead
+ * (newsdex_writer_put_built()). Also what a sharded writer hands its shard. */
+struct nx_shard_put {
+    newsdex_builder *builder;   /* NULL: built */
+    const nx_checked *checked;
+    newsdex_built *built;
+};
+
+static const char *put_id_term(const nx_shard_put *p)
 {
-    newsdex_status st = NEWSDEX_OK;
-    char iso[21], fp[8], id_term[NX_ID_MAX_BYTES + 8];
-    if (has_date)
-        nx_date_format_iso(when, iso);
-    nx_fingerprint_encode(nx_fingerprint_article(a, has_date ? iso : NULL), fp);
-    snprintf(id_term, sizeof id_term, "%s%s", NX_PREFIX_ID, a->id);
+    return p->built ? p->built->id_term : p->checked->id_term;
+}
+
+static newsdex_status put_document(newsdex_writer *w, nx_shard_put *p, nx_xdoc **doc,
+                                   char cut_warning[NX_ERROR_MAX])
+{
+    if (p->built && p->built->doc) {
+        *doc = p->built->doc;
+        p->built->doc = NULL;
+        memcpy(cut_warning, p->built->cut_warning, NX_ERROR_MAX);
+        return NEWSDEX_OK;
+    }
+    /* Checked only, or built ahead but left unbuilt as unchanged, and
+     * changed since: built here. */
+    newsdex_builder *b = p->built ? w->builder : p->builder;
+    newsdex_status st = nx_builder_document(b, p->built ? p->built->later : p->checked, doc,
+                                            cut_warning);
+    if (st != NEWSDEX_OK)
+        nx_error_set(&w->err, st, "%s", nx_builder_error(b)->message);
+    return st;
+}
+
+/* Written to the index unless unchanged. moved: its id was just deleted
+ * from another shard, so it counts as replaced, and is written even if this
+ * shard holds the same. */
+static newsdex_status put_one(newsdex_writer *w, nx_shard_put *p, int moved,
+                              newsdex_put_outcome *outcome)
+{
+    const char *id_term = put_id_term(p);
+    const char *fp = p->built ? p->built->fp : p->checked->fp;
+    const char *source = p->built ? p->built->source : p->checked->a.source;
     int found = 0, same = 0;
-    if (!first_put_of_fresh_id(w, a->id))
+    newsdex_status st = NEWSDEX_OK;
+    if (!first_put_of_fresh_id(w, id_term + strlen(NX_PREFIX_ID)))
         st = compare_fingerprint(w, id_term, fp, &found, &same);
     if (st == NEWSDEX_OK && same && !moved) {
         w->done.unchanged++;
@@ -655,10 +382,27 @@ static newsdex_status put_valid(newsdex_writer *w, const newsdex_article *a, int
             *outcome = NEWSDEX_PUT_UNCHANGED;
         return NEWSDEX_OK;
     }
+    nx_xdoc *doc = NULL;
+    char cut_warning[NX_ERROR_MAX] = "";
     if (st == NEWSDEX_OK)
-        st = write_article(w, a, id_term, fp, has_date, when, found);
+        st = put_document(w, p, &doc, cut_warning);
+    if (st == NEWSDEX_OK)
+        st = ensure_batch(w);
+    if (st == NEWSDEX_OK)
+        st = note_source(w, source);
+    if (st == NEWSDEX_OK) {
+        st = found ? nx_xdb_replace(w->db, id_term, doc, &w->err) : nx_xdb_add(w->db, doc, &w->err);
+        /* INVALID: Xapian refused this document only; the batch goes on. */
+        if (st != NEWSDEX_OK && st != NEWSDEX_ERR_INVALID)
+            st = write_failed(w, st);
+    }
+    nx_xdoc_free(doc);
     if (st != NEWSDEX_OK)
         return st;
+    if (cut_warning[0]) {
+        w->truncated++;
+        memcpy(w->warning, cut_warning, sizeof w->warning);
+    }
     found |= moved; /* it was in another shard: replaced there by this */
     if (found)
         w->batch.replaced++;
@@ -667,6 +411,27 @@ static newsdex_status put_valid(newsdex_writer *w, const newsdex_article *a, int
     if (outcome)
         *outcome = found ? NEWSDEX_PUT_REPLACED : NEWSDEX_PUT_ADDED;
     return end_write(w);
+}
+
+/* An article with its date dropped is counted and warned about once it is
+ * taken, whatever becomes of it. */
+static void note_undated(newsdex_writer *w, int undated, const char *warning)
+{
+    if (!undated)
+        return;
+    w->undated++;
+    snprintf(w->warning, sizeof w->warning, "%s", warning);
+}
+
+static newsdex_status put_checked(newsdex_writer *w, nx_shard_put *p, int has_date,
+                                  int64_t when, const char *id, newsdex_put_outcome *outcome)
+{
+    if (!w->sharded)
+        return put_one(w, p, 0, outcome);
+    newsdex_status st = nx_sharded_put(w->sharded, id, has_date, when, p, outcome, &w->err);
+    if (st == NEWSDEX_OK && !w->warning[0])
+        snprintf(w->warning, sizeof w->warning, "%s", nx_sharded_warning(w->sharded));
+    return st;
 }
 
 newsdex_status newsdex_writer_put(newsdex_writer *w, const newsdex_article *article,
@@ -678,32 +443,74 @@ newsdex_status newsdex_writer_put(newsdex_writer *w, const newsdex_article *arti
     w->warning[0] = '\0';
     if (!article)
         return nx_error_set(&w->err, NEWSDEX_ERR_INVALID, "newsdex_writer_put: article is NULL");
-    newsdex_article copy;
-    const newsdex_article *a = &copy;
-    if (take_article(w, article, &copy) != NEWSDEX_OK)
+    newsdex_article a;
+    if (nx_article_take(article, &a, &w->err) != NEWSDEX_OK)
         return NEWSDEX_ERR_INVALID;
-    if (a->deleted)
-        return put_deletion(w, a, outcome);
-    int64_t when = 0;
-    int has_date = 0;
-    newsdex_status st = validate(w, a, &when, &has_date);
-    if (st != NEWSDEX_OK)
-        return st;
-    if (w->sharded) {
-        st = nx_sharded_put(w->sharded, a, has_date, when, outcome, &w->err);
-        if (st == NEWSDEX_OK && !w->warning[0])
-            snprintf(w->warning, sizeof w->warning, "%s", nx_sharded_warning(w->sharded));
-        return st;
+    if (a.deleted)
+        return put_deletion(w, a.id, outcome);
+    nx_checked *c = malloc(sizeof *c);
+    if (!c)
+        return nx_error_set(&w->err, NEWSDEX_ERR_NOMEM, "out of memory");
+    newsdex_status st = nx_builder_check(w->builder, &a, c);
+    if (st != NEWSDEX_OK) {
+        nx_error_set(&w->err, st, "%s", nx_builder_error(w->builder)->message);
+    } else {
+        note_undated(w, c->undated, c->warning);
+        nx_shard_put p = {.builder = w->builder, .checked = c};
+        st = put_checked(w, &p, c->has_date, c->when, c->a.id, outcome);
     }
-    return put_valid(w, a, has_date, when, 0, outcome);
+    free(c);
+    return st;
 }
 
-newsdex_status nx_writer_put_valid(newsdex_writer *w, const newsdex_article *a, int has_date,
-                                   int64_t when, int moved, newsdex_put_outcome *outcome)
+newsdex_status newsdex_writer_put_built(newsdex_writer *w, newsdex_built *built,
+                                        newsdex_put_outcome *outcome)
+{
+    if (!w) {
+        newsdex_built_free(built);
+        return NEWSDEX_ERR_INVALID;
+    }
+    nx_error_clear(&w->err);
+    w->warning[0] = '\0';
+    if (!built)
+        return nx_error_set(&w->err, NEWSDEX_ERR_INVALID,
+                            "newsdex_writer_put_built: built is NULL");
+    newsdex_status st;
+    if (built->deleted) {
+        st = put_deletion(w, built->id, outcome);
+    } else {
+        note_undated(w, built->undated, built->date_warning);
+        nx_shard_put p = {.built = built};
+        st = put_checked(w, &p, built->has_date, built->when, built->id, outcome);
+    }
+    newsdex_built_free(built);
+    return st;
+}
+
+newsdex_status newsdex_builder_new(const newsdex_writer *w, newsdex_builder **builder)
+{
+    if (builder)
+        *builder = NULL;
+    if (!w || !builder)
+        return NEWSDEX_ERR_INVALID;
+    nx_error err;
+    nx_error_clear(&err);
+    newsdex_status st = nx_builder_new(w->strict_dates, builder, &err);
+    if (st == NEWSDEX_OK && !w->fresh_ids)
+        nx_builder_peek_at(*builder, w->path); /* an index with articles to find unchanged */
+    if (st != NEWSDEX_OK) {
+        newsdex_builder_free(*builder);
+        *builder = NULL;
+    }
+    return st;
+}
+
+newsdex_status nx_writer_put_into_shard(newsdex_writer *w, nx_shard_put *p, int moved,
+                                        newsdex_put_outcome *outcome)
 {
     nx_error_clear(&w->err);
     w->warning[0] = '\0';
-    return put_valid(w, a, has_date, when, moved, outcome);
+    return put_one(w, p, moved, outcome);
 }
 
 nx_xdb *nx_writer_xdb(newsdex_writer *w)
@@ -758,7 +565,7 @@ newsdex_status newsdex_writer_delete(newsdex_writer *w, const char *id, int *fou
     int exists = 0;
     if (found)
         *found = 0;
-    newsdex_status st = check_id(w, id);
+    newsdex_status st = nx_article_check_id(id, &w->err);
     if (w->sharded)
         return st != NEWSDEX_OK ? st : nx_sharded_delete(w->sharded, id, found, &w->err);
     char id_term[NX_ID_MAX_BYTES + 8];
@@ -962,6 +769,7 @@ newsdex_status newsdex_writer_set_strict_dates(newsdex_writer *w, int strict)
     if (!w)
         return NEWSDEX_ERR_INVALID;
     w->strict_dates = strict != 0;
+    nx_builder_set_strict_dates(w->builder, strict);
     return NEWSDEX_OK;
 }
 
@@ -994,7 +802,7 @@ newsdex_status newsdex_writer_close(newsdex_writer *w)
     nx_analyzer_free(w->analyzer);
     nx_strset_free(w->sources);
     nx_idset_free(w->fresh_ids);
-    nx_stored_encoder_free(w->encoder);
+    newsdex_builder_free(w->builder);
     free(w->path);
     free(w);
     return st != NEWSDEX_OK ? st : closed;

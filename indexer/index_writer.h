@@ -29,12 +29,13 @@ newsdex_status nx_writer_put_built(newsdex_writer *writer, const char *id_term, 
 /* What a sharded writer (sharded_writer.h) does with the writer of each of
  * its shards, beyond the public API. */
 
-/* newsdex_writer_put() of an article already validated and dated by the
- * archive's writer; moved: its id was deleted from another shard just
- * before, so it counts as replaced and is written whatever this shard
- * holds. */
-newsdex_status nx_writer_put_valid(newsdex_writer *w, const newsdex_article *a, int has_date,
-                                   int64_t when, int moved, newsdex_put_outcome *outcome);
+/* What the archive's writer was given to put (an article checked, or
+ * built ahead), put into one of its shards as newsdex_writer_put() puts it;
+ * moved: its id was deleted from another shard just before, so it counts
+ * as replaced and is written whatever this shard holds. */
+typedef struct nx_shard_put nx_shard_put;
+newsdex_status nx_writer_put_into_shard(newsdex_writer *w, nx_shard_put *p, int moved,
+                                        newsdex_put_outcome *outcome);
 /* Whether the index holds an article with this id. */
 newsdex_status nx_writer_has_id(newsdex_writer *w, const char *id, int *found);
 /* Deletes the article with id and commits at once (with the open batch),

@@ -216,8 +216,8 @@ newsdex_status nx_sharded_close(nx_sharded *s, nx_error *err)
 
 /* ---- Writing ---- */
 
-newsdex_status nx_sharded_put(nx_sharded *s, const newsdex_article *a, int has_date,
-                              int64_t when, newsdex_put_outcome *outcome, nx_error *err)
+newsdex_status nx_sharded_put(nx_sharded *s, const char *id, int has_date, int64_t when,
+                              nx_shard_put *p, newsdex_put_outcome *outcome, nx_error *err)
 {
     s->warning[0] = '\0';
     char name[NX_ARCHIVE_NAME_MAX] = NX_ARCHIVE_UNDATED;
@@ -237,9 +237,9 @@ newsdex_status nx_sharded_put(nx_sharded *s, const newsdex_article *a, int has_d
         int found = 0;
         if (sh == target)
             continue;
-        st = nx_writer_has_id(sh->w, a->id, &found);
+        st = nx_writer_has_id(sh->w, id, &found);
         if (st == NEWSDEX_OK && found) {
-            st = nx_writer_move_out(sh->w, a->id);
+            st = nx_writer_move_out(sh->w, id);
             moved = 1;
         }
         if (st != NEWSDEX_OK)
@@ -247,7 +247,7 @@ newsdex_status nx_sharded_put(nx_sharded *s, const newsdex_article *a, int has_d
     }
     if (st != NEWSDEX_OK)
         return st;
-    st = nx_writer_put_valid(target->w, a, has_date, when, moved, outcome);
+    st = nx_writer_put_into_shard(target->w, p, moved, outcome);
     if (st != NEWSDEX_OK)
         return shard_failed(target, st, err);
     snprintf(s->warning, sizeof s->warning, "%s", newsdex_writer_last_warning(target->w));

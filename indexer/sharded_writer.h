@@ -17,6 +17,7 @@
 
 #include "newsdex.h"
 #include "../engine/error.h"
+#include "index_writer.h"
 
 typedef struct nx_sharded nx_sharded;
 
@@ -27,9 +28,10 @@ newsdex_status nx_sharded_open(const char *path, nx_sharded **out, nx_error *err
  * and frees s (NULL is allowed). */
 newsdex_status nx_sharded_close(nx_sharded *s, nx_error *err);
 
-/* An article the caller has validated and dated (newsdex_writer_put()). */
-newsdex_status nx_sharded_put(nx_sharded *s, const newsdex_article *a, int has_date,
-                              int64_t when, newsdex_put_outcome *outcome, nx_error *err);
+/* An article the caller has validated and dated (newsdex_writer_put()),
+ * put into the shard of its year. */
+newsdex_status nx_sharded_put(nx_sharded *s, const char *id, int has_date, int64_t when,
+                              nx_shard_put *p, newsdex_put_outcome *outcome, nx_error *err);
 /* Deletes id from every shard; *found (may be NULL) if any held it. */
 newsdex_status nx_sharded_delete(nx_sharded *s, const char *id, int *found, nx_error *err);
 newsdex_status nx_sharded_prune(nx_sharded *s, newsdex_keep_fn keep, void *ctx,

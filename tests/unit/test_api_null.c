@@ -180,6 +180,54 @@ CASE(writer_put_null_article)
     CHILD_INVALID(newsdex_writer_put(f->w, NULL, NULL));
     CHILD_CHECK(newsdex_writer_last_error(f->w)[0] != '\0');
 }
+CASE(builder_new_null_writer)
+{
+    newsdex_builder *b = JUNK;
+    CHILD_INVALID(newsdex_builder_new(NULL, &b));
+    CHILD_CHECK(b == NULL);
+}
+CASE(builder_new_null_out) { CHILD_INVALID(newsdex_builder_new(f->w, NULL)); }
+CASE(builder_build_null_builder)
+{
+    newsdex_article a = {.id = "x", .title = "t"};
+    newsdex_built *built = NULL;
+    CHILD_INVALID(newsdex_builder_build(NULL, &a, &built));
+}
+CASE(builder_build_null_article)
+{
+    newsdex_builder *b = NULL;
+    newsdex_built *built = JUNK;
+    CHILD_CHECK(newsdex_builder_new(f->w, &b) == NEWSDEX_OK);
+    CHILD_INVALID(newsdex_builder_build(b, NULL, &built));
+    CHILD_CHECK(built == NULL && newsdex_builder_last_error(b)[0] != '\0');
+    newsdex_builder_free(b);
+}
+CASE(builder_build_null_out)
+{
+    newsdex_builder *b = NULL;
+    newsdex_article a = {.id = "x", .title = "t"};
+    CHILD_CHECK(newsdex_builder_new(f->w, &b) == NEWSDEX_OK);
+    CHILD_INVALID(newsdex_builder_build(b, &a, NULL));
+    newsdex_builder_free(b);
+}
+CASE(builder_last_error_null) { CHILD_CHECK(strcmp(newsdex_builder_last_error(NULL), "") == 0); }
+CASE(builder_free_null) { newsdex_builder_free(NULL); }
+CASE(built_free_null) { newsdex_built_free(NULL); }
+CASE(writer_put_built_null_writer)
+{
+    newsdex_builder *b = NULL;
+    newsdex_built *built = NULL;
+    newsdex_article a = {.id = "x", .title = "t"};
+    CHILD_CHECK(newsdex_builder_new(f->w, &b) == NEWSDEX_OK);
+    CHILD_CHECK(newsdex_builder_build(b, &a, &built) == NEWSDEX_OK);
+    CHILD_INVALID(newsdex_writer_put_built(NULL, built, NULL)); /* takes built: no leak */
+    newsdex_builder_free(b);
+}
+CASE(writer_put_built_null_built)
+{
+    CHILD_INVALID(newsdex_writer_put_built(f->w, NULL, NULL));
+    CHILD_CHECK(newsdex_writer_last_error(f->w)[0] != '\0');
+}
 CASE(writer_commit_null) { CHILD_INVALID(newsdex_writer_commit(NULL)); }
 CASE(writer_count_null_writer)
 {
@@ -283,6 +331,16 @@ static void test_status_and_writer(void **state)
         {"newsdex_writer_open", "NULL writer", writer_open_null_out},
         {"newsdex_writer_put", "NULL writer", writer_put_null_writer},
         {"newsdex_writer_put", "NULL article", writer_put_null_article},
+        {"newsdex_builder_new", "NULL writer", builder_new_null_writer},
+        {"newsdex_builder_new", "NULL builder", builder_new_null_out},
+        {"newsdex_builder_build", "NULL builder", builder_build_null_builder},
+        {"newsdex_builder_build", "NULL article", builder_build_null_article},
+        {"newsdex_builder_build", "NULL built", builder_build_null_out},
+        {"newsdex_builder_last_error", "NULL builder", builder_last_error_null},
+        {"newsdex_builder_free", "NULL builder", builder_free_null},
+        {"newsdex_built_free", "NULL built", built_free_null},
+        {"newsdex_writer_put_built", "NULL writer", writer_put_built_null_writer},
+        {"newsdex_writer_put_built", "NULL built", writer_put_built_null_built},
         {"newsdex_writer_commit", "NULL writer", writer_commit_null},
         {"newsdex_writer_count", "NULL writer", writer_count_null_writer},
         {"newsdex_writer_count", "NULL count", writer_count_null_count},
@@ -1193,6 +1251,8 @@ static void test_document(void **state)
 static const char *const covered[] = {
     "newsdex_status_to_string", "newsdex_version", "newsdex_article_init_sized",
     "newsdex_writer_open", "newsdex_writer_put", "newsdex_writer_commit",
+    "newsdex_builder_new", "newsdex_builder_build", "newsdex_builder_last_error",
+    "newsdex_builder_free", "newsdex_built_free", "newsdex_writer_put_built",
     "newsdex_writer_count", "newsdex_writer_last_error", "newsdex_writer_last_warning",
     "newsdex_writer_truncated_count", "newsdex_writer_close", "newsdex_writer_set_batch_size",
     "newsdex_writer_set_strict_dates", "newsdex_writer_undated_count",
