@@ -186,6 +186,8 @@ static void say(index_run *run, const char *fmt, ...)
     free(line);
 }
 
+static void end_after_fatal(index_run *run, newsdex_status status) __attribute__((noreturn));
+
 /* Prints what the writing thread has sent back; notes a failed write. */
 static void drain(index_run *run)
 {
@@ -194,6 +196,10 @@ static void drain(index_run *run)
     for (char *line; (line = nx_write_queue_take_line(run->queue)); free(line))
         print_line(line, run);
     newsdex_status st;
+    if (nx_write_queue_lost(run->queue)) {
+        nx_write_queue_failed(run->queue, &st);
+        end_after_fatal(run, st);
+    }
     if (nx_write_queue_failed(run->queue, &st) && !run->index_failed) {
         run->index_failed = 1;
         run->index_status = st;
@@ -218,7 +224,8 @@ static void stop_queue(index_run *run)
         return;
     unsigned long rejected = 0;
     newsdex_status st = NEWSDEX_OK;
-    nx_write_queue_finish(run->queue, print_line, run, &rejected, &st);
+    if (!nx_write_queue_finish(run->queue, print_line, run, &rejected, &st))
+        end_after_fatal(run, st);
     run->queue = NULL;
     run->rejected += rejected;
     if (st != NEWSDEX_OK && !run->index_failed) {
@@ -608,10 +615,8 @@ static int exit_status(const index_run *run)
 static index_run *fatal_run;
 static uint64_t fatal_initial_total;
 
-static void on_fatal_index_error(newsdex_status status, const char *message)
+static void end_after_fatal(index_run *run, newsdex_status status)
 {
-    index_run *run = fatal_run;
-    fprintf(stderr, "newsdex: cannot write to the index: %s\n", message);
     run->index_failed = 1;
     run->index_status = status;
     newsdex_writer_counts c;
@@ -620,6 +625,18 @@ static void on_fatal_index_error(newsdex_status status, const char *message)
     report(run, &c, fatal_initial_total + c.added - c.deleted);
     fflush(stderr);
     _exit(exit_status(run));
+}
+
+/* On the writing thread, the main thread is told and reports alone. */
+static void on_fatal_index_error(newsdex_status status, const char *message)
+{
+    index_run *run = fatal_run;
+    char line[1100];
+    snprintf(line, sizeof line, "newsdex: cannot write to the index: %.1000s", message);
+    if (run->queue && nx_write_queue_on_writer_thread(run->queue))
+        nx_write_queue_lose_writer(run->queue, status, line);
+    print_line(line, run);
+    end_after_fatal(run, status);
 }
 
 static void guard_fatal_errors(index_run *run)

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "newsdex.h"
 #include "write_queue.h"
@@ -43,6 +44,8 @@ struct nx_write_queue {
     int closing;
     out_line *out, **out_tail; /* lines for the main thread, in order */
     int failed;
+    int lost;                  /* the writing thread failed for good and is parked */
+    int done;                  /* the writing thread has ended */
     newsdex_status status;
     unsigned long rejected;
 };
@@ -112,6 +115,8 @@ static void *run_writer(void *arg)
         }
         q->writer_waits = 0;
         if (!q->count) {
+            q->done = 1;
+            pthread_cond_broadcast(&q->has_room);
             pthread_mutex_unlock(&q->lock);
             return NULL;
         }
@@ -162,12 +167,12 @@ static int push(nx_write_queue *q, item it)
     pthread_mutex_lock(&q->lock);
     /* After a failure built articles are dropped at once; lines still wait
      * their turn (the thread goes on emptying the queue). */
-    while (q->count == DEPTH && !(q->failed && it.built)) {
+    while (q->count == DEPTH && !q->lost && !(q->failed && it.built)) {
         q->reader_waits = 1;
         pthread_cond_wait(&q->has_room, &q->lock);
     }
     q->reader_waits = 0;
-    int ok = !q->failed || !it.built;
+    int ok = !q->lost && (!q->failed || !it.built);
     if (ok) {
         q->items[(q->head + q->count) % DEPTH] = it;
         q->count++;
@@ -228,20 +233,52 @@ int nx_write_queue_failed(nx_write_queue *q, newsdex_status *status)
     return failed;
 }
 
-void nx_write_queue_finish(nx_write_queue *q, void (*print)(const char *line, void *ctx),
-                           void *ctx, unsigned long *rejected, newsdex_status *status)
+int nx_write_queue_on_writer_thread(nx_write_queue *q)
+{
+    return pthread_equal(pthread_self(), q->thread);
+}
+
+void nx_write_queue_lose_writer(nx_write_queue *q, newsdex_status status, const char *line)
+{
+    char *copy = strdup(line);
+    pthread_mutex_lock(&q->lock);
+    q->failed = q->lost = 1;
+    q->status = status;
+    pthread_cond_broadcast(&q->has_room);
+    pthread_mutex_unlock(&q->lock);
+    append_line(q, copy);
+    for (;;)
+        pause(); /* until the main thread ends the process */
+}
+
+int nx_write_queue_lost(nx_write_queue *q)
+{
+    pthread_mutex_lock(&q->lock);
+    int lost = q->lost;
+    pthread_mutex_unlock(&q->lock);
+    return lost;
+}
+
+int nx_write_queue_finish(nx_write_queue *q, void (*print)(const char *line, void *ctx),
+                          void *ctx, unsigned long *rejected, newsdex_status *status)
 {
     pthread_mutex_lock(&q->lock);
     q->closing = 1;
     pthread_cond_signal(&q->has_items);
+    while (!q->done && !q->lost)
+        pthread_cond_wait(&q->has_room, &q->lock);
+    int lost = q->lost;
     pthread_mutex_unlock(&q->lock);
-    pthread_join(q->thread, NULL);
     for (char *line; (line = nx_write_queue_take_line(q)); free(line))
         print(line, ctx);
     *rejected = q->rejected;
     *status = q->failed ? q->status : NEWSDEX_OK;
+    if (lost)
+        return 0; /* the thread still uses q: left for the process's end */
+    pthread_join(q->thread, NULL);
     pthread_cond_destroy(&q->has_items);
     pthread_cond_destroy(&q->has_room);
     pthread_mutex_destroy(&q->lock);
     free(q);
+    return 1;
 }

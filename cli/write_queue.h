@@ -32,8 +32,23 @@ int nx_write_queue_failed(nx_write_queue *q, newsdex_status *status);
 /* Waits until everything queued is written (or dropped after a failure),
  * stops the thread and frees the queue. The lines not yet taken are
  * printed to stderr through @p print; *rejected gets the articles the index
- * refused one by one, and *status the failure (NEWSDEX_OK if none). */
-void nx_write_queue_finish(nx_write_queue *q, void (*print)(const char *line, void *ctx),
-                           void *ctx, unsigned long *rejected, newsdex_status *status);
+ * refused one by one, and *status the failure (NEWSDEX_OK if none).
+ * Returns 0, without stopping or freeing anything, when the writing thread
+ * is lost (nx_write_queue_lose_writer()): the caller ends the process. */
+int nx_write_queue_finish(nx_write_queue *q, void (*print)(const char *line, void *ctx),
+                          void *ctx, unsigned long *rejected, newsdex_status *status);
+
+/* Whether the calling thread is the queue's writing thread. */
+int nx_write_queue_on_writer_thread(nx_write_queue *q);
+
+/* For the writing thread, when the index failed in a way it cannot unwind
+ * (newsdex_set_fatal_handler()): queues LINE, fails the queue for good,
+ * wakes the main thread and never returns, so that the main thread, alone,
+ * reports and ends the process. */
+void nx_write_queue_lose_writer(nx_write_queue *q, newsdex_status status, const char *line)
+    __attribute__((noreturn));
+
+/* Whether the writing thread is lost: the run must end now. */
+int nx_write_queue_lost(nx_write_queue *q);
 
 #endif
