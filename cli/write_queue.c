@@ -80,7 +80,10 @@ static char *format(const char *fmt, ...)
 /* Worded as `newsdex index` words what newsdex_writer_put() says. */
 static void write_item(nx_write_queue *q, item *it)
 {
-    if (q->failed) {
+    pthread_mutex_lock(&q->lock);
+    int failed = q->failed;
+    pthread_mutex_unlock(&q->lock);
+    if (failed) {
         newsdex_built_free(it->built);
         return;
     }
