@@ -276,12 +276,17 @@ NEWSDEX_API newsdex_status newsdex_writer_put(newsdex_writer *writer,
 /**
  * Building ahead of the writer. newsdex_writer_put() validates and analyzes
  * an article, builds its document (terms, positions, stored copy), then
- * writes it. A ::newsdex_builder does the first part without touching the
- * index, so a program can build the next articles on one thread while
+ * writes it. A ::newsdex_builder does the first part without writing to
+ * the index, so a program can build the next articles on one thread while
  * another thread writes: newsdex_builder_build() then
  * newsdex_writer_put_built() does what newsdex_writer_put() does, with the
- * same status, outcome, counts, warnings and messages, except that the
- * document is built even when the article turns out to be unchanged.
+ * same status, outcome, counts, warnings and messages.
+ *
+ * A builder for an index that holds articles when the builder is made
+ * reads that index, as last committed, on its own handle: an article the
+ * index holds unchanged is then not built, only copied, and the writer
+ * builds it itself in the rare case it has written another version of it
+ * since. Into a new index every article is built.
  *
  * A builder is used by one thread at a time; it shares nothing with its
  * writer or with other builders. A ::newsdex_built is owned by whoever
