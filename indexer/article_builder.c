@@ -280,6 +280,16 @@ void nx_builder_set_strict_dates(newsdex_builder *b, int strict)
     b->strict_dates = strict != 0;
 }
 
+int nx_builder_strict_dates(const newsdex_builder *b)
+{
+    return b->strict_dates;
+}
+
+nx_analyzer *nx_builder_analyzer(newsdex_builder *b)
+{
+    return b->analyzer;
+}
+
 const nx_error *nx_builder_error(const newsdex_builder *b)
 {
     return &b->err;

@@ -7,6 +7,7 @@
 #define NX_ARTICLE_BUILDER_H
 
 #include "newsdex.h"
+#include "../engine/analyzer.h"
 #include "../engine/error.h"
 #include "../engine/terms.h"
 #include "../engine/xapian/xdb.h"
@@ -52,6 +53,9 @@ newsdex_status nx_article_check_id(const char *id, nx_error *err);
 /* A builder with a default analyzer; strict: see newsdex_writer_set_strict_dates(). */
 newsdex_status nx_builder_new(int strict_dates, newsdex_builder **out, nx_error *err);
 void nx_builder_set_strict_dates(newsdex_builder *b, int strict);
+int nx_builder_strict_dates(const newsdex_builder *b);
+/* The builder's analyzer, for the writer's own terms (a source's filter term). */
+nx_analyzer *nx_builder_analyzer(newsdex_builder *b);
 /* The message of the last failed call. */
 const nx_error *nx_builder_error(const newsdex_builder *b);
 

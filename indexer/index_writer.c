@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "newsdex.h"
-#include "../engine/analyzer.h"
 #include "../engine/date.h"
 #include "../engine/field_terms.h"
 #include "../engine/terms.h"
@@ -24,7 +23,6 @@
 
 struct newsdex_writer {
     nx_xdb *db;
-    nx_analyzer *analyzer;
     char *path;
     nx_error err;
     size_t batch_size;            /* writes per transaction; 0 = until commit */
@@ -39,7 +37,6 @@ struct newsdex_writer {
     int schema_unrecorded;        /* NX_META_SCHEMA goes with the next commit */
     uint64_t truncated;           /* articles indexed only in part (NX_ARTICLE_*_MAX) */
     char warning[NX_ERROR_MAX];   /* about the last put: "" if it was indexed whole */
-    int strict_dates;             /* an unreadable date rejects the article */
     uint64_t undated;             /* articles kept without their unreadable date */
     nx_sharded *sharded;          /* an archive of shards: each call goes to it */
 };
@@ -132,8 +129,7 @@ static newsdex_status writer_alloc(const char *path, newsdex_writer **out, nx_er
     if (!w || !(w->path = strdup(path)) || !(w->sources = nx_strset_new()))
         return nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory");
     w->batch_size = NEWSDEX_WRITER_BATCH_DEFAULT;
-    newsdex_status st = nx_builder_new(0, &w->builder, err);
-    return st != NEWSDEX_OK ? st : nx_analyzer_new(NULL, &w->analyzer, err);
+    return nx_builder_new(0, &w->builder, err);
 }
 
 /* An index of a later schema is not written to; one without the key
@@ -281,8 +277,8 @@ static newsdex_status note_source(newsdex_writer *w, const char *source)
     char term[NX_TERM_MAX_BYTES + 8], key[NX_TERM_MAX_BYTES + 64];
     if (!source || !*source)
         return NEWSDEX_OK;
-    newsdex_status st = nx_field_term(w->analyzer, NX_FIELD_SOURCE, source, term, sizeof term,
-                                      &w->err);
+    newsdex_status st = nx_field_term(nx_builder_analyzer(w->builder), NX_FIELD_SOURCE, source,
+                                      term, sizeof term, &w->err);
     if (st != NEWSDEX_OK || !term[0] || nx_strset_has(w->sources, term))
         return st;
     if (nx_strset_add(w->sources, term) < 0)
@@ -495,7 +491,7 @@ newsdex_status newsdex_builder_new(const newsdex_writer *w, newsdex_builder **bu
         return NEWSDEX_ERR_INVALID;
     nx_error err;
     nx_error_clear(&err);
-    newsdex_status st = nx_builder_new(w->strict_dates, builder, &err);
+    newsdex_status st = nx_builder_new(nx_builder_strict_dates(w->builder), builder, &err);
     if (st == NEWSDEX_OK && !w->fresh_ids)
         nx_builder_peek_at(*builder, w->path); /* an index with articles to find unchanged */
     if (st != NEWSDEX_OK) {
@@ -768,7 +764,6 @@ newsdex_status newsdex_writer_set_strict_dates(newsdex_writer *w, int strict)
 {
     if (!w)
         return NEWSDEX_ERR_INVALID;
-    w->strict_dates = strict != 0;
     nx_builder_set_strict_dates(w->builder, strict);
     return NEWSDEX_OK;
 }
@@ -799,7 +794,6 @@ newsdex_status newsdex_writer_close(newsdex_writer *w)
     if (w->owns_pid_file)
         nx_index_dir_remove_pid(w->path); /* while we still hold the lock */
     newsdex_status closed = nx_xdb_close(w->db, &w->err);
-    nx_analyzer_free(w->analyzer);
     nx_strset_free(w->sources);
     nx_idset_free(w->fresh_ids);
     newsdex_builder_free(w->builder);
