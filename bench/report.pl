@@ -432,7 +432,7 @@ if (defined $f{'night.newsdex-increment.cpu_s'}) {
     @night{qw(base add rounds)} = map { $f{"night.$_"} + 0 } qw(base add rounds);
     push @md, '## An incremental night', '';
     push @md, sprintf('bench/incremental-night %s %s: %s new articles into the %s-article indexes of this run'
-        . ' (as indexed, before compaction), each round on a fresh copy; medians of %d rounds.',
+        . ' (as indexed, before compaction), each round on a fresh copy written to disk before the timed run; medians of %d rounds.',
         $night{base}, $night{add}, num($night{add}, 0), num($night{base}, 0), $night{rounds}), '';
     push @md, '| run | CPU s | wall s | articles/s | peak RSS MiB |', '|---|---:|---:|---:|---:|';
     for my $row (['newsdex-increment', 'newsdex: into this index'], ['newsdex-empty', 'newsdex: into an empty index'],
