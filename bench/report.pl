@@ -180,6 +180,14 @@ push @md, "Corpus: " . num($articles, 0) . " articles, " . num($bytes / 1e6, 1)
 push @md, '';
 
 push @md, '## Indexing', '';
+if (($f{'bench.index_rounds'} // 1) > 1) {
+    my @per = map { my $r = $f{"index.$_->[0].rounds_wall_s"};
+                    defined $r ? "$_->[1] " . join(', ', split ' ', $r) : () }
+              (['newsdex', 'newsdex'], ['newsdex-jobs2', 'newsdex --jobs 2'], ['xapian', 'raw Xapian']);
+    push @md, "newsdex, newsdex --jobs 2 and raw Xapian: medians of $f{'bench.index_rounds'} builds each,"
+        . ' the three taking turns build by build, each from nothing (wall s per build: ' . join('; ', @per)
+        . '). The other engines: one build.', '';
+}
 push @md, '| engine | articles/s | MB/s | wall s | CPU s | peak RSS MiB | index MiB | notes |';
 push @md, '|---|---:|---:|---:|---:|---:|---:|---|';
 for my $row (@ix) {
