@@ -356,16 +356,37 @@ extern "C" newsdex_status nx_xdb_open_shards(const char *const *paths, size_t n,
         h->shards.timeout_ms = o && o->timeout_ms ? o->timeout_ms : NX_XDB_REMOTE_TIMEOUT_MS;
         h->shards.partial = o && o->partial;
         std::vector<size_t> origin; // the path each shard comes from
-        for (at = 0; at < n; at++) {
-            nx_shards_add(h->shards, paths[at]);
-            origin.resize(h->shards.shards.size(), at);
-        }
-        size_t bad = origin.size();
-        try {
-            h->rdb = nx_shards_open(h->shards, &bad);
-        } catch (...) {
-            at = bad < origin.size() ? origin[bad] : n;
-            throw;
+        // A stub names its shards when it is read, and they are opened
+        // after: a replica that switches copies in between (xapian-replicate
+        // rewrites its stub, then removes the copy it named) leaves a name
+        // that no longer exists. When a path names something else after a
+        // failed open than before it, the stubs are read and opened again.
+        for (int attempt = 0;; attempt++) {
+            std::vector<std::string> before;
+            for (size_t i = 0; i < n; i++)
+                before.push_back(nx_local_signature(paths[i]));
+            h->shards.shards.clear();
+            origin.clear();
+            for (at = 0; at < n; at++) {
+                nx_shards_add(h->shards, paths[at]);
+                origin.resize(h->shards.shards.size(), at);
+            }
+            size_t bad = origin.size();
+            try {
+                h->rdb = nx_shards_open(h->shards, &bad);
+                break;
+            } catch (const Xapian::DatabaseError &) {
+                bool moved = false;
+                for (size_t i = 0; i < n && !moved; i++)
+                    moved = nx_local_signature(paths[i]) != before[i];
+                if (moved && attempt < 3)
+                    continue;
+                at = bad < origin.size() ? origin[bad] : n;
+                throw;
+            } catch (...) {
+                at = bad < origin.size() ? origin[bad] : n;
+                throw;
+            }
         }
         at = n;
         *out = h.release();
