@@ -260,7 +260,7 @@ static void usage(FILE *out)
           "  --prune            also delete every article whose id is not in this run's\n"
           "                     input (for full syncs; skipped if any input is damaged)\n"
           "  --wait-lock SECS   wait up to SECS for another writer to finish\n"
-          "  --batch-size N     articles per atomic commit (default 1000)\n"
+          "  --batch-size N     articles per atomic commit (default 10000)\n"
           "  --format FMT       read every input as jsonl, sgml or text\n"
           "  --encoding NAME    input encoding: utf-8 (default; invalid bytes are replaced\n"
           "                     and counted), cp1252 (windows-1252) or latin1\n"

@@ -377,8 +377,11 @@ NEWSDEX_API newsdex_status newsdex_writer_close(newsdex_writer *writer);
  * exactly the batches committed before it. An unchanged article writes
  * nothing. */
 
-/** Default number of writes per atomic batch. */
-#define NEWSDEX_WRITER_BATCH_DEFAULT 1000
+/** Default number of writes per atomic batch. Each commit writes out and
+ * syncs every block the batch changed, so fewer commits build a large index
+ * faster (60,000 articles: about a fifth less time than with 1000), while
+ * a crash costs at most one batch of work to redo. */
+#define NEWSDEX_WRITER_BATCH_DEFAULT 10000
 
 /**
  * Commit automatically after every @p batch_size writes (default

@@ -5,7 +5,8 @@
 . "$(dirname "$0")/ingest_lib.sh"
 
 BIG="$TMP/big.jsonl"
-N=20000 # articles: many batches of 1000, however fast the machine
+N=20000 # articles: many batches of 1000 (BATCH), however fast the machine
+BATCH=1000
 synth $N >"$BIG"
 
 # committed DB: the index holds at least one committed article.
@@ -22,7 +23,7 @@ committed() {
 stop() {
     local sig=$1 want=$2 db="$TMP/db-$1" tries=0
     set -m # own process group: a script's background jobs otherwise ignore SIGINT
-    "$NEWSDEX" index --db "$db" --progress=never "$BIG" >"$TMP/out" 2>"$TMP/err" &
+    "$NEWSDEX" index --db "$db" --batch-size $BATCH --progress=never "$BIG" >"$TMP/out" 2>"$TMP/err" &
     local pid=$!
     set +m
     while kill -0 "$pid" 2>/dev/null && ! committed "$db" && [ $((tries += 1)) -lt 2000 ]; do
@@ -51,13 +52,13 @@ stop INT 130
 
 # ---- a write that fails for lack of room: exit 6, index intact ----
 DB="$TMP/db-full"
-( trap '' XFSZ; ulimit -f 3000; exec "$NEWSDEX" index --db "$DB" "$BIG" ) >"$TMP/out" 2>"$TMP/err"
+( trap '' XFSZ; ulimit -f 3000; exec "$NEWSDEX" index --db "$DB" --batch-size $BATCH "$BIG" ) >"$TMP/out" 2>"$TMP/err"
 is "$?" 6 "file size limit hit while writing: exit 6"
 like "$(cat "$TMP/err")" 'cannot write to the index: .*File too large' "the reason is reported"
 like "$(cat "$TMP/err")" 'committed batches are intact' "and what it means"
 check "xapian-check passes" xcheck "$DB"
 n=$(count "$DB")
-check "the index holds whole batches only ($n)" test $((n % 1000)) -eq 0 -a "$n" -lt $N
+check "the index holds whole batches only ($n)" test $((n % BATCH)) -eq 0 -a "$n" -lt $N
 like "$(cat "$TMP/out")" "^indexed: $n added, .* holds $n articles" "the summary counts only what was committed"
 "$NEWSDEX" index --db "$DB" "$BIG" >"$TMP/out" 2>&1
 is "$?" 0 "with room again, a re-run finishes"
