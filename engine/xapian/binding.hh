@@ -131,6 +131,38 @@ void nx_check_stub(const char *path);
 // its stub file and, through "auto" lines, of everything the stub names;
 // "" for a remote index. Two equal signatures mean the same files.
 std::string nx_local_signature(const char *path);
+// The signatures of paths, each followed by "|": what nx_xdb::signature holds.
+std::string nx_paths_signature(const std::vector<std::string> &paths);
+
+// Opening reads a stub, or an index's version file, and then the files
+// they name: a copy swapped in meanwhile (`newsdex compact`, or
+// xapian-replicate rewriting a stub and removing the copy it named) can
+// leave a mix of the two or a name that no longer exists. open() is called
+// again, up to kOpenAttempts times in all, while paths name something else
+// after it (succeeded or failed with a DatabaseError) than before it.
+// before holds their signature before the first call, and on return the
+// one before the call whose result is returned: a change the last attempt
+// saw stays visible to the next reopen.
+constexpr int kOpenAttempts = 4;
+template <class Open>
+auto nx_open_steady(const std::vector<std::string> &paths, std::string &before, Open open)
+    -> decltype(open())
+{
+    for (int attempt = 1;; attempt++) {
+        std::string now;
+        try {
+            auto db = open();
+            now = nx_paths_signature(paths);
+            if (now == before || attempt >= kOpenAttempts)
+                return db;
+        } catch (const Xapian::DatabaseError &) {
+            now = nx_paths_signature(paths);
+            if (now == before || attempt >= kOpenAttempts)
+                throw;
+        }
+        before = std::move(now);
+    }
+}
 // Throws nx_permission_error when path (or a file of the index in it) is
 // not readable (or writable, with write): called after an open failed
 // (xapian_remote.cc).

@@ -56,25 +56,13 @@ Xapian::Database open_remote(const std::string &host, unsigned port, unsigned ti
     }
 }
 
-// A local index or stub file. `newsdex compact` swaps a new directory in
-// for the old one; Xapian reads the version file and then each table by
-// path, so an open that straddles the swap can mix the two. When the path
-// (or a shard its stub names) names another file or directory after the
-// open than before, the open (failed or not) is done again.
+// A local index or stub file, opened whole while nothing is swapped in
+// under it (nx_open_steady).
 Xapian::Database open_local(const char *path)
 {
-    for (int attempt = 0;; attempt++) {
-        std::string before = nx_local_signature(path);
-        auto unmoved = [&] { return nx_local_signature(path) == before || attempt >= 3; };
-        try {
-            Xapian::Database db(path);
-            if (unmoved())
-                return db;
-        } catch (const Xapian::DatabaseError &) {
-            if (unmoved())
-                throw;
-        }
-    }
+    std::vector<std::string> paths{path};
+    std::string before = nx_paths_signature(paths);
+    return nx_open_steady(paths, before, [&] { return Xapian::Database(path); });
 }
 
 // ---- Stub files ----
@@ -226,6 +214,14 @@ std::string nx_local_signature(const char *path)
     std::string out;
     if (std::strncmp(path, kTcpScheme, sizeof kTcpScheme - 1) != 0)
         signature_of(path, 0, out);
+    return out;
+}
+
+std::string nx_paths_signature(const std::vector<std::string> &paths)
+{
+    std::string out;
+    for (const std::string &p : paths)
+        out += nx_local_signature(p.c_str()) + "|";
     return out;
 }
 

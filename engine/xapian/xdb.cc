@@ -202,17 +202,18 @@ void nx_xdb::reopen()
 {
     if (writable)
         return;
-    std::string now;
-    for (const std::string &p : paths)
-        now += nx_local_signature(p.c_str()) + "|";
+    std::string now = nx_paths_signature(paths);
     if (!paths.empty() && now != signature) {
         if (!shards.shards.empty()) { // opened by nx_xdb_open_shards: same timeout and partial
             nx_shard_set set;
-            set.timeout_ms = shards.timeout_ms;
-            set.partial = shards.partial;
-            for (const std::string &p : paths)
-                nx_shards_add(set, p.c_str());
-            rdb = nx_shards_open(set);
+            rdb = nx_open_steady(paths, now, [&] {
+                set.shards.clear();
+                set.timeout_ms = shards.timeout_ms;
+                set.partial = shards.partial;
+                for (const std::string &p : paths)
+                    nx_shards_add(set, p.c_str());
+                return nx_shards_open(set);
+            });
             shards = std::move(set);
         } else {
             Xapian::Database fresh;
@@ -232,10 +233,8 @@ void nx_xdb::reopen()
 // opened, so that a change during the open is seen by the next reopen.
 static void remember_paths(nx_xdb *h, const char *const *paths, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        h->paths.push_back(paths[i]);
-        h->signature += nx_local_signature(paths[i]) + "|";
-    }
+    h->paths.assign(paths, paths + n);
+    h->signature = nx_paths_signature(h->paths);
 }
 
 extern "C" newsdex_status nx_xdb_open_readonly(const char *path, nx_xdb **out, nx_error *err)
@@ -358,37 +357,25 @@ extern "C" newsdex_status nx_xdb_open_shards(const char *const *paths, size_t n,
         h->shards.timeout_ms = o && o->timeout_ms ? o->timeout_ms : NX_XDB_REMOTE_TIMEOUT_MS;
         h->shards.partial = o && o->partial;
         std::vector<size_t> origin; // the path each shard comes from
-        // A stub names its shards when it is read, and they are opened
-        // after: a replica that switches copies in between (xapian-replicate
-        // rewrites its stub, then removes the copy it named) leaves a name
-        // that no longer exists. When a path names something else after a
-        // failed open than before it, the stubs are read and opened again.
-        for (int attempt = 0;; attempt++) {
-            std::vector<std::string> before;
-            for (size_t i = 0; i < n; i++)
-                before.push_back(nx_local_signature(paths[i]));
+        size_t bad = 0;
+        // The stubs are read again for each attempt: a replica switches
+        // copies by rewriting its stub.
+        auto open = [&] {
             h->shards.shards.clear();
             origin.clear();
             for (at = 0; at < n; at++) {
                 nx_shards_add(h->shards, paths[at]);
                 origin.resize(h->shards.shards.size(), at);
             }
-            size_t bad = origin.size();
-            try {
-                h->rdb = nx_shards_open(h->shards, &bad);
-                break;
-            } catch (const Xapian::DatabaseError &) {
-                bool moved = false;
-                for (size_t i = 0; i < n && !moved; i++)
-                    moved = nx_local_signature(paths[i]) != before[i];
-                if (moved && attempt < 3)
-                    continue;
+            bad = origin.size();
+            return nx_shards_open(h->shards, &bad);
+        };
+        try {
+            h->rdb = nx_open_steady(h->paths, h->signature, open);
+        } catch (...) {
+            if (at == n) // opening failed, not reading the paths
                 at = bad < origin.size() ? origin[bad] : n;
-                throw;
-            } catch (...) {
-                at = bad < origin.size() ? origin[bad] : n;
-                throw;
-            }
+            throw;
         }
         at = n;
         *out = h.release();

@@ -6,10 +6,12 @@
 # failed with "no index at DIR" (about 1 search in 20 here, before the
 # open was retried); no search may fail. The switches come from a Perl
 # loop every 10 ms, faster than any real replica switches, so that many of
-# the searches overlap one.
+# the searches overlap one. The FastCGI search, which keeps the index open
+# and reopens it before each request, must not fail to reopen either.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/cgi_lib.sh"
 
-plan 3
+plan 6
 
 run "$NEWSDEX" index --db "$TMP/master" "$CORPUS"
 is "$RC" 0 "the master index is built"
@@ -40,6 +42,17 @@ perl -e '
     }' "$R" "$TMP/spare" "$TMP/stop" 2>"$TMP/switch.err" &
 SWITCHER=$!
 
+# The web search, which keeps the index open: a copy of the program, so
+# that its newsdex.cgi.conf applies.
+mkdir -p "$TMP/srv"
+cp "$NEWSDEX_CGI" "$TMP/srv/newsdex.cgi"
+printf 'db = %s\n' "$R" > "$TMP/srv/newsdex.cgi.conf"
+if start_listen "$TMP/srv/newsdex.cgi" tcp --workers 1; then
+    pass "the FastCGI search listens on $LISTEN_ADDR"
+else
+    fail "the FastCGI search starts"
+fi
+
 failed=0
 first=""
 for i in $(seq 1 300); do
@@ -48,9 +61,21 @@ for i in $(seq 1 300); do
         [ -n "$first" ] || first=$(head -1 "$TMP/err")
     fi
 done
+web_failed=0
+web_first=""
+for i in $(seq 1 300); do
+    fcgi_get "$LISTEN_ADDR" 'q=market&format=json'
+    if [ "$STATUS" != 200 ]; then
+        web_failed=$((web_failed + 1))
+        [ -n "$web_first" ] || web_first="status ${STATUS:-none}: $(printf '%s' "$BODY$ERR" | head -c 200)"
+    fi
+done
 touch "$TMP/stop"
 wait "$SWITCHER"
 is "$?" 0 "the stub was switched throughout ($(cat "$TMP/switch.err"))"
 is "$failed" 0 "no search of 300 failed while the stub was switched (first failure: $first)"
+is "$web_failed" 0 "no FastCGI request of 300 failed (first failure: $web_first)"
+reopen_failures=$(grep -c 'reopening the index' "$LISTEN_LOG")
+is "$reopen_failures" 0 "the FastCGI search reopened the index each time ($(grep -m1 'reopening the index' "$LISTEN_LOG"))"
 
 done_testing
