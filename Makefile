@@ -7,9 +7,15 @@ CC       ?= cc
 CXX      ?= c++
 PKGS     := xapian-core jansson libutf8proc zlib libdeflate libzstd
 OPT      ?= -O2 -g
+# build/newsdex allocates through jemalloc: Xapian's indexing makes and frees
+# many small objects, and with glibc's malloc a build takes about a tenth more
+# CPU (README, "Performance"). The library links no allocator: a program
+# embedding it chooses. Sanitizer builds keep the allocator they replace.
 SANFLAGS :=
+MALLOC_LIBS ?= -ljemalloc
 ifeq ($(SANITIZE),1)
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+MALLOC_LIBS :=
 endif
 
 WARN     := -Wall -Wextra -Werror
@@ -20,15 +26,6 @@ CXXFLAGS += -std=c++17 $(WARN) $(OPT) $(SANFLAGS) -fvisibility=hidden -fPIC \
             $(shell pkg-config --cflags xapian-core 2>/dev/null)
 LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer -lm
 LDFLAGS  += $(SANFLAGS)
-# build/newsdex allocates through jemalloc: Xapian's indexing makes and frees
-# many small objects, and with glibc's malloc a build takes about a tenth more
-# CPU (README, "Performance"). Sanitizer builds keep the allocator they
-# replace. The library links no allocator: a program embedding it chooses.
-ifeq ($(SANITIZE),1)
-MALLOC_LIBS ?=
-else
-MALLOC_LIBS ?= -ljemalloc
-endif
 
 # Library: engine/, indexer/, searcher/ in C; the Xapian binding in engine/xapian/ in C++.
 LIB_C    := $(wildcard engine/*.c indexer/*.c searcher/*.c)
