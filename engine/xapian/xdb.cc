@@ -2,6 +2,7 @@
 // exception guard every entry point of the binding runs in (binding.hh).
 
 #include "binding.hh"
+#include "glass_version.h"
 
 #include <xapian.h>
 
@@ -164,7 +165,17 @@ Xapian::WritableDatabase open_glass(const char *path)
     const char *set = std::getenv(FLUSH_VARIABLE);
     bool ours = !set && setenv(FLUSH_VARIABLE, FLUSH_DOCUMENTS, 0) == 0;
     try {
-        Xapian::WritableDatabase db(path, Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS);
+        const int flags = Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS;
+        Xapian::WritableDatabase db(path, flags);
+        // Once per index (and again after a compaction, whose output
+        // Xapian lays out afresh): stop Xapian deflating the records,
+        // which zstd already compressed (glass_version.h). Xapian reads
+        // the setting when a writer opens, so open again after it.
+        if (nx_glass_docdata_compression(path) == NX_GLASS_DEFLATED) {
+            db.close();
+            (void)nx_glass_store_docdata_raw(path);
+            db = Xapian::WritableDatabase(path, flags);
+        }
         if (ours)
             unsetenv(FLUSH_VARIABLE);
         return db;
