@@ -158,16 +158,24 @@ static void test_new_index_stores_records_as_given(void **state)
     assert_int_equal(nx_glass_docdata_compression(f->db), NX_GLASS_RAW);
 }
 
-static void test_compacted_index_is_switched_at_next_write(void **state)
+/* The records in f->db, compacted into f->copy: Xapian lays the copy out
+ * with its own defaults, so its records are deflated again. */
+static void make_compacted_copy(const fixture *f)
 {
-    fixture *f = *state;
     add_records(f->db);
     nx_error err;
     nx_error_clear(&err);
     assert_int_equal(nx_xdb_compact(f->db, f->copy, &err), NEWSDEX_OK);
-    /* Xapian lays the copy out with its defaults. */
+}
+
+static void test_compacted_index_is_switched_at_next_write(void **state)
+{
+    fixture *f = *state;
+    make_compacted_copy(f);
     assert_int_equal(nx_glass_docdata_compression(f->copy), NX_GLASS_DEFLATED);
     expect_records(f->copy);
+    nx_error err;
+    nx_error_clear(&err);
     nx_xdb *db = NULL;
     assert_int_equal(nx_xdb_open_writable(f->copy, &db, &err), NEWSDEX_OK);
     assert_int_equal(nx_xdb_close(db, &err), NEWSDEX_OK);
@@ -233,15 +241,14 @@ static void let_go(holder h)
 static void test_locked_index_is_left_alone(void **state)
 {
     fixture *f = *state;
-    add_records(f->db);
-    nx_error err;
-    nx_error_clear(&err);
-    assert_int_equal(nx_xdb_compact(f->db, f->copy, &err), NEWSDEX_OK);
+    make_compacted_copy(f);
     char before[512], after[512];
     size_t n = read_file(f->copy, "iamglass", before, sizeof before);
 
     holder h = hold_xapian_lock(f->copy);
     assert_int_equal(nx_glass_store_docdata_raw(f->copy), 0);
+    nx_error err;
+    nx_error_clear(&err);
     nx_xdb *db = NULL;
     newsdex_status st = nx_xdb_open_writable(f->copy, &db, &err);
     if (st == NEWSDEX_OK)
@@ -273,10 +280,7 @@ static void expect_untouched(const fixture *f, const char *bytes, size_t len)
 static void test_unrecognised_version_files_are_untouched(void **state)
 {
     fixture *f = *state;
-    add_records(f->db);
-    nx_error err;
-    nx_error_clear(&err);
-    assert_int_equal(nx_xdb_compact(f->db, f->copy, &err), NEWSDEX_OK);
+    make_compacted_copy(f);
     char good[512], bad[1024];
     size_t n = read_file(f->copy, "iamglass", good, sizeof good);
     assert_true(n > 40 && n < 256);
