@@ -7,6 +7,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include "doc_positions.h"
 #include "stored_dictionary.h"
 
 /* Format byte, so the layout can change without misreading old indexes.
@@ -312,6 +313,10 @@ newsdex_status nx_stored_decode_with(nx_stored_decoder *dec, const char *data, s
 {
     memset(doc, 0, sizeof *doc);
     doc->id = doc->title = doc->body = doc->date = doc->source = doc->url = "";
+    const char *positions;
+    size_t positions_len;
+    if (data && nx_docpos_split(data, len, &positions, &positions_len, &data, &len) != 0)
+        return nx_error_set(err, NEWSDEX_ERR_CORRUPT, "stored article has damaged positions");
     const unsigned char *b = (const unsigned char *)data;
     if (!b || len < STORED_HEADER ||
         (b[0] != STORED_FORMAT_RECORD && b[0] != STORED_FORMAT_ZJSON))

@@ -45,9 +45,14 @@
 /* The schema version this library writes, and the highest it reads. A
  * change to the terms, values or metadata above that older libraries would
  * misread raises it. 1: the first; 2: words with a digit have no stem terms
- * (a version-1 searcher would miss them). This library reads both; writing
- * to a version-1 index makes it version 2. */
-#define NX_SCHEMA_VERSION 2
+ * (a version-1 searcher would miss them); 3: articles may keep their word
+ * positions in their document data (engine/doc_positions.h) instead of
+ * Xapian's position table (a version-2 searcher would miss their phrases).
+ * This library reads all three; writing to an older index raises its
+ * version to what the new articles need. */
+#define NX_SCHEMA_VERSION 3
+/* What a writer keeping positions in Xapian's table records. */
+#define NX_SCHEMA_XAPIAN_POSITIONS 2
 
 /* Title words stand above body words: their wdf counts this many times. */
 #define NX_TITLE_WDF 3

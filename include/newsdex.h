@@ -299,7 +299,8 @@ typedef struct newsdex_built newsdex_built;
 
 /**
  * A builder that builds as @p writer's newsdex_writer_put() does now
- * (its newsdex_writer_set_strict_dates() setting is copied; later changes
+ * (its newsdex_writer_set_strict_dates() and
+ * newsdex_writer_set_xapian_positions() settings are copied; later changes
  * to the writer do not reach the builder).
  * @return NEWSDEX_ERR_INVALID for a NULL argument; NEWSDEX_ERR_NOMEM.
  */
@@ -363,6 +364,21 @@ NEWSDEX_API newsdex_status newsdex_writer_truncated_count(const newsdex_writer *
  * the writer is opened.
  */
 NEWSDEX_API newsdex_status newsdex_writer_set_strict_dates(newsdex_writer *writer, int strict);
+
+/**
+ * Where @p writer puts the word positions that phrase and NEAR queries
+ * need. Zero (the default when the writer is opened): in each article's
+ * stored document (schema version 3), which builds and nightly increments
+ * write in article order, faster and smaller. Non-zero: in Xapian's
+ * position table (schema version 2, as earlier versions wrote), which an
+ * index served by xapian-tcpsrv needs, since that server cannot check
+ * positions kept per article (newsdex_db_open() refuses such a remote
+ * index). An index of version 3 stays 3. Builders made by
+ * newsdex_builder_new() copy the setting.
+ * @return NEWSDEX_ERR_INVALID for a NULL writer; NEWSDEX_ERR_NOMEM.
+ */
+NEWSDEX_API newsdex_status newsdex_writer_set_xapian_positions(newsdex_writer *writer,
+                                                               int xapian);
 
 /** Number of articles put since @p writer was opened that were added without their
  *  unreadable date (each one had a newsdex_writer_last_warning()). */

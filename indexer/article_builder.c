@@ -7,6 +7,7 @@
 #include "newsdex.h"
 #include "../engine/analyzer.h"
 #include "../engine/date.h"
+#include "../engine/doc_positions.h"
 #include "../engine/field_terms.h"
 #include "../engine/stored_doc.h"
 #include "../engine/terms.h"
@@ -20,6 +21,7 @@ struct newsdex_builder {
     nx_stored_encoder *encoder; /* compresses stored articles; NULL: one per article */
     int strict_dates;           /* an unreadable date makes the article invalid */
     nx_xdb *peek;               /* the writer's index as last committed, or NULL */
+    nx_docpos_builder *positions; /* positions kept per article; NULL: by Xapian */
     nx_error err;
 };
 
@@ -35,6 +37,7 @@ typedef struct article_budget {
 typedef struct posting_ctx {
     nx_xdoc *doc;
     nx_error *err;
+    nx_docpos_builder *positions; /* NULL: positions go to Xapian */
     uint32_t base;       /* first position of this field */
     uint32_t next;       /* one past the last position used */
     uint32_t wdf;        /* wdf per occurrence */
@@ -54,8 +57,13 @@ static newsdex_status add_prefixed(posting_ctx *c, const char *prefix, size_t pr
     memcpy(c->term, prefix, prefix_len);
     memcpy(c->term + prefix_len, word, word_len);
     size_t len = prefix_len + word_len;
-    if (positional)
+    if (positional && !c->positions)
         return nx_xdoc_add_posting_n(c->doc, c->term, len, pos, c->wdf, c->err);
+    if (positional) {
+        newsdex_status st = nx_docpos_add(c->positions, c->term, len, pos, c->err);
+        if (st != NEWSDEX_OK)
+            return st;
+    }
     return nx_xdoc_add_term_n(c->doc, c->term, len, c->wdf, c->err);
 }
 
@@ -239,7 +247,10 @@ static newsdex_status build_document(newsdex_builder *bd, const newsdex_article 
     for (size_t i = 0; st == NEWSDEX_OK && i < a->n_lists; i++)
         for (size_t j = 0; st == NEWSDEX_OK && j < a->lists[i].count; j++)
             st = add_filter(bd, doc, a->lists[i].name, a->lists[i].values[j], b);
-    posting_ctx c = {.doc = doc, .err = &bd->err, .wdf = NX_TITLE_WDF, .title = 1, .budget = b};
+    if (bd->positions)
+        nx_docpos_builder_clear(bd->positions);
+    posting_ctx c = {.doc = doc, .err = &bd->err, .positions = bd->positions,
+                     .wdf = NX_TITLE_WDF, .title = 1, .budget = b};
     if (st == NEWSDEX_OK)
         st = index_text(bd, &c, a->title);
     c.base = c.next + NX_TITLE_BODY_GAP;
@@ -256,6 +267,12 @@ static newsdex_status build_document(newsdex_builder *bd, const newsdex_article 
     if (st == NEWSDEX_OK)
         st = nx_stored_encode_with(bd->encoder, a, has_date ? iso : NULL, &data, &data_len,
                                    &bd->err);
+    if (st == NEWSDEX_OK && bd->positions) {
+        char *framed = NULL;
+        st = nx_docpos_frame(bd->positions, data, data_len, &framed, &data_len, &bd->err);
+        free(data);
+        data = framed;
+    }
     if (st == NEWSDEX_OK)
         st = nx_xdoc_set_data(doc, data, data_len, &bd->err);
     free(data);
@@ -272,7 +289,26 @@ newsdex_status nx_builder_new(int strict_dates, newsdex_builder **out, nx_error 
         return nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory");
     b->strict_dates = strict_dates != 0;
     b->encoder = nx_stored_encoder_new(); /* NULL (no memory): compress2 per article */
+    b->positions = nx_docpos_builder_new();
+    if (!b->positions)
+        return nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory");
     return nx_analyzer_new(NULL, &b->analyzer, err);
+}
+
+newsdex_status nx_builder_set_xapian_positions(newsdex_builder *b, int xapian, nx_error *err)
+{
+    if (xapian) {
+        nx_docpos_builder_free(b->positions);
+        b->positions = NULL;
+    } else if (!b->positions && !(b->positions = nx_docpos_builder_new())) {
+        return nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory");
+    }
+    return NEWSDEX_OK;
+}
+
+int nx_builder_xapian_positions(const newsdex_builder *b)
+{
+    return b->positions == NULL;
 }
 
 void nx_builder_set_strict_dates(newsdex_builder *b, int strict)
@@ -515,6 +551,7 @@ void newsdex_builder_free(newsdex_builder *bd)
         return;
     nx_analyzer_free(bd->analyzer);
     nx_stored_encoder_free(bd->encoder);
+    nx_docpos_builder_free(bd->positions);
     nx_error ignored;
     nx_xdb_close(bd->peek, &ignored);
     free(bd);

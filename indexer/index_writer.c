@@ -34,7 +34,8 @@ struct newsdex_writer {
     nx_idset *fresh_ids;          /* the index had no article at open: ids put since
                                      (NULL otherwise); an id not in it is in no document */
     int owns_pid_file;
-    int schema_unrecorded;        /* NX_META_SCHEMA goes with the next commit */
+    int schema;                   /* the version the index records (0: none yet) */
+    int schema_pending;           /* the version the open batch records */
     uint64_t truncated;           /* articles indexed only in part (NX_ARTICLE_*_MAX) */
     char warning[NX_ERROR_MAX];   /* about the last put: "" if it was indexed whole */
     uint64_t undated;             /* articles kept without their unreadable date */
@@ -72,28 +73,36 @@ static newsdex_status ensure_batch(newsdex_writer *w)
 }
 
 /* The schema version joins the batch: an index gets it with its first
- * articles, an older index (without it, or of version 1) with its next commit. */
-#define STRINGIFY_(x) #x
-#define STRINGIFY(x) STRINGIFY_(x)
-#define SCHEMA_TEXT STRINGIFY(NX_SCHEMA_VERSION) /* as the index records it */
-
+ * articles, an older one with its next commit. Articles whose positions
+ * are kept per article need 3; with Xapian's positions (schema 2) an
+ * index of version 3 stays 3, since it may hold both kinds. */
 static newsdex_status record_schema(newsdex_writer *w)
 {
-    return nx_xdb_set_metadata(w->db, NX_META_SCHEMA, SCHEMA_TEXT, strlen(SCHEMA_TEXT), &w->err);
+    int want = nx_builder_xapian_positions(w->builder) ? NX_SCHEMA_XAPIAN_POSITIONS
+                                                        : NX_SCHEMA_VERSION;
+    if (w->schema >= want)
+        return NEWSDEX_OK;
+    char text[16];
+    snprintf(text, sizeof text, "%d", want);
+    newsdex_status st = nx_xdb_set_metadata(w->db, NX_META_SCHEMA, text, strlen(text), &w->err);
+    if (st == NEWSDEX_OK)
+        w->schema_pending = want;
+    return st;
 }
 
 static newsdex_status commit_batch(newsdex_writer *w)
 {
     if (!w->in_batch)
         return NEWSDEX_OK;
-    newsdex_status st = w->schema_unrecorded ? record_schema(w) : NEWSDEX_OK;
+    newsdex_status st = record_schema(w);
     if (st != NEWSDEX_OK)
         return write_failed(w, st);
     w->in_batch = 0; /* over either way: Xapian drops a batch it cannot commit */
     st = nx_xdb_commit_transaction(w->db, &w->err);
     if (st != NEWSDEX_OK)
         return write_failed(w, st);
-    w->schema_unrecorded = 0;
+    if (w->schema_pending > w->schema)
+        w->schema = w->schema_pending;
     w->done.added += w->batch.added;
     w->done.replaced += w->batch.replaced;
     w->done.deleted += w->batch.deleted;
@@ -133,8 +142,8 @@ static newsdex_status writer_alloc(const char *path, newsdex_writer **out, nx_er
 }
 
 /* An index of a later schema is not written to; one without the key
- * (new, or from before it) or of an earlier schema gets this one with the
- * next commit, since the articles it adds follow this one. */
+ * (new, or from before it) or of an earlier schema gets the version its
+ * new articles need with the next commit (record_schema). */
 static newsdex_status check_schema(newsdex_writer *w, const char *path, nx_error *err)
 {
     char *value = NULL;
@@ -142,8 +151,9 @@ static newsdex_status check_schema(newsdex_writer *w, const char *path, nx_error
     newsdex_status st = nx_xdb_get_metadata(w->db, NX_META_SCHEMA, &value, &len, err);
     if (st == NEWSDEX_OK)
         st = nx_schema_check(path, value, len, err);
-    w->schema_unrecorded = st == NEWSDEX_OK && (len != strlen(SCHEMA_TEXT) ||
-                                                memcmp(value, SCHEMA_TEXT, len) != 0);
+    w->schema = 0;
+    for (size_t i = 0; st == NEWSDEX_OK && i < len; i++) /* digits: nx_schema_check() */
+        w->schema = w->schema * 10 + (value[i] - '0');
     free(value);
     return st;
 }
@@ -253,6 +263,17 @@ newsdex_status newsdex_writer_set_batch_size(newsdex_writer *w, size_t batch_siz
     if (batch_size && w->batch.pending >= batch_size)
         return commit_batch(w);
     return NEWSDEX_OK;
+}
+
+newsdex_status newsdex_writer_set_xapian_positions(newsdex_writer *w, int xapian)
+{
+    if (!w)
+        return NEWSDEX_ERR_INVALID;
+    nx_error_clear(&w->err);
+    newsdex_status st = nx_builder_set_xapian_positions(w->builder, xapian, &w->err);
+    if (st == NEWSDEX_OK && w->sharded)
+        st = nx_sharded_set_xapian_positions(w->sharded, xapian, &w->err);
+    return st;
 }
 
 /* ---- Adding and replacing ---- */
@@ -492,6 +513,8 @@ newsdex_status newsdex_builder_new(const newsdex_writer *w, newsdex_builder **bu
     nx_error err;
     nx_error_clear(&err);
     newsdex_status st = nx_builder_new(nx_builder_strict_dates(w->builder), builder, &err);
+    if (st == NEWSDEX_OK)
+        st = nx_builder_set_xapian_positions(*builder, nx_builder_xapian_positions(w->builder), &err);
     if (st == NEWSDEX_OK && !w->fresh_ids)
         nx_builder_peek_at(*builder, w->path); /* an index with articles to find unchanged */
     if (st != NEWSDEX_OK) {

@@ -6,6 +6,8 @@
 
 #include <libdeflate.h>
 
+#include "../engine/doc_positions.h"
+
 #define FORMAT_ZJSON 'z'  /* engine/stored_doc.c's format bytes */
 #define FORMAT_RECORD 'r'
 
@@ -249,6 +251,10 @@ newsdex_status nx_hit_decode(nx_inflater **inf, const char *data, size_t len, nx
                              nx_error *err)
 {
     memset(f, 0, sizeof *f);
+    const char *positions;
+    size_t positions_len;
+    if (nx_docpos_split(data, len, &positions, &positions_len, &data, &len) != 0)
+        return nx_error_set(err, NEWSDEX_ERR_CORRUPT, "stored article has damaged positions");
     nx_stored_decoder *record = NULL;
     if (len > 0 && data[0] == FORMAT_RECORD) {
         nx_inflater *in = inflater(inf);

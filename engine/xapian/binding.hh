@@ -56,6 +56,10 @@ struct nx_shard_set {
     std::vector<nx_shard> shards;
     unsigned timeout_ms = NX_XDB_REMOTE_TIMEOUT_MS;
     bool partial = false; // leave out remote shards that do not answer
+    // With remote shards: the first shard whose articles may keep their
+    // positions per article (schema 3), which Xapian's phrase and NEAR,
+    // all a remote search can run, would not see ("" if none).
+    std::string positions_per_article;
 };
 
 struct nx_xdb {
@@ -103,7 +107,25 @@ struct nx_xquery {
     // for exact counts; null when the matcher must decide (phrases, NEAR,
     // wildcards, value ranges).
     nx_matchlist::ExprPtr expr;
+    // With phrases or NEAR inside: the same query with each of them as the
+    // AND of its words filtered by newsdex's positions check
+    // (positions_check.cc), which reads positions kept per article and
+    // Xapian's alike; `query` has Xapian's OP_PHRASE and OP_NEAR, which
+    // see Xapian's positions only. nx_query_for() picks one.
+    bool positional = false;
+    Xapian::Query checked = Xapian::Query();
 };
+// The form of q to run on db: `checked` unless db has remote shards
+// (xapian-tcpsrv cannot run newsdex's check). Throws DatabaseVersionError
+// for a phrase or NEAR over remote shards when a shard keeps positions
+// per article, whose phrases Xapian's operators would silently miss.
+const Xapian::Query &nx_query_for(const nx_xquery *q, const nx_xdb *db);
+// Xapian's OP_PHRASE or OP_NEAR of terms (window as Xapian's) as the
+// AND of the terms filtered by newsdex's positions check.
+Xapian::Query nx_positions_checked(bool near, const std::vector<std::string> &terms,
+                                   Xapian::termcount window);
+// The schema version db records (NX_META_SCHEMA; 1 when it has none).
+unsigned nx_schema_of(const Xapian::Database &db);
 
 using nx_count_list = std::vector<std::pair<std::string, uint64_t>>;
 

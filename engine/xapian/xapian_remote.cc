@@ -365,13 +365,20 @@ Xapian::Database nx_shards_open(nx_shard_set &set, size_t *failed)
     Xapian::Database all;
     size_t live = 0;
     std::string first;
+    bool remote = false;
+    for (const nx_shard &s : set.shards)
+        remote = remote || s.port;
+    set.positions_per_article.clear();
     for (size_t i = 0; i < set.shards.size(); i++) {
         nx_shard &s = set.shards[i];
         if (s.missing)
             continue;
         try {
-            all.add_database(s.port ? open_remote(s.host, s.port, set.timeout_ms)
-                                    : nx_open_database(s.path.c_str()));
+            Xapian::Database shard = s.port ? open_remote(s.host, s.port, set.timeout_ms)
+                                            : nx_open_database(s.path.c_str());
+            if (remote && set.positions_per_article.empty() && nx_schema_of(shard) >= 3)
+                set.positions_per_article = s.name;
+            all.add_database(shard);
             live++;
         } catch (const Xapian::NetworkError &e) {
             if (set.partial && s.port) {

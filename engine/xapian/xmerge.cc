@@ -9,6 +9,7 @@
 
 #include <xapian.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <string>
@@ -78,10 +79,24 @@ void finish_metadata(const std::string &dir, const std::vector<Xapian::Database>
 
 extern "C" const char *nx_xmerge_metadata(const char *key, size_t n, const char *const *values)
 {
-    (void)key;
+    // The schema: the highest, which describes every shard's articles
+    // (a version 3 index may hold articles of version 2, not the reverse).
+    if (std::strcmp(key, NX_META_SCHEMA) == 0) {
+        const char *best = nullptr;
+        unsigned long high = 0;
+        for (size_t i = 0; i < n; i++) {
+            unsigned long v = values[i] && values[i][0] ? std::strtoul(values[i], nullptr, 10) : 0;
+            if (!best || v > high) {
+                best = values[i];
+                high = v;
+            }
+        }
+        if (best)
+            return best;
+    }
     // Sources: a single writer keeps the name as first written, which is
-    // the first shard's; schema and last run are the same in every shard
-    // (the caller records the run's own summary after merging).
+    // the first shard's; the last run is the same in every shard (the
+    // caller records the run's own summary after merging).
     for (size_t i = 0; i < n; i++)
         if (values[i] && values[i][0])
             return values[i];

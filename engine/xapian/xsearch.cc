@@ -47,6 +47,20 @@ nx_matchlist::ExprPtr expr_of(nx_xquery_op op, const std::vector<nx_matchlist::E
     return nullptr;
 }
 
+// The terms of a phrase or NEAR, in order: the query builder gives only
+// single terms there.
+std::vector<std::string> terms_of(nx_xquery *const *subs, size_t n)
+{
+    std::vector<std::string> terms;
+    for (size_t i = 0; i < n; i++) {
+        const Xapian::Query &q = subs[i]->query;
+        if (q.get_type() != Xapian::Query::LEAF_TERM || subs[i]->positional)
+            throw Xapian::UnimplementedError("a phrase or NEAR of anything but words");
+        terms.push_back(*q.get_terms_begin());
+    }
+    return terms;
+}
+
 }  // namespace
 
 /* ---- Queries ---- */
@@ -65,15 +79,22 @@ extern "C" newsdex_status nx_xquery_combine(nx_xquery_op op, nx_xquery *const *s
 {
     *out = nullptr;
     return nx_guard(err, [&] {
-        std::vector<Xapian::Query> parts;
+        std::vector<Xapian::Query> parts, checked;
         std::vector<nx_matchlist::ExprPtr> exprs;
         parts.reserve(n);
+        bool positional = op == NX_XQ_PHRASE || op == NX_XQ_NEAR;
         for (size_t i = 0; i < n; i++) {
             parts.push_back(subs[i]->query);
+            checked.push_back(subs[i]->positional ? subs[i]->checked : subs[i]->query);
             exprs.push_back(subs[i]->expr);
+            positional = positional || subs[i]->positional;
         }
-        *out = new nx_xquery{Xapian::Query(to_xapian_op(op), parts.begin(), parts.end(), window),
-                             expr_of(op, exprs)};
+        Xapian::Query query(to_xapian_op(op), parts.begin(), parts.end(), window);
+        *out = new nx_xquery{query, expr_of(op, exprs), positional, Xapian::Query()};
+        if (op == NX_XQ_PHRASE || op == NX_XQ_NEAR)
+            (*out)->checked = nx_positions_checked(op == NX_XQ_NEAR, terms_of(subs, n), window);
+        else if (positional)
+            (*out)->checked = Xapian::Query(to_xapian_op(op), checked.begin(), checked.end(), window);
     });
 }
 
@@ -97,7 +118,9 @@ extern "C" newsdex_status nx_xquery_scale(const nx_xquery *q, double factor, nx_
     *out = nullptr;
     return nx_guard(err, [&] {
         *out = new nx_xquery{Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->query, factor),
-                             q->expr};
+                             q->expr, q->positional, Xapian::Query()};
+        if (q->positional)
+            (*out)->checked = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->checked, factor);
     });
 }
 
@@ -452,13 +475,14 @@ extern "C" newsdex_status nx_xdb_rank(nx_xdb *db, const nx_xquery *q, const nx_x
     auto rank = [&] {
         nx_with_reopen(db, [&] {
             Xapian::Database &d = db->db();
-            Xapian::Query query = q->query;
+            const Xapian::Query &asked = nx_query_for(q, db);
+            Xapian::Query query = asked;
             if (p->recency && p->recency->n) {
                 if (local) {
                     Xapian::Query boost((new RecencyBandSource(*p->recency))->release());
-                    query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q->query, boost);
+                    query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, asked, boost);
                 } else {
-                    query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q->query,
+                    query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, asked,
                                           recency_boost(*p->recency));
                 }
             }
@@ -497,7 +521,7 @@ extern "C" newsdex_status nx_xdb_best_weight(nx_xdb *db, const nx_xquery *q,
     return nx_guard(err, [&] {
         nx_with_reopen(db, [&] {
             Xapian::Enquire top(db->db());
-            top.set_query(q->query);
+            top.set_query(nx_query_for(q, db));
             top.set_weighting_scheme(bm25_of(*bm25));
             ClockSpy clock(budget);
             if (wants_clock(db, budget))

@@ -2,7 +2,9 @@
 # The index schema version (newsdex:schema in the index metadata): the
 # writer records it with its first commit; an index without it (from before
 # it) is version 1 and gets it with its next commit, as does a version-1
-# index (version 2: words with digits have no stem terms); an index of a later
+# index (version 2: words with digits have no stem terms; version 3: word
+# positions kept in each article's stored record, unless the index is
+# written with --xapian-positions, which keeps version 2); an index of a later
 # version is refused with a message naming it: exit status 5 from the
 # command, 500 from the web search (the message in its log). The index
 # metadata is read and written with xapian-metadata (Xapian's tools).
@@ -11,7 +13,7 @@
 # shellcheck source=cgi_lib.sh
 . "$(dirname "$0")/cgi_lib.sh"
 
-plan 18
+plan 25
 
 command -v xapian-metadata >/dev/null 2>&1 ||
     bail_out "xapian-metadata is needed (Xapian's tools: scripts/install-deps)"
@@ -25,11 +27,11 @@ printf '%s\n' '{"id":"s-3","title":"Oil again","body":"More crude oil."}' >"$TMP
 
 run "$NEWSDEX" index --db "$DB" "$TMP/a.jsonl"
 is "$RC" 0 "a new index is written"
-is "$(xapian-metadata get "$DB" newsdex:schema)" 2 "with schema version 2"
+is "$(xapian-metadata get "$DB" newsdex:schema)" 3 "with schema version 3"
 
 # ---- A later version ----------------------------------------------------------
 xapian-metadata set "$DB" newsdex:schema 7
-msg="index $DB has schema version 7; this newsdex reads versions up to 2"
+msg="index $DB has schema version 7; this newsdex reads versions up to 3"
 run "$NEWSDEX" search --db "$DB" oil
 is "$RC" 5 "search: a later schema version exits 5"
 is "$ERR" "newsdex: $msg" "and says which version it is"
@@ -53,7 +55,7 @@ run "$NEWSDEX" search --db "$DB" --json oil
 is "$RC" 0 "an index without the key is searched (version 1)"
 run "$NEWSDEX" index --db "$DB" "$TMP/b.jsonl"
 is "$RC" 0 "and written to"
-is "$(xapian-metadata get "$DB" newsdex:schema)" 2 "which records the key with its commit"
+is "$(xapian-metadata get "$DB" newsdex:schema)" 3 "which records the key with its commit"
 
 # ---- A version-1 index (words with digits have stem terms too) --------------
 xapian-metadata set "$DB" newsdex:schema 1
@@ -61,6 +63,24 @@ run "$NEWSDEX" search --db "$DB" --json oil
 is "$RC" 0 "a version-1 index is searched"
 printf '%s\n' '{"id":"s-4","title":"Oil in 2025","body":"Crude oil."}' >"$TMP/c.jsonl"
 run "$NEWSDEX" index --db "$DB" "$TMP/c.jsonl"
-is "$(xapian-metadata get "$DB" newsdex:schema)" 2 "and becomes version 2 when written to"
+is "$(xapian-metadata get "$DB" newsdex:schema)" 3 "and becomes version 3 when written to"
+
+# ---- Version 2: positions in Xapian's table (--xapian-positions) ------------
+V2=$TMP/v2
+run "$NEWSDEX" index --xapian-positions --db "$V2" "$TMP/a.jsonl"
+is "$RC/$(xapian-metadata get "$V2" newsdex:schema)" 0/2 "--xapian-positions writes version 2"
+phrase_ids() { # phrase_ids DB QUERY: the ids found, sorted, on one line
+    timeout -k 5 20 "$NEWSDEX" search --db "$1" --json --no-snippets -- "$2" |
+        perl -MJSON::PP -0777 -ne 'print join(" ", sort map { $_->{id} } @{decode_json($_)->{results}})'
+}
+is "$(phrase_ids "$V2" '"crude oil"')" "s-1 s-2" "a phrase over version 2"
+run "$NEWSDEX" index --xapian-positions --db "$V2" "$TMP/b.jsonl"
+is "$(xapian-metadata get "$V2" newsdex:schema)" 2 "written to with --xapian-positions: still version 2"
+run "$NEWSDEX" index --db "$V2" "$TMP/c.jsonl"
+is "$RC/$(xapian-metadata get "$V2" newsdex:schema)" 0/3 "written to without it: version 3"
+is "$(phrase_ids "$V2" '"crude oil"')" "s-1 s-2 s-3 s-4" "a phrase finds the articles of both kinds"
+is "$(phrase_ids "$V2" 'oil NEAR/1 crude')" "s-1 s-2 s-3 s-4" "so does NEAR"
+run "$NEWSDEX" index --xapian-positions --db "$V2" "$TMP/a.jsonl"
+is "$RC/$(xapian-metadata get "$V2" newsdex:schema)" 0/3 "a version-3 index stays version 3"
 
 done_testing

@@ -48,17 +48,21 @@ files_of() { # files_of ERE: the reut2-0NN.sgm whose NN matches
         [[ $(basename "$f") =~ ^reut2-0($1)\.sgm$ ]] && printf '%s\n' "$f"
     done
 }
-index_into() { # index_into DIR FILE...: in the background, status in DIR.rc
-    local dir=$1
+index_into() { # index_into DIR [--xapian-positions] FILE...: in the background, status in DIR.rc
+    local dir=$1 how=()
     shift
-    ( timeout -k 5 3000 "$NEWSDEX" index --batch-size 25000 --progress=never --db "$dir" "$@" \
+    if [ "$1" = --xapian-positions ]; then # served by xapian-tcpsrv, or searched beside one
+        how=("$1")
+        shift
+    fi
+    ( timeout -k 5 3000 "$NEWSDEX" index "${how[@]}" --batch-size 25000 --progress=never --db "$dir" "$@" \
           >"$dir.log" 2>&1; echo $? >"$dir.rc" ) &
 }
 mapfile -t ALL < <(files_of '..')
 index_into "$TMP/all" "${ALL[@]}"
 for i in 0 1 2; do
     mapfile -t PART < <(files_of "${PARTS[$i]}")
-    index_into "$TMP/part$i" "${PART[@]}"
+    index_into "$TMP/part$i" --xapian-positions "${PART[@]}"
 done
 wait
 is "$(cat "$TMP/all.rc")" 0 "one index of all 22 files"

@@ -423,7 +423,7 @@ static void assert_schema(const char *path, const char *expected)
 static void test_schema_recorded(void **state)
 {
     fixture *f = *state;
-    assert_schema(f->db_path, "2");
+    assert_schema(f->db_path, "3");
     /* A writer that commits nothing records nothing. */
     char path[160];
     snprintf(path, sizeof path, "%s/empty", f->dir);
@@ -452,7 +452,7 @@ static void check_upgrade(const fixture *f, const char *name, const char *before
     assert_schema(path, before);
     assert_int_equal(oil_index_put(w, "n-9", "Oil in 2024", NULL, NULL, NULL), NEWSDEX_OK);
     assert_int_equal(newsdex_writer_close(w), NEWSDEX_OK);
-    assert_schema(path, "2");
+    assert_schema(path, "3");
 }
 
 static void test_schema_absent_is_one(void **state)
@@ -463,6 +463,60 @@ static void test_schema_absent_is_one(void **state)
 static void test_schema_one_upgraded(void **state)
 {
     check_upgrade(*state, "one", "1");
+}
+
+/* Positions kept by Xapian: a new index records 2, an index of version 3
+ * (which may hold articles with positions of their own) stays 3, and the
+ * articles of both kinds answer the same phrase. */
+static void test_schema_xapian_positions(void **state)
+{
+    fixture *f = *state;
+    char path[160];
+    snprintf(path, sizeof path, "%s/xapian-positions", f->dir);
+    newsdex_writer *w = NULL;
+    assert_int_equal(newsdex_writer_open(path, &w, NULL), NEWSDEX_OK);
+    assert_int_equal(newsdex_writer_set_xapian_positions(w, 1), NEWSDEX_OK);
+    assert_int_equal(oil_index_put(w, "x-1", "Crude oil prices fall", NULL, NULL, NULL), NEWSDEX_OK);
+    assert_int_equal(newsdex_writer_close(w), NEWSDEX_OK);
+    assert_schema(path, "2");
+
+    assert_int_equal(newsdex_writer_open(path, &w, NULL), NEWSDEX_OK);
+    assert_int_equal(oil_index_put(w, "x-2", "Oil prices rise again", NULL, NULL, NULL), NEWSDEX_OK);
+    assert_int_equal(newsdex_writer_close(w), NEWSDEX_OK);
+    assert_schema(path, "3");
+
+    assert_int_equal(newsdex_writer_open(path, &w, NULL), NEWSDEX_OK);
+    assert_int_equal(newsdex_writer_set_xapian_positions(w, 1), NEWSDEX_OK);
+    assert_int_equal(oil_index_put(w, "x-3", "Prices of oil steady", NULL, NULL, NULL), NEWSDEX_OK);
+    assert_int_equal(newsdex_writer_close(w), NEWSDEX_OK);
+    assert_schema(path, "3");
+
+    newsdex_db *db = NULL;
+    assert_int_equal(newsdex_db_open(path, &db, NULL), NEWSDEX_OK);
+    static const struct {
+        const char *query;
+        uint64_t total;
+    } cases[] = {
+        {"title:\"oil prices\"", 2}, /* x-1 (Xapian's positions), x-2 (its own) */
+        {"\"prices of oil\"", 1},    /* x-3 (Xapian's) */
+        {"\"crude oil prices rose\"", 3},
+        {"\"oil crude\"", 0},
+        {"\"rose crude\"~2", 3}, /* any order, two words among them */
+        {"rose NEAR/1 crude", 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        newsdex_search_options o;
+        newsdex_search_options_init(&o);
+        o.query = cases[i].query;
+        newsdex_results *r = NULL;
+        assert_int_equal(newsdex_search(db, &o, &r), NEWSDEX_OK);
+        if (newsdex_results_total(r) != cases[i].total)
+            fail_msg("%s: %llu matches, not %llu", cases[i].query,
+                     (unsigned long long)newsdex_results_total(r),
+                     (unsigned long long)cases[i].total);
+        newsdex_results_free(r);
+    }
+    newsdex_db_close(db);
 }
 
 static void expect_version_error(newsdex_status st, char *message, const char *path,
@@ -490,7 +544,7 @@ static void test_schema_later_refused(void **state)
     assert_null(db);
     char expected[256];
     snprintf(expected, sizeof expected,
-             "index %s has schema version 7; this newsdex reads versions up to 2", path);
+             "index %s has schema version 7; this newsdex reads versions up to 3", path);
     assert_int_equal(st, NEWSDEX_ERR_VERSION);
     assert_string_equal(message, expected);
     free(message);
@@ -533,6 +587,7 @@ int main(void)
         cmocka_unit_test(test_schema_recorded),
         cmocka_unit_test(test_schema_absent_is_one),
         cmocka_unit_test(test_schema_one_upgraded),
+        cmocka_unit_test(test_schema_xapian_positions),
         cmocka_unit_test(test_schema_later_refused),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
