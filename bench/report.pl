@@ -31,6 +31,7 @@ close $fh;
 my %label = (
     'newsdex'        => 'newsdex (snippets)',
     'newsdex-nosnip' => 'newsdex (no snippets)',
+    'newsdex-ap'     => 'newsdex --article-positions (snippets)',
     'xapian'         => 'raw Xapian',
     'xapian-snip'    => 'raw Xapian (+snippets)',
     'fts5'           => 'SQLite FTS5',
@@ -124,6 +125,8 @@ my $bytes = $f{'corpus.bytes'} || 0;
 my @ix = (
     ['newsdex', 'newsdex', 'size after newsdex compact (before: %s)'],
     ['newsdex-jobs2', 'newsdex --jobs 2', 'as the run leaves it: its parts merged by compaction'],
+    ['newsdex-ap', 'newsdex --article-positions', 'size after newsdex compact (before: %s)'],
+    ['newsdex-ap-jobs2', 'newsdex --article-positions --jobs 2', 'as the run leaves it: its parts merged by compaction'],
     ['newsdex-4parts', 'newsdex, 4 parts', 'the remote shards: 4 indexes built one after another, sizes summed, as indexed'],
     ['xapian', 'raw Xapian', 'size after xapian-compact (before: %s)'],
     ['fts5', 'SQLite FTS5', "size after 'optimize'"],
@@ -183,9 +186,11 @@ push @md, '## Indexing', '';
 if (($f{'bench.index_rounds'} // 1) > 1) {
     my @per = map { my $r = $f{"index.$_->[0].rounds_wall_s"};
                     defined $r ? "$_->[1] " . join(', ', split ' ', $r) : () }
-              (['newsdex', 'newsdex'], ['newsdex-jobs2', 'newsdex --jobs 2'], ['xapian', 'raw Xapian']);
-    push @md, "newsdex, newsdex --jobs 2 and raw Xapian: medians of $f{'bench.index_rounds'} builds each,"
-        . ' the three taking turns build by build, each from nothing (wall s per build: ' . join('; ', @per)
+              (['newsdex', 'newsdex'], ['newsdex-jobs2', 'newsdex --jobs 2'],
+               ['newsdex-ap', 'newsdex --article-positions'],
+               ['newsdex-ap-jobs2', 'newsdex --article-positions --jobs 2'], ['xapian', 'raw Xapian']);
+    push @md, "newsdex (with and without --jobs 2 and --article-positions) and raw Xapian: medians of $f{'bench.index_rounds'} builds each,"
+        . ' taking turns build by build, each from nothing (wall s per build: ' . join('; ', @per)
         . '). The other engines: one build.', '';
 }
 push @md, '| engine | articles/s | MB/s | wall s | CPU s | peak RSS MiB | index MiB | notes |';
@@ -226,7 +231,9 @@ if ($index{xapian} && $index{newsdex}) {
     push @md, '### Full builds against the targets', '';
     push @md, '| build | articles/s | / raw Xapian | target | CPU s | peak RSS MiB (largest process) | index MiB after compaction | / raw Xapian compacted |',
         '|---|---:|---:|---:|---:|---:|---:|---:|';
-    for my $row (['newsdex', 'newsdex --jobs 1', 1.5], ['newsdex-jobs2', 'newsdex --jobs 2', 3]) {
+    for my $row (['newsdex', 'newsdex --jobs 1', 1.5], ['newsdex-jobs2', 'newsdex --jobs 2', 3],
+                 ['newsdex-ap', 'newsdex --article-positions --jobs 1', 1.5],
+                 ['newsdex-ap-jobs2', 'newsdex --article-positions --jobs 2', 3]) {
         my ($k, $name, $target) = @$row;
         my $i = $index{$k} or next;
         my $r = $i->{articles_per_s} / $xa->{articles_per_s};
@@ -237,13 +244,15 @@ if ($index{xapian} && $index{newsdex}) {
     }
     push @md, '', 'Peak RSS is that of the largest process of the run (with --jobs: the main process or one of'
         . ' its workers, each of which writes one part). The --jobs 1 index size is after `newsdex compact`;'
-        . ' the --jobs 2 index is compacted by the run itself. Raw Xapian: after xapian-compact.', '';
+        . ' the --jobs 2 index is compacted by the run itself. Raw Xapian: after xapian-compact.'
+        . ' --article-positions: each article keeps its word positions in its stored record'
+        . ' (newsdex-index(1)); its phrase and NEAR queries are slower (the query tables below).', '';
 }
 
 push @md, '## Query latency (ms, top 10, stored data read for every hit)', '';
 push @md, "A query's latency is the median of its $f{'bench.rounds'} timed rounds; the percentiles are over the queries.", '';
 push @md, '| engine | queries | answered | p50 | p90 | p99 | mean |', '|---|---:|---:|---:|---:|---:|---:|';
-my @qengines = grep { $lat{$_} } qw(newsdex newsdex-remote newsdex-nosnip xapian-snip xapian fts5-snip fts5
+my @qengines = grep { $lat{$_} } qw(newsdex newsdex-ap newsdex-remote newsdex-nosnip xapian-snip xapian fts5-snip fts5
                                     newsdex-paired xapian-paired);
 for my $e (@qengines) {
     my $s = $lstats{$e}{all};
@@ -268,6 +277,7 @@ if ($f{'query.newsdex.filters'}) {
 }
 
 my @pairs = (['newsdex-paired', 'xapian-paired'], ['newsdex', 'xapian'], ['newsdex', 'xapian-snip'],
+             ['newsdex-ap', 'newsdex'], ['newsdex-ap', 'xapian-snip'],
              ['newsdex', 'fts5-snip'],
              ['newsdex-nosnip', 'xapian'], ['newsdex-nosnip', 'fts5']);
 push @md, '### Ratios newsdex / baseline (same queries; below 1× = newsdex faster)', '';
@@ -427,18 +437,23 @@ if ($web_distinct{newsdex}) {
     push @md, '';
 }
 
-my %night;
-if (defined $f{'night.newsdex-increment.cpu_s'}) {
+# An incremental night: NIGHT{prefix} for incremental-night's facts under
+# that prefix ("night": newsdex as is; "night-ap": with --article-positions).
+my %nights;
+for my $nk (['night', ''], ['night-ap', ' (newsdex --article-positions)']) {
+    my ($p, $what) = @$nk;
+    next unless defined $f{"$p.newsdex-increment.cpu_s"};
+    my %night;
     for my $k (qw(newsdex-increment newsdex-empty xapian-increment)) {
-        $night{$k} = { map { $_ => $f{"night.$k.$_"} } qw(cpu_s wall_s rss_mib) };
+        $night{$k} = { map { $_ => $f{"$p.$k.$_"} } qw(cpu_s wall_s rss_mib) };
     }
     my ($ni, $ne, $xi) = @night{qw(newsdex-increment newsdex-empty xapian-increment)};
     my $div = sub { $_[1] > 0 ? $_[0] / $_[1] : undef };
     $night{ratios} = {
         map { my $c = $_; ("xapian_over_newsdex_$c" => $div->($xi->{$c}, $ni->{$c}),
                            "increment_over_empty_$c" => $div->($ni->{$c}, $ne->{$c})) } qw(cpu_s wall_s) };
-    @night{qw(base add rounds)} = map { $f{"night.$_"} + 0 } qw(base add rounds);
-    push @md, '## An incremental night', '';
+    @night{qw(base add rounds)} = map { $f{"$p.$_"} + 0 } qw(base add rounds);
+    push @md, "## An incremental night$what", '';
     push @md, sprintf('bench/incremental-night %s %s: %s new articles into the %s-article indexes of this run'
         . ' (as indexed, before compaction), each round on a fresh copy written to disk before the timed run; medians of %d rounds.',
         $night{base}, $night{add}, num($night{add}, 0), num($night{base}, 0), $night{rounds}), '';
@@ -458,7 +473,9 @@ if (defined $f{'night.newsdex-increment.cpu_s'}) {
     push @md, sprintf('| newsdex increment / into an empty index | %s | %s | ≤ 1.5× |',
         map { $met->($r->{"increment_over_empty_$_"}, sub { $_[0] <= 1.5 }) } qw(cpu_s wall_s));
     push @md, '';
+    $nights{$p} = \%night;
 }
+my %night = %{ $nights{night} // {} };
 
 my %nightly;
 if (defined $f{'index.nightly.wall_s'}) {
@@ -528,6 +545,17 @@ close $mdh;
         my $r = $ratios{latency}{"$a/$b"}{all} or return '';
         return ' (' . x($r->{p50}) . ' / ' . x($r->{p99}) . ')';
     };
+    if ($index{'newsdex-ap'} && $index{xapian}) {
+        my ($a, $a2, $xa) = ($index{'newsdex-ap'}, $index{'newsdex-ap-jobs2'}, $index{xapian});
+        my $ph = $ratios{latency}{'newsdex-ap/newsdex'}{phrase};
+        push @s, sprintf('| newsdex --article-positions: articles/s with --jobs 1 / 2 (/ raw Xapian); index MiB;'
+            . ' phrase queries p50 / p99 / newsdex\'s | %s / %s (%s / %s); %s (%s); %s / %s | | | |',
+            num($a->{articles_per_s}, 0), $a2 ? num($a2->{articles_per_s}, 0) : 'n/a',
+            x($a->{articles_per_s} / $xa->{articles_per_s}),
+            $a2 ? x($a2->{articles_per_s} / $xa->{articles_per_s}) : 'n/a',
+            num($a->{size_mib}), $xa->{size_mib} ? x($a->{size_mib} / $xa->{size_mib}) : 'n/a',
+            $ph ? x($ph->{p50}) : 'n/a', $ph ? x($ph->{p99}) : 'n/a');
+    }
     push @s, '| query p50 / p99 ms, top 10 with snippets | ' . $lq->('newsdex') . ' | ' . $lq->('xapian-snip') . $rl->('newsdex', 'xapian-snip')
         . ' | ' . $lq->('fts5-snip') . $rl->('newsdex', 'fts5-snip') . ' | |';
     push @s, '| query p50 / p99 ms, top 10 without snippets | ' . $lq->('newsdex-nosnip') . ' | ' . $lq->('xapian') . $rl->('newsdex-nosnip', 'xapian')
@@ -560,6 +588,14 @@ close $mdh;
             . ' raw Xapian / newsdex: ≥ 3×) | %s (%s) | %s (%s) | | |', num($night{add}, 0),
             num($night{'newsdex-increment'}{cpu_s}), x($r->{increment_over_empty_cpu_s}),
             num($night{'xapian-increment'}{cpu_s}), x($r->{xapian_over_newsdex_cpu_s}));
+    }
+    if (my $na = $nights{'night-ap'}) {
+        my $r = $na->{ratios};
+        push @s, sprintf('| the same night with --article-positions: CPU / wall s (/ into an empty one; raw Xapian /'
+            . ' newsdex) | %s / %s (%s / %s; %s / %s) | | | |',
+            num($na->{'newsdex-increment'}{cpu_s}), num($na->{'newsdex-increment'}{wall_s}),
+            x($r->{increment_over_empty_cpu_s}), x($r->{increment_over_empty_wall_s}),
+            x($r->{xapian_over_newsdex_cpu_s}), x($r->{xapian_over_newsdex_wall_s}));
     }
     if (%nightly) {
         push @s, sprintf('| full nightly rebuild (newsdex-nightly --full-sync --compact always): wall / CPU s | %s / %s%s | | | |',
@@ -620,6 +656,7 @@ my %json = (
     (%remote ? (remote_shards => \%remote) : ()),
     (%web_distinct ? (web_distinct => \%web_distinct) : ()),
     (%night ? (incremental_night => \%night) : ()),
+    ($nights{'night-ap'} ? (incremental_night_article_positions => $nights{'night-ap'}) : ()),
     (%nightly ? (nightly_rebuild => \%nightly) : ()),
 );
 open my $jh, '>', "$out/latest.json" or die "$out/latest.json: $!\n";

@@ -33,7 +33,7 @@ typedef struct index_opts {
     unsigned wait_lock;       /* seconds */
     int prune;
     int strict_dates;         /* --strict-dates */
-    int xapian_positions;     /* --xapian-positions */
+    int article_positions;     /* --article-positions */
     newsdex_shard_by shard_by; /* --shard-by */
     enum progress_mode progress;
     unsigned jobs;            /* --jobs: worker processes (cli/index_jobs.c) */
@@ -269,9 +269,11 @@ static void usage(FILE *out)
           "  --date DATE        date of the articles that give none\n"
           "  --strict-dates     reject articles whose date cannot be read (default: keep\n"
           "                     them undated, with a warning)\n"
-          "  --xapian-positions keep word positions in Xapian's position table, as an\n"
-          "                     index served by xapian-tcpsrv needs (default: in each\n"
-          "                     article's stored record: faster to build, smaller)\n"
+          "  --article-positions\n"
+          "                     keep each article's word positions in its stored record,\n"
+          "                     not in Xapian's position table: faster builds and nights,\n"
+          "                     a smaller index, slower phrase and NEAR queries; not for\n"
+          "                     an index served by xapian-tcpsrv\n"
           "  --shard-by year    DIR is an archive of one index per year (DIR/YYYY/, and\n"
           "                     DIR/undated/) that searches open as one (--db DIR)\n"
           "  --progress=WHEN    auto (on a terminal), always or never\n"
@@ -681,7 +683,7 @@ static int parse_options(int argc, char **argv, index_opts *o)
         {"wait-lock", required_argument, NULL, 'w'}, {"batch-size", required_argument, NULL, 'b'},
         {"progress", required_argument, NULL, 'p'},  {"format", required_argument, NULL, 'f'},
         {"strict-dates", no_argument, NULL, 'S'},    {"help", no_argument, NULL, 'h'},
-        {"jobs", required_argument, NULL, 'j'},      {"xapian-positions", no_argument, NULL, 'X'},
+        {"jobs", required_argument, NULL, 'j'},      {"article-positions", no_argument, NULL, 'X'},
         {"encoding", required_argument, NULL, 'e'},  {"source", required_argument, NULL, 's'},
         {"date", required_argument, NULL, 'D'},
         {"shard-by", required_argument, NULL, 'Y'},
@@ -695,7 +697,7 @@ static int parse_options(int argc, char **argv, index_opts *o)
         case 'd': o->db_path = optarg; break;
         case 'P': o->prune = 1; break;
         case 'S': o->strict_dates = 1; break;
-        case 'X': o->xapian_positions = 1; break;
+        case 'X': o->article_positions = 1; break;
         case 'f': o->format = optarg; break;
         case 'e': o->encoding = optarg; break;
         case 's': o->source = optarg; break;
@@ -757,7 +759,7 @@ static int setup_run(index_run *run, const index_opts *o, int n_inputs, char **i
     if (rc == NX_EXIT_OK && (newsdex_writer_set_batch_size(run->writer, o->batch_size) != NEWSDEX_OK ||
                              newsdex_writer_set_strict_dates(run->writer, o->strict_dates) !=
                                  NEWSDEX_OK ||
-                             newsdex_writer_set_xapian_positions(run->writer, o->xapian_positions) !=
+                             newsdex_writer_set_article_positions(run->writer, o->article_positions) !=
                                  NEWSDEX_OK))
         rc = NX_EXIT_INDEX;
     return rc;
@@ -807,7 +809,7 @@ int cmd_index(int argc, char **argv)
         return nx_cli_index_jobs(&(nx_jobs_options){o.db_path, o.format, o.batch_size, o.wait_lock,
                                                      o.strict_dates, (int)o.progress, o.jobs,
                                                      o.encoding, o.source, o.date,
-                                                     o.shard_articles, o.xapian_positions},
+                                                     o.shard_articles, o.article_positions},
                                  argc - optind, argv + optind);
     index_run run = {.encoding = encoding_label(o.encoding)};
     int dir_existed, index_existed = index_exists(o.db_path, &dir_existed);

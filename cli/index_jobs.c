@@ -649,7 +649,7 @@ static int prepare(jobs_run *run, int n_inputs, char **inputs)
         return rc;
     if (newsdex_writer_set_batch_size(run->writer, run->o->batch_size) != NEWSDEX_OK ||
         newsdex_writer_set_strict_dates(run->writer, run->o->strict_dates) != NEWSDEX_OK ||
-        newsdex_writer_set_xapian_positions(run->writer, run->o->xapian_positions) != NEWSDEX_OK)
+        newsdex_writer_set_article_positions(run->writer, run->o->article_positions) != NEWSDEX_OK)
         return NX_EXIT_INDEX;
     fatal_run = run;
     newsdex_set_fatal_handler(on_fatal_index_error);

@@ -22,7 +22,7 @@ typedef struct nx_jobs_options {
     const char *source;     /* --source, or NULL */
     const char *date;       /* --date, or NULL */
     unsigned shard_articles; /* articles per temporary shard; 0: one shard per part */
-    int xapian_positions;   /* --xapian-positions */
+    int article_positions;   /* --article-positions */
 } nx_jobs_options;
 
 /* "UTF-8" for NULL or utf-8, else the name given: for messages. */

@@ -207,7 +207,7 @@ static newsdex_status open_shard(worker *w)
     if (st == NEWSDEX_OK && (st = newsdex_writer_set_batch_size(w->writer, w->o->batch_size)) == NEWSDEX_OK)
         st = newsdex_writer_set_strict_dates(w->writer, w->o->strict_dates);
     if (st == NEWSDEX_OK)
-        st = newsdex_writer_set_xapian_positions(w->writer, w->o->xapian_positions);
+        st = newsdex_writer_set_article_positions(w->writer, w->o->article_positions);
     if (st != NEWSDEX_OK) {
         say(w, "newsdex: cannot create a temporary shard: %s",
             message ? message : newsdex_writer_last_error(w->writer));

@@ -16,6 +16,10 @@
 #define NX_PREFIX_DAY        "D"    /* YYYYMMDD (filter) */
 #define NX_PREFIX_FIELD      "X"    /* X<FIELD>:<folded value> (filter), e.g. XTOPICS:energy */
 #define NX_FIELD_SOURCE      "SOURCE"
+/* Held by every article that keeps its word positions in its stored record
+ * (engine/doc_positions.h): where none does, Xapian's own phrase and NEAR
+ * see every position, in one index or many. */
+#define NX_TERM_OWN_POSITIONS "P"
 
 /* Value slots. */
 #define NX_SLOT_DATE 0   /* "YYYYMMDDhhmmss" UTC, sorts as time */
@@ -47,11 +51,12 @@
  * misread raises it. 1: the first; 2: words with a digit have no stem terms
  * (a version-1 searcher would miss them); 3: articles may keep their word
  * positions in their document data (engine/doc_positions.h) instead of
- * Xapian's position table (a version-2 searcher would miss their phrases).
+ * Xapian's position table (a version-2 searcher would miss their phrases;
+ * newsdex_writer_set_article_positions()).
  * This library reads all three; writing to an older index raises its
  * version to what the new articles need. */
 #define NX_SCHEMA_VERSION 3
-/* What a writer keeping positions in Xapian's table records. */
+/* What a writer keeping positions in Xapian's table (the default) records. */
 #define NX_SCHEMA_XAPIAN_POSITIONS 2
 
 /* Title words stand above body words: their wdf counts this many times. */

@@ -300,7 +300,7 @@ typedef struct newsdex_built newsdex_built;
 /**
  * A builder that builds as @p writer's newsdex_writer_put() does now
  * (its newsdex_writer_set_strict_dates() and
- * newsdex_writer_set_xapian_positions() settings are copied; later changes
+ * newsdex_writer_set_article_positions() settings are copied; later changes
  * to the writer do not reach the builder).
  * @return NEWSDEX_ERR_INVALID for a NULL argument; NEWSDEX_ERR_NOMEM.
  */
@@ -367,18 +367,23 @@ NEWSDEX_API newsdex_status newsdex_writer_set_strict_dates(newsdex_writer *write
 
 /**
  * Where @p writer puts the word positions that phrase and NEAR queries
- * need. Zero (the default when the writer is opened): in each article's
- * stored document (schema version 3), which builds and nightly increments
- * write in article order, faster and smaller. Non-zero: in Xapian's
- * position table (schema version 2, as earlier versions wrote), which an
- * index served by xapian-tcpsrv needs, since that server cannot check
- * positions kept per article (newsdex_db_open() refuses such a remote
- * index). An index of version 3 stays 3. Builders made by
- * newsdex_builder_new() copy the setting.
+ * need. Zero (the default when the writer is opened): in Xapian's
+ * position table (index schema version 2). Non-zero: in each article's
+ * stored document (schema version 3), which newsdex checks itself. That
+ * table is ordered by word, then article, so each batch of articles is
+ * merged into blocks all over it; stored documents are written in article
+ * order: builds and nightly increments are faster and the index smaller,
+ * but a phrase or NEAR query reads the stored document of every article
+ * holding all its words, where Xapian reads each word's positions
+ * together, so those queries are slower (several times, on large
+ * indexes). A search with remote shards (xapian-tcpsrv) cannot check such
+ * positions: a phrase or NEAR query there fails while any article of the
+ * search keeps its own. An index of version 3 stays 3, and may hold both
+ * kinds. Builders made by newsdex_builder_new() copy the setting.
  * @return NEWSDEX_ERR_INVALID for a NULL writer; NEWSDEX_ERR_NOMEM.
  */
-NEWSDEX_API newsdex_status newsdex_writer_set_xapian_positions(newsdex_writer *writer,
-                                                               int xapian);
+NEWSDEX_API newsdex_status newsdex_writer_set_article_positions(newsdex_writer *writer,
+                                                                int article);
 
 /** Number of articles put since @p writer was opened that were added without their
  *  unreadable date (each one had a newsdex_writer_last_warning()). */

@@ -21,7 +21,7 @@ struct newsdex_builder {
     nx_stored_encoder *encoder; /* compresses stored articles; NULL: one per article */
     int strict_dates;           /* an unreadable date makes the article invalid */
     nx_xdb *peek;               /* the writer's index as last committed, or NULL */
-    nx_docpos_builder *positions; /* positions kept per article; NULL: by Xapian */
+    nx_docpos_builder *positions; /* positions kept per article; NULL: by Xapian (default) */
     nx_error err;
 };
 
@@ -249,6 +249,8 @@ static newsdex_status build_document(newsdex_builder *bd, const newsdex_article 
             st = add_filter(bd, doc, a->lists[i].name, a->lists[i].values[j], b);
     if (bd->positions)
         nx_docpos_builder_clear(bd->positions);
+    if (st == NEWSDEX_OK && bd->positions)
+        st = nx_xdoc_add_boolean_term(doc, NX_TERM_OWN_POSITIONS, &bd->err);
     posting_ctx c = {.doc = doc, .err = &bd->err, .positions = bd->positions,
                      .wdf = NX_TITLE_WDF, .title = 1, .budget = b};
     if (st == NEWSDEX_OK)
@@ -289,15 +291,12 @@ newsdex_status nx_builder_new(int strict_dates, newsdex_builder **out, nx_error 
         return nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory");
     b->strict_dates = strict_dates != 0;
     b->encoder = nx_stored_encoder_new(); /* NULL (no memory): compress2 per article */
-    b->positions = nx_docpos_builder_new();
-    if (!b->positions)
-        return nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory");
     return nx_analyzer_new(NULL, &b->analyzer, err);
 }
 
-newsdex_status nx_builder_set_xapian_positions(newsdex_builder *b, int xapian, nx_error *err)
+newsdex_status nx_builder_set_article_positions(newsdex_builder *b, int article, nx_error *err)
 {
-    if (xapian) {
+    if (!article) {
         nx_docpos_builder_free(b->positions);
         b->positions = NULL;
     } else if (!b->positions && !(b->positions = nx_docpos_builder_new())) {
@@ -306,9 +305,9 @@ newsdex_status nx_builder_set_xapian_positions(newsdex_builder *b, int xapian, n
     return NEWSDEX_OK;
 }
 
-int nx_builder_xapian_positions(const newsdex_builder *b)
+int nx_builder_article_positions(const newsdex_builder *b)
 {
-    return b->positions == NULL;
+    return b->positions != NULL;
 }
 
 void nx_builder_set_strict_dates(newsdex_builder *b, int strict)

@@ -54,11 +54,11 @@ newsdex_status nx_article_check_id(const char *id, nx_error *err);
 newsdex_status nx_builder_new(int strict_dates, newsdex_builder **out, nx_error *err);
 void nx_builder_set_strict_dates(newsdex_builder *b, int strict);
 int nx_builder_strict_dates(const newsdex_builder *b);
-/* Where word positions go: per article, in its document data
- * (engine/doc_positions.h; the default, schema 3), or, with xapian set,
- * into Xapian's position table (schema 2, which xapian-tcpsrv can search). */
-newsdex_status nx_builder_set_xapian_positions(newsdex_builder *b, int xapian, nx_error *err);
-int nx_builder_xapian_positions(const newsdex_builder *b);
+/* Where word positions go: into Xapian's position table (the default,
+ * schema 2), or, with article set, into each article's document data
+ * (engine/doc_positions.h, schema 3). */
+newsdex_status nx_builder_set_article_positions(newsdex_builder *b, int article, nx_error *err);
+int nx_builder_article_positions(const newsdex_builder *b);
 /* The builder's analyzer, for the writer's own terms (a source's filter term). */
 nx_analyzer *nx_builder_analyzer(newsdex_builder *b);
 /* The message of the last failed call. */

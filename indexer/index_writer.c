@@ -73,13 +73,13 @@ static newsdex_status ensure_batch(newsdex_writer *w)
 }
 
 /* The schema version joins the batch: an index gets it with its first
- * articles, an older one with its next commit. Articles whose positions
- * are kept per article need 3; with Xapian's positions (schema 2) an
- * index of version 3 stays 3, since it may hold both kinds. */
+ * articles, an older one with its next commit. Articles keeping their
+ * own positions need 3; with Xapian's positions (2) an index of version 3
+ * stays 3, since it may hold both kinds. */
 static newsdex_status record_schema(newsdex_writer *w)
 {
-    int want = nx_builder_xapian_positions(w->builder) ? NX_SCHEMA_XAPIAN_POSITIONS
-                                                        : NX_SCHEMA_VERSION;
+    int want = nx_builder_article_positions(w->builder) ? NX_SCHEMA_VERSION
+                                                         : NX_SCHEMA_XAPIAN_POSITIONS;
     if (w->schema >= want)
         return NEWSDEX_OK;
     char text[16];
@@ -265,14 +265,14 @@ newsdex_status newsdex_writer_set_batch_size(newsdex_writer *w, size_t batch_siz
     return NEWSDEX_OK;
 }
 
-newsdex_status newsdex_writer_set_xapian_positions(newsdex_writer *w, int xapian)
+newsdex_status newsdex_writer_set_article_positions(newsdex_writer *w, int article)
 {
     if (!w)
         return NEWSDEX_ERR_INVALID;
     nx_error_clear(&w->err);
-    newsdex_status st = nx_builder_set_xapian_positions(w->builder, xapian, &w->err);
+    newsdex_status st = nx_builder_set_article_positions(w->builder, article, &w->err);
     if (st == NEWSDEX_OK && w->sharded)
-        st = nx_sharded_set_xapian_positions(w->sharded, xapian, &w->err);
+        st = nx_sharded_set_article_positions(w->sharded, article, &w->err);
     return st;
 }
 
@@ -514,7 +514,8 @@ newsdex_status newsdex_builder_new(const newsdex_writer *w, newsdex_builder **bu
     nx_error_clear(&err);
     newsdex_status st = nx_builder_new(nx_builder_strict_dates(w->builder), builder, &err);
     if (st == NEWSDEX_OK)
-        st = nx_builder_set_xapian_positions(*builder, nx_builder_xapian_positions(w->builder), &err);
+        st = nx_builder_set_article_positions(*builder, nx_builder_article_positions(w->builder),
+                                              &err);
     if (st == NEWSDEX_OK && !w->fresh_ids)
         nx_builder_peek_at(*builder, w->path); /* an index with articles to find unchanged */
     if (st != NEWSDEX_OK) {

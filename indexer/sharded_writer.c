@@ -26,7 +26,7 @@ struct nx_sharded {
     shard *shards;         /* sorted by name, as the stub lists them */
     size_t n, cap;
     size_t batch_size;
-    int xapian_positions;
+    int article_positions;
     char warning[NX_ERROR_MAX];
 };
 
@@ -72,7 +72,7 @@ static newsdex_status open_shard(nx_sharded *s, const char *name, shard **out, n
     newsdex_status st = newsdex_writer_open(dir, &w, &message);
     if (st == NEWSDEX_OK &&
         ((st = newsdex_writer_set_batch_size(w, s->batch_size)) != NEWSDEX_OK ||
-         (st = newsdex_writer_set_xapian_positions(w, s->xapian_positions)) != NEWSDEX_OK))
+         (st = newsdex_writer_set_article_positions(w, s->article_positions)) != NEWSDEX_OK))
         message = strdup(newsdex_writer_last_error(w));
     if (st != NEWSDEX_OK) {
         nx_error_set(err, st, "%s", message ? message : newsdex_status_to_string(st));
@@ -318,12 +318,12 @@ newsdex_status nx_sharded_set_batch_size(nx_sharded *s, size_t batch_size, nx_er
     return st;
 }
 
-newsdex_status nx_sharded_set_xapian_positions(nx_sharded *s, int xapian, nx_error *err)
+newsdex_status nx_sharded_set_article_positions(nx_sharded *s, int article, nx_error *err)
 {
-    s->xapian_positions = xapian;
+    s->article_positions = article;
     newsdex_status st = NEWSDEX_OK;
     for (size_t i = 0; st == NEWSDEX_OK && i < s->n; i++)
-        if ((st = newsdex_writer_set_xapian_positions(s->shards[i].w, xapian)) != NEWSDEX_OK)
+        if ((st = newsdex_writer_set_article_positions(s->shards[i].w, article)) != NEWSDEX_OK)
             st = shard_failed(&s->shards[i], st, err);
     return st;
 }

@@ -39,7 +39,7 @@ newsdex_status nx_sharded_prune(nx_sharded *s, newsdex_keep_fn keep, void *ctx,
 newsdex_status nx_sharded_commit(nx_sharded *s, nx_error *err);
 newsdex_status nx_sharded_count(nx_sharded *s, uint64_t *count, nx_error *err);
 newsdex_status nx_sharded_set_batch_size(nx_sharded *s, size_t batch_size, nx_error *err);
-newsdex_status nx_sharded_set_xapian_positions(nx_sharded *s, int xapian, nx_error *err);
+newsdex_status nx_sharded_set_article_positions(nx_sharded *s, int article, nx_error *err);
 /* Metadata goes to every shard (a reader of the archive reads the first). */
 newsdex_status nx_sharded_set_metadata(nx_sharded *s, const char *key, const char *value,
                                        int reserved, nx_error *err);

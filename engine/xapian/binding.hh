@@ -115,11 +115,12 @@ struct nx_xquery {
     bool positional = false;
     Xapian::Query checked = Xapian::Query();
 };
-// The form of q to run on db: `checked` unless db has remote shards
-// (xapian-tcpsrv cannot run newsdex's check). Throws DatabaseVersionError
-// for a phrase or NEAR over remote shards when a shard keeps positions
-// per article, whose phrases Xapian's operators would silently miss.
-const Xapian::Query &nx_query_for(const nx_xquery *q, const nx_xdb *db);
+// The form of q to run on db: `query` when no article of db keeps its
+// own positions (NX_TERM_OWN_POSITIONS), else `checked`. Throws
+// DatabaseVersionError for a phrase or NEAR over remote shards when some
+// article does: xapian-tcpsrv cannot run newsdex's check, and Xapian's
+// operators would silently miss that article's phrases.
+const Xapian::Query &nx_query_for(const nx_xquery *q, nx_xdb *db);
 // Xapian's OP_PHRASE or OP_NEAR of terms (window as Xapian's) as the
 // AND of the terms filtered by newsdex's positions check.
 Xapian::Query nx_positions_checked(bool near, const std::vector<std::string> &terms,

@@ -13,7 +13,10 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <map>
+#include <memory>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -83,22 +86,55 @@ bool near_holds(const std::vector<Positions> &at, const std::vector<size_t> &slo
     return false;
 }
 
+// What the checks of one query found, shared by the copies Xapian makes of
+// its posting source: a search runs the query in several passes (best
+// weight, ranking, counting), which would otherwise read the same
+// articles' positions again. Keyed by shard (its UUID), then docid.
+using Verdicts = std::map<std::string, std::unordered_map<Xapian::docid, bool>>;
+
 class PositionsCheck : public Xapian::PostingSource {
     bool near;
     Xapian::termcount window;
+    std::shared_ptr<Verdicts> verdicts;
+    std::unordered_map<Xapian::docid, bool> *known = nullptr; // this shard's
     std::vector<std::string> terms; // as the query lists them
     std::vector<std::string> distinct;
     std::vector<size_t> slot_of; // terms[i] == distinct[slot_of[i]]
     Xapian::Database db;
-    Xapian::PostingIterator it, end; // candidates for next()/skip_to(): the rarest term's
+    // For next() and skip_to(), should Xapian call them: the articles with
+    // every word (a leapfrog over the words' posting lists).
+    std::vector<Xapian::PostingIterator> lists, ends;
     Xapian::docid current = 0;
     bool started = false;
+    bool matched = true; // current matches (false after check() said no)
+    bool xapian_only = false; // a shard of schema 2 or older: no positions of its own
+
+    // Xapian's positions of distinct[s] in did, through the word's posting
+    // list where it can (Xapian keeps that list's position cursor, as its
+    // own phrase matching does; Database::positionlist_begin() seeks anew).
+    void xapian_positions(Xapian::docid did, size_t s, Positions &p)
+    {
+        Xapian::PostingIterator &l = lists[s];
+        if (l != ends[s] && *l > did) { // asked out of order
+            for (auto i = db.positionlist_begin(did, distinct[s]);
+                 i != db.positionlist_end(did, distinct[s]); ++i)
+                p.push_back(*i);
+            return;
+        }
+        if (l != ends[s] && *l < did)
+            l.skip_to(did);
+        if (l != ends[s] && *l == did)
+            for (auto i = l.positionlist_begin(); i != l.positionlist_end(); ++i)
+                p.push_back(*i);
+    }
 
     // The positions of each distinct term in document did.
-    bool read_positions(Xapian::docid did, std::vector<Positions> &out) const
+    bool read_positions(Xapian::docid did, std::vector<Positions> &out)
     {
         out.assign(distinct.size(), Positions());
-        std::string data = db.get_document(did, Xapian::DOC_ASSUME_VALID).get_data();
+        std::string data;
+        if (!xapian_only)
+            data = db.get_document(did, Xapian::DOC_ASSUME_VALID).get_data();
         const char *kept, *record;
         size_t kept_len, record_len;
         if (nx_docpos_split(data.data(), data.size(), &kept, &kept_len, &record, &record_len) != 0)
@@ -107,9 +143,7 @@ class PositionsCheck : public Xapian::PostingSource {
         for (size_t s = 0; s < distinct.size(); s++) {
             Positions &p = out[s];
             if (!kept) {
-                for (auto i = db.positionlist_begin(did, distinct[s]);
-                     i != db.positionlist_end(did, distinct[s]); ++i)
-                    p.push_back(*i);
+                xapian_positions(did, s, p);
             } else {
                 const char *list;
                 size_t list_len, total = 0;
@@ -135,7 +169,17 @@ class PositionsCheck : public Xapian::PostingSource {
         return true;
     }
 
-    bool holds(Xapian::docid did) const
+    bool holds(Xapian::docid did)
+    {
+        auto seen = known->find(did);
+        if (seen != known->end())
+            return seen->second;
+        bool verdict = read_and_test(did);
+        known->emplace(did, verdict);
+        return verdict;
+    }
+
+    bool read_and_test(Xapian::docid did)
     {
         std::vector<Positions> by_slot;
         if (!read_positions(did, by_slot))
@@ -153,15 +197,37 @@ class PositionsCheck : public Xapian::PostingSource {
         return near_holds(at, slot_of, window);
     }
 
-    void advance_to_match()
+    // The first article from `from` on with every word, or 0.
+    Xapian::docid with_every_word(Xapian::docid from)
     {
-        while (it != end && !holds(*it))
-            ++it;
+        Xapian::docid did = from;
+        for (size_t agreed = 0, i = 0; agreed < lists.size(); i = (i + 1) % lists.size()) {
+            if (lists[i] != ends[i] && *lists[i] < did)
+                lists[i].skip_to(did);
+            if (lists[i] == ends[i])
+                return 0;
+            if (*lists[i] == did) {
+                agreed++;
+            } else {
+                did = *lists[i];
+                agreed = 1;
+            }
+        }
+        return did;
+    }
+
+    // current: the first match from `from` on (0: none).
+    void advance_to_match(Xapian::docid from)
+    {
+        for (current = with_every_word(from); current && !holds(current);)
+            current = with_every_word(current + 1);
+        matched = true;
     }
 
   public:
-    PositionsCheck(bool near_, Xapian::termcount window_, std::vector<std::string> terms_)
-        : near(near_), window(window_), terms(std::move(terms_))
+    PositionsCheck(bool near_, Xapian::termcount window_, std::vector<std::string> terms_,
+                   std::shared_ptr<Verdicts> verdicts_)
+        : near(near_), window(window_), verdicts(std::move(verdicts_)), terms(std::move(terms_))
     {
         for (const std::string &t : terms) {
             auto at = std::find(distinct.begin(), distinct.end(), t);
@@ -171,24 +237,32 @@ class PositionsCheck : public Xapian::PostingSource {
         }
     }
 
-    PostingSource *clone() const override { return new PositionsCheck(near, window, terms); }
+    PostingSource *clone() const override
+    {
+        return new PositionsCheck(near, window, terms, verdicts);
+    }
 
     void init(const Xapian::Database &db_) override
     {
         db = db_;
-        std::string rarest = distinct[0];
-        for (const std::string &t : distinct)
-            if (db.get_termfreq(t) < db.get_termfreq(rarest))
-                rarest = t;
-        it = db.postlist_begin(rarest);
-        end = db.postlist_end(rarest);
+        known = &(*verdicts)[db.get_uuid()];
+        xapian_only = nx_schema_of(db) < 3;
+        lists.clear();
+        ends.clear();
+        for (const std::string &t : distinct) {
+            lists.push_back(db.postlist_begin(t));
+            ends.push_back(db.postlist_end(t));
+        }
         started = false;
         current = 0;
-        Xapian::doccount freq = db.get_termfreq(rarest);
+        matched = true;
         set_maxweight(0);
+        // The AND of the words beside it finds the candidates and asks
+        // check() about each; an estimate above theirs keeps Xapian from
+        // driving the match by this source's next().
         termfreq_min = 0;
-        termfreq_max = freq;
-        termfreq_est = freq / 2;
+        termfreq_max = db.get_doccount();
+        termfreq_est = termfreq_max;
     }
 
     Xapian::doccount get_termfreq_min() const override { return termfreq_min; }
@@ -197,31 +271,31 @@ class PositionsCheck : public Xapian::PostingSource {
 
     void next(double) override
     {
-        if (started && current && it != end && *it == current)
-            ++it;
-        else if (started && current && it != end && *it < current)
-            it.skip_to(current + 1);
+        Xapian::docid from = started ? current + 1 : 1;
         started = true;
-        advance_to_match();
-        current = it == end ? 0 : *it;
+        advance_to_match(from);
     }
 
     void skip_to(Xapian::docid did, double) override
     {
+        if (started && current >= did) {
+            if (matched)
+                return;
+            did = current + 1;
+        }
         started = true;
-        if (it != end && *it < did)
-            it.skip_to(did);
-        advance_to_match();
-        current = it == end ? 0 : *it;
+        advance_to_match(did);
     }
 
+    // Xapian asks about the candidates its AND of the words found. No:
+    // current is left "indeterminate" as Xapian allows, and next() or
+    // skip_to() go on from it.
     bool check(Xapian::docid did, double) override
     {
         started = true;
-        current = did; // next() moves on from here
-        if (holds(did))
-            return true;
-        return false;
+        current = did;
+        matched = holds(did);
+        return matched;
     }
 
     bool at_end() const override { return started && current == 0; }
@@ -248,15 +322,19 @@ Xapian::Query nx_positions_checked(bool near, const std::vector<std::string> &te
     std::vector<Xapian::Query> words;
     for (const std::string &t : terms)
         words.emplace_back(t);
-    Xapian::Query check((new PositionsCheck(near, window, terms))->release());
+    Xapian::Query check(
+        (new PositionsCheck(near, window, terms, std::make_shared<Verdicts>()))->release());
     return Xapian::Query(Xapian::Query::OP_FILTER,
                          Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end()), check);
 }
 
-const Xapian::Query &nx_query_for(const nx_xquery *q, const nx_xdb *db)
+const Xapian::Query &nx_query_for(const nx_xquery *q, nx_xdb *db)
 {
     if (!q->positional)
         return q->query;
+    Xapian::Database &all = db->db();
+    if (all.get_termfreq(NX_TERM_OWN_POSITIONS) == 0)
+        return q->query; // every position is in Xapian's table: its own operators are faster
     std::string unseen = db->shards.positions_per_article;
     bool remote = false;
     for (const nx_shard &s : db->shards.shards)
@@ -271,13 +349,11 @@ const Xapian::Query &nx_query_for(const nx_xquery *q, const nx_xdb *db)
     }
     if (!remote)
         return q->checked;
-    if (!unseen.empty())
-        throw Xapian::DatabaseVersionError(
-            "index " + unseen +
-            " keeps word positions in its stored articles (schema version 3), which a search "
-            "with remote shards cannot check: phrase and NEAR queries need every index of such "
-            "a search built with newsdex_writer_set_xapian_positions()");
-    return q->query;
+    throw Xapian::DatabaseVersionError(
+        (unseen.empty() ? std::string("an index searched") : "index " + unseen) +
+        " keeps word positions in its stored articles (schema version 3), which a search "
+        "with remote shards cannot check: phrase and NEAR queries need every index of such "
+        "a search built without newsdex_writer_set_article_positions()");
 }
 
 unsigned nx_schema_of(const Xapian::Database &db)

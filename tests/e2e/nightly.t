@@ -53,6 +53,21 @@ like "$RC:$(last_summary)" '^0:.*added=0 replaced=0 unchanged=51 ' "the same fil
 ok "$(test -f "$D/done/articles.1.jsonl" && test -f "$D/done/articles.jsonl"; echo $?)" \
     "and it is kept as articles.1.jsonl beside the first"
 
+# ---- article_positions -----------------------------------------------------------
+setup positions
+echo "article_positions = sometimes" >>"$CONF"
+run "$NIGHTLY" --config "$CONF"
+like "$RC:$ERR" "^2:.*article_positions must be yes or no, not 'sometimes'" "article_positions: a bad value exits 2"
+setup positions2
+echo "article_positions = yes" >>"$CONF"
+put "$CORPUS" articles.jsonl
+nightly
+is "$RC" 0 "article_positions = yes: exit status 0"
+is "$(xapian-metadata get "$D/idx" newsdex:schema)" 3 "article_positions = yes: the articles keep their positions (schema 3)"
+is "$(search_ids "$D/idx" '"prime video"' | sort | tr '\n' ' ')" \
+    "$(search_ids "$D/../good/idx" '"prime video"' | sort | tr '\n' ' ')" \
+    "article_positions = yes: a phrase finds what it finds in the good file's index"
+
 # ---- a bad file, an unreadable file ---------------------------------------------
 setup bad
 {

@@ -2,9 +2,9 @@
 # The index schema version (newsdex:schema in the index metadata): the
 # writer records it with its first commit; an index without it (from before
 # it) is version 1 and gets it with its next commit, as does a version-1
-# index (version 2: words with digits have no stem terms; version 3: word
-# positions kept in each article's stored record, unless the index is
-# written with --xapian-positions, which keeps version 2); an index of a later
+# index (version 2: words with digits have no stem terms; version 3, written
+# with --article-positions: word positions kept in each article's stored
+# record, and an index of version 3 stays 3); an index of a later
 # version is refused with a message naming it: exit status 5 from the
 # command, 500 from the web search (the message in its log). The index
 # metadata is read and written with xapian-metadata (Xapian's tools).
@@ -27,7 +27,7 @@ printf '%s\n' '{"id":"s-3","title":"Oil again","body":"More crude oil."}' >"$TMP
 
 run "$NEWSDEX" index --db "$DB" "$TMP/a.jsonl"
 is "$RC" 0 "a new index is written"
-is "$(xapian-metadata get "$DB" newsdex:schema)" 3 "with schema version 3"
+is "$(xapian-metadata get "$DB" newsdex:schema)" 2 "with schema version 2"
 
 # ---- A later version ----------------------------------------------------------
 xapian-metadata set "$DB" newsdex:schema 7
@@ -55,7 +55,7 @@ run "$NEWSDEX" search --db "$DB" --json oil
 is "$RC" 0 "an index without the key is searched (version 1)"
 run "$NEWSDEX" index --db "$DB" "$TMP/b.jsonl"
 is "$RC" 0 "and written to"
-is "$(xapian-metadata get "$DB" newsdex:schema)" 3 "which records the key with its commit"
+is "$(xapian-metadata get "$DB" newsdex:schema)" 2 "which records the key with its commit"
 
 # ---- A version-1 index (words with digits have stem terms too) --------------
 xapian-metadata set "$DB" newsdex:schema 1
@@ -63,24 +63,23 @@ run "$NEWSDEX" search --db "$DB" --json oil
 is "$RC" 0 "a version-1 index is searched"
 printf '%s\n' '{"id":"s-4","title":"Oil in 2025","body":"Crude oil."}' >"$TMP/c.jsonl"
 run "$NEWSDEX" index --db "$DB" "$TMP/c.jsonl"
-is "$(xapian-metadata get "$DB" newsdex:schema)" 3 "and becomes version 3 when written to"
+is "$(xapian-metadata get "$DB" newsdex:schema)" 2 "and becomes version 2 when written to"
 
-# ---- Version 2: positions in Xapian's table (--xapian-positions) ------------
-V2=$TMP/v2
-run "$NEWSDEX" index --xapian-positions --db "$V2" "$TMP/a.jsonl"
-is "$RC/$(xapian-metadata get "$V2" newsdex:schema)" 0/2 "--xapian-positions writes version 2"
+# ---- Version 3: positions kept per article (--article-positions) ------------
+V3=$TMP/v3
+run "$NEWSDEX" index --db "$V3" "$TMP/a.jsonl"
+is "$RC/$(xapian-metadata get "$V3" newsdex:schema)" 0/2 "a version-2 index"
 phrase_ids() { # phrase_ids DB QUERY: the ids found, sorted, on one line
     timeout -k 5 20 "$NEWSDEX" search --db "$1" --json --no-snippets -- "$2" |
         perl -MJSON::PP -0777 -ne 'print join(" ", sort map { $_->{id} } @{decode_json($_)->{results}})'
 }
-is "$(phrase_ids "$V2" '"crude oil"')" "s-1 s-2" "a phrase over version 2"
-run "$NEWSDEX" index --xapian-positions --db "$V2" "$TMP/b.jsonl"
-is "$(xapian-metadata get "$V2" newsdex:schema)" 2 "written to with --xapian-positions: still version 2"
-run "$NEWSDEX" index --db "$V2" "$TMP/c.jsonl"
-is "$RC/$(xapian-metadata get "$V2" newsdex:schema)" 0/3 "written to without it: version 3"
-is "$(phrase_ids "$V2" '"crude oil"')" "s-1 s-2 s-3 s-4" "a phrase finds the articles of both kinds"
-is "$(phrase_ids "$V2" 'oil NEAR/1 crude')" "s-1 s-2 s-3 s-4" "so does NEAR"
-run "$NEWSDEX" index --xapian-positions --db "$V2" "$TMP/a.jsonl"
-is "$RC/$(xapian-metadata get "$V2" newsdex:schema)" 0/3 "a version-3 index stays version 3"
+is "$(phrase_ids "$V3" '"crude oil"')" "s-1 s-2" "a phrase over it"
+run "$NEWSDEX" index --article-positions --db "$V3" "$TMP/b.jsonl"
+is "$RC/$(xapian-metadata get "$V3" newsdex:schema)" 0/3 "written to with --article-positions: version 3"
+run "$NEWSDEX" index --db "$V3" "$TMP/c.jsonl"
+is "$RC/$(xapian-metadata get "$V3" newsdex:schema)" 0/3 "written to without it: still version 3"
+is "$(phrase_ids "$V3" '"crude oil"')" "s-1 s-2 s-3 s-4" "a phrase finds the articles of both kinds"
+is "$(phrase_ids "$V3" 'oil NEAR/1 crude')" "s-1 s-2 s-3 s-4" "so does NEAR"
+is "$(phrase_ids "$V3" '"oil crude"')" "" "and a phrase in the wrong order finds none"
 
 done_testing

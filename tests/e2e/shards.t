@@ -44,14 +44,15 @@ for i in $(seq -w 0 21); do
     fi
 done
 # Indexing a shard takes longer than one search: allow it. The merged
-# index keeps positions per article (the default); the shards, which
-# xapian-tcpsrv serves, in Xapian's position table: phrase and NEAR must
-# answer alike both ways.
-NX_TIMEOUT=$((NX_TIMEOUT * 30)) run "$NEWSDEX" index --db "$TMP/all" "${FIRST[@]}" "${SECOND[@]}"
+# index keeps each article's positions in its record (--article-positions);
+# the shards, which xapian-tcpsrv serves, in Xapian's position table:
+# phrase and NEAR must answer alike both ways.
+NX_TIMEOUT=$((NX_TIMEOUT * 30)) run "$NEWSDEX" index --article-positions --db "$TMP/all" \
+    "${FIRST[@]}" "${SECOND[@]}"
 is "$RC" 0 "one index of all 22 files"
-NX_TIMEOUT=$((NX_TIMEOUT * 30)) run "$NEWSDEX" index --xapian-positions --db "$TMP/a" "${FIRST[@]}"
+NX_TIMEOUT=$((NX_TIMEOUT * 30)) run "$NEWSDEX" index --db "$TMP/a" "${FIRST[@]}"
 is "$RC" 0 "shard a: reut2-000..010"
-NX_TIMEOUT=$((NX_TIMEOUT * 30)) run "$NEWSDEX" index --xapian-positions --db "$TMP/b" "${SECOND[@]}"
+NX_TIMEOUT=$((NX_TIMEOUT * 30)) run "$NEWSDEX" index --db "$TMP/b" "${SECOND[@]}"
 is "$RC" 0 "shard b: reut2-011..021"
 printf 'auto %s\nglass %s\n' "$TMP/a" "$TMP/b" >"$TMP/shards.stub"
 
@@ -172,9 +173,9 @@ like "$ERR" "tcp://127\.0\.0\.1:$CLOSED: Couldn't connect \(Connection refused\)
 run "$NEWSDEX" search --db "tcp://127.0.0.1" oil
 like "$RC $ERR" '^5 .*must be tcp://HOST:PORT' "tcp:// without a port: exit 5 and how to write it"
 
-# An index keeping positions per article, served remotely: Xapian's phrase
-# there would miss every phrase, so a phrase is refused, not answered empty;
-# other queries work.
+# An index keeping positions per article (--article-positions), served
+# remotely: Xapian's phrase there would miss every phrase, so a phrase is
+# refused, not answered empty; other queries work.
 PORT_ALL=""
 start_server "$TMP/all" PORT_ALL || diag "xapian-tcpsrv for the merged index did not start"
 run "$NEWSDEX" search --db "tcp://127.0.0.1:$PORT_ALL" --no-snippets oil

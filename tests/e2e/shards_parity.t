@@ -48,10 +48,10 @@ files_of() { # files_of ERE: the reut2-0NN.sgm whose NN matches
         [[ $(basename "$f") =~ ^reut2-0($1)\.sgm$ ]] && printf '%s\n' "$f"
     done
 }
-index_into() { # index_into DIR [--xapian-positions] FILE...: in the background, status in DIR.rc
+index_into() { # index_into DIR [--article-positions] FILE...: in the background, status in DIR.rc
     local dir=$1 how=()
     shift
-    if [ "$1" = --xapian-positions ]; then # served by xapian-tcpsrv, or searched beside one
+    if [ "$1" = --article-positions ]; then
         how=("$1")
         shift
     fi
@@ -59,10 +59,13 @@ index_into() { # index_into DIR [--xapian-positions] FILE...: in the background,
           >"$dir.log" 2>&1; echo $? >"$dir.rc" ) &
 }
 mapfile -t ALL < <(files_of '..')
-index_into "$TMP/all" "${ALL[@]}"
+# The one index keeps its positions per article, the parts (two of them
+# served by xapian-tcpsrv) in Xapian's table: phrase and NEAR, checked by
+# newsdex there and by Xapian here, must answer alike.
+index_into "$TMP/all" --article-positions "${ALL[@]}"
 for i in 0 1 2; do
     mapfile -t PART < <(files_of "${PARTS[$i]}")
-    index_into "$TMP/part$i" --xapian-positions "${PART[@]}"
+    index_into "$TMP/part$i" "${PART[@]}"
 done
 wait
 is "$(cat "$TMP/all.rc")" 0 "one index of all 22 files"

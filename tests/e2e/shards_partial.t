@@ -17,9 +17,9 @@ plan 42
 
 head -n 25 "$CORPUS" >"$TMP/first.jsonl"
 tail -n +26 "$CORPUS" >"$TMP/second.jsonl"
-run "$NEWSDEX" index --xapian-positions --db "$TMP/a" "$TMP/first.jsonl"
+run "$NEWSDEX" index --db "$TMP/a" "$TMP/first.jsonl"
 is "$RC" 0 "shard a: the first 25 articles"
-run "$NEWSDEX" index --xapian-positions --db "$TMP/b" "$TMP/second.jsonl"
+run "$NEWSDEX" index --db "$TMP/b" "$TMP/second.jsonl"
 is "$RC" 0 "shard b: the others"
 
 PORT_A="" PORT_B="" PID_A="" PID_B=""

@@ -253,7 +253,7 @@ CASE(reader_skipped_null)
     CHILD_CHECK(newsdex_reader_skipped(NULL, 0, &why) == NULL && why && !strcmp(why, ""));
 }
 CASE(writer_strict_dates_null) { CHILD_INVALID(newsdex_writer_set_strict_dates(NULL, 1)); }
-CASE(writer_xapian_positions_null) { CHILD_INVALID(newsdex_writer_set_xapian_positions(NULL, 1)); }
+CASE(writer_article_positions_null) { CHILD_INVALID(newsdex_writer_set_article_positions(NULL, 1)); }
 CASE(writer_undated_null_writer)
 {
     uint64_t n;
@@ -352,7 +352,7 @@ static void test_status_and_writer(void **state)
         {"newsdex_reader_skipped_count", "NULL reader", reader_skipped_null},
         {"newsdex_reader_skipped", "NULL reader", reader_skipped_null},
         {"newsdex_writer_set_strict_dates", "NULL writer", writer_strict_dates_null},
-        {"newsdex_writer_set_xapian_positions", "NULL writer", writer_xapian_positions_null},
+        {"newsdex_writer_set_article_positions", "NULL writer", writer_article_positions_null},
         {"newsdex_writer_undated_count", "NULL writer", writer_undated_null_writer},
         {"newsdex_writer_undated_count", "NULL count", writer_undated_null_count},
         {"newsdex_writer_close", "NULL writer", writer_close_null},
@@ -1257,7 +1257,7 @@ static const char *const covered[] = {
     "newsdex_builder_free", "newsdex_built_free", "newsdex_writer_put_built",
     "newsdex_writer_count", "newsdex_writer_last_error", "newsdex_writer_last_warning",
     "newsdex_writer_truncated_count", "newsdex_writer_close", "newsdex_writer_set_batch_size",
-    "newsdex_writer_set_strict_dates", "newsdex_writer_set_xapian_positions",
+    "newsdex_writer_set_strict_dates", "newsdex_writer_set_article_positions",
     "newsdex_writer_undated_count",
     "newsdex_reader_skipped_count", "newsdex_reader_skipped",
     "newsdex_writer_delete", "newsdex_writer_prune", "newsdex_writer_set_metadata",
