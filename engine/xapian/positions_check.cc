@@ -89,7 +89,8 @@ bool near_holds(const std::vector<Positions> &at, const std::vector<size_t> &slo
 // What the checks of one query found, shared by the copies Xapian makes of
 // its posting source: a search runs the query in several passes (best
 // weight, ranking, counting), which would otherwise read the same
-// articles' positions again. Keyed by shard (its UUID), then docid.
+// articles' positions again. Keyed by shard (its UUID and revision: a
+// search retried after a reopen may meet a replaced article), then docid.
 using Verdicts = std::map<std::string, std::unordered_map<Xapian::docid, bool>>;
 
 class PositionsCheck : public Xapian::PostingSource {
@@ -245,7 +246,7 @@ class PositionsCheck : public Xapian::PostingSource {
     void init(const Xapian::Database &db_) override
     {
         db = db_;
-        known = &(*verdicts)[db.get_uuid()];
+        known = &(*verdicts)[db.get_uuid() + "@" + std::to_string(db.get_revision())];
         xapian_only = nx_schema_of(db) < 3;
         lists.clear();
         ends.clear();
