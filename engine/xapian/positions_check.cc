@@ -185,17 +185,11 @@ class PositionsCheck : public Xapian::PostingSource {
         std::vector<Positions> by_slot;
         if (!read_positions(did, by_slot))
             return false;
-        if (!near) {
-            std::vector<Positions> at;
-            at.reserve(terms.size());
-            for (size_t i = 0; i < terms.size(); i++)
-                at.push_back(by_slot[slot_of[i]]);
-            return phrase_holds(at, window);
-        }
-        std::vector<Positions> at(terms.size());
+        std::vector<Positions> at; // by the query's words, in order
+        at.reserve(terms.size());
         for (size_t i = 0; i < terms.size(); i++)
-            at[i] = by_slot[slot_of[i]];
-        return near_holds(at, slot_of, window);
+            at.push_back(by_slot[slot_of[i]]);
+        return near ? near_holds(at, slot_of, window) : phrase_holds(at, window);
     }
 
     // The first article from `from` on with every word, or 0.

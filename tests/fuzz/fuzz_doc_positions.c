@@ -41,22 +41,33 @@ static void read_stored(const char *data, size_t len)
     }
 }
 
-/* Pairs from data: a term of 1 to 4 bytes (its length from the first
- * byte), then a 2-byte position. Framed, each term reads back. */
+/* The next pair at *p (before end): a term of 1 to 4 bytes (its length
+ * from the first byte), then a 2-byte position. 0 when none is left. */
+static int next_pair(const uint8_t **p, const uint8_t *end, const char **term, size_t *tl,
+                     uint32_t *pos)
+{
+    if (end - *p < 7)
+        return 0;
+    *tl = 1 + (**p & 3);
+    *term = (const char *)++*p;
+    *p += *tl;
+    *pos = 1 + (uint32_t)((*p)[0] | (*p)[1] << 8);
+    *p += 2;
+    return 1;
+}
+
+/* The pairs of data, framed: each term reads back with its positions. */
 static void round_trip(const uint8_t *data, size_t len)
 {
     nx_docpos_builder *b = nx_docpos_builder_new();
     if (!b)
         return;
     const uint8_t *p = data, *end = data + len;
-    while (end - p >= 7) {
-        size_t tl = 1 + (*p++ & 3);
-        const char *term = (const char *)p;
-        p += tl;
-        uint32_t pos = 1 + (uint32_t)(p[0] | p[1] << 8);
-        p += 2;
+    const char *term;
+    size_t tl;
+    uint32_t pos;
+    while (next_pair(&p, end, &term, &tl, &pos))
         CHECK(nx_docpos_add(b, term, tl, pos, NULL) == NEWSDEX_OK);
-    }
     char *framed = NULL;
     size_t framed_len = 0;
     CHECK(nx_docpos_frame(b, "r", 1, &framed, &framed_len, NULL) == NEWSDEX_OK);
@@ -66,12 +77,7 @@ static void round_trip(const uint8_t *data, size_t len)
     CHECK(kept && record_len == 1 && record[0] == 'r');
     /* Each pair again: its position is in its term's list. */
     p = data;
-    while (end - p >= 7) {
-        size_t tl = 1 + (*p++ & 3);
-        const char *term = (const char *)p;
-        p += tl;
-        uint32_t pos = 1 + (uint32_t)(p[0] | p[1] << 8);
-        p += 2;
+    while (next_pair(&p, end, &term, &tl, &pos)) {
         CHECK(nx_docpos_find(kept, kept_len, term, tl, &list, &list_len) == 0);
         long n = nx_docpos_decode(list, list_len, out, 4096, &total);
         CHECK(n > 0 && (size_t)n == total);
