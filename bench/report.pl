@@ -438,9 +438,12 @@ if ($web_distinct{newsdex}) {
 }
 
 # An incremental night: NIGHT{prefix} for incremental-night's facts under
-# that prefix ("night": newsdex as is; "night-ap": with --article-positions).
+# that prefix ("night": newsdex as is; "night-ap": with --article-positions;
+# "-arrival": into an archive by arrival, its main shard folded).
 my %nights;
-for my $nk (['night', ''], ['night-ap', ' (newsdex --article-positions)']) {
+for my $nk (['night', ''], ['night-ap', ' (newsdex --article-positions)'],
+            ['night-arrival', ' (newsdex --shard-by arrival)'],
+            ['night-ap-arrival', ' (newsdex --article-positions --shard-by arrival)']) {
     my ($p, $what) = @$nk;
     next unless defined $f{"$p.newsdex-increment.cpu_s"};
     my %night;
@@ -455,8 +458,12 @@ for my $nk (['night', ''], ['night-ap', ' (newsdex --article-positions)']) {
     @night{qw(base add rounds)} = map { $f{"$p.$_"} + 0 } qw(base add rounds);
     push @md, "## An incremental night$what", '';
     push @md, sprintf('bench/incremental-night %s %s: %s new articles into the %s-article indexes of this run'
-        . ' (as indexed, before compaction), each round on a fresh copy written to disk before the timed run; medians of %d rounds.',
-        $night{base}, $night{add}, num($night{add}, 0), num($night{base}, 0), $night{rounds}), '';
+        . ' (%s), each round on a fresh copy written to disk before the timed run; medians of %d rounds.',
+        $night{base}, $night{add}, num($night{add}, 0), num($night{base}, 0),
+        $p =~ /arrival/ ? 'raw Xapian\'s as indexed; newsdex\'s an archive by arrival, indexed, then folded by'
+                          . ' newsdex compact, so that the night goes to its recent shard'
+                        : 'as indexed, before compaction',
+        $night{rounds}), '';
     push @md, '| run | CPU s | wall s | articles/s | peak RSS MiB |', '|---|---:|---:|---:|---:|';
     for my $row (['newsdex-increment', 'newsdex: into this index'], ['newsdex-empty', 'newsdex: into an empty index'],
                  ['xapian-increment', 'raw Xapian: into its index']) {
@@ -597,6 +604,15 @@ close $mdh;
             x($r->{increment_over_empty_cpu_s}), x($r->{increment_over_empty_wall_s}),
             x($r->{xapian_over_newsdex_cpu_s}), x($r->{xapian_over_newsdex_wall_s}));
     }
+    for my $nk (['night-arrival', '--shard-by arrival'], ['night-ap-arrival', '--article-positions --shard-by arrival']) {
+        my $na = $nights{$nk->[0]} or next;
+        my $r = $na->{ratios};
+        push @s, sprintf('| the same night with %s: CPU / wall s (/ into an empty one; raw Xapian /'
+            . ' newsdex) | %s / %s (%s / %s; %s / %s) | | | |', $nk->[1],
+            num($na->{'newsdex-increment'}{cpu_s}), num($na->{'newsdex-increment'}{wall_s}),
+            x($r->{increment_over_empty_cpu_s}), x($r->{increment_over_empty_wall_s}),
+            x($r->{xapian_over_newsdex_cpu_s}), x($r->{xapian_over_newsdex_wall_s}));
+    }
     if (%nightly) {
         push @s, sprintf('| full nightly rebuild (newsdex-nightly --full-sync --compact always): wall / CPU s | %s / %s%s | | | |',
             num($nightly{wall_s}), num($nightly{cpu_s}),
@@ -657,6 +673,8 @@ my %json = (
     (%web_distinct ? (web_distinct => \%web_distinct) : ()),
     (%night ? (incremental_night => \%night) : ()),
     ($nights{'night-ap'} ? (incremental_night_article_positions => $nights{'night-ap'}) : ()),
+    ($nights{'night-arrival'} ? (incremental_night_arrival => $nights{'night-arrival'}) : ()),
+    ($nights{'night-ap-arrival'} ? (incremental_night_article_positions_arrival => $nights{'night-ap-arrival'}) : ()),
     (%nightly ? (nightly_rebuild => \%nightly) : ()),
 );
 open my $jh, '>', "$out/latest.json" or die "$out/latest.json: $!\n";

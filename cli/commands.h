@@ -41,7 +41,8 @@ int nx_cli_open_writer_sharded(const char *db_path, newsdex_shard_by by, unsigne
                                newsdex_writer **writer);
 
 /* Archives of shards (cli/shard_options.c). */
-/* --shard-by WHAT: "year"; prints why not and returns -1 for anything else. */
+/* --shard-by WHAT: "year" or "arrival"; prints why not and returns -1 for
+ * anything else. */
 int nx_cli_parse_shard_by(const char *text, newsdex_shard_by *by);
 /* How the index at db_path is split (NEWSDEX_SHARD_NONE for one index or none). */
 newsdex_shard_by nx_cli_shard_by_of(const char *db_path);

@@ -14,7 +14,12 @@
  *
  * The compaction runs in a child process so that SIGINT/SIGTERM stop it at
  * once, however large the index: the parent kills the child, removes the
- * temporary directory and exits 128+signal. */
+ * temporary directory and exits 128+signal.
+ *
+ * An archive of per-year shards is compacted shard by shard, each as
+ * above. An archive by arrival is folded (newsdex_writer_fold()): its main
+ * and recent shards merged into a new main shard that the stub then lists
+ * alone; a signal during a fold is acted on once the fold is done. */
 #define _GNU_SOURCE /* pipe2 */
 #include <dirent.h>
 #include <errno.h>
@@ -63,7 +68,8 @@ static void usage(FILE *out)
           "Rewrites the index in DIR compactly, in place (often half the size after\n"
           "incremental indexing). Holds the writer lock meanwhile; searches go on.\n"
           "The original is replaced in one atomic step only once the copy is complete.\n"
-          "An archive of per-year shards is compacted shard by shard, under its lock.\n"
+          "An archive of per-year shards is compacted shard by shard, under its lock;\n"
+          "an archive by arrival is folded: its main and recent shards become one.\n"
           "  --db DIR          index directory (default: $NEWSDEX_DB)\n"
           "  --wait-lock SECS  wait up to SECS for another writer to finish\n"
           "  --json            print the summary as one JSON object\n"
@@ -535,14 +541,66 @@ static int compact_archive(const compact_opts *o)
     return rc;
 }
 
+/* Bytes of the shards an archive's stub lists. */
+static uint64_t archive_size(const char *db_path)
+{
+    char **shards = NULL;
+    size_t n = 0;
+    newsdex_shard_by by;
+    uint64_t total = 0;
+    if (newsdex_index_shards(db_path, &by, &shards, &n, NULL) == NEWSDEX_OK)
+        for (size_t i = 0; i < n; i++)
+            total += directory_size(AT_FDCWD, shards[i]);
+    free(shards);
+    return total;
+}
+
+/* An archive by arrival: its writer folds it, under its lock. */
+static int fold_archive(const compact_opts *o)
+{
+    newsdex_writer *archive = NULL;
+    compact_run total = {.db_path = o->db_path, .at = {.parent_fd = -1}};
+    clock_gettime(CLOCK_MONOTONIC, &total.started);
+    nx_cli_catch_stop_signals();
+    int rc = nx_cli_open_writer_sharded(o->db_path, NEWSDEX_SHARD_BY_ARRIVAL, o->wait_lock,
+                                        &archive);
+    if (rc != NX_EXIT_OK)
+        return rc;
+    total.size_before = archive_size(o->db_path);
+    newsdex_status st = newsdex_writer_fold(archive);
+    if (st != NEWSDEX_OK) {
+        fprintf(stderr, "newsdex: cannot fold %s: %s\n", o->db_path,
+                newsdex_writer_last_error(archive));
+        rc = st == NEWSDEX_ERR_NOSPACE ? NX_EXIT_NOSPACE : NX_EXIT_INDEX;
+    } else if (newsdex_writer_count(archive, &total.articles) != NEWSDEX_OK) {
+        fprintf(stderr, "newsdex: %s\n", newsdex_writer_last_error(archive));
+        rc = NX_EXIT_INDEX;
+    }
+    if (newsdex_writer_close(archive) != NEWSDEX_OK && rc == NX_EXIT_OK)
+        rc = NX_EXIT_INDEX;
+    if (rc != NX_EXIT_OK)
+        return rc;
+    total.size_after = archive_size(o->db_path);
+    report(&total, o->json);
+    if (nx_cli_stop_signal()) {
+        fprintf(stderr, "newsdex: interrupted by %s once the fold was done\n",
+                nx_cli_stop_signal() == SIGINT ? "SIGINT" : "SIGTERM");
+        return NX_EXIT_SIGNAL + nx_cli_stop_signal();
+    }
+    return NX_EXIT_OK;
+}
+
 int cmd_compact(int argc, char **argv)
 {
     compact_opts o = {0};
     int rc = parse_options(argc, argv, &o);
     if (rc >= 0)
         return rc;
-    if (nx_cli_shard_by_of(o.db_path) == NEWSDEX_SHARD_BY_YEAR)
+    newsdex_shard_by by = nx_cli_shard_by_of(o.db_path);
+    if (by == NEWSDEX_SHARD_BY_YEAR)
         return compact_archive(&o);
+    if (by == NEWSDEX_SHARD_BY_ARRIVAL)
+        return fold_archive(&o);
     compact_run run;
     rc = compact_one(o.db_path, &o, &run);
     if (rc == NX_EXIT_OK)

@@ -1,5 +1,5 @@
 /* The command line's side of shards: --shard-by and telling an archive
- * of per-year shards from one index before a writer opens it; the
+ * of shards from one index before a writer opens it; the
  * readers' --shard-timeout and --partial. */
 #include <errno.h>
 #include <stdio.h>
@@ -15,7 +15,11 @@ int nx_cli_parse_shard_by(const char *text, newsdex_shard_by *by)
         *by = NEWSDEX_SHARD_BY_YEAR;
         return 0;
     }
-    fprintf(stderr, "newsdex: --shard-by expects year, not \"%s\"\n", text);
+    if (!strcmp(text, "arrival")) {
+        *by = NEWSDEX_SHARD_BY_ARRIVAL;
+        return 0;
+    }
+    fprintf(stderr, "newsdex: --shard-by expects year or arrival, not \"%s\"\n", text);
     return -1;
 }
 
@@ -37,22 +41,28 @@ static int is_other_index(const char *db_path)
     return st == NEWSDEX_OK;
 }
 
+static const char *shard_by_word(newsdex_shard_by by)
+{
+    return by == NEWSDEX_SHARD_BY_ARRIVAL ? "arrival" : "year";
+}
+
 int nx_cli_check_sharding(const char *db_path, newsdex_shard_by wanted)
 {
     newsdex_shard_by have = nx_cli_shard_by_of(db_path);
     if (have == wanted)
         return -1;
-    if (have == NEWSDEX_SHARD_BY_YEAR) {
-        fprintf(stderr, "newsdex index: %s is an archive of per-year shards; index into it "
-                        "with --shard-by year\n",
-                db_path);
+    if (have != NEWSDEX_SHARD_NONE) {
+        fprintf(stderr, "newsdex index: %s is an archive of %s; index into it "
+                        "with --shard-by %s\n",
+                db_path, have == NEWSDEX_SHARD_BY_YEAR ? "per-year shards" : "shards by arrival",
+                shard_by_word(have));
         return NX_EXIT_USAGE;
     }
     if (is_other_index(db_path)) {
-        fprintf(stderr, "newsdex index: %s is one index, not an archive of per-year shards; "
-                        "--shard-by year needs an archive, or a new or empty directory to "
+        fprintf(stderr, "newsdex index: %s is one index, not an archive of shards; "
+                        "--shard-by %s needs an archive, or a new or empty directory to "
                         "make one in\n",
-                db_path);
+                db_path, shard_by_word(wanted));
         return NX_EXIT_USAGE;
     }
     return -1; /* nothing there yet: the writer creates the archive */

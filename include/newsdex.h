@@ -204,8 +204,10 @@ NEWSDEX_API newsdex_status newsdex_writer_open(const char *path, newsdex_writer 
 
 /** How newsdex_writer_open_sharded() splits an archive into indexes. */
 typedef enum newsdex_shard_by {
-    NEWSDEX_SHARD_NONE = 0,   /**< One index: newsdex_writer_open(). */
-    NEWSDEX_SHARD_BY_YEAR = 1 /**< One index per year of the articles' dates (UTC). */
+    NEWSDEX_SHARD_NONE = 0,     /**< One index: newsdex_writer_open(). */
+    NEWSDEX_SHARD_BY_YEAR = 1,  /**< One index per year of the articles' dates (UTC). */
+    NEWSDEX_SHARD_BY_ARRIVAL = 2 /**< The archive as last folded, and the articles
+                                      added since (newsdex_writer_fold()). */
 } newsdex_shard_by;
 
 /**
@@ -229,6 +231,19 @@ typedef enum newsdex_shard_by {
  * newsdex_writer_prune() cover every shard, newsdex_writer_count() and
  * the counts sum them, metadata goes to every shard.
  *
+ * NEWSDEX_SHARD_BY_ARRIVAL: @p path holds the archive as last folded,
+ * PATH/main-a/ or PATH/main-b/, and the articles that came since,
+ * PATH/recent/, listed in the same kind of stub. A new article goes to
+ * the recent shard, so that adding a night's articles costs what adding
+ * them to a small index costs, however large the main shard is; an
+ * article either shard holds is replaced (or found unchanged) where it
+ * is. newsdex_writer_fold() merges the two into a new main shard.
+ * Searches see both shards as one index, slower than one folded
+ * index while the recent shard exists. Every other call works as for an
+ * archive by year. A directory the stub does not list (left by a writer
+ * or a fold that was killed) is removed when a writer next opens the
+ * archive: a shard is listed before any article is written to it.
+ *
  * @return NEWSDEX_ERR_INVALID if @p path is one index (newsdex_writer_open()
  *         writes it), a stub file newsdex did not write, or a directory
  *         holding other things, or if @p by is not a ::newsdex_shard_by;
@@ -241,12 +256,30 @@ NEWSDEX_API newsdex_status newsdex_writer_open_sharded(const char *path, newsdex
                                                        char **error_message);
 
 /**
+ * Fold the shards of an archive by arrival (NEWSDEX_SHARD_BY_ARRIVAL) into
+ * one new main shard: what the writer has not committed is committed, the
+ * shards are merged as newsdex_index_merge() merges (main first, then
+ * recent; blocks fully packed, as newsdex_index_compact() packs them), the
+ * result is checked to hold every article, the stub is replaced to list it
+ * alone, and the old shards are removed. Readers see the old shards or the
+ * new one, never both; a reader open across the fold reopens
+ * (newsdex_db_reopen()). A fold killed half-way leaves the archive as it
+ * was, and its partial shard is removed when a writer next opens it. With
+ * only a main shard it is compacted. Article ids stay; internal document
+ * ids of the recent shard change.
+ * @return NEWSDEX_ERR_INVALID for a NULL writer or one that is not of an
+ *         archive by arrival; NEWSDEX_ERR_NOSPACE for a full disk (the
+ *         archive stays as it was).
+ */
+NEWSDEX_API newsdex_status newsdex_writer_fold(newsdex_writer *writer);
+
+/**
  * Whether @p path is an archive of shards (newsdex_writer_open_sharded()):
  * *by gets how it is split (NEWSDEX_SHARD_NONE for anything else: one
  * index, a missing path, ...) and *shards (may be NULL) one malloc'd block
  * (free() it) of *count (may be NULL) paths "PATH/NAME" of the shards the
- * archive's stub lists, oldest year first, "undated" last (no paths, and
- * NULL, for NEWSDEX_SHARD_NONE).
+ * archive's stub lists, oldest year first, "undated" last (by arrival: the
+ * main shard, then "recent"; no paths, and NULL, for NEWSDEX_SHARD_NONE).
  * @return NEWSDEX_ERR_INVALID for a NULL path or by; NEWSDEX_ERR_CORRUPT for
  *         a stub that names something other than a shard.
  */

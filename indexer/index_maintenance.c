@@ -161,7 +161,7 @@ static newsdex_status read_last_run(nx_xdb *db, stats_data *d, nx_error *err)
  * at path. */
 static newsdex_status check_index(const char *path, nx_error *err)
 {
-    if (nx_archive_kind_of(path) != NX_ARCHIVE_YEARS)
+    if (!nx_archive_kind_is_archive(nx_archive_kind_of(path)))
         return nx_xdb_check_terms(path, err);
     nx_shard_names names;
     newsdex_status st = nx_archive_read_stub(path, &names, err);
@@ -183,7 +183,7 @@ static uint64_t directory_size(const char *path)
     struct dirent *e;
     char file[4096];
     struct stat st;
-    int archive = nx_archive_kind_of(path) == NX_ARCHIVE_YEARS;
+    int archive = nx_archive_kind_is_archive(nx_archive_kind_of(path));
     while (dir && (e = readdir(dir)) != NULL) {
         if (snprintf(file, sizeof file, "%s/%s", path, e->d_name) >= (int)sizeof file ||
             stat(file, &st) != 0)

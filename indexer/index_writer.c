@@ -173,13 +173,16 @@ newsdex_status newsdex_writer_open(const char *path, newsdex_writer **writer, ch
             *error_message = nx_error_strdup(&err);
         return NEWSDEX_ERR_INVALID;
     }
-    if (nx_archive_kind_of(path) == NX_ARCHIVE_YEARS) {
+    nx_archive_kind kind = nx_archive_kind_of(path);
+    if (nx_archive_kind_is_archive(kind)) {
         /* Xapian would open it as one writable index of all its shards,
          * spreading new articles over them whatever their year. */
         nx_error_set(&err, NEWSDEX_ERR_INVALID,
-                     "index %s is an archive of per-year shards: open it with "
-                     "newsdex_writer_open_sharded() and NEWSDEX_SHARD_BY_YEAR",
-                     path);
+                     "index %s is an archive of %s: open it with "
+                     "newsdex_writer_open_sharded() and %s",
+                     path, kind == NX_ARCHIVE_YEARS ? "per-year shards" : "shards by arrival",
+                     kind == NX_ARCHIVE_YEARS ? "NEWSDEX_SHARD_BY_YEAR"
+                                              : "NEWSDEX_SHARD_BY_ARRIVAL");
         if (error_message)
             *error_message = nx_error_strdup(&err);
         return NEWSDEX_ERR_INVALID;
@@ -233,7 +236,7 @@ newsdex_status newsdex_writer_open_sharded(const char *path, newsdex_shard_by by
     if (!path || !writer)
         st = nx_error_set(&err, NEWSDEX_ERR_INVALID, "newsdex_writer_open_sharded: %s is NULL",
                           !path ? "path" : "writer");
-    else if (by != NEWSDEX_SHARD_BY_YEAR)
+    else if (by != NEWSDEX_SHARD_BY_YEAR && by != NEWSDEX_SHARD_BY_ARRIVAL)
         st = nx_error_set(&err, NEWSDEX_ERR_INVALID,
                           "newsdex_writer_open_sharded: by (%d) is not a newsdex_shard_by",
                           (int)by);
@@ -241,7 +244,7 @@ newsdex_status newsdex_writer_open_sharded(const char *path, newsdex_shard_by by
     if (st == NEWSDEX_OK)
         st = writer_alloc(path, &w, &err);
     if (st == NEWSDEX_OK)
-        st = nx_sharded_open(path, &w->sharded, &err);
+        st = nx_sharded_open(path, by, &w->sharded, &err);
     if (st != NEWSDEX_OK) {
         if (error_message)
             *error_message = nx_error_strdup(&err);
@@ -760,6 +763,17 @@ newsdex_status newsdex_writer_commit(newsdex_writer *w)
         return NEWSDEX_ERR_INVALID;
     nx_error_clear(&w->err);
     return w->sharded ? nx_sharded_commit(w->sharded, &w->err) : commit_batch(w);
+}
+
+newsdex_status newsdex_writer_fold(newsdex_writer *w)
+{
+    if (!w)
+        return NEWSDEX_ERR_INVALID;
+    nx_error_clear(&w->err);
+    if (!w->sharded)
+        return nx_error_set(&w->err, NEWSDEX_ERR_INVALID,
+                            "newsdex_writer_fold: the writer is not of an archive by arrival");
+    return nx_sharded_fold(w->sharded, &w->err);
 }
 
 newsdex_status newsdex_writer_count(newsdex_writer *w, uint64_t *count)

@@ -21,7 +21,13 @@ static int join(char *buf, const char *dir, const char *name)
     return snprintf(buf, PATH_CAP, "%s/%s", dir, name) < PATH_CAP;
 }
 
-int nx_archive_is_shard_name(const char *name)
+static int is_arrival_name(const char *name)
+{
+    return !strcmp(name, NX_ARCHIVE_MAIN_A) || !strcmp(name, NX_ARCHIVE_MAIN_B) ||
+           !strcmp(name, NX_ARCHIVE_RECENT);
+}
+
+static int is_year_name(const char *name)
 {
     if (!strcmp(name, NX_ARCHIVE_UNDATED))
         return 1;
@@ -29,6 +35,34 @@ int nx_archive_is_shard_name(const char *name)
         if (name[i] < '0' || name[i] > '9')
             return 0;
     return name[4] == '\0';
+}
+
+int nx_archive_is_shard_name(const char *name)
+{
+    return is_year_name(name) || is_arrival_name(name);
+}
+
+/* Whether name is a shard of an archive of that kind. */
+static int name_fits(nx_archive_kind kind, const char *name)
+{
+    return kind == NX_ARCHIVE_ARRIVAL ? is_arrival_name(name) : is_year_name(name);
+}
+
+int nx_archive_kind_is_archive(nx_archive_kind kind)
+{
+    return kind == NX_ARCHIVE_YEARS || kind == NX_ARCHIVE_ARRIVAL;
+}
+
+nx_archive_kind nx_archive_kind_for(newsdex_shard_by by)
+{
+    return by == NEWSDEX_SHARD_BY_YEAR      ? NX_ARCHIVE_YEARS
+           : by == NEWSDEX_SHARD_BY_ARRIVAL ? NX_ARCHIVE_ARRIVAL
+                                            : NX_ARCHIVE_OTHER;
+}
+
+static const char *shard_by_word(newsdex_shard_by by)
+{
+    return by == NEWSDEX_SHARD_BY_ARRIVAL ? "arrival" : "year";
 }
 
 /* ---- Lists of names ---- */
@@ -72,17 +106,24 @@ int nx_shard_names_equal(const nx_shard_names *a, const nx_shard_names *b)
 
 /* ---- What a path holds ---- */
 
-/* The first line of the stub marks an archive newsdex keeps. */
-static int stub_is_ours(const char *file)
+/* The first line of the stub marks an archive newsdex keeps, and says
+ * which kind: NX_ARCHIVE_STUB_FILE for any other stub. */
+static nx_archive_kind stub_kind(const char *file)
 {
     char line[128] = "";
     FILE *f = fopen(file, "r");
     if (!f)
-        return 0;
-    int ours = fgets(line, sizeof line, f) && !strncmp(line, NX_ARCHIVE_MARKER,
-                                                       strlen(NX_ARCHIVE_MARKER));
+        return NX_ARCHIVE_STUB_FILE;
+    nx_archive_kind kind = NX_ARCHIVE_STUB_FILE;
+    size_t n = strlen(NX_ARCHIVE_MARKER);
+    if (fgets(line, sizeof line, f) && !strncmp(line, NX_ARCHIVE_MARKER, n)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        kind = !strcmp(line + n, "year")      ? NX_ARCHIVE_YEARS
+               : !strcmp(line + n, "arrival") ? NX_ARCHIVE_ARRIVAL
+                                              : NX_ARCHIVE_STUB_FILE;
+    }
     fclose(f);
-    return ours;
+    return kind;
 }
 
 /* Files a writer of the archive leaves while creating it: an archive
@@ -102,7 +143,7 @@ nx_archive_kind nx_archive_kind_of(const char *path)
     if (!S_ISDIR(st.st_mode))
         return NX_ARCHIVE_OTHER;
     if (join(file, path, NX_ARCHIVE_STUB) && stat(file, &st) == 0)
-        return stub_is_ours(file) ? NX_ARCHIVE_YEARS : NX_ARCHIVE_STUB_FILE;
+        return stub_kind(file);
     DIR *d = opendir(path);
     if (!d)
         return NX_ARCHIVE_OTHER;
@@ -126,6 +167,7 @@ newsdex_status nx_archive_scan(const char *path, int complete, nx_shard_names *o
                                nx_error *err)
 {
     memset(out, 0, sizeof *out);
+    nx_archive_kind kind = nx_archive_kind_of(path);
     DIR *d = opendir(path);
     if (!d)
         return nx_error_set(err, errno == ENOENT ? NEWSDEX_ERR_NOT_FOUND : NEWSDEX_ERR_IO,
@@ -135,7 +177,7 @@ newsdex_status nx_archive_scan(const char *path, int complete, nx_shard_names *o
     struct stat st;
     newsdex_status status = NEWSDEX_OK;
     while (status == NEWSDEX_OK && (e = readdir(d)) != NULL) {
-        if (!nx_archive_is_shard_name(e->d_name) || !join(dir, path, e->d_name) ||
+        if (!name_fits(kind, e->d_name) || !join(dir, path, e->d_name) ||
             stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
             continue;
         if (complete && (!join(version, dir, "iamglass") || access(version, F_OK) != 0))
@@ -154,6 +196,7 @@ newsdex_status nx_archive_scan(const char *path, int complete, nx_shard_names *o
 newsdex_status nx_archive_read_stub(const char *path, nx_shard_names *out, nx_error *err)
 {
     memset(out, 0, sizeof *out);
+    nx_archive_kind kind = nx_archive_kind_of(path);
     char file[PATH_CAP], line[256];
     FILE *f = join(file, path, NX_ARCHIVE_STUB) ? fopen(file, "r") : NULL;
     if (!f)
@@ -165,7 +208,7 @@ newsdex_status nx_archive_read_stub(const char *path, nx_shard_names *out, nx_er
         if (!line[0] || line[0] == '#')
             continue;
         const char *name = !strncmp(line, "auto ", 5) ? line + 5 : "";
-        if (!nx_archive_is_shard_name(name))
+        if (!name_fits(kind, name))
             status = nx_error_set(err, NEWSDEX_ERR_CORRUPT,
                                   "%s:%lu: \"%.60s\" names no shard of the archive", file, n,
                                   line);
@@ -197,8 +240,8 @@ static int sync_directory(const char *path)
     return rc;
 }
 
-newsdex_status nx_archive_write_stub(const char *path, const nx_shard_names *names,
-                                     nx_error *err)
+newsdex_status nx_archive_write_stub(const char *path, newsdex_shard_by by,
+                                     const nx_shard_names *names, nx_error *err)
 {
     char tmp[PATH_CAP], final[PATH_CAP];
     if (!join(tmp, path, NX_ARCHIVE_STUB ".tmp") || !join(final, path, NX_ARCHIVE_STUB))
@@ -206,8 +249,8 @@ newsdex_status nx_archive_write_stub(const char *path, const nx_shard_names *nam
     FILE *f = fopen(tmp, "w");
     if (!f)
         return write_failed(err, tmp);
-    int ok = fprintf(f, "%s\n# Written by newsdex whenever a shard is added: do not edit.\n",
-                     NX_ARCHIVE_MARKER) > 0;
+    int ok = fprintf(f, "%s%s\n# Written by newsdex whenever its shards change: do not edit.\n",
+                     NX_ARCHIVE_MARKER, shard_by_word(by)) > 0;
     for (size_t i = 0; ok && i < names->n; i++)
         ok = fprintf(f, "auto %s\n", names->names[i]) > 0;
     ok = ok && fflush(f) == 0 && fsync(fileno(f)) == 0;
@@ -223,6 +266,33 @@ newsdex_status nx_archive_write_stub(const char *path, const nx_shard_names *nam
     if (sync_directory(path) != 0)
         return write_failed(err, path);
     return NEWSDEX_OK;
+}
+
+newsdex_status nx_archive_remove_shard(const char *path, const char *name, nx_error *err)
+{
+    char dir[PATH_CAP], file[PATH_CAP];
+    if (!join(dir, path, name))
+        return nx_error_set(err, NEWSDEX_ERR_INVALID, "path %.200s... is too long", path);
+    DIR *d = opendir(dir);
+    if (!d)
+        return errno == ENOENT ? NEWSDEX_OK
+                               : nx_error_set(err, NEWSDEX_ERR_IO, "cannot list %s: %s", dir,
+                                              strerror(errno));
+    struct dirent *e;
+    int failed = 0;
+    while ((e = readdir(d)) != NULL) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        if (!join(file, dir, e->d_name) || unlink(file) != 0)
+            failed = errno ? errno : ENAMETOOLONG;
+    }
+    closedir(d);
+    if (failed || rmdir(dir) != 0)
+        return nx_error_set(err, NEWSDEX_ERR_IO, "cannot remove shard %s: %s", dir,
+                            strerror(failed ? failed : errno));
+    return sync_directory(path) == 0 ? NEWSDEX_OK
+                                     : nx_error_set(err, NEWSDEX_ERR_IO, "cannot sync %s: %s",
+                                                    path, strerror(errno));
 }
 
 /* ---- The lock ---- */
@@ -282,7 +352,8 @@ newsdex_status newsdex_index_shards(const char *path, newsdex_shard_by *by, char
         return NEWSDEX_ERR_INVALID;
     }
     *by = NEWSDEX_SHARD_NONE;
-    if (nx_archive_kind_of(path) != NX_ARCHIVE_YEARS)
+    nx_archive_kind kind = nx_archive_kind_of(path);
+    if (!nx_archive_kind_is_archive(kind))
         return NEWSDEX_OK;
     nx_shard_names names;
     newsdex_status st = nx_archive_read_stub(path, &names, &err);
@@ -297,7 +368,7 @@ newsdex_status newsdex_index_shards(const char *path, newsdex_shard_by *by, char
             *error_message = nx_error_strdup(&err);
         return st;
     }
-    *by = NEWSDEX_SHARD_BY_YEAR;
+    *by = kind == NX_ARCHIVE_ARRIVAL ? NEWSDEX_SHARD_BY_ARRIVAL : NEWSDEX_SHARD_BY_YEAR;
     for (size_t i = 0; block && i < names.n; i++) {
         block[i] = (char *)(block + names.n) + i * each;
         snprintf(block[i], each, "%s/%s", path, names.names[i]);

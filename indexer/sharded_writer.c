@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 
 #include "../engine/date.h"
+#include "../engine/xapian/xdb.h"
+#include "../engine/xapian/xmerge.h"
 #include "index_dir.h"
 #include "index_writer.h"
 #include "shard_archive.h"
@@ -20,6 +22,7 @@ typedef struct shard {
 
 struct nx_sharded {
     char *path;
+    newsdex_shard_by by;
     int lock_fd;
     int owns_pid_file;
     int opened;            /* every shard on disk has its writer */
@@ -27,6 +30,8 @@ struct nx_sharded {
     size_t n, cap;
     size_t batch_size;
     int article_positions;
+    newsdex_writer_counts folded; /* what shards closed by a fold had counted */
+    uint64_t folded_truncated;
     char warning[NX_ERROR_MAX];
 };
 
@@ -46,7 +51,7 @@ static newsdex_status stub_from_shards(nx_sharded *s, nx_error *err)
     nx_error ignored;
     if (st == NEWSDEX_OK && (nx_archive_read_stub(s->path, &listed, &ignored) != NEWSDEX_OK ||
                              !nx_shard_names_equal(&names, &listed)))
-        st = nx_archive_write_stub(s->path, &names, err);
+        st = nx_archive_write_stub(s->path, s->by, &names, err);
     nx_shard_names_free(&names);
     nx_shard_names_free(&listed);
     return st;
@@ -91,9 +96,20 @@ static newsdex_status open_shard(nx_sharded *s, const char *name, shard **out, n
     return NEWSDEX_OK;
 }
 
+static int listed_in(const nx_shard_names *listed, const char *name)
+{
+    for (size_t j = 0; j < listed->n; j++)
+        if (!strcmp(listed->names[j], name))
+            return 1;
+    return 0;
+}
+
 /* Every shard on disk gets its writer (and its lock) before the first
- * write: an id must be looked up in all of them. A shard a crash left
- * unlisted, or half-created, is taken back into the stub here. */
+ * write: an id must be looked up in all of them. By year, a shard a crash
+ * left unlisted, or half-created, is taken back into the stub here (it
+ * holds no article: a shard is listed after its first commit). By arrival,
+ * the stub alone says which shards hold the archive: an unlisted one is an
+ * empty recent shard or a fold that did not finish, and is removed. */
 static newsdex_status open_all(nx_sharded *s, nx_error *err)
 {
     if (s->opened)
@@ -105,9 +121,11 @@ static newsdex_status open_all(nx_sharded *s, nx_error *err)
         memset(&listed, 0, sizeof listed);
     for (size_t i = 0; st == NEWSDEX_OK && i < names.n; i++) {
         shard *sh = NULL;
-        int in_stub = 0;
-        for (size_t j = 0; j < listed.n; j++)
-            in_stub |= !strcmp(listed.names[j], names.names[i]);
+        int in_stub = listed_in(&listed, names.names[i]);
+        if (s->by == NEWSDEX_SHARD_BY_ARRIVAL && !in_stub) {
+            st = nx_archive_remove_shard(s->path, names.names[i], err);
+            continue;
+        }
         st = open_shard(s, names.names[i], &sh, err);
         if (st == NEWSDEX_OK && !in_stub && (st = nx_writer_commit_first(sh->w)) != NEWSDEX_OK)
             st = shard_failed(sh, st, err);
@@ -149,6 +167,16 @@ static newsdex_status refuse(const char *path, nx_archive_kind kind, nx_error *e
                             "index %s is one index, not an archive of shards: "
                             "newsdex_writer_open() writes it",
                             path);
+    case NX_ARCHIVE_YEARS:
+        return nx_error_set(err, NEWSDEX_ERR_INVALID,
+                            "%s is an archive of per-year shards: open it with "
+                            "NEWSDEX_SHARD_BY_YEAR",
+                            path);
+    case NX_ARCHIVE_ARRIVAL:
+        return nx_error_set(err, NEWSDEX_ERR_INVALID,
+                            "%s is an archive of shards by arrival: open it with "
+                            "NEWSDEX_SHARD_BY_ARRIVAL",
+                            path);
     case NX_ARCHIVE_STUB_FILE:
         return nx_error_set(err, NEWSDEX_ERR_INVALID,
                             "%s holds a stub file (" NX_ARCHIVE_STUB
@@ -160,11 +188,13 @@ static newsdex_status refuse(const char *path, nx_archive_kind kind, nx_error *e
     }
 }
 
-newsdex_status nx_sharded_open(const char *path, nx_sharded **out, nx_error *err)
+newsdex_status nx_sharded_open(const char *path, newsdex_shard_by by, nx_sharded **out,
+                                nx_error *err)
 {
     *out = NULL;
+    nx_archive_kind wanted = nx_archive_kind_for(by);
     nx_archive_kind kind = nx_archive_kind_of(path);
-    if (kind != NX_ARCHIVE_ABSENT && kind != NX_ARCHIVE_YEARS)
+    if (kind != NX_ARCHIVE_ABSENT && kind != wanted)
         return refuse(path, kind, err);
     if (mkdir(path, 0777) != 0 && errno != EEXIST)
         return nx_error_set(err, errno == EACCES ? NEWSDEX_ERR_PERMISSION
@@ -177,11 +207,12 @@ newsdex_status nx_sharded_open(const char *path, nx_sharded **out, nx_error *err
         return nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory");
     }
     s->batch_size = NEWSDEX_WRITER_BATCH_DEFAULT;
+    s->by = by;
     newsdex_status st = nx_archive_lock(path, &s->lock_fd, err);
     /* Under the lock: another writer may have made it an archive since. */
-    if (st == NEWSDEX_OK && (kind = nx_archive_kind_of(path)) != NX_ARCHIVE_YEARS) {
+    if (st == NEWSDEX_OK && (kind = nx_archive_kind_of(path)) != wanted) {
         nx_shard_names none = {0};
-        st = kind == NX_ARCHIVE_ABSENT ? nx_archive_write_stub(path, &none, err)
+        st = kind == NX_ARCHIVE_ABSENT ? nx_archive_write_stub(path, by, &none, err)
                                        : refuse(path, kind, err);
     }
     if (st != NEWSDEX_OK) {
@@ -219,10 +250,36 @@ newsdex_status nx_sharded_close(nx_sharded *s, nx_error *err)
 
 /* ---- Writing ---- */
 
+/* By arrival: the shard that holds id, or the recent shard. */
+static newsdex_status arrival_put(nx_sharded *s, const char *id, nx_shard_put *p,
+                                  newsdex_put_outcome *outcome, nx_error *err)
+{
+    shard *target = NULL;
+    newsdex_status st = open_all(s, err);
+    for (size_t i = 0; st == NEWSDEX_OK && !target && i < s->n; i++) {
+        int found = 0;
+        if ((st = nx_writer_has_id(s->shards[i].w, id, &found)) != NEWSDEX_OK)
+            st = shard_failed(&s->shards[i], st, err);
+        else if (found)
+            target = &s->shards[i];
+    }
+    if (st == NEWSDEX_OK && !target)
+        st = shard_for(s, NX_ARCHIVE_RECENT, &target, err);
+    if (st != NEWSDEX_OK)
+        return st;
+    st = nx_writer_put_into_shard(target->w, p, 0, outcome);
+    if (st != NEWSDEX_OK)
+        return shard_failed(target, st, err);
+    snprintf(s->warning, sizeof s->warning, "%s", newsdex_writer_last_warning(target->w));
+    return NEWSDEX_OK;
+}
+
 newsdex_status nx_sharded_put(nx_sharded *s, const char *id, int has_date, int64_t when,
                               nx_shard_put *p, newsdex_put_outcome *outcome, nx_error *err)
 {
     s->warning[0] = '\0';
+    if (s->by == NEWSDEX_SHARD_BY_ARRIVAL)
+        return arrival_put(s, id, p, outcome, err);
     char name[NX_ARCHIVE_NAME_MAX] = NX_ARCHIVE_UNDATED;
     if (has_date) {
         int y, m, d;
@@ -346,7 +403,8 @@ newsdex_status nx_sharded_set_metadata(nx_sharded *s, const char *key, const cha
 
 void nx_sharded_counts(const nx_sharded *s, int committed, newsdex_writer_counts *out)
 {
-    newsdex_writer_counts sum = {.size = sizeof sum};
+    newsdex_writer_counts sum = s->folded;
+    sum.size = sizeof sum;
     for (size_t i = 0; i < s->n; i++) {
         newsdex_writer_counts c;
         if (committed)
@@ -364,7 +422,7 @@ void nx_sharded_counts(const nx_sharded *s, int committed, newsdex_writer_counts
 
 uint64_t nx_sharded_truncated(const nx_sharded *s)
 {
-    uint64_t total = 0;
+    uint64_t total = s->folded_truncated;
     for (size_t i = 0; i < s->n; i++) {
         uint64_t here = 0;
         newsdex_writer_truncated_count(s->shards[i].w, &here);
@@ -376,4 +434,97 @@ uint64_t nx_sharded_truncated(const nx_sharded *s)
 const char *nx_sharded_warning(const nx_sharded *s)
 {
     return s->warning;
+}
+
+/* ---- Folding an archive by arrival ---- */
+
+static newsdex_status count_index(const char *dir, uint64_t *articles, nx_error *err)
+{
+    nx_xdb *db = NULL;
+    newsdex_status st = nx_xdb_open_readonly(dir, &db, err);
+    if (st == NEWSDEX_OK)
+        st = nx_xdb_doccount(db, articles, err);
+    nx_xdb_close(db, NULL);
+    return st;
+}
+
+/* Closes every shard's writer, keeping what they counted. */
+static newsdex_status close_shards(nx_sharded *s, nx_error *err)
+{
+    newsdex_writer_counts c;
+    nx_sharded_counts(s, 1, &c);
+    uint64_t truncated = nx_sharded_truncated(s);
+    newsdex_status st = NEWSDEX_OK;
+    for (size_t i = 0; i < s->n; i++) {
+        newsdex_status closed = newsdex_writer_close(s->shards[i].w);
+        if (closed != NEWSDEX_OK && st == NEWSDEX_OK)
+            st = nx_error_set(err, closed, "cannot close shard %s/%s", s->path,
+                              s->shards[i].name);
+    }
+    s->folded = c;
+    s->folded_truncated = truncated;
+    s->n = 0;
+    s->opened = 0;
+    return st;
+}
+
+newsdex_status nx_sharded_fold(nx_sharded *s, nx_error *err)
+{
+    if (s->by != NEWSDEX_SHARD_BY_ARRIVAL)
+        return nx_error_set(err, NEWSDEX_ERR_INVALID,
+                            "newsdex_writer_fold: %s is not an archive by arrival", s->path);
+    uint64_t articles = 0, merged = 0;
+    newsdex_status st = open_all(s, err);
+    if (st == NEWSDEX_OK)
+        st = nx_sharded_commit(s, err);
+    if (st == NEWSDEX_OK)
+        st = nx_sharded_count(s, &articles, err);
+    if (st != NEWSDEX_OK || s->n == 0)
+        return st;
+    /* The new main shard takes the main name the stub does not list. */
+    const char *target = find_shard(s, NX_ARCHIVE_MAIN_A) ? NX_ARCHIVE_MAIN_B : NX_ARCHIVE_MAIN_A;
+    char dst[PATH_CAP];
+    char(*paths)[PATH_CAP] = malloc(s->n * sizeof *paths);
+    const char **list = malloc(s->n * sizeof *list);
+    if (!paths || !list)
+        st = nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory");
+    else if (snprintf(dst, sizeof dst, "%s/%s", s->path, target) >= (int)sizeof dst)
+        st = nx_error_set(err, NEWSDEX_ERR_INVALID, "path %.200s... is too long", s->path);
+    for (size_t i = 0; st == NEWSDEX_OK && i < s->n; i++) {
+        snprintf(paths[i], PATH_CAP, "%s/%s", s->path, s->shards[i].name);
+        list[i] = paths[i];
+    }
+    /* Shards sort main before recent: the merge keeps the main shard's ids. */
+    if (st == NEWSDEX_OK)
+        st = nx_xmerge_compact(list, s->n, dst, err);
+    if (st == NEWSDEX_OK && (st = count_index(dst, &merged, err)) == NEWSDEX_OK &&
+        merged != articles)
+        st = nx_error_set(err, NEWSDEX_ERR_CORRUPT,
+                          "the folded shard %s holds %llu articles, the archive %llu", dst,
+                          (unsigned long long)merged, (unsigned long long)articles);
+    nx_shard_names old = {0}, now = {0};
+    for (size_t i = 0; st == NEWSDEX_OK && i < s->n; i++)
+        if (nx_shard_names_add(&old, s->shards[i].name) < 0)
+            st = nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory");
+    if (st == NEWSDEX_OK && nx_shard_names_add(&now, target) < 0)
+        st = nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory");
+    free(paths);
+    free(list);
+    if (st != NEWSDEX_OK) {
+        nx_error ignored;
+        nx_archive_remove_shard(s->path, target, &ignored);
+        nx_shard_names_free(&old);
+        nx_shard_names_free(&now);
+        return st;
+    }
+    /* From here the fold is done: the stub names the new shard alone, and
+     * an old shard left behind is removed by the next writer that opens. */
+    st = close_shards(s, err);
+    if (st == NEWSDEX_OK)
+        st = nx_archive_write_stub(s->path, s->by, &now, err);
+    for (size_t i = 0; st == NEWSDEX_OK && i < old.n; i++)
+        st = nx_archive_remove_shard(s->path, old.names[i], err);
+    nx_shard_names_free(&old);
+    nx_shard_names_free(&now);
+    return st;
 }

@@ -1,9 +1,10 @@
-/* The writer of an archive of per-year shards (shard_archive.h): what a
- * newsdex_writer opened with newsdex_writer_open_sharded() does. Each
- * article goes to the shard of the year of its date as the writer parsed
- * it (undated ones to "undated"), through that shard's own writer; the
- * archive's lock keeps other writers out, and the stub lists each new
- * shard once its first commit is done.
+/* The writer of an archive of shards (shard_archive.h): what a
+ * newsdex_writer opened with newsdex_writer_open_sharded() does. By year,
+ * each article goes to the shard of the year of its date as the writer
+ * parsed it (undated ones to "undated"); by arrival, to the shard that
+ * holds its id, or else to "recent". Each goes through that shard's own
+ * writer; the archive's lock keeps other writers out, and the stub lists
+ * each new shard once its first commit is done.
  *
  * No article is ever in two shards: an article whose id another shard
  * holds (its date changed) is first deleted there and that deletion is
@@ -21,9 +22,11 @@
 
 typedef struct nx_sharded nx_sharded;
 
-/* Creates the archive (path missing or an empty directory) or opens it,
- * and takes its lock. Refuses one index, or a directory of other things. */
-newsdex_status nx_sharded_open(const char *path, nx_sharded **out, nx_error *err);
+/* Creates the archive split as by says (path missing or an empty
+ * directory) or opens it, and takes its lock. Refuses one index, an
+ * archive split the other way, or a directory of other things. */
+newsdex_status nx_sharded_open(const char *path, newsdex_shard_by by, nx_sharded **out,
+                               nx_error *err);
 /* Commits every shard, writes the stub if it is behind, releases the lock
  * and frees s (NULL is allowed). */
 newsdex_status nx_sharded_close(nx_sharded *s, nx_error *err);
@@ -37,6 +40,8 @@ newsdex_status nx_sharded_delete(nx_sharded *s, const char *id, int *found, nx_e
 newsdex_status nx_sharded_prune(nx_sharded *s, newsdex_keep_fn keep, void *ctx,
                                 uint64_t *deleted, nx_error *err);
 newsdex_status nx_sharded_commit(nx_sharded *s, nx_error *err);
+/* By arrival: merges the shards into a new main shard (newsdex_writer_fold()). */
+newsdex_status nx_sharded_fold(nx_sharded *s, nx_error *err);
 newsdex_status nx_sharded_count(nx_sharded *s, uint64_t *count, nx_error *err);
 newsdex_status nx_sharded_set_batch_size(nx_sharded *s, size_t batch_size, nx_error *err);
 newsdex_status nx_sharded_set_article_positions(nx_sharded *s, int article, nx_error *err);

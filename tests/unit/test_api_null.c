@@ -229,6 +229,7 @@ CASE(writer_put_built_null_built)
     CHILD_CHECK(newsdex_writer_last_error(f->w)[0] != '\0');
 }
 CASE(writer_commit_null) { CHILD_INVALID(newsdex_writer_commit(NULL)); }
+CASE(writer_fold_null) { CHILD_INVALID(newsdex_writer_fold(NULL)); }
 CASE(writer_count_null_writer)
 {
     uint64_t n;
@@ -343,6 +344,7 @@ static void test_status_and_writer(void **state)
         {"newsdex_writer_put_built", "NULL writer", writer_put_built_null_writer},
         {"newsdex_writer_put_built", "NULL built", writer_put_built_null_built},
         {"newsdex_writer_commit", "NULL writer", writer_commit_null},
+        {"newsdex_writer_fold", "NULL writer", writer_fold_null},
         {"newsdex_writer_count", "NULL writer", writer_count_null_writer},
         {"newsdex_writer_count", "NULL count", writer_count_null_count},
         {"newsdex_writer_last_error", "NULL writer", writer_last_error_null},
@@ -1252,7 +1254,7 @@ static void test_document(void **state)
 
 static const char *const covered[] = {
     "newsdex_status_to_string", "newsdex_version", "newsdex_article_init_sized",
-    "newsdex_writer_open", "newsdex_writer_put", "newsdex_writer_commit",
+    "newsdex_writer_open", "newsdex_writer_put", "newsdex_writer_commit", "newsdex_writer_fold",
     "newsdex_builder_new", "newsdex_builder_build", "newsdex_builder_last_error",
     "newsdex_builder_free", "newsdex_built_free", "newsdex_writer_put_built",
     "newsdex_writer_count", "newsdex_writer_last_error", "newsdex_writer_last_warning",

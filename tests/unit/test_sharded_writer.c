@@ -94,7 +94,7 @@ static void test_stub_rewrite(void **state)
     assert_non_null(junk);
     fputs("auto 2001\nhalf a li", junk);
     fclose(junk);
-    assert_int_equal(nx_archive_write_stub(f->archive, &names, &err), NEWSDEX_OK);
+    assert_int_equal(nx_archive_write_stub(f->archive, NEWSDEX_SHARD_BY_YEAR, &names, &err), NEWSDEX_OK);
     assert_int_equal(nx_archive_kind_of(f->archive), NX_ARCHIVE_YEARS);
     assert_int_equal(nx_archive_read_stub(f->archive, &back, &err), NEWSDEX_OK);
     assert_true(nx_shard_names_equal(&names, &back));
@@ -111,7 +111,7 @@ static void test_stub_rewrite(void **state)
     FILE *reader = fopen(stub, "r");
     assert_non_null(reader);
     assert_int_equal(nx_shard_names_add(&names, "1991"), 0);
-    assert_int_equal(nx_archive_write_stub(f->archive, &names, &err), NEWSDEX_OK);
+    assert_int_equal(nx_archive_write_stub(f->archive, NEWSDEX_SHARD_BY_YEAR, &names, &err), NEWSDEX_OK);
     assert_int_equal(stat(stub, &after), 0);
     assert_true(before.st_ino != after.st_ino);
     char old[512] = "";
