@@ -266,7 +266,7 @@ NEWSDEX_API newsdex_status newsdex_writer_open_sharded(const char *path, newsdex
  * (newsdex_db_reopen()). A fold killed half-way leaves the archive as it
  * was, and its partial shard is removed when a writer next opens it. With
  * only a main shard it is compacted. Article ids stay; internal document
- * ids of the recent shard change.
+ * ids may change (the recent shard's follow the main shard's).
  * @return NEWSDEX_ERR_INVALID for a NULL writer or one that is not of an
  *         archive by arrival; NEWSDEX_ERR_NOSPACE for a full disk (the
  *         archive stays as it was).
