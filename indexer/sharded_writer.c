@@ -226,10 +226,9 @@ newsdex_status nx_sharded_open(const char *path, newsdex_shard_by by, nx_sharded
     return NEWSDEX_OK;
 }
 
-newsdex_status nx_sharded_close(nx_sharded *s, nx_error *err)
+/* Closes every shard's writer; the first failure is the status. */
+static newsdex_status close_writers(nx_sharded *s, nx_error *err)
 {
-    if (!s)
-        return NEWSDEX_OK;
     newsdex_status st = NEWSDEX_OK;
     for (size_t i = 0; i < s->n; i++) {
         newsdex_status closed = newsdex_writer_close(s->shards[i].w);
@@ -237,6 +236,14 @@ newsdex_status nx_sharded_close(nx_sharded *s, nx_error *err)
             st = nx_error_set(err, closed, "cannot close shard %s/%s", s->path,
                               s->shards[i].name);
     }
+    return st;
+}
+
+newsdex_status nx_sharded_close(nx_sharded *s, nx_error *err)
+{
+    if (!s)
+        return NEWSDEX_OK;
+    newsdex_status st = close_writers(s, err);
     if (st == NEWSDEX_OK && s->opened)
         st = stub_from_shards(s, err);
     if (s->owns_pid_file)
@@ -250,7 +257,8 @@ newsdex_status nx_sharded_close(nx_sharded *s, nx_error *err)
 
 /* ---- Writing ---- */
 
-/* By arrival: the shard that holds id, or the recent shard. */
+/* By arrival: the main shard if it holds id, else the recent shard (whose
+ * own writer then looks id up, so it is not looked up there twice). */
 static newsdex_status arrival_put(nx_sharded *s, const char *id, nx_shard_put *p,
                                   newsdex_put_outcome *outcome, nx_error *err)
 {
@@ -258,6 +266,8 @@ static newsdex_status arrival_put(nx_sharded *s, const char *id, nx_shard_put *p
     newsdex_status st = open_all(s, err);
     for (size_t i = 0; st == NEWSDEX_OK && !target && i < s->n; i++) {
         int found = 0;
+        if (!strcmp(s->shards[i].name, NX_ARCHIVE_RECENT))
+            continue;
         if ((st = nx_writer_has_id(s->shards[i].w, id, &found)) != NEWSDEX_OK)
             st = shard_failed(&s->shards[i], st, err);
         else if (found)
@@ -454,13 +464,7 @@ static newsdex_status close_shards(nx_sharded *s, nx_error *err)
     newsdex_writer_counts c;
     nx_sharded_counts(s, 1, &c);
     uint64_t truncated = nx_sharded_truncated(s);
-    newsdex_status st = NEWSDEX_OK;
-    for (size_t i = 0; i < s->n; i++) {
-        newsdex_status closed = newsdex_writer_close(s->shards[i].w);
-        if (closed != NEWSDEX_OK && st == NEWSDEX_OK)
-            st = nx_error_set(err, closed, "cannot close shard %s/%s", s->path,
-                              s->shards[i].name);
-    }
+    newsdex_status st = close_writers(s, err);
     s->folded = c;
     s->folded_truncated = truncated;
     s->n = 0;
