@@ -226,7 +226,10 @@ typedef enum newsdex_shard_by {
  * year than the one it has (the same id, its date changed), it is
  * deleted from its old shard (committed at once), then written to the
  * new one, and counts as replaced. Batches are per shard (each commits
- * atomically). One writer holds the whole archive (NEWSDEX_ERR_LOCKED);
+ * atomically); when the shards together hold more than two of Xapian's
+ * flushes in memory (XAPIAN_FLUSH_THRESHOLD articles each, 1000 unless set),
+ * the shard holding most commits its batch early, so input that jumps
+ * between years takes the memory of about two writers. One writer holds the whole archive (NEWSDEX_ERR_LOCKED);
  * every other call works as for one index: newsdex_writer_delete() and
  * newsdex_writer_prune() cover every shard, newsdex_writer_count() and
  * the counts sum them, metadata goes to every shard.

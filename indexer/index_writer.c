@@ -119,6 +119,11 @@ static newsdex_status end_write(newsdex_writer *w)
     return NEWSDEX_OK;
 }
 
+size_t nx_writer_pending(const newsdex_writer *w)
+{
+    return w->batch.pending;
+}
+
 static void locked_message(nx_error *err, const char *path)
 {
     long pid = nx_index_dir_lock_holder(path);

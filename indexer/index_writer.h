@@ -44,5 +44,7 @@ newsdex_status nx_writer_move_out(newsdex_writer *w, const char *id);
 /* Commits even with nothing to write: a new shard's first commit, which
  * records its schema version before a reader is told about it. */
 newsdex_status nx_writer_commit_first(newsdex_writer *w);
+/* Writes in the open batch, not yet committed. */
+size_t nx_writer_pending(const newsdex_writer *w);
 
 #endif

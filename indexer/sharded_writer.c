@@ -284,6 +284,30 @@ static newsdex_status arrival_put(nx_sharded *s, const char *id, nx_shard_put *p
     return NEWSDEX_OK;
 }
 
+/* Each shard's writer holds up to a flush's worth of articles in memory
+ * (nx_xdb_flush_threshold(), tens of megabytes), so input that jumps
+ * between many years would hold that for every year at once (38 years in
+ * random order: 936 MB at 200,000 articles). Past two flushes' worth in
+ * all, the shard holding most commits its batch early; input in date
+ * order (a year at a time) commits little more often than one index. */
+static newsdex_status bound_memory(nx_sharded *s, nx_error *err)
+{
+    size_t flush = nx_xdb_flush_threshold(), total = 0, most = 0;
+    shard *largest = NULL;
+    for (size_t i = 0; i < s->n; i++) {
+        size_t held = nx_writer_pending(s->shards[i].w) % flush;
+        total += held;
+        if (held > most) {
+            most = held;
+            largest = &s->shards[i];
+        }
+    }
+    if (total <= 2 * flush || !largest)
+        return NEWSDEX_OK;
+    newsdex_status st = newsdex_writer_commit(largest->w);
+    return st == NEWSDEX_OK ? st : shard_failed(largest, st, err);
+}
+
 newsdex_status nx_sharded_put(nx_sharded *s, const char *id, int has_date, int64_t when,
                               nx_shard_put *p, newsdex_put_outcome *outcome, nx_error *err)
 {
@@ -321,7 +345,7 @@ newsdex_status nx_sharded_put(nx_sharded *s, const char *id, int has_date, int64
     if (st != NEWSDEX_OK)
         return shard_failed(target, st, err);
     snprintf(s->warning, sizeof s->warning, "%s", newsdex_writer_last_warning(target->w));
-    return NEWSDEX_OK;
+    return bound_memory(s, err);
 }
 
 newsdex_status nx_sharded_delete(nx_sharded *s, const char *id, int *found, nx_error *err)

@@ -188,6 +188,16 @@ Xapian::WritableDatabase open_glass(const char *path)
 
 }  // namespace
 
+extern "C" unsigned long nx_xdb_flush_threshold(void)
+{
+    const char *set = std::getenv(FLUSH_VARIABLE);
+    if (!set)
+        return std::strtoul(FLUSH_DOCUMENTS, nullptr, 10);
+    // As Xapian reads it: a number, and 0 (or none) for its own default.
+    unsigned long n = std::strtoul(set, nullptr, 10);
+    return n ? n : 10000;
+}
+
 extern "C" newsdex_status nx_xdb_open_writable(const char *path, nx_xdb **out, nx_error *err)
 {
     *out = nullptr;

@@ -20,6 +20,11 @@ typedef struct nx_xdoc nx_xdoc; /* a document being built */
 /* ---- Opening and closing ---- */
 
 newsdex_status nx_xdb_open_writable(const char *path, nx_xdb **out, nx_error *err);
+/* How many documents a writable database holds in memory before Xapian
+ * moves them into its tables (within a transaction too): the
+ * XAPIAN_FLUSH_THRESHOLD a writer opens with (newsdex's 1000 unless the
+ * user set it). */
+unsigned long nx_xdb_flush_threshold(void);
 
 /* path is an index directory, a Xapian stub file listing shards (lines
  * "auto PATH", "glass PATH", "remote HOST:PORT") or "tcp://HOST:PORT"

@@ -12,6 +12,7 @@
 # shellcheck disable=SC2016  # Perl expressions in single quotes
 . "$(dirname "$0")/ingest_lib.sh"
 . "$(dirname "$0")/nightly_lib.sh"
+. "$(dirname "$0")/archive_lib.sh"
 
 plan 41
 
@@ -22,42 +23,6 @@ tail -n 300 "$TMP/all.jsonl" >"$TMP/night.jsonl"
 
 # shards ARCHIVE: the names of its shard directories.
 shards() { find "$1" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | sort | tr '\n' ' '; }
-listed() { sed -n 's/^auto //p' "$1/XAPIANDB" | tr '\n' ' '; }
-every_id() {
-    local d
-    for d in "$@"; do
-        xapian-delve -a "$d" 2>/dev/null | tr ' ' '\n' | sed -n 's/^Q//p'
-    done
-}
-search_loop() {
-    local out
-    while [ ! -e "$TMP/stop" ]; do
-        out=$("$NEWSDEX" search --db "$1" --json --limit 3 market 2>>"$2.err")
-        echo "$? $(printf '%s' "$out" | sed -n 's/.*"total":\([0-9]*\).*/\1/p')" >>"$2"
-    done
-}
-start_searches() {
-    rm -f "$TMP/stop" "$1" "$1.err"
-    search_loop "${2:-$A}" "$1" &
-    LOOP=$!
-    NX_CHILD_PIDS="${NX_CHILD_PIDS:-} $LOOP"
-}
-stop_searches() {
-    touch "$TMP/stop"
-    wait "$LOOP"
-}
-# searches_ok LOG DESC [TOTAL]: every search succeeded (and, given TOTAL,
-# each saw exactly that many articles: a fold never shows two copies).
-searches_ok() {
-    local n bad
-    n=$(wc -l <"$1")
-    bad=$(awk -v t="${3:-}" '$1 != 0 || (t != "" && $2 != t)' "$1" | wc -l)
-    if [ "$n" -gt 0 ] && [ "$bad" -eq 0 ] && [ ! -s "$1.err" ]; then
-        pass "$2 ($n searches)"
-    else
-        fail "$2" "$bad of $n searches failed" "$(sort "$1" | uniq -c | head -5) $(head -c 600 "$1.err")"
-    fi
-}
 # canonical FILE: the JSON of a search; with TIES set, each page's results
 # sorted by id (hits of equal score, or equal date when sorted by date,
 # come in document order, which a recent shard changes until the fold).

@@ -3,8 +3,8 @@
  * whole and lists exactly the shards that exist; every reader opens the
  * archive as one index at every step; an article whose year changes
  * moves (never in two shards); a shard a crash left unlisted is listed
- * again; one writer holds the whole archive; what is not an archive is
- * refused. */
+ * again; input jumping between years holds about two writers' memory; one
+ * writer holds the whole archive; what is not an archive is refused. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -300,6 +300,43 @@ static void test_reader_sees_new_shard(void **state)
     newsdex_db_close(db);
 }
 
+/* Input that jumps between years holds, in memory, about what two
+ * writers hold, not what one per year holds: past two flushes' worth in
+ * all, the shard holding most commits early. */
+static void test_memory_bounded_across_years(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(setenv("XAPIAN_FLUSH_THRESHOLD", "10", 1), 0);
+    newsdex_writer *w = NULL;
+    char *msg = NULL;
+    assert_int_equal(newsdex_writer_open_sharded(f->archive, NEWSDEX_SHARD_BY_YEAR, &w, &msg),
+                     NEWSDEX_OK);
+    assert_int_equal(newsdex_writer_set_batch_size(w, 100000), NEWSDEX_OK);
+    uint64_t most = 0;
+    for (int i = 0; i < 300; i++) {
+        char id[32], date[32];
+        snprintf(id, sizeof id, "a%d", i);
+        snprintf(date, sizeof date, "%d-06-01", 1980 + i % 12);
+        newsdex_put_outcome outcome;
+        assert_int_equal(put(w, id, date, &outcome), NEWSDEX_OK);
+        newsdex_writer_counts c;
+        assert_int_equal(newsdex_writer_get_counts(w, &c), NEWSDEX_OK);
+        assert_int_equal(c.added, (uint64_t)i + 1);
+        if (c.pending > most)
+            most = c.pending;
+    }
+    /* Twelve shards of a flush each would be 120; two flushes, plus what
+     * the others hold below the largest, stay under 40. */
+    assert_true(most >= 20 && most < 40);
+    assert_int_equal(newsdex_writer_commit(w), NEWSDEX_OK);
+    assert_int_equal(newsdex_writer_close(w), NEWSDEX_OK);
+    unsetenv("XAPIAN_FLUSH_THRESHOLD");
+    assert_int_equal(articles_at(f->archive), 300);
+    char path[256];
+    snprintf(path, sizeof path, "%s/1985", f->archive);
+    assert_int_equal(articles_at(path), 25);
+}
+
 static void test_one_writer_and_refusals(void **state)
 {
     fixture *f = *state;
@@ -353,6 +390,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_moving_year, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unlisted_shard_is_listed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reader_sees_new_shard, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_memory_bounded_across_years, setup, teardown),
         cmocka_unit_test_setup_teardown(test_one_writer_and_refusals, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
