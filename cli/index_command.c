@@ -546,6 +546,9 @@ static char *last_run_json(const index_run *run, const newsdex_writer_counts *c)
     return text;
 }
 
+/* The index could not be counted (it could not be opened, say). */
+#define TOTAL_UNKNOWN UINT64_MAX
+
 /* Records the run, commits and closes. Returns the index status. */
 static newsdex_status finish(index_run *run, newsdex_writer_counts *counts, uint64_t *total)
 {
@@ -562,7 +565,8 @@ static newsdex_status finish(index_run *run, newsdex_writer_counts *counts, uint
             fprintf(stderr, "newsdex: commit failed: %s\n", newsdex_writer_last_error(run->writer));
     }
     newsdex_writer_get_counts(run->writer, counts);
-    newsdex_writer_count(run->writer, total);
+    if (newsdex_writer_count(run->writer, total) != NEWSDEX_OK)
+        *total = TOTAL_UNKNOWN;
     newsdex_status closed = newsdex_writer_close(run->writer);
     run->writer = NULL;
     return st != NEWSDEX_OK ? st : closed;
@@ -591,11 +595,14 @@ static void report(const index_run *run, const newsdex_writer_counts *c, uint64_
                  ", %lu file%s not valid %s (%llu byte%s replaced)", run->invalid_files,
                  run->invalid_files == 1 ? "" : "s", run->encoding, run->invalid_bytes,
                  run->invalid_bytes == 1 ? "" : "s");
+    char holds[64] = "the index could not be counted";
+    if (total != TOTAL_UNKNOWN)
+        snprintf(holds, sizeof holds, "index holds %llu articles", (unsigned long long)total);
     printf("indexed: %llu added, %llu replaced, %llu unchanged, %llu deleted, %lu rejected%s in "
-           "%.2f s; index holds %llu articles\n",
+           "%.2f s; %s\n",
            (unsigned long long)c->added, (unsigned long long)c->replaced,
            (unsigned long long)c->unchanged, (unsigned long long)c->deleted, run->rejected,
-           truncated, run->seconds > 0 ? run->seconds : nx_seconds_since(&run->started), (unsigned long long)total);
+           truncated, run->seconds > 0 ? run->seconds : nx_seconds_since(&run->started), holds);
     if (run->skipped) {
         size_t named = 0;
         for (const char *p = run->skipped_names; *p; p++)
@@ -632,7 +639,9 @@ static void end_after_fatal(index_run *run, newsdex_status status)
     newsdex_writer_counts c;
     newsdex_writer_get_committed_counts(run->writer, &c);
     nx_progress_clear(&run->progress);
-    report(run, &c, fatal_initial_total + c.added - c.deleted);
+    report(run, &c,
+           fatal_initial_total == TOTAL_UNKNOWN ? TOTAL_UNKNOWN
+                                                : fatal_initial_total + c.added - c.deleted);
     fflush(stderr);
     _exit(exit_status(run));
 }
@@ -652,7 +661,8 @@ static void on_fatal_index_error(newsdex_status status, const char *message)
 static void guard_fatal_errors(index_run *run)
 {
     fatal_run = run;
-    newsdex_writer_count(run->writer, &fatal_initial_total);
+    if (newsdex_writer_count(run->writer, &fatal_initial_total) != NEWSDEX_OK)
+        fatal_initial_total = TOTAL_UNKNOWN;
     newsdex_set_fatal_handler(on_fatal_index_error);
 }
 

@@ -1,6 +1,7 @@
 /* The newsdex command: dispatches to one subcommand per file. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "commands.h"
 
@@ -35,8 +36,21 @@ static void usage(FILE *out)
           out);
 }
 
+/* Each shard of an archive keeps files open (about 6 to search it, 13 to
+ * index it), so an archive of a century of years needs more than the
+ * usual soft limit of 1024: take what the hard limit allows. */
+static void raise_open_file_limit(void)
+{
+    struct rlimit r;
+    if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
+        r.rlim_cur = r.rlim_max;
+        (void)setrlimit(RLIMIT_NOFILE, &r);
+    }
+}
+
 int main(int argc, char **argv)
 {
+    raise_open_file_limit();
     if (argc < 2) {
         usage(stderr);
         return NX_EXIT_USAGE;

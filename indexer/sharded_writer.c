@@ -110,6 +110,8 @@ static int listed_in(const nx_shard_names *listed, const char *name)
  * holds no article: a shard is listed after its first commit). By arrival,
  * the stub alone says which shards hold the archive: an unlisted one is an
  * empty recent shard or a fold that did not finish, and is removed. */
+static shard *find_shard(nx_sharded *s, const char *name);
+
 static newsdex_status open_all(nx_sharded *s, nx_error *err)
 {
     if (s->opened)
@@ -126,6 +128,8 @@ static newsdex_status open_all(nx_sharded *s, nx_error *err)
             st = nx_archive_remove_shard(s->path, names.names[i], err);
             continue;
         }
+        if (find_shard(s, names.names[i]))
+            continue; /* opened by an earlier call that failed further on */
         st = open_shard(s, names.names[i], &sh, err);
         if (st == NEWSDEX_OK && !in_stub && (st = nx_writer_commit_first(sh->w)) != NEWSDEX_OK)
             st = shard_failed(sh, st, err);

@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include <sys/resource.h>
+
 namespace {
 
 newsdex_status fail(nx_error *err, newsdex_status status, const std::string &what)
@@ -34,6 +36,27 @@ std::string nx_take_network_context()
     return c;
 }
 
+// Xapian's message and the system's reason; when the reason is the limit
+// on open files (which an archive of many shards reaches), what it is and
+// what a shard takes.
+std::string with_reason(const Xapian::Error &e)
+{
+    std::string m = e.get_msg();
+    const char *why = e.get_error_string();
+    if (why && *why)
+        m += std::string(" (") + why + ")";
+    if (strcasestr(m.c_str(), "too many open files")) {
+        struct rlimit r;
+        if (getrlimit(RLIMIT_NOFILE, &r) == 0)
+            m += "; the open-file limit (RLIMIT_NOFILE) is " +
+                 (r.rlim_cur == RLIM_INFINITY ? std::string("unlimited")
+                                              : std::to_string(r.rlim_cur)) +
+                 ", and each shard of an archive keeps about 6 files open to be searched, "
+                 "13 to be indexed";
+    }
+    return m;
+}
+
 newsdex_status nx_map_exception(nx_error *err)
 {
     try {
@@ -41,6 +64,10 @@ newsdex_status nx_map_exception(nx_error *err)
     } catch (const nx_limit_error &e) {
         return fail(err, NEWSDEX_ERR_LIMIT, e.what());
     } catch (const Xapian::DatabaseLockError &e) {
+        // Xapian says "already locked" for another writer; anything else
+        // (too many open files, no locking on this file system) is not one.
+        if (e.get_msg().find("already locked") == std::string::npos)
+            return fail(err, NEWSDEX_ERR_IO, with_reason(e));
         return fail(err, NEWSDEX_ERR_LOCKED, e.get_msg());
     } catch (const Xapian::DatabaseNotFoundError &e) {
         return fail(err, NEWSDEX_ERR_NOT_FOUND, e.get_msg());
@@ -51,10 +78,10 @@ newsdex_status nx_map_exception(nx_error *err)
     } catch (const Xapian::DatabaseModifiedError &e) {
         return fail(err, NEWSDEX_ERR_MODIFIED, e.get_msg());
     } catch (const Xapian::DatabaseOpeningError &e) {
-        return fail(err, NEWSDEX_ERR_IO, e.get_msg());
+        return fail(err, NEWSDEX_ERR_IO, with_reason(e));
     } catch (const Xapian::DatabaseError &e) {
         // Includes write failures such as a full disk.
-        return fail(err, NEWSDEX_ERR_IO, e.get_msg() + (e.get_error_string() ? std::string(" (") + e.get_error_string() + ")" : std::string()));
+        return fail(err, NEWSDEX_ERR_IO, with_reason(e));
     } catch (const Xapian::NetworkError &e) {
         last_network_context = e.get_context();
         return fail(err, NEWSDEX_ERR_NETWORK, e.get_msg());

@@ -14,7 +14,7 @@
 . "$(dirname "$0")/nightly_lib.sh"
 . "$(dirname "$0")/archive_lib.sh"
 
-plan 57
+plan 65
 
 A="$TMP/archive"
 N_DATED=900
@@ -205,6 +205,37 @@ is "$(duplicates "$K"):$(every_id $(shards "$K") | sort -u | wc -l)" "0:$N_K" \
     "no duplicate, every id once"
 is "$(every_id $(find "$K" -mindepth 1 -maxdepth 1 \( -name '19*' -o -name '20*' \)) | wc -l)" 0 \
     "every article is in its new year's shard"
+
+# ---- the open-file limit: every shard keeps files open ---------------------
+# About 13 per shard to index, 6 to search: newsdex takes what the hard limit
+# allows, and past it says so (not "locked", and nothing changes).
+limited() { # S|HS N: run the rest under that soft (and hard) limit on open files
+    local how=$1 n=$2
+    shift 2
+    run bash -c "ulimit -$how -n $n && exec \"\$@\"" limited "$@"
+}
+n_k_shards=$(shards "$K" | wc -l)
+if [ -z "${NEWSDEX_WRAPPER:-}" ]; then
+    limited S 64 "$NEWSDEX" index --shard-by year --db "$K" "$TMP/redated.jsonl"
+    is "$RC:$(printf '%s' "$OUT" | grep -c "$N_K unchanged")" "0:1" \
+        "a soft limit of 64 open files: $n_k_shards shards indexed all the same"
+    limited S 64 "$NEWSDEX" search --db "$K" --json --limit 1 market
+    printf '%s' "$OUT" >"$TMP/lim.json"
+    is "$RC:$(json "$TMP/lim.json" '$j->{total} > 0 ? "found" : "none"')" "0:found" \
+        "and searched all the same"
+else
+    skip "the soft limit under $NEWSDEX_WRAPPER" 2
+fi
+limited HS 64 "$NEWSDEX" index --shard-by year --db "$K" "$TMP/redated.jsonl"
+is "$RC" 5 "a hard limit of 64 open files: indexing fails with an index error"
+like "$ERR" 'Too many open files.*RLIMIT_NOFILE\) is 64.*13 to be indexed' "which says why, and what a shard needs"
+unlike "$ERR" 'locked' "and does not call the archive locked"
+limited HS 64 "$NEWSDEX" search --db "$K" market
+is "$RC" 5 "searching under it fails with an index error"
+like "$ERR" 'Too many open files.*6 files open to be searched' "which says why"
+run "$NEWSDEX" stats --db "$K" --json
+printf '%s' "$OUT" >"$TMP/lim.json"
+is "$RC:$(json "$TMP/lim.json" '$j->{articles}')" "0:$N_K" "the archive is as it was"
 
 # ---- the nightly job: --shard-by year, compacting every run -------------------
 setup nightly
