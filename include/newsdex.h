@@ -227,12 +227,16 @@ typedef enum newsdex_shard_by {
  * deleted from its old shard (committed at once), then written to the
  * new one, and counts as replaced. Batches are per shard (each commits
  * atomically); when the shards together hold more than two of Xapian's
- * flushes in memory (XAPIAN_FLUSH_THRESHOLD articles each, 1000 unless set),
- * the shard holding most commits its batch early, so input that jumps
- * between years takes the memory of about two writers. One writer holds the whole archive (NEWSDEX_ERR_LOCKED);
- * every other call works as for one index: newsdex_writer_delete() and
- * newsdex_writer_prune() cover every shard, newsdex_writer_count() and
- * the counts sum them, metadata goes to every shard.
+ * flushes in memory (XAPIAN_FLUSH_THRESHOLD articles each, 1000 unless
+ * set), the shard holding most commits its batch early, so input that
+ * jumps between years takes the memory of about two writers. Each shard
+ * keeps about 13 files open while written (6 while searched): past the
+ * process's RLIMIT_NOFILE, the call that opens them fails with
+ * NEWSDEX_ERR_IO and a message that says so. One writer holds the whole
+ * archive (NEWSDEX_ERR_LOCKED); every other call works as for one index:
+ * newsdex_writer_delete() and newsdex_writer_prune() cover every shard,
+ * newsdex_writer_count() and the counts sum them, metadata goes to every
+ * shard.
  *
  * NEWSDEX_SHARD_BY_ARRIVAL: @p path holds the archive as last folded,
  * PATH/main-a/ or PATH/main-b/, and the articles that came since,
