@@ -42,9 +42,16 @@ static void usage(FILE *out)
 static void raise_open_file_limit(void)
 {
     struct rlimit r;
-    if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
-        r.rlim_cur = r.rlim_max;
-        (void)setrlimit(RLIMIT_NOFILE, &r);
+    if (getrlimit(RLIMIT_NOFILE, &r) != 0)
+        return;
+    /* An unlimited hard limit is still capped by the kernel (fs.nr_open). */
+    const rlim_t tries[] = {r.rlim_max, 1048576, 65536};
+    for (size_t i = 0; i < sizeof tries / sizeof tries[0]; i++) {
+        if (tries[i] <= r.rlim_cur || tries[i] > r.rlim_max)
+            continue;
+        struct rlimit want = {tries[i], r.rlim_max};
+        if (setrlimit(RLIMIT_NOFILE, &want) == 0)
+            return;
     }
 }
 
