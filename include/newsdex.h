@@ -226,10 +226,10 @@ typedef enum newsdex_shard_by {
  * year than the one it has (the same id, its date changed), it is
  * deleted from its old shard (committed at once), then written to the
  * new one, and counts as replaced. Batches are per shard (each commits
- * atomically); when the shards together hold more than two of Xapian's
+ * atomically); when the shards together hold more than four of Xapian's
  * flushes in memory (XAPIAN_FLUSH_THRESHOLD articles each, 1000 unless
  * set), the shard holding most commits its batch early, so input that
- * jumps between years takes the memory of about two writers. Each shard
+ * jumps between years takes the memory of about four writers. Each shard
  * keeps about 13 files open while written (6 while searched): past the
  * process's RLIMIT_NOFILE, the call that opens them fails with
  * NEWSDEX_ERR_IO and a message that says so. One writer holds the whole

@@ -44,7 +44,7 @@ run "$NEWSDEX" index --shard-by year --db "$A" "$TMP/undated.jsonl"
 is "$RC" 0 "undated articles indexed into the archive"
 like "$ERR" 'odd-date.*indexed without a date' "an unreadable date is kept undated, with a warning"
 # Xapian moving articles from memory every 10: the years' writers hold
-# more than two such flushes in all, so the shard holding most commits early.
+# more than four such flushes in all, so the shard holding most commits early.
 XAPIAN_FLUSH_THRESHOLD=10 NX_TIMEOUT=$((NX_TIMEOUT * 10)) \
     run "$NEWSDEX" index --shard-by year --batch-size 200 --db "$A" "$TMP/dated.jsonl"
 stop_searches
