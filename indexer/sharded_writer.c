@@ -29,6 +29,7 @@ struct nx_sharded {
     shard *shards;         /* sorted by name, as the stub lists them */
     size_t n, cap;
     size_t batch_size;
+    size_t flush; /* nx_xdb_flush_threshold(), as the shards' writers open */
     int article_positions;
     newsdex_writer_counts folded; /* what shards closed by a fold had counted */
     uint64_t folded_truncated;
@@ -96,6 +97,14 @@ static newsdex_status open_shard(nx_sharded *s, const char *name, shard **out, n
     return NEWSDEX_OK;
 }
 
+static shard *find_shard(nx_sharded *s, const char *name)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (!strcmp(s->shards[i].name, name))
+            return &s->shards[i];
+    return NULL;
+}
+
 static int listed_in(const nx_shard_names *listed, const char *name)
 {
     for (size_t j = 0; j < listed->n; j++)
@@ -110,8 +119,6 @@ static int listed_in(const nx_shard_names *listed, const char *name)
  * holds no article: a shard is listed after its first commit). By arrival,
  * the stub alone says which shards hold the archive: an unlisted one is an
  * empty recent shard or a fold that did not finish, and is removed. */
-static shard *find_shard(nx_sharded *s, const char *name);
-
 static newsdex_status open_all(nx_sharded *s, nx_error *err)
 {
     if (s->opened)
@@ -140,14 +147,6 @@ static newsdex_status open_all(nx_sharded *s, nx_error *err)
         st = stub_from_shards(s, err);
     s->opened = st == NEWSDEX_OK;
     return st;
-}
-
-static shard *find_shard(nx_sharded *s, const char *name)
-{
-    for (size_t i = 0; i < s->n; i++)
-        if (!strcmp(s->shards[i].name, name))
-            return &s->shards[i];
-    return NULL;
 }
 
 /* A new shard is listed in the stub only once its first commit is done. */
@@ -211,6 +210,7 @@ newsdex_status nx_sharded_open(const char *path, newsdex_shard_by by, nx_sharded
         return nx_error_set(err, NEWSDEX_ERR_NOMEM, "out of memory");
     }
     s->batch_size = NEWSDEX_WRITER_BATCH_DEFAULT;
+    s->flush = nx_xdb_flush_threshold();
     s->by = by;
     newsdex_status st = nx_archive_lock(path, &s->lock_fd, err);
     /* Under the lock: another writer may have made it an archive since. */
@@ -299,7 +299,7 @@ static newsdex_status arrival_put(nx_sharded *s, const char *id, nx_shard_put *p
 #define NX_ARCHIVE_FLUSHES_HELD 4
 static newsdex_status bound_memory(nx_sharded *s, nx_error *err)
 {
-    size_t flush = nx_xdb_flush_threshold(), total = 0, most = 0;
+    size_t flush = s->flush, total = 0, most = 0;
     shard *largest = NULL;
     for (size_t i = 0; i < s->n; i++) {
         size_t held = nx_writer_pending(s->shards[i].w) % flush;
